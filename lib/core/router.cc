@@ -1,0 +1,473 @@
+#include "vrrp/router.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "fmt/format.h"
+
+namespace vrrp {
+
+std::string_view RouterStateName(RouterState state) {
+  switch (state) {
+    case RouterState::kInitialize:
+      return "INIT";
+    case RouterState::kBackup:
+      return "BACKUP";
+    case RouterState::kMaster:
+      return "MASTER";
+    case RouterState::kFault:
+      return "FAULT";
+  }
+  return "unknown";
+}
+
+std::string_view TransitionReasonName(TransitionReason reason) {
+  switch (reason) {
+    case TransitionReason::kNone:
+      return "none";
+    case TransitionReason::kStartup:
+      return "startup";
+    case TransitionReason::kOwnerStartup:
+      return "owner_startup";
+    case TransitionReason::kMasterDownTimer:
+      return "master_down_timer";
+    case TransitionReason::kPriorityZeroReceived:
+      return "priority_zero_received";
+    case TransitionReason::kPreempted:
+      return "preempted";
+    case TransitionReason::kHigherPriorityReceived:
+      return "higher_priority_received";
+    case TransitionReason::kFault:
+      return "fault";
+    case TransitionReason::kFaultCleared:
+      return "fault_cleared";
+    case TransitionReason::kShutdown:
+      return "shutdown";
+    case TransitionReason::kReconfigured:
+      return "reconfigured";
+  }
+  return "unknown";
+}
+
+Centiseconds SkewTime(Version version, int priority, Centiseconds master_adver_interval) {
+  const int64_t weight = 256 - priority;
+  if (version == Version::kV2) {
+    // RFC 3768 §6.1: (256 - Priority) / 256 seconds, truncated to the centisecond.
+    return Centiseconds(weight * 100 / 256);
+  }
+  // RFC 5798 §6.1: ((256 - priority) * Master_Adver_Interval) / 256, integer division.
+  return Centiseconds(weight * master_adver_interval.count() / 256);
+}
+
+Centiseconds MasterDownInterval(Version version, int priority, Centiseconds master_adver_interval,
+                                int down_timer_adverts) {
+  return master_adver_interval * down_timer_adverts +
+         SkewTime(version, priority, master_adver_interval);
+}
+
+absl::StatusOr<Router> Router::Create(RouterConfig config) {
+  if (absl::Status s = ValidateRouterConfig(config); !s.ok()) return s;
+  return Router(std::move(config));
+}
+
+Router::Router(RouterConfig config)
+    : config_(std::move(config)), master_adver_interval_(config_.advert_interval) {
+  effective_priority_ = ComputeEffectivePriority();
+}
+
+uint8_t Router::ComputeEffectivePriority() const {
+  // The owner's 255 is what makes it the owner (RFC 5798 §6.1): tracking never lowers it.
+  if (config_.priority == kPriorityOwner) return kPriorityOwner;
+  // 0 would mean "resigning" and 255 "owner": tracking stays within 1..254.
+  return static_cast<uint8_t>(std::clamp(config_.priority + priority_delta_, 1, 254));
+}
+
+Centiseconds Router::skew_time() const {
+  return SkewTime(config_.version, effective_priority_, master_adver_interval_);
+}
+
+Centiseconds Router::master_down_interval() const {
+  return MasterDownInterval(config_.version, effective_priority_, master_adver_interval_,
+                            config_.down_timer_adverts);
+}
+
+absl::Time Router::NextDeadline() const {
+  switch (state_) {
+    case RouterState::kBackup:
+      return down_deadline_;
+    case RouterState::kMaster:
+      return std::min({advert_deadline_, garp_deadline_, refresh_deadline_});
+    case RouterState::kInitialize:
+    case RouterState::kFault:
+      break;
+  }
+  return absl::InfiniteFuture();
+}
+
+void Router::DrainActions(std::vector<Action>& out) {
+  out.clear();
+  std::swap(out, actions_);
+}
+
+std::vector<Action> Router::DrainActions() {
+  std::vector<Action> out;
+  std::swap(out, actions_);
+  return out;
+}
+
+void Router::FillAdvertisement(uint8_t priority, Advertisement& out) const {
+  out.version = config_.version;
+  out.family = config_.family;
+  out.vrid = static_cast<uint8_t>(config_.vrid);
+  out.priority = priority;
+  out.interval = config_.advert_interval;
+  out.auth_type = AuthType::kNone;
+  out.addresses = config_.virtual_addresses;
+}
+
+void Router::Transition(absl::Time now, RouterState to, TransitionReason reason) {
+  const RouterState from = state_;
+  if (from == to) return;
+  if (from == RouterState::kMaster) ++stats_.release_master;
+  if (to == RouterState::kMaster) {
+    ++stats_.become_master;
+    stats_.last_new_master_reason = reason;
+  }
+  stats_.last_transition = now;
+  stats_.last_transition_reason = reason;
+  state_ = to;
+  // Only the new state's timers survive a transition (DESIGN.md: Backup holds only the
+  // master-down timer, Master only its own).
+  down_deadline_ = advert_deadline_ = garp_deadline_ = refresh_deadline_ = absl::InfiniteFuture();
+  actions_.push_back(StateChanged{from, to, reason});
+}
+
+void Router::SendAdvert(uint8_t priority) {
+  ++stats_.advert_sent;
+  if (priority == kPriorityResign) ++stats_.pri_zero_sent;
+  actions_.push_back(SendAdvertisement{priority});
+}
+
+void Router::ResetMasterDownTimer(absl::Time now) {
+  down_deadline_ = now + master_down_interval().ToDuration();
+  down_reason_ = TransitionReason::kMasterDownTimer;
+}
+
+void Router::BecomeMaster(absl::Time now, TransitionReason reason) {
+  Transition(now, RouterState::kMaster, reason);
+  master_adver_interval_ = config_.advert_interval;
+  master_address_ = config_.primary_address;
+  master_priority_ = effective_priority_;
+  preempt_window_end_.reset();
+  // RFC 5798 §6.4.1 (110)-(140), §6.4.2 (370)-(405): advertise, then announce the addresses.
+  SendAdvert(effective_priority_);
+  actions_.push_back(AddAddresses{config_.virtual_addresses});
+  if (config_.garp_master_repeat > 0) {
+    actions_.push_back(Announce{config_.virtual_addresses, config_.garp_master_repeat});
+    // keepalived sends a second burst garp_master_delay later, for switches that were slow to
+    // learn the first.
+    if (config_.garp_master_delay > absl::ZeroDuration()) {
+      garp_deadline_ = now + config_.garp_master_delay;
+    }
+  }
+  if (config_.garp_master_refresh > absl::ZeroDuration()) {
+    refresh_deadline_ = now + config_.garp_master_refresh;
+  }
+  advert_deadline_ = now + config_.advert_interval.ToDuration();
+}
+
+void Router::BecomeBackup(absl::Time now, TransitionReason reason) {
+  const bool was_master = state_ == RouterState::kMaster;
+  Transition(now, RouterState::kBackup, reason);
+  if (was_master) actions_.push_back(RemoveAddresses{config_.virtual_addresses});
+  ResetMasterDownTimer(now);
+}
+
+void Router::StartInternal(absl::Time now, TransitionReason backup_reason,
+                           TransitionReason owner_reason) {
+  master_adver_interval_ = config_.advert_interval;  // RFC 5798 §6.4.1 (155)
+  master_address_.reset();
+  master_priority_ = 0;
+  preempt_window_end_.reset();
+  if (is_owner()) {
+    BecomeMaster(now, owner_reason);
+    return;
+  }
+  if (config_.preempt_delay > absl::ZeroDuration()) {
+    preempt_window_end_ = now + config_.preempt_delay;
+  }
+  BecomeBackup(now, backup_reason);
+}
+
+void Router::StopInternal(absl::Time now, RouterState to, TransitionReason reason, bool resign) {
+  const bool was_master = state_ == RouterState::kMaster;
+  Transition(now, to, reason);
+  if (was_master) {
+    // RFC 5798 §6.4.3 (665): resign with priority 0 so a Backup takes over after Skew_Time, then
+    // give the addresses up (keepalived's order).
+    if (resign) SendAdvert(kPriorityResign);
+    actions_.push_back(RemoveAddresses{config_.virtual_addresses});
+  }
+  master_address_.reset();
+  preempt_window_end_.reset();
+}
+
+void Router::Start(absl::Time now) {
+  if (state_ != RouterState::kInitialize) return;
+  if (fault_) {
+    Transition(now, RouterState::kFault, TransitionReason::kFault);
+    return;
+  }
+  StartInternal(now, TransitionReason::kStartup, TransitionReason::kOwnerStartup);
+}
+
+void Router::Shutdown(absl::Time now) {
+  if (state_ == RouterState::kInitialize) return;
+  StopInternal(now, RouterState::kInitialize, TransitionReason::kShutdown, /*resign=*/true);
+}
+
+void Router::SetFault(absl::Time now, bool fault) {
+  if (fault == fault_) return;
+  fault_ = fault;
+  if (state_ == RouterState::kInitialize) return;  // remembered for Start
+  if (fault) {
+    StopInternal(now, RouterState::kFault, TransitionReason::kFault, /*resign=*/true);
+  } else {
+    StartInternal(now, TransitionReason::kFaultCleared, TransitionReason::kFaultCleared);
+  }
+}
+
+void Router::OnTimer(absl::Time now) {
+  if (now < NextDeadline()) return;
+  if (state_ == RouterState::kBackup) {
+    // RFC 5798 §6.4.2 (365)-(410).
+    BecomeMaster(now, down_reason_);
+    return;
+  }
+  if (state_ != RouterState::kMaster) return;
+  if (now >= advert_deadline_) {
+    // RFC 5798 §6.4.3 (680)-(690). From `now`, not from the missed deadline: a late driver
+    // does not get a burst of catch-up advertisements.
+    SendAdvert(effective_priority_);
+    advert_deadline_ = now + config_.advert_interval.ToDuration();
+  }
+  if (now >= garp_deadline_) {
+    actions_.push_back(Announce{config_.virtual_addresses, config_.garp_master_repeat});
+    garp_deadline_ = absl::InfiniteFuture();
+  }
+  if (now >= refresh_deadline_) {
+    actions_.push_back(Announce{config_.virtual_addresses, config_.garp_master_refresh_repeat});
+    refresh_deadline_ = now + config_.garp_master_refresh;
+  }
+}
+
+void Router::OnAdvertisement(absl::Time now, const Advertisement& adv, const IpAddress& source) {
+  // RFC 5798 §7.1: the VRID must be configured here. A driver normally routes by VRID; a
+  // mismatch reaching us is still counted, not acted on.
+  if (adv.vrid != config_.vrid) {
+    stats_.drops.Count(DropReason::kVrid);
+    return;
+  }
+  if (adv.family != config_.family || source.family() != config_.family) {
+    stats_.drops.Count(DropReason::kFamily);
+    return;
+  }
+  ++stats_.advert_rcvd;
+  if (adv.version != config_.version) {
+    stats_.drops.Count(DropReason::kVersion);
+    return;
+  }
+  if (adv.priority == kPriorityResign) ++stats_.pri_zero_rcvd;
+  // RFC 3768 §7.1: v2 MUST discard an interval other than ours.
+  if (config_.version == Version::kV2 && config_.v2_strict_interval &&
+      adv.interval != config_.advert_interval) {
+    stats_.drops.Count(DropReason::kInterval);
+    return;
+  }
+  // RFC 5798 §7.1 MAY: a different address list is a misconfiguration worth counting, not a
+  // reason to ignore the master.
+  bool same_list = adv.addresses.size() == config_.virtual_addresses.size();
+  for (size_t i = 0; same_list && i < adv.addresses.size(); ++i) {
+    same_list = std::find(config_.virtual_addresses.begin(), config_.virtual_addresses.end(),
+                          adv.addresses[i]) != config_.virtual_addresses.end();
+  }
+  if (!same_list) stats_.drops.Count(DropReason::kAddressList);
+  // RFC 5798 §7.1 also has an owner discard everything; we do not, so that an owner that is
+  // Master answers a lower-priority master at once and yields to a second owner by address.
+  switch (state_) {
+    case RouterState::kBackup:
+      OnAdvertisementBackup(now, adv, source);
+      break;
+    case RouterState::kMaster:
+      OnAdvertisementMaster(now, adv, source);
+      break;
+    case RouterState::kInitialize:
+    case RouterState::kFault:
+      break;
+  }
+}
+
+void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,
+                                   const IpAddress& source) {
+  if (adv.priority == kPriorityResign) {
+    // RFC 5798 §6.4.2 (425)-(430): the master resigned; whoever has the shortest skew (the
+    // highest priority) takes over first.
+    down_deadline_ = now + skew_time().ToDuration();
+    down_reason_ = TransitionReason::kPriorityZeroReceived;
+    return;
+  }
+  const bool preempting = config_.preempt || is_owner();
+  bool accept = !preempting || adv.priority >= effective_priority_;
+  if (adv.priority >= effective_priority_) {
+    preempt_window_end_.reset();
+  } else if (preempting && config_.preempt_delay > absl::ZeroDuration()) {
+    // keepalived's preempt_delay: a lower-priority master stays valid for a while.
+    if (!preempt_window_end_) preempt_window_end_ = now + config_.preempt_delay;
+    accept = now < *preempt_window_end_;
+  }
+  if (!accept) {
+    // RFC 5798 §6.4.2 (470): discard; our master-down timer will make us Master and the lower-
+    // priority master will yield to our advertisement.
+    down_reason_ = TransitionReason::kPreempted;
+    return;
+  }
+  // RFC 5798 §6.4.2 (450)-(460). v2 has no interval to learn (it matched ours, or is ignored).
+  if (config_.version == Version::kV3) master_adver_interval_ = adv.interval;
+  master_address_ = source;
+  master_priority_ = adv.priority;
+  ResetMasterDownTimer(now);
+}
+
+void Router::OnAdvertisementMaster(absl::Time now, const Advertisement& adv,
+                                   const IpAddress& source) {
+  if (adv.priority == kPriorityResign) {
+    // RFC 5798 §6.4.3 (705)-(715): another master resigned; make sure everyone hears us.
+    SendAdvert(effective_priority_);
+    advert_deadline_ = now + config_.advert_interval.ToDuration();
+    return;
+  }
+  const bool they_win = adv.priority > effective_priority_ ||
+                        (adv.priority == effective_priority_ && source > config_.primary_address);
+  if (they_win) {
+    // RFC 5798 §6.4.3 (740)-(765).
+    BecomeBackup(now, TransitionReason::kHigherPriorityReceived);
+    if (config_.version == Version::kV3) master_adver_interval_ = adv.interval;
+    master_address_ = source;
+    master_priority_ = adv.priority;
+    ResetMasterDownTimer(now);
+    return;
+  }
+  if (source == config_.primary_address) return;  // our own, looped back
+  // RFC 5798 §6.4.3 (775) discards; like keepalived we also answer at once, so the other master
+  // yields without waiting for our timer, and re-announce, since hosts may have learnt its MAC.
+  SendAdvert(effective_priority_);
+  if (config_.garp_master_repeat > 0) {
+    actions_.push_back(Announce{config_.virtual_addresses, config_.garp_master_repeat});
+  }
+}
+
+void Router::ApplyEffectivePriority(absl::Time now) {
+  const uint8_t old = effective_priority_;
+  effective_priority_ = ComputeEffectivePriority();
+  if (effective_priority_ == old) return;
+  switch (state_) {
+    case RouterState::kMaster:
+      // Let the Backups compare against the new value now, not an interval later.
+      master_priority_ = effective_priority_;
+      SendAdvert(effective_priority_);
+      advert_deadline_ = now + config_.advert_interval.ToDuration();
+      break;
+    case RouterState::kBackup:
+      // RFC 5798 §6.4.1 (105): the owner does not wait for anyone.
+      if (effective_priority_ == kPriorityOwner) {
+        BecomeMaster(now, TransitionReason::kReconfigured);
+      }
+      break;
+    case RouterState::kInitialize:
+    case RouterState::kFault:
+      break;
+  }
+}
+
+absl::Status Router::SetPriority(absl::Time now, int priority) {
+  if (priority < 1 || priority > 255) {
+    return absl::InvalidArgumentError(fmt::format("priority {} is out of range 1..255", priority));
+  }
+  config_.priority = priority;
+  ApplyEffectivePriority(now);
+  return absl::OkStatus();
+}
+
+void Router::SetPriorityDelta(absl::Time now, int delta) {
+  priority_delta_ = delta;
+  ApplyEffectivePriority(now);
+}
+
+absl::Status Router::Reconfigure(absl::Time now, RouterConfig config) {
+  if (absl::Status s = ValidateRouterConfig(config); !s.ok()) return s;
+  if (config == config_) return absl::OkStatus();
+  const bool running = state_ != RouterState::kInitialize && state_ != RouterState::kFault;
+  if (config.vrid != config_.vrid || config.family != config_.family ||
+      config.version != config_.version) {
+    // A different virtual router: stop the old one and start the new one. No priority 0 for the
+    // old one: the driver builds advertisements from the configuration in force when it drains
+    // the actions, which is already the new one. A caller that wants the old VRID's Backups to
+    // take over after Skew_Time rather than Master_Down_Interval calls Shutdown, drains, then
+    // Reconfigure and Start.
+    if (running) {
+      StopInternal(now, RouterState::kInitialize, TransitionReason::kReconfigured,
+                   /*resign=*/false);
+    }
+    config_ = std::move(config);
+    effective_priority_ = ComputeEffectivePriority();
+    master_adver_interval_ = config_.advert_interval;
+    if (running)
+      StartInternal(now, TransitionReason::kReconfigured, TransitionReason::kReconfigured);
+    return absl::OkStatus();
+  }
+  RouterConfig old = std::exchange(config_, std::move(config));
+  if (state_ == RouterState::kMaster) {
+    AddressList removed, added;
+    for (const IpAddress& ip : old.virtual_addresses) {
+      if (std::find(config_.virtual_addresses.begin(), config_.virtual_addresses.end(), ip) ==
+          config_.virtual_addresses.end()) {
+        removed.push_back(ip);
+      }
+    }
+    for (const IpAddress& ip : config_.virtual_addresses) {
+      if (std::find(old.virtual_addresses.begin(), old.virtual_addresses.end(), ip) ==
+          old.virtual_addresses.end()) {
+        added.push_back(ip);
+      }
+    }
+    if (!removed.empty()) actions_.push_back(RemoveAddresses{std::move(removed)});
+    if (!added.empty()) {
+      actions_.push_back(AddAddresses{added});
+      if (config_.garp_master_repeat > 0) {
+        actions_.push_back(Announce{std::move(added), config_.garp_master_repeat});
+      }
+    }
+    master_adver_interval_ = config_.advert_interval;
+    if (config_.garp_master_refresh != old.garp_master_refresh) {
+      refresh_deadline_ = config_.garp_master_refresh > absl::ZeroDuration()
+                              ? now + config_.garp_master_refresh
+                              : absl::InfiniteFuture();
+    }
+  } else if (config_.version == Version::kV2 || state_ != RouterState::kBackup) {
+    master_adver_interval_ = config_.advert_interval;
+  }
+  const uint8_t before = effective_priority_;
+  ApplyEffectivePriority(now);
+  if (state_ == RouterState::kMaster && effective_priority_ == before &&
+      (config_.advert_interval != old.advert_interval ||
+       config_.virtual_addresses != old.virtual_addresses)) {
+    // The Backups learn a new interval (v3) or address list from the next advertisement: send it
+    // now.
+    SendAdvert(effective_priority_);
+    advert_deadline_ = now + config_.advert_interval.ToDuration();
+  }
+  if (config_.preempt_delay == absl::ZeroDuration()) preempt_window_end_.reset();
+  return absl::OkStatus();
+}
+
+}  // namespace vrrp
