@@ -1,7 +1,7 @@
 #include "vrrp/linux/sys_error.h"
 
-#include <cerrno>
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 namespace vrrp::os {
 namespace {

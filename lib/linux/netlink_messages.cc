@@ -1,0 +1,414 @@
+#include "vrrp/linux/netlink_messages.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "fmt/format.h"
+#include "vrrp/linux/sys_error.h"
+
+namespace vrrp::os {
+namespace {
+
+uint8_t KernelScope(AddressScope scope) {
+  switch (scope) {
+    case AddressScope::kGlobal:
+      return RT_SCOPE_UNIVERSE;
+    case AddressScope::kSite:
+      return RT_SCOPE_SITE;
+    case AddressScope::kLink:
+      return RT_SCOPE_LINK;
+    case AddressScope::kHost:
+      return RT_SCOPE_HOST;
+  }
+  return RT_SCOPE_UNIVERSE;
+}
+
+// The kernel's scopes are a scale (0 universe .. 255 nowhere); anything between the named ones
+// is shown as the next narrower name.
+AddressScope ScopeFromKernel(uint8_t scope) {
+  if (scope >= RT_SCOPE_HOST) return AddressScope::kHost;
+  if (scope >= RT_SCOPE_LINK) return AddressScope::kLink;
+  if (scope >= RT_SCOPE_SITE) return AddressScope::kSite;
+  return AddressScope::kGlobal;
+}
+
+uint8_t KernelFamily(Family family) { return family == Family::kIPv4 ? AF_INET : AF_INET6; }
+
+// Checks the caller's buffer, zeroes `needed` bytes of it and starts the message.
+absl::StatusOr<nlmsghdr*> StartMessage(absl::Span<uint8_t> buffer, size_t needed, uint16_t type,
+                                       uint16_t flags, uint32_t seq) {
+  if (reinterpret_cast<uintptr_t>(buffer.data()) % NLMSG_ALIGNTO != 0) {
+    return absl::InvalidArgumentError("netlink request buffer is not 4-byte aligned");
+  }
+  if (buffer.size() < needed) {
+    return absl::InvalidArgumentError(fmt::format(
+        "netlink request buffer of {} bytes is smaller than the {} needed", buffer.size(), needed));
+  }
+  std::memset(buffer.data(), 0, needed);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = flags;
+  nlh->nlmsg_seq = seq;
+  return nlh;
+}
+
+size_t AttributeSize(size_t payload) { return MNL_ATTR_HDRLEN + MNL_ALIGN(payload); }
+
+// What an address request needs, computed the way the attributes are then added.
+size_t AddressRequestSize(const VirtualAddress& vip, bool with_options) {
+  const size_t address = AttributeSize(vip.address.bytes().size());
+  size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(ifaddrmsg)) + 2 * address;
+  if (with_options) {
+    if (vip.broadcast.has_value()) size += AttributeSize(4);
+    if (!vip.label.empty()) size += AttributeSize(vip.label.size() + 1);
+    size += AttributeSize(sizeof(uint32_t));
+  }
+  return size;
+}
+
+absl::StatusOr<size_t> BuildAddressRequest(absl::Span<uint8_t> buffer, const VirtualAddress& vip,
+                                           uint32_t ifindex, uint32_t seq, bool add) {
+  if (absl::Status valid = Validate(vip); !valid.ok()) return valid;
+  const uint16_t type = add ? RTM_NEWADDR : RTM_DELADDR;
+  const uint16_t flags =
+      add ? NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL : NLM_F_REQUEST | NLM_F_ACK;
+  absl::StatusOr<nlmsghdr*> nlh =
+      StartMessage(buffer, AddressRequestSize(vip, add), type, flags, seq);
+  if (!nlh.ok()) return nlh.status();
+
+  uint32_t address_flags = 0;
+  if (add) {
+    if (vip.address.is_v6() && !vip.ipv6_dad) address_flags |= IFA_F_NODAD;
+    if (!vip.prefix_route) address_flags |= IFA_F_NOPREFIXROUTE;
+  }
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(*nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = KernelFamily(vip.address.family());
+  ifa->ifa_prefixlen = vip.prefix_len;
+  ifa->ifa_flags = static_cast<uint8_t>(address_flags & 0xff);
+  ifa->ifa_scope = add ? KernelScope(vip.scope) : static_cast<uint8_t>(RT_SCOPE_UNIVERSE);
+  ifa->ifa_index = ifindex;
+
+  const auto address = vip.address.bytes();
+  const auto length = static_cast<uint16_t>(address.size());
+  mnl_attr_put(*nlh, IFA_LOCAL, length, address.data());
+  mnl_attr_put(*nlh, IFA_ADDRESS, length, address.data());
+  if (add) {
+    if (vip.broadcast.has_value()) {
+      mnl_attr_put(*nlh, IFA_BROADCAST, 4, vip.broadcast->bytes().data());
+    }
+    if (!vip.label.empty()) mnl_attr_put_strz(*nlh, IFA_LABEL, vip.label.c_str());
+    mnl_attr_put_u32(*nlh, IFA_FLAGS, address_flags);
+  }
+  return (*nlh)->nlmsg_len;
+}
+
+// A message's header, read without assuming the datagram is aligned.
+nlmsghdr ReadHeader(const uint8_t* at) {
+  nlmsghdr header;
+  std::memcpy(&header, at, sizeof(header));
+  return header;
+}
+
+absl::Status Malformed(std::string_view call, std::string_view object, std::string_view what) {
+  return absl::DataLossError(fmt::format("malformed netlink reply to {}{}{}: {}", call,
+                                         object.empty() ? "" : " on ", object, what));
+}
+
+// Calls `visit(header, message)` for each message of the datagram; `visit` returns true to stop.
+// Any framing error (a length shorter than a header or past the end) is returned as such.
+template <typename Visit>
+absl::Status WalkMessages(absl::Span<const uint8_t> datagram, std::string_view call,
+                          std::string_view object, Visit visit) {
+  size_t offset = 0;
+  while (offset < datagram.size()) {
+    const size_t left = datagram.size() - offset;
+    if (left < sizeof(nlmsghdr)) {
+      return Malformed(
+          call, object,
+          fmt::format("{} bytes at offset {} are too few for a message header", left, offset));
+    }
+    const nlmsghdr header = ReadHeader(datagram.data() + offset);
+    if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > left) {
+      return Malformed(call, object,
+                       fmt::format("message at offset {} claims {} bytes, {} are left", offset,
+                                   header.nlmsg_len, left));
+    }
+    absl::Span<const uint8_t> message = datagram.subspan(offset, header.nlmsg_len);
+    absl::StatusOr<bool> stop = visit(header, message);
+    if (!stop.ok()) return stop.status();
+    if (*stop) return absl::OkStatus();
+    offset += std::min<size_t>(NLMSG_ALIGN(header.nlmsg_len), left);
+  }
+  return absl::OkStatus();
+}
+
+// The text of an extended ack (NLMSGERR_ATTR_MSG), when the kernel sent one.
+std::string ExtendedAckText(const nlmsghdr& header, absl::Span<const uint8_t> message) {
+  if ((header.nlmsg_flags & NLM_F_ACK_TLVS) == 0) return "";
+  // After the error code comes the request's header, and its payload unless NLM_F_CAPPED.
+  size_t offset = NLMSG_HDRLEN + sizeof(int);
+  if (message.size() < offset + sizeof(nlmsghdr)) return "";
+  const nlmsghdr request = ReadHeader(message.data() + offset);
+  offset += (header.nlmsg_flags & NLM_F_CAPPED) != 0 ? sizeof(nlmsghdr) : request.nlmsg_len;
+  offset = NLMSG_ALIGN(offset);
+  while (offset + sizeof(nlattr) <= message.size()) {
+    nlattr attribute;
+    std::memcpy(&attribute, message.data() + offset, sizeof(attribute));
+    if (attribute.nla_len < sizeof(nlattr) || attribute.nla_len > message.size() - offset) break;
+    if ((attribute.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+      const char* text = reinterpret_cast<const char*>(message.data() + offset + sizeof(nlattr));
+      const size_t max = attribute.nla_len - sizeof(nlattr);
+      return std::string(text, strnlen(text, max));
+    }
+    offset += NLA_ALIGN(attribute.nla_len);
+  }
+  return "";
+}
+
+// The status an NLMSG_ERROR carries: OK for an ack, else the errno as SysError.
+absl::Status ErrorMessageStatus(const nlmsghdr& header, absl::Span<const uint8_t> message,
+                                std::string_view call, std::string_view object,
+                                int* kernel_errno = nullptr) {
+  if (message.size() < NLMSG_HDRLEN + sizeof(int)) {
+    return Malformed(
+        call, object,
+        fmt::format("NLMSG_ERROR of {} bytes has no room for the error code", message.size()));
+  }
+  int error = 0;
+  std::memcpy(&error, message.data() + NLMSG_HDRLEN, sizeof(error));
+  if (error == 0) return absl::OkStatus();
+  if (error > 0 || error < -4095) {
+    return Malformed(call, object, fmt::format("NLMSG_ERROR carries error {}", error));
+  }
+  if (kernel_errno != nullptr) *kernel_errno = -error;
+  absl::Status status = SysError(call, object, -error);
+  std::string text(status.message());
+  if (std::string ext = ExtendedAckText(header, message); !ext.empty()) {
+    text += fmt::format(": kernel says \"{}\"", ext);
+  }
+  if (-error == EPERM) text += " (changing addresses needs CAP_NET_ADMIN)";
+  return absl::Status(status.code(), text);
+}
+
+absl::Status BadAddress(std::string_view what, uint16_t type = RTM_NEWADDR) {
+  return absl::DataLossError(
+      fmt::format("{} message: {}", type == RTM_DELADDR ? "RTM_DELADDR" : "RTM_NEWADDR", what));
+}
+
+template <typename T>
+T ReadAs(const uint8_t* at) {
+  T value;
+  std::memcpy(&value, at, sizeof(value));
+  return value;
+}
+
+}  // namespace
+
+std::string DescribeForError(const VirtualAddress& vip) {
+  return fmt::format("{}/{} dev {}", vip.address, vip.prefix_len, vip.interface);
+}
+
+absl::StatusOr<size_t> BuildNewAddress(absl::Span<uint8_t> buffer, const VirtualAddress& vip,
+                                       uint32_t ifindex, uint32_t seq) {
+  return BuildAddressRequest(buffer, vip, ifindex, seq, /*add=*/true);
+}
+
+absl::StatusOr<size_t> BuildDeleteAddress(absl::Span<uint8_t> buffer, const VirtualAddress& vip,
+                                          uint32_t ifindex, uint32_t seq) {
+  return BuildAddressRequest(buffer, vip, ifindex, seq, /*add=*/false);
+}
+
+absl::StatusOr<size_t> BuildAddressDump(absl::Span<uint8_t> buffer, std::optional<Family> family,
+                                        uint32_t ifindex, uint32_t seq) {
+  absl::StatusOr<nlmsghdr*> nlh =
+      StartMessage(buffer, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(ifaddrmsg)), RTM_GETADDR,
+                   NLM_F_REQUEST | NLM_F_DUMP, seq);
+  if (!nlh.ok()) return nlh.status();
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(*nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = family.has_value() ? KernelFamily(*family) : AF_UNSPEC;
+  ifa->ifa_index = ifindex;
+  return (*nlh)->nlmsg_len;
+}
+
+absl::StatusOr<bool> ParseAck(absl::Span<const uint8_t> datagram, uint32_t seq,
+                              std::string_view call, std::string_view object, int* kernel_errno) {
+  if (kernel_errno != nullptr) *kernel_errno = 0;
+  bool done = false;
+  absl::Status result = absl::OkStatus();
+  absl::Status walk = WalkMessages(
+      datagram, call, object,
+      [&](const nlmsghdr& header, absl::Span<const uint8_t> message) -> absl::StatusOr<bool> {
+        if (header.nlmsg_seq != seq) return false;  // an answer to an earlier request
+        if (header.nlmsg_type == NLMSG_ERROR) {
+          result = ErrorMessageStatus(header, message, call, object, kernel_errno);
+          done = true;
+          return true;
+        }
+        if (header.nlmsg_type == NLMSG_OVERRUN) {
+          return Malformed(call, object, "NLMSG_OVERRUN: the kernel dropped messages");
+        }
+        return false;  // NLMSG_NOOP, or an echo we did not ask for
+      });
+  if (!walk.ok()) return walk;
+  if (!result.ok()) return result;
+  return done;
+}
+
+absl::StatusOr<AddressRecord> ParseAddressMessage(absl::Span<const uint8_t> message) {
+  if (message.size() < NLMSG_HDRLEN) {
+    return BadAddress(fmt::format("{} bytes are too few for a header", message.size()));
+  }
+  const nlmsghdr header = ReadHeader(message.data());
+  if (header.nlmsg_type != RTM_NEWADDR && header.nlmsg_type != RTM_DELADDR) {
+    return BadAddress(
+        fmt::format("message type {} is neither RTM_NEWADDR ({}) nor RTM_DELADDR ({})",
+                    header.nlmsg_type, RTM_NEWADDR, RTM_DELADDR));
+  }
+  const uint16_t type = header.nlmsg_type;
+  if (header.nlmsg_len > message.size() || header.nlmsg_len < NLMSG_HDRLEN + sizeof(ifaddrmsg)) {
+    return BadAddress(fmt::format("message length {} does not hold an ifaddrmsg in {} bytes",
+                                  header.nlmsg_len, message.size()),
+                      type);
+  }
+  const auto ifa = ReadAs<ifaddrmsg>(message.data() + NLMSG_HDRLEN);
+  size_t address_size = 0;
+  if (ifa.ifa_family == AF_INET) {
+    address_size = 4;
+  } else if (ifa.ifa_family == AF_INET6) {
+    address_size = 16;
+  } else {
+    return absl::UnimplementedError(
+        fmt::format("address message for family {} is neither IPv4 nor IPv6", ifa.ifa_family));
+  }
+  if (ifa.ifa_prefixlen > address_size * 8) {
+    return BadAddress(fmt::format("prefix length {} is too long", ifa.ifa_prefixlen), type);
+  }
+
+  AddressRecord record;
+  record.ifindex = ifa.ifa_index;
+  record.flags = ifa.ifa_flags;
+  VirtualAddress& vip = record.entry.vip;
+  vip.prefix_len = ifa.ifa_prefixlen;
+  vip.scope = ScopeFromKernel(ifa.ifa_scope);
+
+  const uint8_t* local = nullptr;
+  const uint8_t* address = nullptr;
+  size_t offset = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifaddrmsg));
+  const size_t end = header.nlmsg_len;
+  while (offset < end) {
+    if (end - offset < sizeof(nlattr)) {
+      return BadAddress(
+          fmt::format("{} bytes at offset {} are too few for an attribute", end - offset, offset),
+          type);
+    }
+    const auto attribute = ReadAs<nlattr>(message.data() + offset);
+    if (attribute.nla_len < sizeof(nlattr) || attribute.nla_len > end - offset) {
+      return BadAddress(fmt::format("attribute {} at offset {} claims {} bytes, {} are left",
+                                    attribute.nla_type, offset, attribute.nla_len, end - offset),
+                        type);
+    }
+    const uint8_t* payload = message.data() + offset + sizeof(nlattr);
+    const size_t length = attribute.nla_len - sizeof(nlattr);
+    auto need = [&](std::string_view name, size_t size) -> absl::Status {
+      if (length == size) return absl::OkStatus();
+      return BadAddress(fmt::format("{} has {} bytes, not {}", name, length, size), type);
+    };
+    switch (attribute.nla_type & NLA_TYPE_MASK) {
+      case IFA_LOCAL:
+        if (absl::Status s = need("IFA_LOCAL", address_size); !s.ok()) return s;
+        local = payload;
+        break;
+      case IFA_ADDRESS:
+        if (absl::Status s = need("IFA_ADDRESS", address_size); !s.ok()) return s;
+        address = payload;
+        break;
+      case IFA_BROADCAST:
+        if (absl::Status s = need("IFA_BROADCAST", 4); !s.ok()) return s;
+        if (address_size == 4) vip.broadcast = IpAddress::FromV4Bytes(payload);
+        break;
+      case IFA_LABEL: {
+        const char* text = reinterpret_cast<const char*>(payload);
+        vip.label.assign(text, strnlen(text, length));
+        break;
+      }
+      case IFA_FLAGS:
+        if (absl::Status s = need("IFA_FLAGS", 4); !s.ok()) return s;
+        record.flags = ReadAs<uint32_t>(payload);
+        break;
+      default:
+        break;  // IFA_CACHEINFO, IFA_MULTICAST, IFA_RT_PRIORITY, IFA_PROTO, ...
+    }
+    offset += std::min<size_t>(NLA_ALIGN(attribute.nla_len), end - offset);
+  }
+  // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer's on a point-to-point link, and the
+  // address itself when there is no peer (IPv6 sends only IFA_ADDRESS then).
+  const uint8_t* own = local != nullptr ? local : address;
+  if (own == nullptr) return BadAddress("neither IFA_LOCAL nor IFA_ADDRESS is present", type);
+  vip.address = address_size == 4 ? IpAddress::FromV4Bytes(own) : IpAddress::FromV6Bytes(own);
+
+  record.entry.secondary = address_size == 4 && (record.flags & IFA_F_SECONDARY) != 0;
+  record.entry.tentative = (record.flags & IFA_F_TENTATIVE) != 0;
+  record.entry.dad_failed = (record.flags & IFA_F_DADFAILED) != 0;
+  record.entry.permanent = (record.flags & IFA_F_PERMANENT) != 0;
+  vip.prefix_route = (record.flags & IFA_F_NOPREFIXROUTE) == 0;
+  vip.ipv6_dad = address_size == 16 && (record.flags & IFA_F_NODAD) == 0;
+  return record;
+}
+
+absl::StatusOr<bool> ParseAddressDump(absl::Span<const uint8_t> datagram, uint32_t seq,
+                                      std::string_view object, std::vector<AddressRecord>& out) {
+  constexpr std::string_view kCall = "RTM_GETADDR";
+  bool done = false;
+  absl::Status walk = WalkMessages(
+      datagram, kCall, object,
+      [&](const nlmsghdr& header, absl::Span<const uint8_t> message) -> absl::StatusOr<bool> {
+        if (header.nlmsg_seq != seq) return false;
+        if ((header.nlmsg_flags & NLM_F_DUMP_INTR) != 0) {
+          return absl::AbortedError(
+              fmt::format("RTM_GETADDR{}{}: the dump was interrupted by a change, ask again",
+                          object.empty() ? "" : " on ", object));
+        }
+        switch (header.nlmsg_type) {
+          case NLMSG_ERROR: {
+            absl::Status status = ErrorMessageStatus(header, message, kCall, object);
+            if (!status.ok()) return status;
+            return Malformed(kCall, object, "an acknowledgement where the dump was expected");
+          }
+          case NLMSG_DONE: {
+            // The kernel puts the dump's result after NLMSG_DONE's header (0 when complete).
+            if (message.size() >= NLMSG_HDRLEN + sizeof(int)) {
+              const int error = ReadAs<int>(message.data() + NLMSG_HDRLEN);
+              if (error < 0 && error >= -4095) return SysError(kCall, object, -error);
+            }
+            done = true;
+            return true;
+          }
+          case NLMSG_OVERRUN:
+            return Malformed(kCall, object, "NLMSG_OVERRUN: the kernel dropped messages");
+          case RTM_NEWADDR: {
+            absl::StatusOr<AddressRecord> record = ParseAddressMessage(message);
+            if (record.ok()) {
+              out.push_back(*std::move(record));
+            } else if (record.status().code() != absl::StatusCode::kUnimplemented) {
+              // Other families are skipped, broken messages are not.
+              const absl::string_view why = record.status().message();
+              return Malformed(kCall, object, std::string_view(why.data(), why.size()));
+            }
+            return false;
+          }
+          default:
+            return false;
+        }
+      });
+  if (!walk.ok()) return walk;
+  return done;
+}
+
+}  // namespace vrrp::os
