@@ -1,0 +1,30 @@
+// Announcer: how a new Master tells its neighbours that the virtual addresses are now here — a
+// gratuitous ARP (RFC 5227 §3) for IPv4, an unsolicited Neighbor Advertisement (RFC 4861
+// §7.2.6) for IPv6 — as an interface the driver calls, so an embedder can bring its own. The
+// Linux layer sends the frames of frames.h on an AF_PACKET socket (vrrp::os::PacketAnnouncer).
+//
+// The state machine decides when (keepalived's schedule: garp_master_repeat frames at the
+// transition, as many again after garp_master_delay, optional refresh); an announcer sends one
+// frame per call.
+//
+//   if (absl::Status s = announcer.Announce(vip); !s.ok()) log(s);
+//
+// This header is core: no system calls, only the interface.
+#ifndef VRRP_ANNOUNCER_H_
+#define VRRP_ANNOUNCER_H_
+
+#include "absl/status/status.h"
+#include "vrrp/ip_address.h"
+
+namespace vrrp {
+
+class Announcer {
+ public:
+  virtual ~Announcer() = default;
+  // Sends one announcement for `address` (ARP for IPv4, NA for IPv6).
+  [[nodiscard]] virtual absl::Status Announce(const IpAddress& address) = 0;
+};
+
+}  // namespace vrrp
+
+#endif  // VRRP_ANNOUNCER_H_

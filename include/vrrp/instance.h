@@ -1,0 +1,166 @@
+// Instance: one virtual router at work — a Router wired to a Transport, an AddressManager and an
+// Announcer, carrying out the router's actions and feeding it received packets. keepalived calls
+// this a vrrp_instance. Still core: it only calls the interfaces, so it runs the same over Linux
+// sockets (vrrp::os::Driver), DPDK, or the fakes of the tests.
+//
+//   vrrp::InstanceConfig config;
+//   config.name = "VIP_1";
+//   config.router.vrid = 50;  config.router.priority = 150;  ...
+//   config.addresses = {{.address = vip, .prefix_len = 24, .interface = "eth0"}};
+//   auto instance = vrrp::Instance::Create(config, transport, addresses, announcer,
+//                                          [](const vrrp::InstanceEvent& e) { Log(e); });
+//   (*instance)->Start(now);
+//   // on a packet for this VRID:      (*instance)->OnPacket(now, packet);
+//   // at (*instance)->NextDeadline(): (*instance)->OnTimer(now);
+//
+// Every received packet the codec refuses is counted on the router and reported as an event;
+// every address change and every failure of the transport, address manager or announcer is
+// reported as an event too, never thrown and never fatal: a Master whose address could not be
+// added stays Master (the other router would otherwise take over an address it cannot own
+// either) and the event says why, as keepalived logs it.
+#ifndef VRRP_INSTANCE_H_
+#define VRRP_INSTANCE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fmt/format.h"
+#include "vrrp/address_manager.h"
+#include "vrrp/announcer.h"
+#include "vrrp/codec.h"
+#include "vrrp/router.h"
+#include "vrrp/transport.h"
+
+namespace vrrp {
+
+struct InstanceConfig {
+  std::string name;  // keepalived's instance name, e.g. "VIP_1": in every event and log line
+  // The state machine's settings. Its virtual_addresses are filled from `addresses` below.
+  RouterConfig router;
+  // virtual_ipaddress: what the router advertises, and how each is put on the interface.
+  std::vector<VirtualAddress> addresses;
+  // v2 authentication (authentication { auth_type PASS; auth_pass ... }).
+  AuthType auth_type = AuthType::kNone;
+  PassKey pass_key;
+  // v3 over IPv4: include the pseudo-header in the checksum (RFC 5798 §5.2.8; keepalived, FRR).
+  bool v3_ipv4_pseudo_header = true;
+};
+
+struct InstanceEvent {
+  enum class Kind : uint8_t {
+    kTransition,      // transition: from, to, reason
+    kDrop,            // a received packet refused: drop, peer
+    kAddressAdded,    // address (status OK) or failed to add (status says why)
+    kAddressRemoved,  // address (status OK) or failed to remove
+    kAnnounced,       // address, count frames sent (status: the first failure, if any)
+    kSendFailed,      // an advertisement could not be sent: status, peer = destination
+  };
+  Kind kind = Kind::kTransition;
+  std::string_view instance;
+  absl::Time time;
+  StateChanged transition;
+  DropReason drop = DropReason::kNone;
+  IpAddress peer;
+  std::optional<VirtualAddress> address;
+  int count = 0;
+  absl::Status status;
+};
+
+std::string_view InstanceEventKindName(InstanceEvent::Kind kind);
+
+using InstanceEventSink = std::function<void(const InstanceEvent&)>;
+
+class Instance {
+ public:
+  // Validates the configuration (the router's, each address's, that they share one family, that
+  // v2 auth is only set on v2). The interfaces must outlive the instance.
+  static absl::StatusOr<std::unique_ptr<Instance>> Create(InstanceConfig config,
+                                                          Transport& transport,
+                                                          AddressManager& addresses,
+                                                          Announcer& announcer,
+                                                          InstanceEventSink sink);
+
+  const std::string& name() const { return config_.name; }
+  const InstanceConfig& config() const { return config_; }
+  const Router& router() const { return router_; }
+  uint8_t vrid() const { return static_cast<uint8_t>(config_.router.vrid); }
+
+  void Start(absl::Time now);
+  // A Master sends priority 0 and removes its addresses (RFC 5798 §6.4.3 Shutdown).
+  void Shutdown(absl::Time now);
+  // A packet the transport received for this instance's VRID: decoded with this instance's
+  // version and authentication, refused ones counted.
+  void OnPacket(absl::Time now, const ReceivedPacket& packet);
+  void OnTimer(absl::Time now);
+  absl::Time NextDeadline() const { return router_.NextDeadline(); }
+  void SetFault(absl::Time now, bool fault);
+  void SetPriorityDelta(absl::Time now, int delta);
+  // Applies a new configuration; an unchanged one changes nothing (no flap). Addresses that
+  // leave the configuration while Master are removed, new ones added.
+  [[nodiscard]] absl::Status Reconfigure(absl::Time now, InstanceConfig config);
+
+ private:
+  Instance(InstanceConfig config, Router router, Transport& transport, AddressManager& addresses,
+           Announcer& announcer, InstanceEventSink sink);
+  void Perform(absl::Time now);
+  void Send(absl::Time now, uint8_t priority);
+  void ChangeAddresses(absl::Time now, const AddressList& ips, bool add);
+  void AnnounceAddresses(absl::Time now, const AddressList& ips, int count);
+  const VirtualAddress* Find(const IpAddress& ip) const;
+  InstanceEvent MakeEvent(InstanceEvent::Kind kind, absl::Time now) const;
+
+  InstanceConfig config_;
+  // The previous configuration's addresses during Reconfigure, so removals find their details.
+  std::vector<VirtualAddress> retiring_;
+  Router router_;
+  Transport& transport_;
+  AddressManager& address_manager_;
+  Announcer& announcer_;
+  InstanceEventSink sink_;
+  DecodeOptions decode_options_;
+  std::vector<Action> actions_;
+  Advertisement scratch_;  // reused for decoding and encoding: no allocation per packet
+};
+
+// Checks `config` as Instance::Create does, without building anything.
+[[nodiscard]] absl::Status ValidateInstanceConfig(const InstanceConfig& config);
+
+}  // namespace vrrp
+
+// "VIP_1 transition BACKUP -> MASTER (master_down_timer)", "VIP_1 drop checksum from 192.0.2.6",
+// "VIP_1 address added 192.0.2.3/24 dev eth0 scope global", ...
+template <>
+struct fmt::formatter<vrrp::InstanceEvent> : vrrp::internal::PlainFormatter {
+  template <typename FormatContext>
+  auto format(const vrrp::InstanceEvent& e, FormatContext& ctx) const {
+    auto out = fmt::format_to(ctx.out(), "{} {}", e.instance, vrrp::InstanceEventKindName(e.kind));
+    switch (e.kind) {
+      case vrrp::InstanceEvent::Kind::kTransition:
+        out = fmt::format_to(out, " {} -> {} ({})", e.transition.from, e.transition.to,
+                             e.transition.reason);
+        break;
+      case vrrp::InstanceEvent::Kind::kDrop:
+        out = fmt::format_to(out, " {} from {}", e.drop, e.peer);
+        break;
+      case vrrp::InstanceEvent::Kind::kAddressAdded:
+      case vrrp::InstanceEvent::Kind::kAddressRemoved:
+        if (e.address) out = fmt::format_to(out, " {}", *e.address);
+        break;
+      case vrrp::InstanceEvent::Kind::kAnnounced:
+        if (e.address) out = fmt::format_to(out, " {} x{}", e.address->address, e.count);
+        break;
+      case vrrp::InstanceEvent::Kind::kSendFailed:
+        out = fmt::format_to(out, " to {}", e.peer);
+        break;
+    }
+    if (!e.status.ok()) out = fmt::format_to(out, ": {}", e.status.ToString());
+    return out;
+  }
+};
+
+#endif  // VRRP_INSTANCE_H_

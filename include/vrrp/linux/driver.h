@@ -1,0 +1,111 @@
+// Driver: runs virtual routers on Linux. It opens, for each instance, a raw-socket transport, an
+// AF_PACKET announcer and shares one netlink address manager and one link monitor; it removes
+// the virtual addresses an earlier run left behind, puts instances in Fault while their link is
+// down or their source address is gone, and reports every event (transitions, drops, address
+// changes, failures) to one callback for logs, notify hooks and metrics.
+//
+// Two ways to run it:
+//  - with our loop: driver->Attach(loop) then loop.Run();
+//  - from someone else's (nginx, libuv, asio): watch every fd of driver->fds() for readability
+//    and call driver->OnReadable(now, fd); arm a timer for driver->NextDeadline() and call
+//    driver->OnTimer(now) when it fires (an early call is a no-op); re-read NextDeadline() after
+//    each call. `now` must come from one monotonic clock (MonotonicNow()). See docs/embedding.md.
+//
+//   vrrp::os::DriverOptions options;
+//   options.instances.push_back({.config = instance_config, .interface = "eth0"});
+//   options.on_event = [](const vrrp::InstanceEvent& e) { fmt::print("{}\n", e); };
+//   auto driver = vrrp::os::Driver::Create(std::move(options));   // needs CAP_NET_RAW
+//   auto loop = vrrp::os::EventLoop::Create();
+//   (*driver)->Start((*loop)->Now());
+//   (*driver)->Attach(**loop);
+//   (*loop)->Run();
+#ifndef VRRP_LINUX_DRIVER_H_
+#define VRRP_LINUX_DRIVER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "vrrp/instance.h"
+#include "vrrp/linux/address_manager.h"
+#include "vrrp/linux/event_loop.h"
+#include "vrrp/linux/link_monitor.h"
+#include "vrrp/linux/packet_announcer.h"
+#include "vrrp/linux/raw_socket.h"
+
+namespace vrrp::os {
+
+struct DriverInstance {
+  // config.router.primary_address may be left unspecified: the transport's source is used.
+  InstanceConfig config;
+  std::string interface;  // where advertisements are sent and received
+  std::optional<IpAddress> source;          // unicast_src_ip / mcast_src_ip
+  std::optional<IpAddress> group;           // vrrp_mcast_group4 / 6
+  std::vector<IpAddress> unicast_peers;     // unicast_peer
+  std::optional<MacAddress> announce_mac;   // default: the interface's
+};
+
+struct DriverOptions {
+  std::vector<DriverInstance> instances;
+  InstanceEventSink on_event;
+  // Remove, before starting, addresses of our (non-owner) instances found on their interfaces:
+  // left by an earlier run that was killed (keepalived logs "removing VIPs.").
+  bool remove_leftover_addresses = true;
+  // Link events that could not be applied (a netlink overrun...) are reported here.
+  std::function<void(const absl::Status&)> on_error;
+};
+
+struct DriverStats {
+  uint64_t other_vrid = 0;  // packets for VRIDs no instance on that socket runs
+  uint64_t receive_errors = 0;
+};
+
+class Driver {
+ public:
+  // Opens everything or nothing: on error, whatever was opened is closed again, and the status
+  // names the instance and what failed (a missing interface, CAP_NET_RAW, a bad configuration).
+  static absl::StatusOr<std::unique_ptr<Driver>> Create(DriverOptions options);
+  ~Driver();
+
+  // Removes leftovers (see DriverOptions), reads each interface's state, starts the instances.
+  [[nodiscard]] absl::Status Start(absl::Time now);
+  // Every instance shuts down (a Master sends priority 0 and removes its addresses).
+  void Shutdown(absl::Time now);
+
+  std::vector<int> fds() const;
+  void OnReadable(absl::Time now, int fd);
+  absl::Time NextDeadline() const;
+  void OnTimer(absl::Time now);
+
+  // Registers fds() and a timer that follows NextDeadline() with `loop`. Detach before
+  // destroying the loop first.
+  [[nodiscard]] absl::Status Attach(EventLoop& loop);
+  void Detach();
+
+  const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+  const DriverStats& stats() const { return stats_; }
+
+ private:
+  struct Slot;
+  explicit Driver(DriverOptions options);
+  void OnLinkEvent(absl::Time now, const LinkEvent& event);
+  void UpdateFault(absl::Time now, size_t index);
+  void Reschedule();
+
+  DriverOptions options_;
+  std::unique_ptr<NetlinkAddressManager> address_manager_;
+  std::unique_ptr<LinkMonitor> link_monitor_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  DriverStats stats_;
+  EventLoop* loop_ = nullptr;
+  std::optional<EventLoop::TimerId> timer_;
+  absl::Time timer_deadline_ = absl::InfiniteFuture();
+};
+
+}  // namespace vrrp::os
+
+#endif  // VRRP_LINUX_DRIVER_H_

@@ -1,0 +1,70 @@
+// LinkMonitor: the kernel's link and address notifications (rtnetlink multicast groups
+// RTMGRP_LINK, RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR) as events, so the driver can put the
+// routers of an interface in Fault when its link goes down or the address they send from
+// disappears, and take them out when it comes back (keepalived: "Netlink reports eth0 down").
+//
+//   auto monitor = vrrp::os::LinkMonitor::Open();
+//   // when monitor->fd() is readable:
+//   (*monitor)->Process([](const vrrp::os::LinkEvent& e) { ... });
+//
+// The parsing is a pure function (ParseLinkNotification), tested without root.
+#ifndef VRRP_LINUX_LINK_MONITOR_H_
+#define VRRP_LINUX_LINK_MONITOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "fmt/format.h"
+#include "vrrp/ip_address.h"
+#include "vrrp/linux/unique_fd.h"
+
+namespace vrrp::os {
+
+struct LinkEvent {
+  enum class Kind : uint8_t {
+    kLink,            // RTM_NEWLINK: `up` says whether the link is usable
+    kLinkRemoved,     // RTM_DELLINK: the interface is gone
+    kAddressAdded,    // RTM_NEWADDR: `address`
+    kAddressRemoved,  // RTM_DELADDR: `address`
+  };
+  Kind kind = Kind::kLink;
+  int ifindex = 0;
+  std::string interface;  // IFLA_IFNAME for link events; empty for address events
+  // Administratively up (IFF_UP) and with carrier (IFF_RUNNING): what VRRP needs to work.
+  bool up = false;
+  std::optional<IpAddress> address;
+};
+
+// Parses one rtnetlink message (header included). nullopt for messages of other types (the
+// monitor ignores them); kDataLoss naming the fault for a truncated or malformed one.
+absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const uint8_t> message);
+
+// Whether `interface` is up with carrier now (SIOCGIFFLAGS); kNotFound naming it if it is gone.
+absl::StatusOr<bool> InterfaceIsUp(const std::string& interface);
+
+class LinkMonitor {
+ public:
+  // A NETLINK_ROUTE socket bound to the link and address groups; needs no privilege.
+  static absl::StatusOr<std::unique_ptr<LinkMonitor>> Open();
+
+  int fd() const { return fd_.get(); }
+  // Reads every notification waiting (non-blocking) and calls `on_event` for each. A malformed
+  // message is skipped and counted; an overrun (ENOBUFS: the kernel dropped notifications) is
+  // reported as kDataLoss so the caller can re-read the state it cares about.
+  [[nodiscard]] absl::Status Process(const std::function<void(const LinkEvent&)>& on_event);
+  uint64_t malformed() const { return malformed_; }
+
+ private:
+  explicit LinkMonitor(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+  uint64_t malformed_ = 0;
+};
+
+}  // namespace vrrp::os
+
+#endif  // VRRP_LINUX_LINK_MONITOR_H_

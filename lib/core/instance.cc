@@ -1,0 +1,249 @@
+#include "vrrp/instance.h"
+
+#include <array>
+#include <utility>
+
+namespace vrrp {
+namespace {
+
+// The router's address list is derived from the instance's, so the two can never disagree.
+RouterConfig RouterConfigOf(const InstanceConfig& config) {
+  RouterConfig router = config.router;
+  router.virtual_addresses.clear();
+  for (const VirtualAddress& vip : config.addresses) {
+    router.virtual_addresses.push_back(vip.address);
+  }
+  return router;
+}
+
+DecodeOptions DecodeOptionsOf(const InstanceConfig& config) {
+  DecodeOptions options;
+  options.version = config.router.version;
+  options.auth_type = config.router.version == Version::kV2 ? config.auth_type : AuthType::kNone;
+  options.pass_key = config.pass_key;
+  return options;
+}
+
+}  // namespace
+
+std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
+  switch (kind) {
+    case InstanceEvent::Kind::kTransition: return "transition";
+    case InstanceEvent::Kind::kDrop: return "drop";
+    case InstanceEvent::Kind::kAddressAdded: return "address_added";
+    case InstanceEvent::Kind::kAddressRemoved: return "address_removed";
+    case InstanceEvent::Kind::kAnnounced: return "announced";
+    case InstanceEvent::Kind::kSendFailed: return "send_failed";
+  }
+  return "unknown";
+}
+
+absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
+  if (config.name.empty()) {
+    return absl::InvalidArgumentError("an instance needs a name");
+  }
+  for (const VirtualAddress& vip : config.addresses) {
+    if (absl::Status s = Validate(vip); !s.ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}: virtual_ipaddress: {}", config.name, std::string(s.message())));
+    }
+  }
+  if (config.auth_type != AuthType::kNone && config.router.version != Version::kV2) {
+    // keepalived says "VRRP version 3 does not support authentication. Ignoring."; an API caller
+    // who sets both has made a mistake we should not hide.
+    return absl::InvalidArgumentError(
+        fmt::format("{}: authentication is VRRPv2 only (RFC 5798 §9 removed it)", config.name));
+  }
+  if (config.auth_type == AuthType::kAh) {
+    return absl::UnimplementedError(fmt::format("{}: auth_type AH is not supported", config.name));
+  }
+  if (absl::Status s = ValidateRouterConfig(RouterConfigOf(config)); !s.ok()) {
+    return absl::InvalidArgumentError(fmt::format("{}: {}", config.name, std::string(s.message())));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Instance>> Instance::Create(InstanceConfig config,
+                                                           Transport& transport,
+                                                           AddressManager& addresses,
+                                                           Announcer& announcer,
+                                                           InstanceEventSink sink) {
+  if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
+  absl::StatusOr<Router> router = Router::Create(RouterConfigOf(config));
+  if (!router.ok()) return router.status();
+  return std::unique_ptr<Instance>(new Instance(std::move(config), *std::move(router), transport,
+                                                addresses, announcer, std::move(sink)));
+}
+
+Instance::Instance(InstanceConfig config, Router router, Transport& transport,
+                   AddressManager& addresses, Announcer& announcer, InstanceEventSink sink)
+    : config_(std::move(config)),
+      router_(std::move(router)),
+      transport_(transport),
+      address_manager_(addresses),
+      announcer_(announcer),
+      sink_(std::move(sink)),
+      decode_options_(DecodeOptionsOf(config_)) {}
+
+void Instance::Start(absl::Time now) {
+  router_.Start(now);
+  Perform(now);
+}
+
+void Instance::Shutdown(absl::Time now) {
+  router_.Shutdown(now);
+  Perform(now);
+}
+
+void Instance::OnTimer(absl::Time now) {
+  router_.OnTimer(now);
+  Perform(now);
+}
+
+void Instance::SetFault(absl::Time now, bool fault) {
+  router_.SetFault(now, fault);
+  Perform(now);
+}
+
+void Instance::SetPriorityDelta(absl::Time now, int delta) {
+  router_.SetPriorityDelta(now, delta);
+  Perform(now);
+}
+
+void Instance::OnPacket(absl::Time now, const ReceivedPacket& packet) {
+  const DropReason reason =
+      DecodeAdvertisement(packet.payload, packet.info, decode_options_, scratch_);
+  if (reason != DropReason::kNone) {
+    router_.CountDrop(reason);
+    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kDrop, now);
+    e.drop = reason;
+    e.peer = packet.info.source;
+    if (sink_) sink_(e);
+    return;
+  }
+  // The state machine has its own refusals (interval, address list, family): report those too.
+  // A copy of 14 counters per packet is cheaper than making the router return its reason.
+  const DropCounters before = router_.stats().drops;
+  router_.OnAdvertisement(now, scratch_, packet.info.source);
+  if (sink_ && router_.stats().drops.Total() != before.Total()) {
+    for (size_t i = 1; i < kDropReasonCount; ++i) {
+      const auto r = static_cast<DropReason>(i);
+      if (router_.stats().drops[r] == before[r]) continue;
+      InstanceEvent e = MakeEvent(InstanceEvent::Kind::kDrop, now);
+      e.drop = r;
+      e.peer = packet.info.source;
+      sink_(e);
+    }
+  }
+  Perform(now);
+}
+
+absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
+  if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
+  retiring_ = std::move(config_.addresses);
+  InstanceConfig previous = std::move(config_);
+  config_ = std::move(config);
+  if (absl::Status s = router_.Reconfigure(now, RouterConfigOf(config_)); !s.ok()) {
+    config_ = std::move(previous);
+    config_.addresses = std::move(retiring_);
+    retiring_.clear();
+    return s;
+  }
+  decode_options_ = DecodeOptionsOf(config_);
+  Perform(now);
+  retiring_.clear();
+  return absl::OkStatus();
+}
+
+InstanceEvent Instance::MakeEvent(InstanceEvent::Kind kind, absl::Time now) const {
+  InstanceEvent e;
+  e.kind = kind;
+  e.instance = config_.name;
+  e.time = now;
+  return e;
+}
+
+const VirtualAddress* Instance::Find(const IpAddress& ip) const {
+  for (const VirtualAddress& vip : config_.addresses) {
+    if (vip.address == ip) return &vip;
+  }
+  for (const VirtualAddress& vip : retiring_) {
+    if (vip.address == ip) return &vip;
+  }
+  return nullptr;
+}
+
+void Instance::Perform(absl::Time now) {
+  router_.DrainActions(actions_);
+  for (const Action& action : actions_) {
+    std::visit(Overloaded{
+                   [&](const SendAdvertisement& a) { Send(now, a.priority); },
+                   [&](const AddAddresses& a) { ChangeAddresses(now, a.addresses, true); },
+                   [&](const RemoveAddresses& a) { ChangeAddresses(now, a.addresses, false); },
+                   [&](const Announce& a) { AnnounceAddresses(now, a.addresses, a.count); },
+                   [&](const StateChanged& a) {
+                     InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
+                     e.transition = a;
+                     if (sink_) sink_(e);
+                   },
+               },
+               action);
+  }
+}
+
+void Instance::Send(absl::Time now, uint8_t priority) {
+  router_.FillAdvertisement(priority, scratch_);
+  std::array<uint8_t, kMaxAdvertisementSize> buffer;
+  EncodeOptions options;
+  options.source = transport_.source();
+  options.pass_key = config_.pass_key;
+  options.v3_ipv4_pseudo_header = config_.v3_ipv4_pseudo_header;
+  if (config_.router.version == Version::kV2) scratch_.auth_type = config_.auth_type;
+  for (const IpAddress& destination : transport_.destinations()) {
+    options.destination = destination;
+    absl::StatusOr<size_t> n = EncodeAdvertisement(scratch_, options, absl::MakeSpan(buffer));
+    absl::Status status = n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
+                                                   destination)
+                                 : n.status();
+    if (!status.ok() && sink_) {
+      InstanceEvent e = MakeEvent(InstanceEvent::Kind::kSendFailed, now);
+      e.peer = destination;
+      e.status = std::move(status);
+      sink_(e);
+    }
+  }
+}
+
+void Instance::ChangeAddresses(absl::Time now, const AddressList& ips, bool add) {
+  for (const IpAddress& ip : ips) {
+    const VirtualAddress* vip = Find(ip);
+    InstanceEvent e = MakeEvent(
+        add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
+    if (vip == nullptr) {
+      // The router only names addresses it was configured with; not finding one is our bug.
+      e.status = absl::InternalError(fmt::format("no configuration for address {}", ip));
+    } else {
+      e.address = *vip;
+      e.status = add ? address_manager_.Add(*vip) : address_manager_.Remove(*vip);
+    }
+    if (sink_) sink_(e);
+  }
+}
+
+void Instance::AnnounceAddresses(absl::Time now, const AddressList& ips, int count) {
+  for (const IpAddress& ip : ips) {
+    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAnnounced, now);
+    if (const VirtualAddress* vip = Find(ip)) e.address = *vip;
+    for (int i = 0; i < count; ++i) {
+      absl::Status s = announcer_.Announce(ip);
+      if (s.ok()) {
+        ++e.count;
+      } else if (e.status.ok()) {
+        e.status = std::move(s);
+      }
+    }
+    if (sink_) sink_(e);
+  }
+}
+
+}  // namespace vrrp

@@ -1,0 +1,358 @@
+#include "vrrp/linux/raw_socket.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fmt/format.h"
+#include "vrrp/ip_packet.h"
+#include "vrrp/linux/sys_error.h"
+
+namespace vrrp::os {
+namespace {
+
+// An error from socket(): without CAP_NET_RAW it is EPERM, and the operator needs to be told
+// which capability to grant, not only the errno.
+absl::Status SocketError(const std::string& interface, Family family) {
+  int error = errno;
+  absl::Status status = SysError(
+      fmt::format("socket({}, SOCK_RAW, {})", family == Family::kIPv4 ? "AF_INET" : "AF_INET6",
+                  kIpProtocolVrrp),
+      interface, error);
+  if (error == EPERM || error == EACCES) {
+    return absl::PermissionDeniedError(
+        fmt::format("{} (VRRP needs CAP_NET_RAW for raw sockets)", std::string(status.message())));
+  }
+  return status;
+}
+
+// One setsockopt(2) with an int value, named for the error message.
+struct IntOption {
+  int level;
+  int name;
+  int value;
+  const char* label;
+};
+
+absl::Status SetOptions(int fd, absl::Span<const IntOption> options,
+                        const std::string& interface) {
+  for (const IntOption& o : options) {
+    if (setsockopt(fd, o.level, o.name, &o.value, sizeof(o.value)) < 0) {
+      return SysError(fmt::format("setsockopt({})", o.label), interface);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JoinOrFail(int fd, int level, int name, const void* request, socklen_t size,
+                        const IpAddress& group, const std::string& interface) {
+  if (setsockopt(fd, level, name, request, size) < 0) {
+    return SysError(fmt::format("setsockopt({} {})",
+                                level == IPPROTO_IP ? "IP_ADD_MEMBERSHIP" : "IPV6_JOIN_GROUP",
+                                group),
+                    interface);
+  }
+  return absl::OkStatus();
+}
+
+sockaddr_storage ToSockaddr(const IpAddress& ip, int ifindex, socklen_t& len) {
+  sockaddr_storage ss{};
+  if (ip.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    std::memcpy(&sin->sin_addr, ip.bytes().data(), 4);
+    len = sizeof(sockaddr_in);
+  } else {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    sin6->sin6_family = AF_INET6;
+    std::memcpy(&sin6->sin6_addr, ip.bytes().data(), 16);
+    // A link-local or link-scope multicast destination needs the interface.
+    if (ip.IsLinkLocal() || ip.IsMulticast()) sin6->sin6_scope_id = static_cast<uint32_t>(ifindex);
+    len = sizeof(sockaddr_in6);
+  }
+  return ss;
+}
+
+absl::Status ConfigureV4(int fd, const RawSocketOptions& o, int ifindex, const IpAddress& group) {
+  const IntOption options[] = {
+      {IPPROTO_IP, IP_TTL, kVrrpTtl, "IP_TTL"},
+      {IPPROTO_IP, IP_MULTICAST_TTL, kVrrpTtl, "IP_MULTICAST_TTL"},
+      {IPPROTO_IP, IP_TOS, o.traffic_class, "IP_TOS"},
+      {IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"},
+      // Without this a raw socket receives every group any socket on the host joined.
+      {IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"},
+  };
+  if (absl::Status s = SetOptions(fd, options, o.interface); !s.ok()) return s;
+  ip_mreqn mreq{};
+  mreq.imr_ifindex = ifindex;
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0) {
+    return SysError("setsockopt(IP_MULTICAST_IF)", o.interface);
+  }
+  if (!o.unicast_peers.empty()) return absl::OkStatus();
+  std::memcpy(&mreq.imr_multiaddr, group.bytes().data(), 4);
+  return JoinOrFail(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq), group, o.interface);
+}
+
+absl::Status ConfigureV6(int fd, const RawSocketOptions& o, int ifindex, const IpAddress& group) {
+  const IntOption options[] = {
+      {IPPROTO_IPV6, IPV6_UNICAST_HOPS, kVrrpTtl, "IPV6_UNICAST_HOPS"},
+      {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, kVrrpTtl, "IPV6_MULTICAST_HOPS"},
+      {IPPROTO_IPV6, IPV6_TCLASS, o.traffic_class, "IPV6_TCLASS"},
+      {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"},
+      {IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL"},
+      {IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex, "IPV6_MULTICAST_IF"},
+      // The kernel gives a raw IPv6 socket the payload only: ask for the destination and the
+      // hop limit alongside it.
+      {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"},
+      {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"},
+  };
+  if (absl::Status s = SetOptions(fd, options, o.interface); !s.ok()) return s;
+  if (!o.unicast_peers.empty()) return absl::OkStatus();
+  ipv6_mreq mreq{};
+  std::memcpy(&mreq.ipv6mr_multiaddr, group.bytes().data(), 16);
+  mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
+  return JoinOrFail(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq), group, o.interface);
+}
+
+}  // namespace
+
+absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, Family family) {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) < 0) return SysError("getifaddrs", interface);
+  std::optional<IpAddress> found;
+  for (ifaddrs* i = list; i != nullptr && !found; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || interface != i->ifa_name) continue;
+    if (family == Family::kIPv4 && i->ifa_addr->sa_family == AF_INET) {
+      found = IpAddress::FromV4Bytes(reinterpret_cast<const uint8_t*>(
+          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr));
+    } else if (family == Family::kIPv6 && i->ifa_addr->sa_family == AF_INET6) {
+      IpAddress ip = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(
+          &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr));
+      if (ip.IsLinkLocal()) found = ip;
+    }
+  }
+  freeifaddrs(list);
+  if (!found) {
+    return absl::NotFoundError(fmt::format(
+        "interface {} has no {} to send VRRP from{}", interface,
+        family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address",
+        family == Family::kIPv4 ? "" : " (is it up, with IPv6 enabled?)"));
+  }
+  return *found;
+}
+
+RawSocketTransport::RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex,
+                                       IpAddress source)
+    : options_(std::move(options)), fd_(std::move(fd)), ifindex_(ifindex), source_(source) {
+  if (options_.unicast_peers.empty()) {
+    destinations_.push_back(options_.group.value_or(MulticastGroup(options_.family)));
+  } else {
+    destinations_ = options_.unicast_peers;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
+    RawSocketOptions options) {
+  const std::string& ifname = options.interface;
+  if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
+    return absl::InvalidArgumentError(
+        fmt::format("interface name '{}' must be 1..{} characters", ifname, IFNAMSIZ - 1));
+  }
+  const IpAddress group = options.group.value_or(MulticastGroup(options.family));
+  if (group.family() != options.family || !group.IsMulticast()) {
+    return absl::InvalidArgumentError(
+        fmt::format("multicast group {} is not an {} multicast address", group,
+                    FamilyName(options.family)));
+  }
+  for (const IpAddress& peer : options.unicast_peers) {
+    if (peer.family() != options.family) {
+      return absl::InvalidArgumentError(fmt::format("unicast peer {} is not {} like the router",
+                                                    peer, FamilyName(options.family)));
+    }
+  }
+  if (options.source && options.source->family() != options.family) {
+    return absl::InvalidArgumentError(
+        fmt::format("source {} is not {}", *options.source, FamilyName(options.family)));
+  }
+  const unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (ifindex == 0) return SysError("if_nametoindex", ifname);
+
+  IpAddress source;
+  if (options.source) {
+    source = *options.source;
+  } else {
+    absl::StatusOr<IpAddress> primary = InterfacePrimaryAddress(ifname, options.family);
+    if (!primary.ok()) return primary.status();
+    source = *primary;
+  }
+
+  const int domain = options.family == Family::kIPv4 ? AF_INET : AF_INET6;
+  UniqueFd fd(socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtocolVrrp));
+  if (!fd.valid()) return SocketError(ifname, options.family);
+  // Only this interface's packets: a raw socket otherwise sees protocol 112 from every link.
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                 static_cast<socklen_t>(ifname.size())) < 0) {
+    return SysError("setsockopt(SO_BINDTODEVICE)", ifname);
+  }
+  absl::Status configured = options.family == Family::kIPv4
+                                ? ConfigureV4(fd.get(), options, static_cast<int>(ifindex), group)
+                                : ConfigureV6(fd.get(), options, static_cast<int>(ifindex), group);
+  if (!configured.ok()) return configured;
+  return std::unique_ptr<RawSocketTransport>(new RawSocketTransport(
+      std::move(options), std::move(fd), static_cast<int>(ifindex), source));
+}
+
+absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
+                                      const IpAddress& destination) {
+  if (destination.family() != options_.family) {
+    return absl::InvalidArgumentError(fmt::format("cannot send to {} on an {} transport",
+                                                  destination, FamilyName(options_.family)));
+  }
+  socklen_t to_len = 0;
+  sockaddr_storage to = ToSockaddr(destination, ifindex_, to_len);
+  iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
+  // The source goes in the packet info of each send: bind() on a raw socket would also filter
+  // what we receive by destination, and we receive multicast.
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  msghdr msg{};
+  msg.msg_name = &to;
+  msg.msg_namelen = to_len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  cmsghdr* cmsg = nullptr;
+  if (options_.family == Family::kIPv4) {
+    msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = IPPROTO_IP;
+    cmsg->cmsg_type = IP_PKTINFO;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_ifindex = ifindex_;
+    std::memcpy(&info.ipi_spec_dst, source_.bytes().data(), 4);
+    std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+  } else {
+    msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = IPPROTO_IPV6;
+    cmsg->cmsg_type = IPV6_PKTINFO;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+    in6_pktinfo info{};
+    info.ipi6_ifindex = static_cast<unsigned>(ifindex_);
+    std::memcpy(&info.ipi6_addr, source_.bytes().data(), 16);
+    std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+  }
+  if (sendmsg(fd_.get(), &msg, 0) < 0) {
+    return SysError(fmt::format("sendmsg to {} from {}", destination, source_),
+                    options_.interface);
+  }
+  ++stats_.sent;
+  return absl::OkStatus();
+}
+
+bool RawSocketTransport::Accepted(const IpAddress& from) const {
+  if (options_.unicast_peers.empty() || !options_.accept_only_peers) return true;
+  for (const IpAddress& peer : options_.unicast_peers) {
+    if (peer == from) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
+    absl::Span<uint8_t> buffer) {
+  return options_.family == Family::kIPv4 ? ReceiveV4(buffer) : ReceiveV6(buffer);
+}
+
+absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV4(
+    absl::Span<uint8_t> buffer) {
+  // An IPv4 raw socket hands over the whole IP packet: TTL and destination come from its header.
+  for (;;) {
+    ssize_t n = recv(fd_.get(), buffer.data(), buffer.size(), MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+      if (errno == EINTR) continue;
+      return SysError("recv", options_.interface);
+    }
+    if (static_cast<size_t>(n) > buffer.size()) {
+      ++stats_.skipped_truncated;
+      continue;
+    }
+    absl::StatusOr<IpDatagram> ip =
+        ParseIpDatagram(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)));
+    if (!ip.ok() || ip->protocol != kIpProtocolVrrp) {
+      ++stats_.skipped_malformed;
+      continue;
+    }
+    if (!Accepted(ip->info.source)) {
+      ++stats_.skipped_peer;
+      continue;
+    }
+    ++stats_.received;
+    return ReceivedPacket{.payload = ip->payload, .info = ip->info, .ifindex = ifindex_};
+  }
+}
+
+absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV6(
+    absl::Span<uint8_t> buffer) {
+  for (;;) {
+    sockaddr_in6 from{};
+    iovec iov{buffer.data(), buffer.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof(from);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t n = recvmsg(fd_.get(), &msg, MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+      if (errno == EINTR) continue;
+      return SysError("recvmsg", options_.interface);
+    }
+    if (static_cast<size_t>(n) > buffer.size() || (msg.msg_flags & MSG_TRUNC) != 0) {
+      ++stats_.skipped_truncated;
+      continue;
+    }
+    ReceiveInfo info;
+    info.source = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&from.sin6_addr));
+    bool have_destination = false;
+    bool have_hop_limit = false;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != IPPROTO_IPV6) continue;
+      if (c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo pi;
+        std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+        info.destination = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&pi.ipi6_addr));
+        have_destination = true;
+      } else if (c->cmsg_type == IPV6_HOPLIMIT) {
+        int hops = 0;
+        std::memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+        info.ttl = static_cast<uint8_t>(hops);
+        have_hop_limit = true;
+      }
+    }
+    // Without both, the checksum and hop-limit checks cannot be made: never guess them.
+    if (!have_destination || !have_hop_limit) {
+      ++stats_.skipped_malformed;
+      continue;
+    }
+    if (!Accepted(info.source)) {
+      ++stats_.skipped_peer;
+      continue;
+    }
+    ++stats_.received;
+    return ReceivedPacket{.payload = absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)),
+                          .info = info,
+                          .ifindex = ifindex_};
+  }
+}
+
+}  // namespace vrrp::os

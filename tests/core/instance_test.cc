@@ -1,0 +1,296 @@
+// Instance: a Router wired to a transport, an address manager and an announcer. Fakes record
+// what the instance asked of them; the adverts it sends are read back with the codec.
+#include "vrrp/instance.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+
+namespace vrrp {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
+const IpAddress kSelf = IpAddress::V4(192, 0, 2, 5);
+const IpAddress kPeer = IpAddress::V4(192, 0, 2, 6);
+const IpAddress kVip = IpAddress::V4(192, 0, 2, 3);
+
+class FakeTransport : public Transport {
+ public:
+  std::vector<IpAddress> dests = {kMulticastGroupV4};
+  std::vector<std::pair<std::vector<uint8_t>, IpAddress>> sent;
+  absl::Status fail_with;
+
+  IpAddress source() const override { return kSelf; }
+  absl::Span<const IpAddress> destinations() const override { return dests; }
+  absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& to) override {
+    if (!fail_with.ok()) return fail_with;
+    sent.emplace_back(std::vector<uint8_t>(payload.begin(), payload.end()), to);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<ReceivedPacket>> Receive(absl::Span<uint8_t>) override {
+    return std::nullopt;
+  }
+};
+
+class FakeAddressManager : public AddressManager {
+ public:
+  std::set<IpAddress> present;
+  std::vector<std::string> calls;
+  absl::Status fail_with;
+
+  absl::Status Add(const VirtualAddress& vip) override {
+    calls.push_back("add " + ToString(vip));
+    if (!fail_with.ok()) return fail_with;
+    present.insert(vip.address);
+    return absl::OkStatus();
+  }
+  absl::Status Remove(const VirtualAddress& vip) override {
+    calls.push_back("remove " + ToString(vip));
+    present.erase(vip.address);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<InterfaceAddress>> List(std::string_view) override {
+    return std::vector<InterfaceAddress>{};
+  }
+};
+
+class FakeAnnouncer : public Announcer {
+ public:
+  std::vector<IpAddress> announced;
+  absl::Status Announce(const IpAddress& ip) override {
+    announced.push_back(ip);
+    return absl::OkStatus();
+  }
+};
+
+InstanceConfig V2Config() {
+  InstanceConfig c;
+  c.name = "VIP_1";
+  c.router.vrid = 50;
+  c.router.version = Version::kV2;
+  c.router.priority = 150;
+  c.router.advert_interval = Centiseconds(100);
+  c.router.primary_address = kSelf;
+  c.addresses = {{.address = kVip, .prefix_len = 24, .interface = "eth0", .label = "eth0:vip"}};
+  c.auth_type = AuthType::kPass;
+  c.pass_key = *PassKey::Create("1111");
+  return c;
+}
+
+struct Rig {
+  FakeTransport transport;
+  FakeAddressManager addresses;
+  FakeAnnouncer announcer;
+  std::vector<std::string> events;
+  std::vector<InstanceEvent> raw;
+  std::unique_ptr<Instance> instance;
+
+  explicit Rig(InstanceConfig config) {
+    auto created = Instance::Create(std::move(config), transport, addresses, announcer,
+                                    [this](const InstanceEvent& e) {
+                                      events.push_back(fmt::format("{}", e));
+                                      raw.push_back(e);
+                                    });
+    INFO(created.status().ToString());
+    REQUIRE(created.ok());
+    instance = std::move(*created);
+  }
+
+  // Start, then run the master-down timer out: the instance is Master.
+  void MakeMaster() {
+    instance->Start(kT0);
+    instance->OnTimer(instance->NextDeadline());
+    REQUIRE(instance->router().state() == RouterState::kMaster);
+  }
+};
+
+// Encodes an advertisement from the peer, as it would arrive.
+std::vector<uint8_t> PeerAdvert(uint8_t priority, const char* key = "1111") {
+  Advertisement adv;
+  adv.version = Version::kV2;
+  adv.vrid = 50;
+  adv.priority = priority;
+  adv.interval = Centiseconds(100);
+  adv.auth_type = AuthType::kPass;
+  adv.addresses.push_back(kVip);
+  std::array<uint8_t, kMaxAdvertisementSize> buf;
+  EncodeOptions options{.source = kPeer, .destination = kMulticastGroupV4};
+  options.pass_key = *PassKey::Create(key);
+  auto n = EncodeAdvertisement(adv, options, absl::MakeSpan(buf));
+  REQUIRE(n.ok());
+  return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
+}
+
+ReceivedPacket Packet(const std::vector<uint8_t>& bytes, uint8_t ttl = 255) {
+  return ReceivedPacket{.payload = bytes,
+                        .info = {.source = kPeer, .destination = kMulticastGroupV4, .ttl = ttl}};
+}
+
+TEST_CASE("Instance becoming Master adds its addresses, announces them and advertises") {
+  Rig rig(V2Config());
+  rig.MakeMaster();
+  CHECK(rig.addresses.calls ==
+        std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip"});
+  CHECK(rig.addresses.present.count(kVip) == 1);
+  // keepalived's garp_master_repeat 5 at the transition.
+  CHECK(rig.announcer.announced == std::vector<IpAddress>(5, kVip));
+  REQUIRE(rig.transport.sent.size() == 1);
+  // What went out is a v2 PASS advert a keepalived peer accepts: decode it with the peer's view.
+  DecodeOptions peer_view{.version = Version::kV2, .auth_type = AuthType::kPass};
+  peer_view.pass_key = *PassKey::Create("1111");
+  Advertisement adv;
+  REQUIRE(DecodeAdvertisement(rig.transport.sent[0].first,
+                              {.source = kSelf, .destination = kMulticastGroupV4, .ttl = 255},
+                              peer_view, adv) == DropReason::kNone);
+  CHECK(int(adv.priority) == 150);
+  CHECK(adv.addresses == AddressList{kVip});
+  CHECK(rig.events.front() == "VIP_1 transition INIT -> BACKUP (startup)");
+  CHECK(std::find(rig.events.begin(), rig.events.end(),
+                  "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events.end());
+}
+
+TEST_CASE("Instance hands a higher-priority advert to the router and gives the address back") {
+  Rig rig(V2Config());
+  rig.MakeMaster();
+  auto bytes = PeerAdvert(200);
+  rig.instance->OnPacket(kT0 + absl::Seconds(5), Packet(bytes));
+  CHECK(rig.instance->router().state() == RouterState::kBackup);
+  CHECK(rig.addresses.present.empty());
+  CHECK(rig.addresses.calls.back() == "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
+}
+
+TEST_CASE("Instance counts and reports each refused packet with its reason") {
+  Rig rig(V2Config());
+  rig.instance->Start(kT0);
+  SECTION("wrong password") {
+    auto bytes = PeerAdvert(200, "2222");
+    rig.instance->OnPacket(kT0, Packet(bytes));
+    CHECK(rig.instance->router().stats().drops[DropReason::kAuthFailure] == 1);
+    CHECK(rig.events.back() == "VIP_1 drop auth_failure from 192.0.2.6");
+  }
+  SECTION("TTL not 255") {
+    auto bytes = PeerAdvert(200);
+    rig.instance->OnPacket(kT0, Packet(bytes, 64));
+    CHECK(rig.instance->router().stats().drops[DropReason::kTtl] == 1);
+  }
+  SECTION("corrupted") {
+    auto bytes = PeerAdvert(200);
+    bytes[3] ^= 0x01;
+    rig.instance->OnPacket(kT0, Packet(bytes));
+    CHECK(rig.instance->router().stats().drops[DropReason::kChecksum] == 1);
+    CHECK(rig.raw.back().kind == InstanceEvent::Kind::kDrop);
+  }
+  // A refused packet never resets the master-down timer: it is as if it never came.
+  CHECK(rig.instance->NextDeadline() ==
+        kT0 + MasterDownInterval(Version::kV2, 150, Centiseconds(100)).ToDuration());
+}
+
+TEST_CASE("Instance reports an address it could not add, and stays Master") {
+  Rig rig(V2Config());
+  rig.addresses.fail_with = absl::PermissionDeniedError("RTM_NEWADDR: Operation not permitted");
+  rig.MakeMaster();
+  auto it = std::find_if(rig.raw.begin(), rig.raw.end(), [](const InstanceEvent& e) {
+    return e.kind == InstanceEvent::Kind::kAddressAdded;
+  });
+  REQUIRE(it != rig.raw.end());
+  CHECK(it->status.code() == absl::StatusCode::kPermissionDenied);
+  CHECK(rig.instance->router().state() == RouterState::kMaster);
+}
+
+TEST_CASE("Instance reports a failed send") {
+  Rig rig(V2Config());
+  rig.transport.fail_with = absl::UnavailableError("sendmsg: Network is down");
+  rig.MakeMaster();
+  auto it = std::find_if(rig.raw.begin(), rig.raw.end(), [](const InstanceEvent& e) {
+    return e.kind == InstanceEvent::Kind::kSendFailed;
+  });
+  REQUIRE(it != rig.raw.end());
+  CHECK(it->peer == kMulticastGroupV4);
+  CHECK(fmt::format("{}", *it) ==
+        "VIP_1 send_failed to 224.0.0.18: UNAVAILABLE: sendmsg: Network is down");
+}
+
+TEST_CASE("Instance shutdown as Master sends priority 0 and removes the address") {
+  Rig rig(V2Config());
+  rig.MakeMaster();
+  rig.transport.sent.clear();
+  rig.instance->Shutdown(kT0 + absl::Seconds(10));
+  REQUIRE(rig.transport.sent.size() == 1);
+  CHECK(rig.transport.sent[0].first[2] == 0);  // the priority octet (RFC 3768 §5.1)
+  CHECK(rig.addresses.present.empty());
+}
+
+TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own checksum") {
+  InstanceConfig c = V2Config();
+  c.router.version = Version::kV3;
+  c.auth_type = AuthType::kNone;
+  c.pass_key = PassKey();
+  Rig rig(c);
+  const IpAddress p1 = IpAddress::V4(192, 0, 2, 6), p2 = IpAddress::V4(192, 0, 2, 7);
+  rig.transport.dests = {p1, p2};
+  rig.MakeMaster();
+  REQUIRE(rig.transport.sent.size() == 2);
+  CHECK(rig.transport.sent[0].second == p1);
+  CHECK(rig.transport.sent[1].second == p2);
+  // The pseudo-header covers the destination, so the checksums differ (RFC 5798 §5.2.8).
+  CHECK(rig.transport.sent[0].first != rig.transport.sent[1].first);
+  for (const auto& [bytes, to] : rig.transport.sent) {
+    Advertisement adv;
+    CHECK(DecodeAdvertisement(bytes, {.source = kSelf, .destination = to, .ttl = 255},
+                              DecodeOptions{}, adv) == DropReason::kNone);
+  }
+}
+
+TEST_CASE("Instance configuration errors name the instance and the field") {
+  FakeTransport t;
+  FakeAddressManager m;
+  FakeAnnouncer a;
+  SECTION("auth on v3") {
+    InstanceConfig c = V2Config();
+    c.router.version = Version::kV3;
+    auto r = Instance::Create(c, t, m, a, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(std::string(r.status().message()).find("VIP_1") != std::string::npos);
+  }
+  SECTION("bad address") {
+    InstanceConfig c = V2Config();
+    c.addresses[0].prefix_len = 33;
+    auto r = Instance::Create(c, t, m, a, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(std::string(r.status().message()).find("VIP_1") != std::string::npos);
+  }
+  SECTION("bad VRID") {
+    InstanceConfig c = V2Config();
+    c.router.vrid = 300;
+    auto r = Instance::Create(c, t, m, a, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(std::string(r.status().message()).find("virtual_router_id 300") != std::string::npos);
+  }
+  SECTION("no name") {
+    InstanceConfig c = V2Config();
+    c.name.clear();
+    CHECK_FALSE(Instance::Create(c, t, m, a, nullptr).ok());
+  }
+}
+
+TEST_CASE("Instance reconfigured without an address while Master removes it by its old details") {
+  InstanceConfig c = V2Config();
+  c.addresses.push_back(
+      {.address = IpAddress::V4(192, 0, 2, 4), .prefix_len = 32, .interface = "eth0"});
+  Rig rig(c);
+  rig.MakeMaster();
+  CHECK(rig.addresses.present.size() == 2);
+  InstanceConfig smaller = V2Config();
+  REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(10), smaller).ok());
+  CHECK(rig.instance->router().state() == RouterState::kMaster);
+  CHECK(rig.addresses.present == std::set<IpAddress>{kVip});
+  CHECK(rig.addresses.calls.back() == "remove 192.0.2.4/32 dev eth0 scope global");
+  // An identical configuration changes nothing at all.
+  const size_t calls = rig.addresses.calls.size();
+  const size_t sent = rig.transport.sent.size();
+  REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(11), smaller).ok());
+  CHECK(rig.addresses.calls.size() == calls);
+  CHECK(rig.transport.sent.size() == sent);
+}
+
+}  // namespace
+}  // namespace vrrp

@@ -1,0 +1,153 @@
+#include "vrrp/linux/link_monitor.h"
+
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <poll.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <vector>
+
+#include "system/netns.h"
+
+namespace vrrp::os {
+namespace {
+
+// An RTM_NEWLINK laid out by hand from <linux/netlink.h> and <linux/rtnetlink.h>: nlmsghdr,
+// ifinfomsg, then an IFLA_IFNAME attribute.
+std::vector<uint8_t> LinkMessage(uint16_t type, int ifindex, unsigned flags, const char* name) {
+  const size_t name_len = std::strlen(name) + 1;
+  const size_t attr_len = RTA_LENGTH(name_len);
+  const size_t total = NLMSG_LENGTH(sizeof(ifinfomsg)) + RTA_ALIGN(attr_len);
+  std::vector<uint8_t> m(total, 0);
+  nlmsghdr h{};
+  h.nlmsg_len = static_cast<uint32_t>(total);
+  h.nlmsg_type = type;
+  std::memcpy(m.data(), &h, sizeof(h));
+  ifinfomsg info{};
+  info.ifi_family = AF_UNSPEC;
+  info.ifi_index = ifindex;
+  info.ifi_flags = flags;
+  std::memcpy(m.data() + NLMSG_HDRLEN, &info, sizeof(info));
+  rtattr a{};
+  a.rta_len = static_cast<uint16_t>(attr_len);
+  a.rta_type = IFLA_IFNAME;
+  uint8_t* at = m.data() + NLMSG_LENGTH(sizeof(ifinfomsg));
+  std::memcpy(at, &a, sizeof(a));
+  std::memcpy(at + sizeof(rtattr), name, name_len);
+  return m;
+}
+
+TEST_CASE("ParseLinkNotification reads link state and name") {
+  auto up = ParseLinkNotification(LinkMessage(RTM_NEWLINK, 7, IFF_UP | IFF_RUNNING, "eth0"));
+  REQUIRE(up.ok());
+  REQUIRE(up->has_value());
+  CHECK((*up)->kind == LinkEvent::Kind::kLink);
+  CHECK((*up)->ifindex == 7);
+  CHECK((*up)->interface == "eth0");
+  CHECK((*up)->up);
+  // Administratively up without carrier is not usable.
+  auto no_carrier = ParseLinkNotification(LinkMessage(RTM_NEWLINK, 7, IFF_UP, "eth0"));
+  REQUIRE(no_carrier.ok());
+  CHECK_FALSE((*no_carrier)->up);
+  auto removed = ParseLinkNotification(LinkMessage(RTM_DELLINK, 7, IFF_UP | IFF_RUNNING, "eth0"));
+  REQUIRE(removed.ok());
+  CHECK((*removed)->kind == LinkEvent::Kind::kLinkRemoved);
+  CHECK_FALSE((*removed)->up);
+}
+
+TEST_CASE("ParseLinkNotification ignores other messages and refuses malformed ones") {
+  auto route = LinkMessage(RTM_NEWROUTE, 7, 0, "x");
+  auto ignored = ParseLinkNotification(route);
+  REQUIRE(ignored.ok());
+  CHECK_FALSE(ignored->has_value());
+  const auto good = LinkMessage(RTM_NEWLINK, 7, IFF_UP, "eth0");
+  // Every truncation is an error (or, past the fixed headers, a shorter nlmsg_len), never a crash.
+  for (size_t n = 0; n < good.size(); ++n) {
+    std::vector<uint8_t> cut(good.begin(), good.begin() + static_cast<long>(n));
+    CHECK_FALSE(ParseLinkNotification(cut).ok());
+  }
+  // An attribute claiming more than the message holds.
+  auto bad_attr = good;
+  rtattr a;
+  std::memcpy(&a, bad_attr.data() + NLMSG_LENGTH(sizeof(ifinfomsg)), sizeof(a));
+  a.rta_len = 200;
+  std::memcpy(bad_attr.data() + NLMSG_LENGTH(sizeof(ifinfomsg)), &a, sizeof(a));
+  auto refused = ParseLinkNotification(bad_attr);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == absl::StatusCode::kDataLoss);
+}
+
+TEST_CASE("InterfaceIsUp names a missing interface") {
+  auto missing = InterfaceIsUp("vrrp-nope0");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(std::string(missing.status().message()).find("vrrp-nope0") != std::string::npos);
+}
+
+// Collects events from `monitor` until `done` says so or 3 s pass.
+std::vector<LinkEvent> Collect(LinkMonitor& monitor,
+                               const std::function<bool(const LinkEvent&)>& done) {
+  std::vector<LinkEvent> events;
+  for (int i = 0; i < 30; ++i) {
+    pollfd p{monitor.fd(), POLLIN, 0};
+    if (poll(&p, 1, 100) != 1) continue;
+    bool finished = false;
+    REQUIRE(monitor.Process([&](const LinkEvent& e) {
+                     events.push_back(e);
+                     if (done(e)) finished = true;
+                   }).ok());
+    if (finished) break;
+  }
+  return events;
+}
+
+TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto ns = vrrp::test::Netns::Create();
+  REQUIRE(ns.ok());
+  REQUIRE((*ns)->AddVeth("m0", "m1").ok());
+  std::unique_ptr<LinkMonitor> monitor;
+  REQUIRE((*ns)->Inside([&] {
+                  auto opened = LinkMonitor::Open();
+                  REQUIRE(opened.ok());
+                  monitor = std::move(*opened);
+                  auto up = InterfaceIsUp("m0");
+                  REQUIRE(up.ok());
+                  CHECK(*up);
+                }).ok());
+
+  REQUIRE((*ns)->Check("ip link set m1 down").ok());  // m0 loses carrier
+  auto down = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kLink && e.interface == "m0" && !e.up;
+  });
+  REQUIRE_FALSE(down.empty());
+  CHECK_FALSE(down.back().up);
+  CHECK(down.back().interface == "m0");
+
+  REQUIRE((*ns)->Check("ip link set m1 up").ok());
+  auto up = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kLink && e.interface == "m0" && e.up;
+  });
+  REQUIRE_FALSE(up.empty());
+  CHECK(up.back().up);
+
+  REQUIRE((*ns)->Check("ip addr add 198.51.100.7/24 dev m0").ok());
+  auto added = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kAddressAdded;
+  });
+  REQUIRE_FALSE(added.empty());
+  CHECK(added.back().address == IpAddress::V4(198, 51, 100, 7));
+
+  REQUIRE((*ns)->Check("ip addr del 198.51.100.7/24 dev m0").ok());
+  auto removed = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kAddressRemoved;
+  });
+  REQUIRE_FALSE(removed.empty());
+  CHECK(removed.back().address == IpAddress::V4(198, 51, 100, 7));
+  CHECK(monitor->malformed() == 0);
+}
+
+}  // namespace
+}  // namespace vrrp::os

@@ -1,0 +1,255 @@
+// RawSocketTransport against the real kernel: two namespaces joined by a veth pair, adverts sent
+// by one transport and received by the other, and tshark's word on what went on the wire.
+#include "vrrp/linux/raw_socket.h"
+
+#include <linux/capability.h>
+#include <poll.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/vectors.h"
+#include "system/netns.h"
+#include "vrrp/codec.h"
+
+namespace vrrp::os {
+namespace {
+
+using vrrp::test::Netns;
+
+bool Readable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, timeout_ms) == 1;
+}
+
+// Two namespaces, "a0" in one and "b0" in the other, on one veth link, with IPv4 and IPv6
+// documentation addresses. DAD is off so link-local addresses are usable at once.
+struct Link {
+  std::unique_ptr<Netns> a;
+  std::unique_ptr<Netns> b;
+};
+
+Link MakeLink() {
+  Link link;
+  auto a = Netns::Create();
+  auto b = Netns::Create();
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  link.a = std::move(*a);
+  link.b = std::move(*b);
+  for (Netns* ns : {link.a.get(), link.b.get()}) {
+    REQUIRE(ns->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
+                      "net.ipv6.conf.default.accept_dad=0")
+                .ok());
+  }
+  REQUIRE(link.a->AddVeth("a0", "b0", link.b.get()).ok());
+  REQUIRE(link.a
+              ->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0 "
+                      "nodad")
+              .ok());
+  REQUIRE(link.b
+              ->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0 "
+                      "nodad")
+              .ok());
+  return link;
+}
+
+std::unique_ptr<RawSocketTransport> OpenIn(const Netns& ns, RawSocketOptions options) {
+  std::unique_ptr<RawSocketTransport> transport;
+  REQUIRE(ns.Inside([&] {
+              auto opened = RawSocketTransport::Open(options);
+              INFO(opened.status().ToString());
+              REQUIRE(opened.ok());
+              transport = std::move(*opened);
+            }).ok());
+  return transport;
+}
+
+std::vector<uint8_t> EncodeFor(const RawSocketTransport& from, const IpAddress& to, Family family) {
+  Advertisement adv;
+  adv.version = Version::kV3;
+  adv.family = family;
+  adv.vrid = 50;
+  adv.priority = 150;
+  adv.interval = Centiseconds(100);
+  adv.addresses.push_back(family == Family::kIPv4 ? IpAddress::V4(192, 0, 2, 3)
+                                                  : *IpAddress::Parse("2001:db8::3"));
+  std::array<uint8_t, kMaxAdvertisementSize> buf;
+  EncodeOptions options{.source = from.source(), .destination = to};
+  auto n = EncodeAdvertisement(adv, options, absl::MakeSpan(buf));
+  REQUIRE(n.ok());
+  return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
+}
+
+// Sends from `from` until `to` has something (multicast joins take a moment to settle), then
+// returns what `to` received.
+std::optional<std::vector<uint8_t>> SendUntilReceived(
+    RawSocketTransport& from, RawSocketTransport& to, const std::vector<uint8_t>& payload,
+    const IpAddress& destination, ReceivedPacket& packet,
+    std::array<uint8_t, kReceiveBufferSize>& buf) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    REQUIRE(from.Send(payload, destination).ok());
+    if (!Readable(to.fd(), 100)) continue;
+    auto received = to.Receive(absl::MakeSpan(buf));
+    REQUIRE(received.ok());
+    if (received->has_value()) {
+      packet = **received;
+      return std::vector<uint8_t>(packet.payload.begin(), packet.payload.end());
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("RawSocketTransport refuses bad options before touching the system") {
+  CHECK(RawSocketTransport::Open({.interface = ""}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(RawSocketTransport::Open({.interface = "a-name-longer-than-ifnamsiz"}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  auto bad_group = RawSocketTransport::Open(
+      {.interface = "lo", .family = Family::kIPv4, .group = IpAddress::V4(192, 0, 2, 1)});
+  CHECK(bad_group.status().code() == absl::StatusCode::kInvalidArgument);
+  auto bad_peer = RawSocketTransport::Open(
+      {.interface = "lo", .family = Family::kIPv6, .unicast_peers = {IpAddress::V4(192, 0, 2, 6)}});
+  CHECK(bad_peer.status().code() == absl::StatusCode::kInvalidArgument);
+  auto missing = RawSocketTransport::Open({.interface = "vrrp-nope0"});
+  CHECK(missing.status().code() == absl::StatusCode::kNotFound);
+  CHECK(std::string(missing.status().message()).find("vrrp-nope0") != std::string::npos);
+}
+
+TEST_CASE("RawSocketTransport carries IPv4 multicast adverts with TTL 255 and no loop-back") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  CHECK(a->source() == IpAddress::V4(192, 0, 2, 5));
+  REQUIRE(a->destinations() == absl::MakeConstSpan(std::vector<IpAddress>{kMulticastGroupV4}));
+
+  auto payload = EncodeFor(*a, kMulticastGroupV4, Family::kIPv4);
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  auto got = SendUntilReceived(*a, *b, payload, kMulticastGroupV4, packet, buf);
+  REQUIRE(got.has_value());
+  CHECK(*got == payload);
+  CHECK(packet.info.source == IpAddress::V4(192, 0, 2, 5));
+  CHECK(packet.info.destination == kMulticastGroupV4);
+  CHECK(int(packet.info.ttl) == 255);
+  CHECK(packet.ifindex == b->ifindex());
+  // What arrived passes the codec's checks, checksum with pseudo-header included.
+  Advertisement adv;
+  CHECK(DecodeAdvertisement(packet.payload, packet.info, DecodeOptions{}, adv) ==
+        DropReason::kNone);
+  CHECK(int(adv.priority) == 150);
+  // Our own multicast is not looped back to us.
+  CHECK_FALSE(Readable(a->fd(), 200));
+  CHECK(a->stats().sent >= 1);
+  CHECK(b->stats().received == 1);
+}
+
+TEST_CASE("RawSocketTransport carries IPv6 adverts from the link-local address, hop limit 255") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv6});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv6});
+  CHECK(a->source().IsLinkLocal());
+  const IpAddress group = MulticastGroup(Family::kIPv6);
+  auto payload = EncodeFor(*a, group, Family::kIPv6);
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  auto got = SendUntilReceived(*a, *b, payload, group, packet, buf);
+  REQUIRE(got.has_value());
+  CHECK(*got == payload);
+  CHECK(packet.info.source == a->source());
+  CHECK(packet.info.destination == group);
+  CHECK(int(packet.info.ttl) == 255);
+  Advertisement adv;
+  CHECK(DecodeAdvertisement(packet.payload, packet.info, DecodeOptions{}, adv) ==
+        DropReason::kNone);
+  CHECK(adv.addresses.front() == *IpAddress::Parse("2001:db8::3"));
+  CHECK_FALSE(Readable(a->fd(), 200));
+}
+
+TEST_CASE("RawSocketTransport unicast: sends to the peer, accepts only listed peers") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  const IpAddress a_addr = IpAddress::V4(192, 0, 2, 5);
+  const IpAddress b_addr = IpAddress::V4(192, 0, 2, 6);
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4, .unicast_peers = {b_addr}});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4, .unicast_peers = {a_addr}});
+  REQUIRE(a->destinations() == absl::MakeConstSpan(std::vector<IpAddress>{b_addr}));
+  auto payload = EncodeFor(*a, b_addr, Family::kIPv4);
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  auto got = SendUntilReceived(*a, *b, payload, b_addr, packet, buf);
+  REQUIRE(got.has_value());
+  CHECK(packet.info.destination == b_addr);
+  CHECK(int(packet.info.ttl) == 255);
+
+  // A receiver that lists another peer skips what a0 sends, and counts it.
+  auto strict = OpenIn(
+      *link.b,
+      {.interface = "b0", .family = Family::kIPv4, .unicast_peers = {IpAddress::V4(192, 0, 2, 7)}});
+  REQUIRE(a->Send(payload, b_addr).ok());
+  REQUIRE(Readable(strict->fd(), 2000));
+  auto skipped = strict->Receive(absl::MakeSpan(buf));
+  REQUIRE(skipped.ok());
+  CHECK_FALSE(skipped->has_value());
+  CHECK(strict->stats().skipped_peer == 1);
+}
+
+TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
+  VRRP_SKIP_UNLESS_ROOT();
+  if (vrrp::test::RunOnHost("command -v tshark").exit_code != 0) {
+    WARN("skipped: tshark is not installed (scripts/install-deps installs it)");
+    return;
+  }
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  const std::string log = fmt::format("/tmp/vrrp-tshark-{}.txt", getpid());
+  std::remove(log.c_str());
+  REQUIRE(link.b
+              ->Spawn("tshark -l -n -i b0 -c 1 -a duration:20 -f 'ip proto 112' -T fields "
+                      "-e ip.dsfield -e ip.ttl -e ip.src -e ip.dst -e vrrp.prio -e vrrp.virt_rtr_id -e vrrp.checksum.status "
+                      "2>" + log + ".err",
+                      log)
+              .ok());
+  auto payload = EncodeFor(*a, kMulticastGroupV4, Family::kIPv4);
+  std::string fields;
+  for (int i = 0; i < 150 && fields.empty(); ++i) {
+    REQUIRE(a->Send(payload, kMulticastGroupV4).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(log);
+    std::getline(in, fields);
+  }
+  INFO(vrrp::test::RunOnHost("cat " + log + ".err").output);
+  std::remove(log.c_str());
+  std::remove((log + ".err").c_str());
+  REQUIRE_FALSE(fields.empty());
+  // tshark checks the checksum itself: status 1 is "Good".
+  CHECK(fields == "0xc0\t255\t192.0.2.5\t224.0.0.18\t150\t50\t1");
+}
+
+TEST_CASE("RawSocketTransport without CAP_NET_RAW names the capability") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto ns = Netns::Create();
+  REQUIRE(ns.ok());
+  // A veth, not a dummy: the dummy module is not on every kernel CI runs on.
+  REQUIRE((*ns)->AddVeth("d0", "d1").ok());
+  REQUIRE((*ns)->Check("ip addr add 192.0.2.9/24 dev d0").ok());
+  absl::Status status;
+  REQUIRE((*ns)
+              ->Inside([&] {
+                REQUIRE(vrrp::test::DropEffectiveCapability(CAP_NET_RAW).ok());
+                status = RawSocketTransport::Open({.interface = "d0"}).status();
+              })
+              .ok());
+  CHECK(status.code() == absl::StatusCode::kPermissionDenied);
+  CHECK(std::string(status.message()).find("CAP_NET_RAW") != std::string::npos);
+  CHECK(std::string(status.message()).find("d0") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace vrrp::os
