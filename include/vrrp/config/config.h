@@ -1,0 +1,226 @@
+// vrrp::config: keepalived.conf (its VRRP part) read into typed values, every item with the
+// file:line it came from, so that a keepalived.conf that uses only VRRP keywords runs unchanged.
+//
+// The syntax is keepalived's: blocks in braces (the brace on the keyword's line or the next),
+// `#` and `!` comments anywhere outside quotes, "quoted strings", several statements per line,
+// and `include PATTERN` (glob(3), relative to the including file's directory). Parsing gives a
+// whole Configuration or an error, never half of one: every instance has been checked by
+// vrrp::ValidateInstanceConfig, and cross-references (track_script, sync groups, one VRID per
+// interface and family) are resolved.
+//
+//   absl::StatusOr<vrrp::config::Configuration> conf =
+//       vrrp::config::ParseFile("/etc/keepalived/keepalived.conf");
+//   if (!conf.ok()) { Log(conf.status().message()); return; }  // "keepalived.conf:12: ..."
+//   for (const auto& w : conf->warnings) Log(vrrp::config::ToString(w));
+//   for (const vrrp::config::VrrpInstance& vi : conf->instances) {
+//     // vi.config is a vrrp::InstanceConfig for Instance::Create / os::Driver;
+//     // vi.extras holds what it lacks: interface, unicast peers, multicast group, tracking...
+//   }
+//
+// Tests and fuzzers parse from memory with ParseString and a MemoryFileSource for includes.
+#ifndef VRRP_CONFIG_CONFIG_H_
+#define VRRP_CONFIG_CONFIG_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "vrrp/address_manager.h"
+#include "vrrp/instance.h"
+#include "vrrp/ip_address.h"
+
+namespace vrrp::config {
+
+// Where an item was written: the file name as given (or as the include pattern built it) and
+// its 1-based line.
+struct Location {
+  std::string file;
+  int line = 0;
+
+  friend bool operator==(const Location&, const Location&) = default;
+};
+std::string ToString(const Location& where);  // "keepalived.conf:12"
+
+// Something keepalived would accept but log about (an ignored keyword, a truncated password...).
+struct Warning {
+  Location where;
+  std::string message;
+};
+std::string ToString(const Warning& warning);  // "keepalived.conf:12: message"
+
+// `state` as configured. keepalived (and we) start every instance as Backup whatever it says
+// (RFC 5798 §6.4.1 only lets the address owner start as Master); the daemon may still report it.
+enum class InitialState : uint8_t { kBackup, kMaster };
+
+// A command keepalived runs: notify_* or a vrrp_script's `script`, with the optional user and
+// group that keepalived accepts after it.
+struct Command {
+  Location where;
+  std::string command;  // as written, quotes removed: "/usr/bin/pgrep nginx"
+  std::string user;     // empty: global_defs script_user (or keepalived's default)
+  std::string group;
+
+  friend bool operator==(const Command&, const Command&) = default;
+};
+
+struct NotifyCommands {
+  std::optional<Command> master;
+  std::optional<Command> backup;
+  std::optional<Command> fault;
+  std::optional<Command> stop;
+  std::optional<Command> notify;  // called for every transition with TYPE NAME STATE PRIORITY
+};
+
+struct TrackedInterface {
+  Location where;
+  std::string name;
+  int weight = 0;  // 0: the instance goes to Fault while the link is down; else -254..254
+};
+
+struct TrackedScript {
+  Location where;
+  std::string name;           // a vrrp_script of the same Configuration
+  std::optional<int> weight;  // overrides the script's weight, -253..253
+  bool reverse = false;       // `weight W reverse`: the priority moves the other way
+};
+
+struct VrrpScript {
+  Location where;
+  std::string name;
+  Command script;
+  absl::Duration interval = absl::Seconds(1);
+  absl::Duration timeout = absl::Seconds(1);  // defaults to the interval
+  int weight = 0;                             // -253..253; 0: failure means Fault
+  bool reverse = false;
+  int rise = 1;
+  int fall = 1;
+  std::string user;  // empty: global_defs script_user
+  std::string group;
+  bool init_fail = false;  // starts as failed until it first succeeds
+};
+
+// What a vrrp::InstanceConfig lacks and the daemon needs.
+struct InstanceExtras {
+  std::string interface;  // `interface`: where advertisements are sent and received
+  InitialState state = InitialState::kBackup;
+  bool state_configured = false;
+  std::optional<IpAddress> source;       // unicast_src_ip (or mcast_src_ip)
+  IpAddress mcast_group;                 // global_defs vrrp_mcast_group4/6, or the RFC's group
+  std::vector<IpAddress> unicast_peers;  // non-empty: unicast mode, mcast_group unused
+  std::vector<VirtualAddress> excluded_addresses;  // virtual_ipaddress_excluded: not advertised
+  std::vector<TrackedInterface> track_interfaces;
+  std::vector<TrackedScript> track_scripts;
+  NotifyCommands notify;
+};
+
+struct VrrpInstance {
+  Location where;  // of the `vrrp_instance` keyword
+  // Ready for vrrp::Instance::Create or os::DriverInstance::config: name, router settings (with
+  // the global_defs defaults applied), addresses with their interface / label / scope / brd,
+  // authentication, pseudo-header default. router.primary_address is unicast_src_ip when given,
+  // otherwise left unspecified for the driver to fill from the interface.
+  InstanceConfig config;
+  InstanceExtras extras;
+  std::vector<Location> address_locations;  // one per config.addresses entry
+  // Where each keyword of the block was (last) given, e.g. locations["priority"].
+  std::map<std::string, Location> locations;
+};
+
+struct SyncGroup {
+  Location where;
+  std::string name;
+  std::vector<std::string> instances;  // each a VrrpInstance of the same Configuration
+  NotifyCommands notify;
+};
+
+// ff02::12, the IPv6 group of RFC 5798 §5.1.2.2.
+inline constexpr uint8_t kVrrpGroup6[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                                            0,    0,    0, 0, 0, 0, 0, 0x12};
+
+struct GlobalDefs {
+  Location where;  // of the first global_defs block; line 0 when there is none
+  std::string router_id;
+  Version vrrp_version = Version::kV2;  // keepalived's default; IPv6 instances use v3
+  IpAddress mcast_group4 = IpAddress::V4(224, 0, 0, 18);         // RFC 5798 §5.1.1.2
+  IpAddress mcast_group6 = IpAddress::FromV6Bytes(kVrrpGroup6);  // RFC 5798 §5.1.2.2
+  // Defaults for every instance's garp_master_* (keepalived's vrrp_garp_master_*).
+  absl::Duration garp_master_delay = absl::Seconds(5);
+  int garp_master_repeat = 5;
+  absl::Duration garp_master_refresh = absl::ZeroDuration();
+  int garp_master_refresh_repeat = 1;
+  std::string script_user;
+  std::string script_group;
+  bool enable_script_security = false;
+  bool vrrp_strict = false;
+};
+
+struct Configuration {
+  GlobalDefs global;
+  std::vector<VrrpInstance> instances;  // in the order written
+  std::vector<VrrpScript> scripts;
+  std::vector<SyncGroup> sync_groups;
+  std::vector<Warning> warnings;  // in the order met
+
+  const VrrpInstance* FindInstance(std::string_view name) const;
+  const VrrpScript* FindScript(std::string_view name) const;
+};
+
+// Where the parser reads included files from. ParseFile uses the disk; ParseString, unless told
+// otherwise, an empty MemoryFileSource (so that tests and fuzzers never touch the disk).
+class FileSource {
+ public:
+  virtual ~FileSource() = default;
+  // The paths matching a glob(3) pattern, sorted; empty when none matches.
+  virtual absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) = 0;
+  virtual absl::StatusOr<std::string> Read(const std::string& path) = 0;
+  // A name that is the same for two paths of one file (include cycle detection).
+  virtual std::string Identity(const std::string& path) = 0;
+};
+
+// glob(3) with brace expansion, realpath(3), and reading whole files.
+class DiskFileSource final : public FileSource {
+ public:
+  absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override;
+  absl::StatusOr<std::string> Read(const std::string& path) override;
+  std::string Identity(const std::string& path) override;
+};
+
+// Files held in memory; Glob matches the stored paths with fnmatch(3) (FNM_PATHNAME).
+class MemoryFileSource final : public FileSource {
+ public:
+  void Add(std::string path, std::string text) { files_[std::move(path)] = std::move(text); }
+  absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override;
+  absl::StatusOr<std::string> Read(const std::string& path) override;
+  std::string Identity(const std::string& path) override { return path; }
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+struct ParseOptions {
+  // An unknown keyword is a warning, as keepalived logs it; true makes it an error.
+  bool strict = false;
+  // Included files come from here; null: see FileSource. Must outlive the call.
+  FileSource* files = nullptr;
+  // Guards against runaway input: more nested includes than this is an error.
+  int max_include_depth = 16;
+};
+
+// kInvalidArgument "FILE:LINE: message" for anything wrong; kNotFound when `path` cannot be
+// read.
+[[nodiscard]] absl::StatusOr<Configuration> ParseFile(const std::string& path,
+                                                      const ParseOptions& options = {});
+
+// `file_name` is what locations and messages name, and the directory relative includes start
+// from.
+[[nodiscard]] absl::StatusOr<Configuration> ParseString(std::string_view text,
+                                                        const std::string& file_name,
+                                                        const ParseOptions& options = {});
+
+}  // namespace vrrp::config
+
+#endif  // VRRP_CONFIG_CONFIG_H_
