@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "absl/types/span.h"
+#include "common/json_string.h"
 #include "vrrp/advertisement.h"
 #include "vrrp/codec.h"
 #include "vrrp/drop_reason.h"
@@ -71,8 +72,8 @@ std::string FormatLine(const Summary& s);
 // is too short to carry is null.
 std::string FormatJson(const Summary& s);
 
-// `text` as a JSON string literal, quotes included (RFC 8259 §7).
-std::string JsonString(std::string_view text);
+// `text` as a JSON string literal, quotes included (RFC 8259 §7); shared with vrrp-sim.
+using vrrp_examples::JsonString;
 
 }  // namespace vrrp_dump
 

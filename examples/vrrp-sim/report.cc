@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "common/json_string.h"
 #include "fmt/format.h"
 
 namespace vrrp_sim {
@@ -57,32 +58,7 @@ std::string VipPhrase(const SimEvent& e) {
   return fmt::format("{} released{}", vips, where.empty() ? "" : " (still on " + where + ")");
 }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+using vrrp_examples::JsonString;
 
 template <typename List, typename Fn>
 std::string JsonList(const List& list, Fn fn) {
