@@ -26,11 +26,11 @@ constexpr const char* kRun = nullptr;
 #endif
 
 // Root-only, and the routers are vrrp-run processes: skip with a message when either is missing.
-#define VRRP_SKIP_UNLESS_ROOT_AND_RUN()                        \
-  VRRP_SKIP_UNLESS_ROOT();                                     \
-  if (kRun == nullptr) {                                       \
-    WARN("skipped: built without examples (vrrp-run)");        \
-    return;                                                    \
+#define VRRP_SKIP_UNLESS_ROOT_AND_RUN()                 \
+  VRRP_SKIP_UNLESS_ROOT();                              \
+  if (kRun == nullptr) {                                \
+    WARN("skipped: built without examples (vrrp-run)"); \
+    return;                                             \
   }
 
 // Polls `predicate` every 50 ms for up to `limit`.
@@ -73,16 +73,20 @@ struct Lab {
       auto created = Netns::Create();
       REQUIRE(created.ok());
       *ns = std::move(*created);
-      REQUIRE((*ns)->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                           "net.ipv6.conf.default.accept_dad=0").ok());
+      REQUIRE((*ns)
+                  ->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
+                          "net.ipv6.conf.default.accept_dad=0")
+                  .ok());
       REQUIRE(lan->Connect(**ns, "eth0").ok());
     }
-    REQUIRE(r1->Check("ip addr add 192.0.2.5/24 dev eth0 && ip addr add 2001:db8::5/64 dev eth0")
+    REQUIRE(
+        r1->Check("ip addr add 192.0.2.5/24 dev eth0 && ip addr add 2001:db8::5/64 dev eth0").ok());
+    REQUIRE(
+        r2->Check("ip addr add 192.0.2.6/24 dev eth0 && ip addr add 2001:db8::6/64 dev eth0").ok());
+    REQUIRE(client
+                ->Check("ip addr add 192.0.2.10/24 dev eth0 && "
+                        "ip addr add 2001:db8::10/64 dev eth0")
                 .ok());
-    REQUIRE(r2->Check("ip addr add 192.0.2.6/24 dev eth0 && ip addr add 2001:db8::6/64 dev eth0")
-                .ok());
-    REQUIRE(client->Check("ip addr add 192.0.2.10/24 dev eth0 && "
-                          "ip addr add 2001:db8::10/64 dev eth0").ok());
     log1 = fmt::format("/tmp/vrrp-failover-{}-r1.log", getpid());
     log2 = fmt::format("/tmp/vrrp-failover-{}-r2.log", getpid());
     std::remove(log1.c_str());
@@ -130,9 +134,8 @@ TEST_CASE("Failover: crash, leftover VIP, preemption and link down, IPv4 v3 at 1
 
   // Restart: the leftover is removed before anything else, then r1 preempts.
   lab.Start(*lab.r1, lab.log1, flags + " --priority 150");
-  REQUIRE(Eventually([&] {
-    return lab.Log(lab.log1).find("address_removed 192.0.2.3/24") != std::string::npos;
-  }));
+  REQUIRE(Eventually(
+      [&] { return lab.Log(lab.log1).find("address_removed 192.0.2.3/24") != std::string::npos; }));
   REQUIRE(Eventually([&] { return VipCount(*lab.r2, vip) == 0 && VipCount(*lab.r1, vip) == 1; }));
   CHECK(Eventually([&] { return ClientSees(*lab.client, vip, Mac(*lab.r1)); }));
   CHECK(VipCount(*lab.r1, vip) == 1);  // never doubled
@@ -144,6 +147,23 @@ TEST_CASE("Failover: crash, leftover VIP, preemption and link down, IPv4 v3 at 1
   REQUIRE(Eventually([&] { return VipCount(*lab.r2, vip) == 1; }));
   // Link up: r1 starts again and preempts.
   REQUIRE(lab.r1->Check("ip link set eth0 up").ok());
+  CHECK(Eventually([&] { return VipCount(*lab.r1, vip) == 1 && VipCount(*lab.r2, vip) == 0; }));
+
+  // The address r1 sends from disappears: Fault again, r2 takes over; it comes back: preempt.
+  auto faults = [&] {
+    std::string log = lab.Log(lab.log1);
+    int n = 0;
+    for (size_t at = log.find("-> FAULT"); at != std::string::npos;
+         at = log.find("-> FAULT", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  const int faults_before = faults();
+  REQUIRE(lab.r1->Check("ip addr del 192.0.2.5/24 dev eth0").ok());
+  REQUIRE(Eventually([&] { return faults() == faults_before + 1; }));
+  REQUIRE(Eventually([&] { return VipCount(*lab.r2, vip) == 1 && VipCount(*lab.r1, vip) == 0; }));
+  REQUIRE(lab.r1->Check("ip addr add 192.0.2.5/24 dev eth0").ok());
   CHECK(Eventually([&] { return VipCount(*lab.r1, vip) == 1 && VipCount(*lab.r2, vip) == 0; }));
 }
 
@@ -189,7 +209,8 @@ TEST_CASE("Failover: unicast peers elect one master where multicast VRRP is drop
   for (Netns* ns : {lab.r1.get(), lab.r2.get()}) {
     REQUIRE(ns->Check("nft add table inet vrrptest && "
                       "nft add chain inet vrrptest in '{ type filter hook input priority 0; }' && "
-                      "nft add rule inet vrrptest in ip daddr 224.0.0.18 drop").ok());
+                      "nft add rule inet vrrptest in ip daddr 224.0.0.18 drop")
+                .ok());
   }
   const std::string vip = "192.0.2.3";
   const std::string flags = "--vrid 52 --vip 192.0.2.3/24 --version 3 --interval-cs 10";
