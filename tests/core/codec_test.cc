@@ -49,6 +49,7 @@ namespace vrrp {
 namespace {
 
 using testing::LoadVector;
+using testing::InParens;
 using testing::Vector;
 using Bytes = std::vector<uint8_t>;
 
@@ -95,21 +96,7 @@ DecodeOptions OptionsFor(const Capture& c) {
   return o;
 }
 
-std::string RawField(const Vector& v, const std::string& name) {
-  for (const auto& [k, value] : v.fields) {
-    if (k == name) return value;
-  }
-  FAIL("no field " << name << " in " << v.name);
-  return "";
-}
 
-std::string InParens(const std::string& value) {
-  size_t open = value.rfind('(');
-  size_t close = value.rfind(')');
-  REQUIRE(open != std::string::npos);
-  REQUIRE(close > open);
-  return value.substr(open + 1, close - open - 1);
-}
 
 // The generic checksum functions (tested on their own in checksum_test) as the oracle.
 uint32_t PseudoSum(const Bytes& msg, const ReceiveInfo& info) {

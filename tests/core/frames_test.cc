@@ -11,17 +11,9 @@ namespace vrrp {
 namespace {
 
 using testing::LoadVector;
+using testing::InParens;
 using testing::Vector;
 
-// The raw text tshark printed for the n-th field called `name` (annotations kept), so that a
-// test can read the number tshark puts in brackets: "Opcode: request (1)".
-std::string RawField(const Vector& v, const std::string& name, int n = 0) {
-  for (const auto& [k, value] : v.fields) {
-    if (k == name && n-- == 0) return value;
-  }
-  FAIL("tshark decode of " << v.name << " has no field '" << name << "' #" << n);
-  return "";
-}
 
 // "request (1)" -> 1, "IPv4 (0x0800)" -> 0x0800, "255" -> 255.
 unsigned long Number(const std::string& text) {
@@ -33,9 +25,7 @@ unsigned long Number(const std::string& text) {
 
 // "Broadcast (ff:ff:ff:ff:ff:ff)" -> its bytes.
 std::vector<uint8_t> MacInParens(const std::string& text) {
-  size_t open = text.rfind('(');
-  REQUIRE(open != std::string::npos);
-  auto mac = MacAddress::Parse(text.substr(open + 1, text.find(')', open) - open - 1));
+  auto mac = MacAddress::Parse(InParens(text));
   REQUIRE(mac.ok());
   return {mac->bytes().begin(), mac->bytes().end()};
 }

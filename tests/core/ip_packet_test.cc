@@ -11,27 +11,11 @@ namespace {
 
 using testing::FromHex;
 using testing::LoadVector;
+using testing::InParens;
 using testing::Vector;
 using Bytes = std::vector<uint8_t>;
 
-// tshark's unstripped value of the first field with this name.
-std::string RawField(const Vector& v, const std::string& name) {
-  for (const auto& [k, value] : v.fields) {
-    if (k == name) return value;
-  }
-  FAIL("no field " << name << " in " << v.name);
-  return "";
-}
 
-// What tshark prints in the last parentheses: "IPv4mcast_12 (01:00:5e:00:00:12)" gives the MAC,
-// "VRRP (112)" the number, "IPv4 (0x0800)" the EtherType.
-std::string InParens(const std::string& value) {
-  size_t open = value.rfind('(');
-  size_t close = value.rfind(')');
-  REQUIRE(open != std::string::npos);
-  REQUIRE(close > open);
-  return value.substr(open + 1, close - open - 1);
-}
 
 Bytes ToBytes(absl::Span<const uint8_t> span) { return Bytes(span.begin(), span.end()); }
 

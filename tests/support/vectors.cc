@@ -57,6 +57,23 @@ std::vector<std::string> Vector::FieldAll(const std::string& field_name) const {
   return out;
 }
 
+std::string RawField(const Vector& v, const std::string& name, int n) {
+  for (const auto& [k, value] : v.fields) {
+    if (k == name && n-- == 0) return value;
+  }
+  FAIL("tshark decode of " << v.name << " has no field '" << name << "'");
+  return "";
+}
+
+std::string InParens(const std::string& value) {
+  size_t open = value.rfind('(');
+  size_t close = value.rfind(')');
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  REQUIRE(close > open);
+  return value.substr(open + 1, close - open - 1);
+}
+
 std::vector<uint8_t> FromHex(const std::string& hex) {
   std::vector<uint8_t> out;
   std::string digits;

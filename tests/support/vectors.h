@@ -34,6 +34,14 @@ struct Vector {
   std::vector<std::string> FieldAll(const std::string& field_name) const;
 };
 
+// The raw text tshark printed for the n-th field called `name`, annotations kept, so a test can
+// read what tshark puts in parentheses ("Opcode: request (1)"). Fails the test if absent.
+std::string RawField(const Vector& v, const std::string& name, int n = 0);
+
+// What stands in the last parentheses: "IPv4mcast_12 (01:00:5e:00:00:12)" gives the MAC,
+// "VRRP (112)" the number. Fails the test if there are none.
+std::string InParens(const std::string& value);
+
 // Loads tests/vectors/NAME.pcap and NAME.txt. Fails the current test if either is unreadable.
 Vector LoadVector(const std::string& name);
 
