@@ -44,6 +44,10 @@ struct InstanceConfig {
   RouterConfig router;
   // virtual_ipaddress: what the router advertises, and how each is put on the interface.
   std::vector<VirtualAddress> addresses;
+  // virtual_ipaddress_excluded: added and removed with the virtual addresses while Master, and
+  // announced with them, but never advertised (any family: keepalived users put IPv6 addresses
+  // on a VRRPv2 instance this way, or more addresses than one advertisement carries).
+  std::vector<VirtualAddress> excluded_addresses;
   // v2 authentication (authentication { auth_type PASS; auth_pass ... }).
   AuthType auth_type = AuthType::kNone;
   PassKey pass_key;
@@ -111,12 +115,15 @@ class Instance {
   void Send(absl::Time now, uint8_t priority);
   void ChangeAddresses(absl::Time now, const AddressList& ips, bool add);
   void AnnounceAddresses(absl::Time now, const AddressList& ips, int count);
+  void ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>& vips, bool add);
+  void AnnounceOne(absl::Time now, const IpAddress& ip, int count);
   const VirtualAddress* Find(const IpAddress& ip) const;
   InstanceEvent MakeEvent(InstanceEvent::Kind kind, absl::Time now) const;
 
   InstanceConfig config_;
   // The previous configuration's addresses during Reconfigure, so removals find their details.
   std::vector<VirtualAddress> retiring_;
+  std::vector<VirtualAddress> retiring_excluded_;
   Router router_;
   Transport& transport_;
   AddressManager& address_manager_;

@@ -1,5 +1,6 @@
 #include "vrrp/instance.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -46,6 +47,12 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
     if (absl::Status s = Validate(vip); !s.ok()) {
       return absl::InvalidArgumentError(
           fmt::format("{}: virtual_ipaddress: {}", config.name, std::string(s.message())));
+    }
+  }
+  for (const VirtualAddress& vip : config.excluded_addresses) {
+    if (absl::Status s = Validate(vip); !s.ok()) {
+      return absl::InvalidArgumentError(fmt::format("{}: virtual_ipaddress_excluded: {}",
+                                                    config.name, std::string(s.message())));
     }
   }
   if (config.auth_type != AuthType::kNone && config.router.version != Version::kV2) {
@@ -141,17 +148,35 @@ void Instance::OnPacket(absl::Time now, const ReceivedPacket& packet) {
 absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
   if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
   retiring_ = std::move(config_.addresses);
+  retiring_excluded_ = config_.excluded_addresses;
   InstanceConfig previous = std::move(config_);
   config_ = std::move(config);
+  const bool was_master = router_.state() == RouterState::kMaster;
   if (absl::Status s = router_.Reconfigure(now, RouterConfigOf(config_)); !s.ok()) {
     config_ = std::move(previous);
     config_.addresses = std::move(retiring_);
     retiring_.clear();
+    retiring_excluded_.clear();
     return s;
   }
   decode_options_ = DecodeOptionsOf(config_);
+  // A Master that stays Master swaps the excluded addresses that changed; a transition (in
+  // Perform) adds or removes the whole lists itself.
+  if (was_master && router_.state() == RouterState::kMaster) {
+    auto missing_from = [](const std::vector<VirtualAddress>& from,
+                           const std::vector<VirtualAddress>& list) {
+      std::vector<VirtualAddress> out;
+      for (const VirtualAddress& vip : list) {
+        if (std::find(from.begin(), from.end(), vip) == from.end()) out.push_back(vip);
+      }
+      return out;
+    };
+    ChangeExcluded(now, missing_from(config_.excluded_addresses, retiring_excluded_), false);
+    ChangeExcluded(now, missing_from(retiring_excluded_, config_.excluded_addresses), true);
+  }
   Perform(now);
   retiring_.clear();
+  retiring_excluded_.clear();
   return absl::OkStatus();
 }
 
@@ -170,6 +195,9 @@ const VirtualAddress* Instance::Find(const IpAddress& ip) const {
   for (const VirtualAddress& vip : retiring_) {
     if (vip.address == ip) return &vip;
   }
+  for (const VirtualAddress& vip : config_.excluded_addresses) {
+    if (vip.address == ip) return &vip;
+  }
   return nullptr;
 }
 
@@ -182,6 +210,11 @@ void Instance::Perform(absl::Time now) {
                    [&](const RemoveAddresses& a) { ChangeAddresses(now, a.addresses, false); },
                    [&](const Announce& a) { AnnounceAddresses(now, a.addresses, a.count); },
                    [&](const StateChanged& a) {
+                     if (a.to == RouterState::kMaster && a.from != RouterState::kMaster) {
+                       ChangeExcluded(now, config_.excluded_addresses, true);
+                     } else if (a.from == RouterState::kMaster && a.to != RouterState::kMaster) {
+                       ChangeExcluded(now, config_.excluded_addresses, false);
+                     }
                      InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
                      e.transition = a;
                      if (sink_) sink_(e);
@@ -231,17 +264,33 @@ void Instance::ChangeAddresses(absl::Time now, const AddressList& ips, bool add)
 }
 
 void Instance::AnnounceAddresses(absl::Time now, const AddressList& ips, int count) {
-  for (const IpAddress& ip : ips) {
-    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAnnounced, now);
-    if (const VirtualAddress* vip = Find(ip)) e.address = *vip;
-    for (int i = 0; i < count; ++i) {
-      absl::Status s = announcer_.Announce(ip);
-      if (s.ok()) {
-        ++e.count;
-      } else if (e.status.ok()) {
-        e.status = std::move(s);
-      }
+  for (const IpAddress& ip : ips) AnnounceOne(now, ip, count);
+  // The excluded addresses moved with the others: their neighbours need telling as much.
+  if (router_.state() == RouterState::kMaster) {
+    for (const VirtualAddress& vip : config_.excluded_addresses) AnnounceOne(now, vip.address, count);
+  }
+}
+
+void Instance::AnnounceOne(absl::Time now, const IpAddress& ip, int count) {
+  InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAnnounced, now);
+  if (const VirtualAddress* vip = Find(ip)) e.address = *vip;
+  for (int i = 0; i < count; ++i) {
+    absl::Status s = announcer_.Announce(ip);
+    if (s.ok()) {
+      ++e.count;
+    } else if (e.status.ok()) {
+      e.status = std::move(s);
     }
+  }
+  if (sink_) sink_(e);
+}
+
+void Instance::ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>& vips, bool add) {
+  for (const VirtualAddress& vip : vips) {
+    InstanceEvent e = MakeEvent(
+        add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
+    e.address = vip;
+    e.status = add ? address_manager_.Add(vip) : address_manager_.Remove(vip);
     if (sink_) sink_(e);
   }
 }

@@ -15,6 +15,7 @@ struct Driver::Slot {
   std::unique_ptr<PacketAnnouncer> announcer;
   bool link_up = true;
   bool source_present = true;
+  bool external_fault = false;  // Driver::SetExternalFault
 };
 
 Driver::Driver(DriverOptions options) : options_(std::move(options)) {}
@@ -29,37 +30,149 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
   auto monitor = LinkMonitor::Open();
   if (!monitor.ok()) return monitor.status();
   driver->link_monitor_ = std::move(*monitor);
-
-  auto sink = [d = driver.get()](const InstanceEvent& e) {
-    if (d->options_.on_event) d->options_.on_event(e);
-  };
-  for (DriverInstance& spec : driver->options_.instances) {
-    const std::string& name = spec.config.name;
-    auto fail = [&](const absl::Status& s) {
-      return absl::Status(s.code(), fmt::format("{}: {}", name, std::string(s.message())));
-    };
-    auto slot = std::make_unique<Slot>();
-    auto transport = RawSocketTransport::Open({.interface = spec.interface,
-                                               .family = spec.config.router.family,
-                                               .group = spec.group,
-                                               .source = spec.source,
-                                               .unicast_peers = spec.unicast_peers});
-    if (!transport.ok()) return fail(transport.status());
-    slot->transport = std::move(*transport);
-    auto announcer = PacketAnnouncer::Open({.interface = spec.interface, .mac = spec.announce_mac});
-    if (!announcer.ok()) return fail(announcer.status());
-    slot->announcer = std::move(*announcer);
-    InstanceConfig config = spec.config;
-    if (config.router.primary_address.IsUnspecified()) {
-      config.router.primary_address = slot->transport->source();
-    }
-    auto instance = Instance::Create(std::move(config), *slot->transport,
-                                     *driver->address_manager_, *slot->announcer, sink);
-    if (!instance.ok()) return instance.status();
+  for (const DriverInstance& spec : driver->options_.instances) {
+    std::unique_ptr<Slot> slot;
+    std::unique_ptr<Instance> instance;
+    if (absl::Status s = driver->Open(spec, slot, instance); !s.ok()) return s;
     driver->slots_.push_back(std::move(slot));
-    driver->instances_.push_back(std::move(*instance));
+    driver->instances_.push_back(std::move(instance));
   }
   return driver;
+}
+
+absl::Status Driver::Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
+                          std::unique_ptr<Instance>& instance) {
+  const std::string& name = spec.config.name;
+  auto fail = [&](const absl::Status& s) {
+    return absl::Status(s.code(), fmt::format("{}: {}", name, std::string(s.message())));
+  };
+  slot = std::make_unique<Slot>();
+  auto transport = RawSocketTransport::Open({.interface = spec.interface,
+                                             .family = spec.config.router.family,
+                                             .group = spec.group,
+                                             .source = spec.source,
+                                             .unicast_peers = spec.unicast_peers});
+  if (!transport.ok()) return fail(transport.status());
+  slot->transport = std::move(*transport);
+  auto announcer = PacketAnnouncer::Open({.interface = spec.interface, .mac = spec.announce_mac});
+  if (!announcer.ok()) return fail(announcer.status());
+  slot->announcer = std::move(*announcer);
+  InstanceConfig config = spec.config;
+  if (config.router.primary_address.IsUnspecified()) {
+    config.router.primary_address = slot->transport->source();
+  }
+  auto sink = [this](const InstanceEvent& e) {
+    if (options_.on_event) options_.on_event(e);
+  };
+  auto created = Instance::Create(std::move(config), *slot->transport, *address_manager_,
+                                  *slot->announcer, sink);
+  if (!created.ok()) return fail(created.status());
+  instance = std::move(*created);
+  return absl::OkStatus();
+}
+
+bool DriverInstance::SameTransport(const DriverInstance& other) const {
+  return interface == other.interface && config.router.family == other.config.router.family &&
+         config.router.vrid == other.config.router.vrid && source == other.source &&
+         group == other.group && unicast_peers == other.unicast_peers &&
+         announce_mac == other.announce_mac;
+}
+
+std::optional<size_t> Driver::Find(std::string_view name) const {
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    if (instances_[i]->name() == name) return i;
+  }
+  return std::nullopt;
+}
+
+absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
+  // 1. Check everything and open what is new, touching nothing that runs.
+  std::vector<std::optional<size_t>> kept(specs.size());
+  std::vector<std::unique_ptr<Slot>> new_slots(specs.size());
+  std::vector<std::unique_ptr<Instance>> new_instances(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (specs[j].config.name == specs[i].config.name) {
+        return absl::InvalidArgumentError(
+            fmt::format("{}: two instances of that name", specs[i].config.name));
+      }
+    }
+    std::optional<size_t> old = Find(specs[i].config.name);
+    if (old && options_.instances[*old].SameTransport(specs[i])) {
+      InstanceConfig config = specs[i].config;
+      if (config.router.primary_address.IsUnspecified()) {
+        config.router.primary_address = slots_[*old]->transport->source();
+      }
+      if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) {
+        return absl::Status(s.code(), fmt::format("{}: {}", config.name, std::string(s.message())));
+      }
+      kept[i] = old;
+      continue;
+    }
+    if (absl::Status s = Open(specs[i], new_slots[i], new_instances[i]); !s.ok()) return s;
+  }
+
+  // 2. Stop the instances that are not kept (gone, or moved to other sockets).
+  std::vector<bool> keep(instances_.size(), false);
+  for (const auto& k : kept) {
+    if (k) keep[*k] = true;
+  }
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    if (keep[i]) continue;
+    instances_[i]->Shutdown(now);
+    if (loop_ != nullptr) UnwatchSlot(*slots_[i]);
+  }
+
+  // 3. Reconfigure the kept ones, start the new ones, in the new order.
+  std::vector<std::unique_ptr<Slot>> slots;
+  std::vector<std::unique_ptr<Instance>> instances;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (kept[i]) {
+      slots.push_back(std::move(slots_[*kept[i]]));
+      instances.push_back(std::move(instances_[*kept[i]]));
+      InstanceConfig config = specs[i].config;
+      if (config.router.primary_address.IsUnspecified()) {
+        config.router.primary_address = slots.back()->transport->source();
+      }
+      // Validated above; Router::Reconfigure refuses nothing ValidateInstanceConfig accepts.
+      (void)instances.back()->Reconfigure(now, std::move(config));
+    } else {
+      slots.push_back(std::move(new_slots[i]));
+      instances.push_back(std::move(new_instances[i]));
+      auto up = InterfaceIsUp(specs[i].interface);
+      slots.back()->link_up = up.ok() && *up;
+      if (loop_ != nullptr) {
+        if (absl::Status s = WatchSlot(*slots.back()); !s.ok() && options_.on_error) {
+          options_.on_error(s);
+        }
+      }
+    }
+  }
+  // The old instances are destroyed only now: their sinks may still be running above.
+  slots_ = std::move(slots);
+  instances_ = std::move(instances);
+  options_.instances = std::move(specs);
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    UpdateFault(now, i);
+    if (!kept[i]) instances_[i]->Start(now);
+  }
+  Reschedule();
+  return absl::OkStatus();
+}
+
+void Driver::SetExternalFault(absl::Time now, size_t index, bool fault) {
+  slots_[index]->external_fault = fault;
+  UpdateFault(now, index);
+  Reschedule();
+}
+
+bool Driver::InterfaceFault(size_t index) const {
+  return !slots_[index]->link_up || !slots_[index]->source_present;
+}
+
+void Driver::SetPriorityDelta(absl::Time now, size_t index, int delta) {
+  instances_[index]->SetPriorityDelta(now, delta);
+  Reschedule();
 }
 
 absl::Status Driver::Start(absl::Time now) {
@@ -67,7 +180,10 @@ absl::Status Driver::Start(absl::Time now) {
     for (const auto& instance : instances_) {
       // The owner's addresses are the interface's own: they stay (RFC 5798 §6.4.1).
       if (instance->router().is_owner()) continue;
-      for (const VirtualAddress& vip : instance->config().addresses) {
+      std::vector<VirtualAddress> vips = instance->config().addresses;
+      vips.insert(vips.end(), instance->config().excluded_addresses.begin(),
+                  instance->config().excluded_addresses.end());
+      for (const VirtualAddress& vip : vips) {
         auto removed = RemoveLeftoverAddresses(*address_manager_, vip.interface,
                                                absl::MakeConstSpan(&vip, 1));
         if (!removed.ok()) {
@@ -173,7 +289,7 @@ void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
 
 void Driver::UpdateFault(absl::Time now, size_t index) {
   const Slot& slot = *slots_[index];
-  const bool fault = !slot.link_up || !slot.source_present;
+  const bool fault = !slot.link_up || !slot.source_present || slot.external_fault;
   if (fault != instances_[index]->router().fault()) instances_[index]->SetFault(now, fault);
 }
 
@@ -193,16 +309,24 @@ void Driver::OnTimer(absl::Time now) {
 absl::Status Driver::Attach(EventLoop& loop) {
   if (loop_ != nullptr) return absl::FailedPreconditionError("driver is already attached");
   loop_ = &loop;
-  for (int fd : fds()) {
-    absl::Status s = loop.Watch(fd, [this, fd](uint32_t) { OnReadable(loop_->Now(), fd); });
-    if (!s.ok()) {
-      Detach();
-      return s;
-    }
+  const int monitor_fd = link_monitor_->fd();
+  absl::Status s =
+      loop.Watch(monitor_fd, [this, monitor_fd](uint32_t) { OnReadable(loop_->Now(), monitor_fd); });
+  for (size_t i = 0; s.ok() && i < slots_.size(); ++i) s = WatchSlot(*slots_[i]);
+  if (!s.ok()) {
+    Detach();
+    return s;
   }
   Reschedule();
   return absl::OkStatus();
 }
+
+absl::Status Driver::WatchSlot(const Slot& slot) {
+  const int fd = slot.transport->fd();
+  return loop_->Watch(fd, [this, fd](uint32_t) { OnReadable(loop_->Now(), fd); });
+}
+
+void Driver::UnwatchSlot(const Slot& slot) { (void)loop_->Unwatch(slot.transport->fd()); }
 
 void Driver::Detach() {
   if (loop_ == nullptr) return;

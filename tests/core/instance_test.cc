@@ -292,5 +292,46 @@ TEST_CASE("Instance reconfigured without an address while Master removes it by i
   CHECK(rig.transport.sent.size() == sent);
 }
 
+TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs, never advertising them") {
+  InstanceConfig c = V2Config();
+  const IpAddress v6 = *IpAddress::Parse("2001:db8::99");
+  c.excluded_addresses = {{.address = v6, .prefix_len = 64, .interface = "eth0"}};
+  Rig rig(c);
+  rig.instance->Start(kT0);
+  CHECK(rig.addresses.present.empty());
+  rig.instance->OnTimer(rig.instance->NextDeadline());
+  REQUIRE(rig.instance->router().state() == RouterState::kMaster);
+  CHECK(rig.addresses.present == std::set<IpAddress>{kVip, v6});
+  CHECK(std::count(rig.announcer.announced.begin(), rig.announcer.announced.end(), v6) == 5);
+  // The advertisement carries the VIP only (a v2 advert cannot even carry an IPv6 address).
+  DecodeOptions peer_view{.version = Version::kV2, .auth_type = AuthType::kPass};
+  peer_view.pass_key = *PassKey::Create("1111");
+  Advertisement adv;
+  REQUIRE(DecodeAdvertisement(rig.transport.sent.back().first,
+                              {.source = kSelf, .destination = kMulticastGroupV4, .ttl = 255},
+                              peer_view, adv) == DropReason::kNone);
+  CHECK(adv.addresses == AddressList{kVip});
+
+  SECTION("a reload that changes the excluded list while Master swaps just those") {
+    InstanceConfig next = c;
+    const IpAddress other = *IpAddress::Parse("2001:db8::98");
+    next.excluded_addresses = {{.address = other, .prefix_len = 64, .interface = "eth0"}};
+    REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(10), next).ok());
+    CHECK(rig.instance->router().state() == RouterState::kMaster);
+    CHECK(rig.addresses.present == std::set<IpAddress>{kVip, other});
+  }
+  SECTION("leaving Master removes them") {
+    rig.instance->OnPacket(kT0 + absl::Seconds(5), Packet(PeerAdvert(200)));
+    CHECK(rig.instance->router().state() == RouterState::kBackup);
+    CHECK(rig.addresses.present.empty());
+  }
+  SECTION("an invalid one is refused by name") {
+    InstanceConfig bad = c;
+    bad.excluded_addresses[0].prefix_len = 129;
+    CHECK(std::string(ValidateInstanceConfig(bad).message()).find("virtual_ipaddress_excluded") !=
+          std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace vrrp

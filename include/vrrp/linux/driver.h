@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,6 +47,10 @@ struct DriverInstance {
   std::optional<IpAddress> group;           // vrrp_mcast_group4 / 6
   std::vector<IpAddress> unicast_peers;     // unicast_peer
   std::optional<MacAddress> announce_mac;   // default: the interface's
+
+  // Whether `other` can run on this instance's sockets: same interface, family, VRID, source,
+  // group, peers and announce MAC. Driver::Update keeps such an instance running.
+  bool SameTransport(const DriverInstance& other) const;
 };
 
 struct DriverOptions {
@@ -85,12 +90,37 @@ class Driver {
   [[nodiscard]] absl::Status Attach(EventLoop& loop);
   void Detach();
 
+  // A reload: runs `instances` from now on. An instance whose name is still there with the same
+  // transport (DriverInstance::SameTransport) keeps running and gets Instance::Reconfigure, so
+  // an unchanged one keeps its state (a Master stays Master, no flap); the others that left
+  // shut down (a Master sends priority 0 and removes its addresses); new ones, and those whose
+  // transport changed, are opened and started in Backup. All or nothing: every configuration
+  // is checked and every new socket opened before anything running is touched.
+  [[nodiscard]] absl::Status Update(absl::Time now, std::vector<DriverInstance> instances);
+
+  // Faults from outside (tracked scripts and interfaces, sync groups): an instance is in Fault
+  // while its link is down, its source address is gone, or this says so.
+  void SetExternalFault(absl::Time now, size_t index, bool fault);
+  // Whether the driver itself holds the instance in Fault: its link is down or its source
+  // address is gone (external faults aside).
+  bool InterfaceFault(size_t index) const;
+  // The tracking layer's sum of weights (Router::SetPriorityDelta).
+  void SetPriorityDelta(absl::Time now, size_t index, int delta);
+  // The index of the instance called `name` in instances(), if any.
+  std::optional<size_t> Find(std::string_view name) const;
+
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+  const DriverInstance& spec(size_t index) const { return options_.instances[index]; }
   const DriverStats& stats() const { return stats_; }
 
  private:
   struct Slot;
   explicit Driver(DriverOptions options);
+  // Opens the sockets of `spec` and creates its instance (not started).
+  absl::Status Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
+                    std::unique_ptr<Instance>& instance);
+  absl::Status WatchSlot(const Slot& slot);
+  void UnwatchSlot(const Slot& slot);
   void OnLinkEvent(absl::Time now, const LinkEvent& event);
   void UpdateFault(absl::Time now, size_t index);
   void Reschedule();
