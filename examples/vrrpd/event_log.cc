@@ -1,0 +1,104 @@
+#include "event_log.h"
+
+#include "fmt/format.h"
+
+namespace vrrpd {
+namespace {
+
+using Kind = vrrp::InstanceEvent::Kind;
+using Level = Logger::Level;
+using vrrp::RouterState;
+using vrrp::TransitionReason;
+
+void TransitionLines(const vrrp::InstanceEvent& e, const EventContext& context,
+                     std::vector<LogLine>& lines) {
+  const std::string_view name = e.instance;
+  const vrrp::StateChanged& t = e.transition;
+  auto add = [&](std::string text) { lines.push_back({Level::kInfo, std::move(text)}); };
+  switch (t.to) {
+    case RouterState::kMaster:
+      if (t.reason == TransitionReason::kMasterDownTimer ||
+          t.reason == TransitionReason::kPriorityZeroReceived) {
+        add(fmt::format("({}) Receive advertisement timeout", name));
+      }
+      add(fmt::format("({}) Entering MASTER STATE", name));
+      add(fmt::format("({}) setting VIPs.", name));
+      break;
+    case RouterState::kBackup:
+      if (t.reason == TransitionReason::kHigherPriorityReceived && context.master) {
+        add(fmt::format("({}) Master received advert from {} with higher priority {}, ours {}",
+                        name, *context.master, context.master_priority,
+                        context.effective_priority));
+      }
+      if (t.from == RouterState::kMaster) add(fmt::format("({}) removing VIPs.", name));
+      add(fmt::format("({}) Entering BACKUP STATE{}", name,
+                      t.from == RouterState::kInitialize ? " (init)" : ""));
+      break;
+    case RouterState::kFault:
+      if (t.from == RouterState::kMaster) add(fmt::format("({}) removing VIPs.", name));
+      add(fmt::format("({}) Entering FAULT STATE", name));
+      break;
+    case RouterState::kInitialize:
+      if (t.from == RouterState::kMaster) {
+        add(fmt::format("({}) sent 0 priority", name));
+        add(fmt::format("({}) removing VIPs.", name));
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventContext& context) {
+  std::vector<LogLine> lines;
+  const std::string_view name = e.instance;
+  const std::string failure = e.status.ok() ? "" : std::string(e.status.message());
+  switch (e.kind) {
+    case Kind::kTransition:
+      TransitionLines(e, context, lines);
+      break;
+    case Kind::kDrop:
+      if (e.drop == vrrp::DropReason::kAuthFailure) {
+        lines.push_back({Level::kInfo, fmt::format("({}) received an invalid passwd!", name)});
+      } else {
+        lines.push_back({Level::kDetail, fmt::format("({}) advertisement from {} dropped: {}", name,
+                                                     e.peer, e.drop)});
+      }
+      break;
+    case Kind::kAddressAdded:
+    case Kind::kAddressRemoved: {
+      const bool added = e.kind == Kind::kAddressAdded;
+      const std::string address = e.address ? vrrp::ToString(*e.address) : "?";
+      if (!e.status.ok()) {
+        lines.push_back({Level::kError, fmt::format("({}) cannot {} VIP {}: {}", name,
+                                                    added ? "add" : "remove", address, failure)});
+      } else {
+        lines.push_back({Level::kDetail, fmt::format("({}) {} VIP {}", name,
+                                                     added ? "added" : "removed", address)});
+      }
+      break;
+    }
+    case Kind::kAnnounced: {
+      if (!e.address) break;
+      const bool v4 = e.address->address.is_v4();
+      lines.push_back(
+          {Level::kDetail,
+           fmt::format("({}) Sending/queueing {} on {} for {}", name,
+                       v4 ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
+                       e.address->interface.empty() ? context.interface : e.address->interface,
+                       e.address->address)});
+      if (!e.status.ok()) {
+        lines.push_back({Level::kError, fmt::format("({}) announcing {} failed: {}", name,
+                                                    e.address->address, failure)});
+      }
+      break;
+    }
+    case Kind::kSendFailed:
+      lines.push_back({Level::kError, fmt::format("({}) cannot send advertisement to {}: {}", name,
+                                                  e.peer, failure)});
+      break;
+  }
+  return lines;
+}
+
+}  // namespace vrrpd

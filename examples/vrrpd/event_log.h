@@ -1,0 +1,39 @@
+// The log lines keepalived 2.2.7 writes for the same events, built from the library's
+// InstanceEvents, so that alerting written against keepalived's logs ("(VI_1) Entering MASTER
+// STATE") keeps working when vrrpd replaces it.
+#ifndef VRRPD_EVENT_LOG_H_
+#define VRRPD_EVENT_LOG_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logger.h"
+#include "vrrp/instance.h"
+
+namespace vrrpd {
+
+struct LogLine {
+  Logger::Level level = Logger::Level::kInfo;
+  std::string text;
+
+  friend bool operator==(const LogLine&, const LogLine&) = default;
+};
+
+// What the instance looked like when the event happened, for the lines that say more than the
+// event carries.
+struct EventContext {
+  std::string interface;                  // the instance's interface
+  uint8_t effective_priority = 0;         // ours
+  std::optional<vrrp::IpAddress> master;  // the master we last heard from
+  uint8_t master_priority = 0;            // its priority
+};
+
+// The lines for `event`, in order; empty when keepalived logs nothing for it. Address changes,
+// announcements and refused packets other than a bad password are Detail (-D), as keepalived
+// logs most of them only with --log-detail.
+std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& event, const EventContext& context);
+
+}  // namespace vrrpd
+
+#endif  // VRRPD_EVENT_LOG_H_

@@ -1,0 +1,162 @@
+#include "options.h"
+
+#include <string_view>
+
+#include "fmt/format.h"
+
+namespace vrrpd {
+namespace {
+
+enum class Flag {
+  kFile,
+  kForeground,
+  kConsole,
+  kDetail,
+  kPid,
+  kTest,
+  kVersion,
+  kHelp,
+  kStatus,
+  kStrict
+};
+
+struct FlagSpec {
+  char short_name;  // 0: long only
+  std::string_view long_name;
+  Flag flag;
+  bool takes_value;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {'f', "use-file", Flag::kFile, true},
+    {'n', "dont-fork", Flag::kForeground, false},
+    {'l', "log-console", Flag::kConsole, false},
+    {'D', "log-detail", Flag::kDetail, false},
+    {'p', "pid", Flag::kPid, true},
+    {'t', "config-test", Flag::kTest, false},
+    {'v', "version", Flag::kVersion, false},
+    {'h', "help", Flag::kHelp, false},
+    {0, "status-file", Flag::kStatus, true},
+    {0, "strict", Flag::kStrict, false},
+};
+
+absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& value) {
+  if (spec.takes_value && value.empty()) {
+    return absl::InvalidArgumentError(fmt::format("--{} needs a file name", spec.long_name));
+  }
+  switch (spec.flag) {
+    case Flag::kFile:
+      options.config_file = value;
+      break;
+    case Flag::kForeground:
+      options.foreground = true;
+      break;
+    case Flag::kConsole:
+      options.log_console = true;
+      break;
+    case Flag::kDetail:
+      options.log_detail = true;
+      break;
+    case Flag::kPid:
+      options.pid_file = value;
+      break;
+    case Flag::kTest:
+      options.config_test = true;
+      break;
+    case Flag::kVersion:
+      options.version = true;
+      break;
+    case Flag::kHelp:
+      options.help = true;
+      break;
+    case Flag::kStatus:
+      options.status_file = value;
+      break;
+    case Flag::kStrict:
+      options.strict = true;
+      break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string Usage() {
+  return "usage: vrrpd [-f FILE] [-n] [-l] [-D] [-p PIDFILE] [--status-file FILE] [--strict]\n"
+         "       vrrpd -t [-f FILE]      check the configuration and exit 0 or 1\n"
+         "       vrrpd -v | -h\n"
+         "  -f, --use-file FILE    keepalived configuration (/etc/keepalived/keepalived.conf)\n"
+         "  -n, --dont-fork        stay in the foreground\n"
+         "  -l, --log-console      log to stderr instead of syslog\n"
+         "  -D, --log-detail       also log address changes, announcements, refused packets\n"
+         "  -p, --pid FILE         pid file (/run/vrrpd.pid)\n"
+         "  -t, --config-test      check the configuration file and exit\n"
+         "      --status-file FILE  where SIGUSR1 writes the JSON status (/run/vrrpd.json)\n"
+         "      --strict           unknown keywords are errors, not warnings\n"
+         "  -v, --version          print the version and exit\n";
+}
+
+absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
+  Options options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto next_value = [&](const FlagSpec& spec) -> absl::StatusOr<std::string> {
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(fmt::format("--{} needs a file name", spec.long_name));
+      }
+      return args[++i];
+    };
+    if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
+      std::string_view body = std::string_view(arg).substr(2);
+      const size_t eq = body.find('=');
+      std::string_view name = body.substr(0, eq);
+      const FlagSpec* found = nullptr;
+      for (const FlagSpec& spec : kFlags) {
+        if (spec.long_name == name) found = &spec;
+      }
+      if (found == nullptr)
+        return absl::InvalidArgumentError(fmt::format("unknown flag '{}'", arg));
+      std::string value;
+      if (eq != std::string_view::npos) {
+        if (!found->takes_value) {
+          return absl::InvalidArgumentError(fmt::format("--{} takes no value", name));
+        }
+        value = std::string(body.substr(eq + 1));
+      } else if (found->takes_value) {
+        auto v = next_value(*found);
+        if (!v.ok()) return v.status();
+        value = *v;
+      }
+      if (absl::Status s = Apply(options, *found, value); !s.ok()) return s;
+      continue;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      return absl::InvalidArgumentError(fmt::format("unexpected argument '{}'", arg));
+    }
+    // Bundled short flags: "-nlD", "-fFILE", "-f FILE".
+    for (size_t c = 1; c < arg.size(); ++c) {
+      const FlagSpec* found = nullptr;
+      for (const FlagSpec& spec : kFlags) {
+        if (spec.short_name != 0 && spec.short_name == arg[c]) found = &spec;
+      }
+      if (found == nullptr) {
+        return absl::InvalidArgumentError(fmt::format("unknown flag '-{}'", arg[c]));
+      }
+      std::string value;
+      if (found->takes_value) {
+        if (c + 1 < arg.size()) {
+          value = arg.substr(c + 1);
+        } else {
+          auto v = next_value(*found);
+          if (!v.ok()) return v.status();
+          value = *v;
+        }
+        c = arg.size();
+      }
+      if (absl::Status s = Apply(options, *found, value); !s.ok()) return s;
+    }
+  }
+  return options;
+}
+
+}  // namespace vrrpd

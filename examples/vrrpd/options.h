@@ -1,0 +1,36 @@
+// vrrpd's command line: keepalived's flags where they make sense (keepalived(8)), plus a few of
+// our own. Parsing is a pure function so that every flag and every error is unit-tested.
+#ifndef VRRPD_OPTIONS_H_
+#define VRRPD_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace vrrpd {
+
+struct Options {
+  std::string config_file = "/etc/keepalived/keepalived.conf";  // -f, --use-file
+  bool foreground = false;                                      // -n, --dont-fork
+  bool log_console = false;                                     // -l, --log-console
+  bool log_detail = false;                                      // -D, --log-detail
+  std::string pid_file = "/run/vrrpd.pid";                      // -p, --pid
+  bool config_test = false;                                     // -t, --config-test
+  bool version = false;                                         // -v, --version
+  bool help = false;                                            // -h, --help
+  std::string status_file = "/run/vrrpd.json";                  // --status-file
+  bool strict = false;                                          // --strict
+};
+
+// The usage text printed by -h and after a flag error.
+std::string Usage();
+
+// `args` without the program name. Errors name the flag: "-f needs a file name",
+// "unknown flag '--foo'". keepalived's short flags may be bundled ("-nlD"), and a long flag's
+// value may follow '=' ("--use-file=/etc/k.conf").
+absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args);
+
+}  // namespace vrrpd
+
+#endif  // VRRPD_OPTIONS_H_

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# vrrpd's command line without root: -t on good and bad files (exit status, file:line on
+# stderr), --version, -h, flag errors (exit 2 with the usage), and the refusal to start on a
+# broken configuration (exit 1, nothing started).
+set -euo pipefail
+VRRPD=$1
+DATA=$2
+CONFIG_DATA=$3
+TMP=$(mktemp -d /tmp/vrrpd-cli-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# A good file: exit 0, the summary on stdout.
+out=$("$VRRPD" -t -f "$CONFIG_DATA/lb-5.conf")
+[[ $out == *"configuration OK (1 instances, 1 scripts, 0 sync groups)"* ]] || fail "-t lb-5: $out"
+"$VRRPD" --config-test --use-file="$CONFIG_DATA/lb-6.conf" >/dev/null || fail "-t lb-6"
+
+# A bad file: exit 1, file:line and what was expected on stderr.
+cat >"$TMP/bad.conf" <<'CONF'
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 300
+    priority 100
+    virtual_ipaddress { 192.0.2.3/24 }
+}
+CONF
+set +e
+err=$("$VRRPD" -t -f "$TMP/bad.conf" 2>&1 >/dev/null); rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "-t bad.conf exit $rc"
+[[ $err == *"bad.conf:3:"* && $err == *"virtual_router_id"* ]] || fail "-t bad.conf said: $err"
+
+# An unknown keyword: a warning (exit 0), an error with --strict (exit 1).
+printf 'global_defs {\n  frobnicate 1\n}\n' >"$TMP/unknown.conf"
+err=$("$VRRPD" -t -f "$TMP/unknown.conf" 2>&1 >/dev/null) || fail "-t unknown keyword refused"
+[[ $err == *"warning: "*"unknown.conf:2"* ]] || fail "no warning for frobnicate: $err"
+if "$VRRPD" -t --strict -f "$TMP/unknown.conf" 2>/dev/null; then fail "--strict accepted it"; fi
+
+# A missing file.
+set +e
+err=$("$VRRPD" -t -f "$TMP/missing.conf" 2>&1); rc=$?
+set -e
+[[ $rc -eq 1 && $err == *"missing.conf"* ]] || fail "missing file: rc=$rc $err"
+
+# The daemon itself refuses a broken file before opening anything: exit 1, the reason logged.
+set +e
+err=$("$VRRPD" -n -l -f "$TMP/bad.conf" -p "$TMP/vrrpd.pid" 2>&1); rc=$?
+set -e
+[[ $rc -eq 1 && $err == *"Configuration refused: "*"bad.conf:3:"* ]] || fail "start: rc=$rc $err"
+[[ ! -e $TMP/vrrpd.pid ]] || fail "a pid file was left by a refused start"
+
+# --version, -h, flag errors.
+[[ $("$VRRPD" --version) == "vrrpd "* ]] || fail "--version"
+[[ $("$VRRPD" -h) == *"--use-file"* ]] || fail "-h"
+set +e
+err=$("$VRRPD" --frobnicate 2>&1); rc=$?
+set -e
+[[ $rc -eq 2 && $err == *"unknown flag '--frobnicate'"*"usage:"* ]] || fail "bad flag: rc=$rc $err"
+echo "vrrpd cli: all checks passed"

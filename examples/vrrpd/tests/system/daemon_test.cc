@@ -1,0 +1,346 @@
+// vrrpd end to end, two daemons in namespaces on one LAN (VRRPv3 at 100 ms so that every
+// step takes well under a second): a failing vrrp_script moves the VIP and notify commands run
+// in order with keepalived's arguments; SIGHUP keeps an unchanged Master, applies a changed
+// priority and refuses a broken file; SIGUSR1 writes the status; a sync group's members move
+// together; SIGTERM removes the VIPs and runs notify_stop; systemd hears READY=1.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+#include "fmt/format.h"
+#include "system/netns.h"
+
+namespace {
+
+using vrrp::test::Lan;
+using vrrp::test::Netns;
+
+// CHECK / REQUIRE that print both routers' logs when they fail.
+#define LAB_CHECK(lab, ...)                              \
+  do {                                                   \
+    const bool lab_ok_ = static_cast<bool>(__VA_ARGS__); \
+    if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
+    CHECK(lab_ok_);                                      \
+  } while (false)
+#define LAB_REQUIRE(lab, ...)                            \
+  do {                                                   \
+    const bool lab_ok_ = static_cast<bool>(__VA_ARGS__); \
+    if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
+    REQUIRE(lab_ok_);                                    \
+  } while (false)
+
+bool Eventually(const std::function<bool()>& predicate, absl::Duration limit = absl::Seconds(10)) {
+  const auto end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(limit);
+  while (std::chrono::steady_clock::now() < end) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return predicate();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+int VipCount(const Netns& ns, const std::string& address) {
+  const std::string out = ns.Run("ip -o addr show dev eth0").output;
+  int count = 0;
+  for (size_t at = out.find(" " + address + "/"); at != std::string::npos;
+       at = out.find(" " + address + "/", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// Two routers and their files in a temporary directory: r<N>.conf, r<N>.log, r<N>.json,
+// r<N>.notify (what the notify commands wrote), flags the scripts look at.
+struct Lab {
+  std::string dir;
+  std::unique_ptr<Lan> lan;
+  std::unique_ptr<Netns> r1, r2;
+  pid_t pid1 = 0, pid2 = 0;
+
+  Lab() {
+    char templ[] = "/tmp/vrrpd-system-XXXXXX";
+    REQUIRE(mkdtemp(templ) != nullptr);
+    dir = templ;
+    chmod(dir.c_str(), 0755);
+    auto lan_or = Lan::Create();
+    REQUIRE(lan_or.ok());
+    lan = std::move(*lan_or);
+    for (auto* ns : {&r1, &r2}) {
+      auto created = Netns::Create();
+      REQUIRE(created.ok());
+      *ns = std::move(*created);
+      REQUIRE(lan->Connect(**ns, "eth0").ok());
+    }
+    REQUIRE(r1->Check("ip addr add 192.0.2.5/24 dev eth0").ok());
+    REQUIRE(r2->Check("ip addr add 192.0.2.6/24 dev eth0").ok());
+    // The notify command of both routers: one line per call with its arguments.
+    WriteFile(dir + "/notify.sh", "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/$NOTIFY_FILE\"\n");
+    chmod((dir + "/notify.sh").c_str(), 0755);
+  }
+  ~Lab() {
+    r1.reset();
+    r2.reset();
+    if (!dir.empty()) vrrp::test::RunOnHost("rm -rf " + vrrp::test::ShellQuote(dir));
+  }
+
+  std::string Path(const std::string& name) const { return dir + "/" + name; }
+  std::string Log(int n) const { return ReadFile(Path(fmt::format("r{}.log", n))); }
+
+  // Starts vrrpd on router `n` with r<n>.conf; its notify lines go to r<n>.notify.
+  pid_t Start(int n, const std::string& env = "") {
+    Netns& ns = n == 1 ? *r1 : *r2;
+    const std::string command = fmt::format(
+        "cd / && NOTIFY_FILE=r{0}.notify {1} exec {2} -n -l -D -f {3}/r{0}.conf "
+        "-p {3}/r{0}.pid --status-file {3}/r{0}.json",
+        n, env, VRRPD_BINARY, dir);
+    auto pid = ns.Spawn(command, Path(fmt::format("r{}.log", n)));
+    REQUIRE(pid.ok());
+    (n == 1 ? pid1 : pid2) = *pid;
+    return *pid;
+  }
+
+  // The status file after SIGUSR1, parsed by python3 and queried with `expression` (on `d`).
+  std::string Query(int n, const std::string& expression) {
+    const std::string path = Path(fmt::format("r{}.json", n));
+    std::remove(path.c_str());
+    kill(n == 1 ? pid1 : pid2, SIGUSR1);
+    if (!Eventually([&] { return !ReadFile(path).empty(); }, absl::Seconds(5))) return "<none>";
+    const std::string script =
+        fmt::format("import json,sys; d=json.load(open(sys.argv[1])); print(*[{}])", expression);
+    auto result = vrrp::test::RunOnHost(
+        fmt::format("python3 -c {} {}", vrrp::test::ShellQuote(script), path));
+    std::string out = result.output;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+  // Both daemons' logs, for a failure's message.
+  std::string Logs() const { return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", Log(1), Log(2)); }
+
+  bool IsMaster(int n, const std::string& vip) { return VipCount(n == 1 ? *r1 : *r2, vip) == 1; }
+};
+
+// A VRRPv3 instance at 100 ms with the notify command, plus `extra` inside the block.
+std::string Instance(const std::string& name, int vrid, int priority, const std::string& vip,
+                     const std::string& dir, const std::string& extra = "") {
+  return fmt::format(R"(vrrp_instance {0} {{
+    interface eth0
+    virtual_router_id {1}
+    priority {2}
+    advert_int 0.1
+    virtual_ipaddress {{
+        {3}/24
+    }}
+    notify {4}/notify.sh
+{5}
+}}
+)",
+                     name, vrid, priority, vip, dir, extra);
+}
+
+const char* kGlobal = "global_defs {\n    vrrp_version 3\n}\n";
+
+std::string CheckScript(const std::string& dir, const std::string& flag, int weight) {
+  return fmt::format(R"(vrrp_script chk_{0} {{
+    script "/bin/sh -c 'test ! -e {1}/{0}'"
+    interval 0.1
+    fall 2
+    rise 2
+    weight {2}
+}}
+)",
+                     flag, dir, weight);
+}
+
+TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STATE PRIORITY") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  WriteFile(lab.Path("r1.conf"), std::string(kGlobal) + CheckScript(lab.dir, "down1", -60) +
+                                     Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+                                              "    track_script {\n        chk_down1\n    }"));
+  WriteFile(lab.Path("r2.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+  lab.Start(1);
+  lab.Start(2);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
+              }));
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(1).find("(VI_1) Entering MASTER STATE") != std::string::npos;
+              }));
+  CHECK(lab.Log(1).find("VRRP_Script(chk_down1) succeeded") != std::string::npos);
+
+  // The check fails: 150 - 60 = 90 < 100, the backup takes over.
+  WriteFile(lab.Path("down1"), "");
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
+              }));
+  LAB_CHECK(lab, Eventually([&] {
+              return lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") !=
+                     std::string::npos;
+            }));
+  CHECK(lab.Log(1).find("VRRP_Script(chk_down1) failed") != std::string::npos);
+  CHECK(lab.Query(1, "d['instances'][0]['effective_priority'], d['scripts'][0]['status']") ==
+        "90 BAD");
+  // It recovers: r1 preempts again.
+  std::remove(lab.Path("down1").c_str());
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
+              }));
+
+  // keepalived's `notify` arguments, in the order the transitions happened.
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("r1.notify")) ==
+                     "INSTANCE VI_1 BACKUP 150\nINSTANCE VI_1 MASTER 150\nINSTANCE VI_1 BACKUP 90\n"
+                     "INSTANCE VI_1 MASTER 150\n";
+            }));
+  INFO("r1.notify:\n" << ReadFile(lab.Path("r1.notify")));
+  CHECK(ReadFile(lab.Path("r2.notify")) ==
+        "INSTANCE VI_1 BACKUP 100\nINSTANCE VI_1 MASTER 100\nINSTANCE VI_1 BACKUP 100\n");
+}
+
+TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refuses a bad file") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  const std::string r1 = std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir);
+  WriteFile(lab.Path("r1.conf"), r1);
+  WriteFile(lab.Path("r2.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+  lab.Start(1);
+  lab.Start(2);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
+              }));
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(2).find("Entering BACKUP STATE") != std::string::npos;
+              }));
+
+  // The same settings (a comment and a new instance added): VI_1 stays Master, no transition.
+  const std::string sent_before = lab.Query(1, "d['instances'][0]['stats']['become_master']");
+  const std::string r2_notified = ReadFile(lab.Path("r2.notify"));
+  WriteFile(lab.Path("r1.conf"),
+            r1 + "# reloaded\n" + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir));
+  kill(lab.pid1, SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(1).find("Reload finished: 2 instances") != std::string::npos;
+              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.4"); }));
+  CHECK(lab.IsMaster(1, "192.0.2.3"));
+  CHECK(lab.Query(1,
+                  "d['reloads'], d['instances'][0]['stats']['become_master'], "
+                  "d['instances'][0]['state']") == fmt::format("1 {} MASTER", sent_before));
+  CHECK(ReadFile(lab.Path("r2.notify")) == r2_notified);  // no flap: r2 never saw a change
+
+  // A broken file: refused with file:line, everything keeps running.
+  WriteFile(lab.Path("r1.conf"), r1 + "vrrp_instance VI_3 {\n    priority 900\n}\n");
+  kill(lab.pid1, SIGHUP);
+  LAB_REQUIRE(lab,
+              Eventually([&] { return lab.Log(1).find("Reload refused") != std::string::npos; }));
+  CHECK(lab.Log(1).find("r1.conf:") != std::string::npos);
+  CHECK(lab.Query(1, "d['reloads'], len(d['instances'])") == "1 2");
+  CHECK(lab.IsMaster(1, "192.0.2.4"));
+
+  // A lower priority: r2 preempts; VI_2 leaves the file and its VIP goes with it.
+  WriteFile(lab.Path("r1.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 50, "192.0.2.3", lab.dir));
+  kill(lab.pid1, SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
+              }));
+  LAB_CHECK(lab, Eventually([&] { return VipCount(*lab.r1, "192.0.2.4") == 0; }));
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_2 STOP") !=
+                     std::string::npos;
+            }));
+}
+
+TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them gracefully") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  const std::string group = fmt::format(R"(vrrp_sync_group G1 {{
+    group {{
+        VI_1
+        VI_2
+    }}
+    notify {}/notify.sh
+}}
+)",
+                                        lab.dir);
+  // VI_2 tracks a weight-0 script: its failure means Fault, and the group follows.
+  WriteFile(lab.Path("r1.conf"),
+            std::string(kGlobal) + group + CheckScript(lab.dir, "down2", 0) +
+                Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+                         fmt::format("    notify_stop \"/bin/sh -c 'echo stopped >> {}/stop'\"",
+                                     lab.dir)) +
+                Instance("VI_2", 51, 150, "192.0.2.4", lab.dir,
+                         "    track_script {\n        chk_down2\n    }"));
+  WriteFile(lab.Path("r2.conf"), std::string(kGlobal) + group +
+                                     Instance("VI_1", 50, 100, "192.0.2.3", lab.dir) +
+                                     Instance("VI_2", 51, 100, "192.0.2.4", lab.dir));
+  // systemd's notification socket, read by a small python3 listener on the host.
+  const std::string socket = lab.Path("notify.sock");
+  auto listener = vrrp::test::RunOnHost(fmt::format(
+      "python3 -c 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n"
+      "s.bind(sys.argv[1])\nwhile True:\n  "
+      "open(sys.argv[2],\"a\").write(s.recv(4096).decode()+\"\\n\")' "
+      "{} {} >/dev/null 2>&1 & echo $!",
+      socket, lab.Path("sd_notify")));
+  const std::string listener_pid = listener.output;
+  LAB_REQUIRE(lab, Eventually([&] { return access(socket.c_str(), F_OK) == 0; }));
+
+  lab.Start(1, "NOTIFY_SOCKET=" + socket);
+  lab.Start(2);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(1, "192.0.2.3") && lab.IsMaster(1, "192.0.2.4");
+              }));
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("sd_notify")).find("READY=1") != std::string::npos;
+            }));
+
+  WriteFile(lab.Path("down2"), "");
+  // Both VIPs move, though only VI_2's check failed.
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && lab.IsMaster(2, "192.0.2.4");
+              }));
+  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
+  CHECK(VipCount(*lab.r1, "192.0.2.4") == 0);
+  CHECK(lab.Query(1, "d['instances'][0]['state'], d['instances'][1]['state']") == "FAULT FAULT");
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("r1.notify")).find("GROUP G1 FAULT") != std::string::npos;
+            }));
+  std::remove(lab.Path("down2").c_str());
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(1, "192.0.2.3") && lab.IsMaster(1, "192.0.2.4");
+              }));
+
+  // SIGTERM: priority 0 hands over at once, VIPs removed, notify_stop ran, exit status 0.
+  kill(lab.pid1, SIGTERM);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && lab.IsMaster(2, "192.0.2.4");
+              }));
+  LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("stop")) == "stopped\n"; }));
+  LAB_CHECK(lab, Eventually([&] { return lab.Log(1).find("Stopped") != std::string::npos; }));
+  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
+  CHECK(ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_1 STOP 150") != std::string::npos);
+  CHECK(access(lab.Path("r1.pid").c_str(), F_OK) != 0);
+  CHECK(ReadFile(lab.Path("sd_notify")).find("STOPPING=1") != std::string::npos);
+  vrrp::test::RunOnHost("kill " + listener_pid);
+}
+
+}  // namespace

@@ -1,0 +1,96 @@
+#include "options.h"
+
+#include <catch2/catch.hpp>
+
+namespace vrrpd {
+namespace {
+
+Options Parse(std::vector<std::string> args) {
+  auto options = ParseOptions(args);
+  INFO(options.status().ToString());
+  REQUIRE(options.ok());
+  return *options;
+}
+
+std::string Error(std::vector<std::string> args) {
+  auto options = ParseOptions(args);
+  REQUIRE_FALSE(options.ok());
+  return std::string(options.status().message());
+}
+
+TEST_CASE("vrrpd options: keepalived's defaults") {
+  const Options o = Parse({});
+  CHECK(o.config_file == "/etc/keepalived/keepalived.conf");
+  CHECK_FALSE(o.foreground);
+  CHECK_FALSE(o.log_console);
+  CHECK_FALSE(o.log_detail);
+  CHECK(o.pid_file == "/run/vrrpd.pid");
+  CHECK(o.status_file == "/run/vrrpd.json");
+  CHECK_FALSE(o.config_test);
+  CHECK_FALSE(o.strict);
+}
+
+TEST_CASE("vrrpd options: short, long, bundled and attached forms") {
+  SECTION("short with separate values") {
+    const Options o = Parse({"-f", "/tmp/k.conf", "-n", "-l", "-D", "-p", "/tmp/v.pid"});
+    CHECK(o.config_file == "/tmp/k.conf");
+    CHECK(o.foreground);
+    CHECK(o.log_console);
+    CHECK(o.log_detail);
+    CHECK(o.pid_file == "/tmp/v.pid");
+  }
+  SECTION("bundled, as keepalived -nlD") {
+    const Options o = Parse({"-nlD"});
+    CHECK(o.foreground);
+    CHECK(o.log_console);
+    CHECK(o.log_detail);
+  }
+  SECTION("a value attached to its short flag, also at the end of a bundle") {
+    CHECK(Parse({"-f/tmp/a.conf"}).config_file == "/tmp/a.conf");
+    const Options o = Parse({"-nf", "/tmp/b.conf"});
+    CHECK(o.foreground);
+    CHECK(o.config_file == "/tmp/b.conf");
+  }
+  SECTION("long forms, with and without '='") {
+    const Options o =
+        Parse({"--use-file=/tmp/c.conf", "--dont-fork", "--log-console", "--log-detail", "--pid",
+               "/tmp/p", "--status-file", "/tmp/s.json", "--strict", "--config-test"});
+    CHECK(o.config_file == "/tmp/c.conf");
+    CHECK(o.foreground);
+    CHECK(o.log_console);
+    CHECK(o.log_detail);
+    CHECK(o.pid_file == "/tmp/p");
+    CHECK(o.status_file == "/tmp/s.json");
+    CHECK(o.strict);
+    CHECK(o.config_test);
+  }
+  SECTION("-t, -v, -h") {
+    CHECK(Parse({"-t"}).config_test);
+    CHECK(Parse({"-v"}).version);
+    CHECK(Parse({"--version"}).version);
+    CHECK(Parse({"-h"}).help);
+  }
+}
+
+TEST_CASE("vrrpd options: errors name the flag") {
+  CHECK(Error({"-f"}) == "--use-file needs a file name");
+  CHECK(Error({"--pid"}) == "--pid needs a file name");
+  CHECK(Error({"--use-file="}) == "--use-file needs a file name");
+  CHECK(Error({"-x"}) == "unknown flag '-x'");
+  CHECK(Error({"-nx"}) == "unknown flag '-x'");
+  CHECK(Error({"--frobnicate"}) == "unknown flag '--frobnicate'");
+  CHECK(Error({"--dont-fork=yes"}) == "--dont-fork takes no value");
+  CHECK(Error({"keepalived.conf"}) == "unexpected argument 'keepalived.conf'");
+  CHECK(Error({"-"}) == "unexpected argument '-'");
+}
+
+TEST_CASE("vrrpd options: the usage names every flag") {
+  const std::string usage = Usage();
+  for (const char* flag : {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid",
+                           "--config-test", "--status-file", "--strict", "--version"}) {
+    CHECK(usage.find(flag) != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace vrrpd

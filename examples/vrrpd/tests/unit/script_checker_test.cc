@@ -1,0 +1,466 @@
+#include "script_checker.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "fmt/format.h"
+#include "vrrp/linux/event_loop.h"
+
+namespace vrrpd {
+namespace {
+
+using vrrp::config::GlobalDefs;
+using vrrp::config::VrrpScript;
+using vrrp::os::EventLoop;
+
+class TempDir {
+ public:
+  TempDir() {
+    char name[] = "/tmp/vrrpd-script-test-XXXXXX";
+    REQUIRE(mkdtemp(name) != nullptr);
+    path_ = name;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text, mode_t mode = 0644) {
+  std::ofstream(path) << text;
+  REQUIRE(chmod(path.c_str(), mode) == 0);
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::vector<std::string> lines = absl::StrSplit(ReadFile(path), '\n', absl::SkipEmpty());
+  return lines;
+}
+
+std::unique_ptr<EventLoop> NewLoop() {
+  auto loop = EventLoop::Create();
+  REQUIRE(loop.ok());
+  return std::move(*loop);
+}
+
+bool WaitFor(EventLoop& loop, const std::function<bool()>& done,
+             absl::Duration max_wait = absl::Seconds(10)) {
+  const absl::Time deadline = loop.Now() + max_wait;
+  while (!done() && loop.Now() < deadline) REQUIRE(loop.RunOnce(absl::Milliseconds(20)).ok());
+  return done();
+}
+
+void RunFor(EventLoop& loop, absl::Duration how_long) {
+  const absl::Time end = loop.Now() + how_long;
+  while (loop.Now() < end) REQUIRE(loop.RunOnce(end - loop.Now()).ok());
+}
+
+VrrpScript Script(std::string name, std::string command, absl::Duration interval, int rise = 1,
+                  int fall = 1) {
+  VrrpScript s;
+  s.name = std::move(name);
+  s.script.command = std::move(command);
+  s.interval = interval;
+  s.timeout = absl::Seconds(5);
+  s.rise = rise;
+  s.fall = fall;
+  return s;
+}
+
+bool KeepalivedScriptUserExists() { return getpwnam("keepalived_script") != nullptr; }
+
+// What a checker reported.
+struct Recorder {
+  struct Change {
+    std::string name;
+    ScriptStatus status;
+    ProcessResult last;
+  };
+  std::vector<Change> changes;
+  std::vector<std::string> logs;
+
+  ScriptChecker::OnChange OnChange() {
+    return [this](const std::string& name, ScriptStatus status, const ProcessResult& last) {
+      changes.push_back({name, status, last});
+    };
+  }
+  ScriptChecker::Log Log() {
+    return [this](const std::string& line) { logs.push_back(line); };
+  }
+};
+
+TEST_CASE("vrrpd script checker: status names") {
+  CHECK(ScriptStatusName(ScriptStatus::kInit) == "INIT");
+  CHECK(ScriptStatusName(ScriptStatus::kGood) == "GOOD");
+  CHECK(ScriptStatusName(ScriptStatus::kBad) == "BAD");
+}
+
+struct Step {
+  bool success;
+  ScriptStatus status;
+  bool changed;
+};
+
+void Play(ScriptState& state, const std::vector<Step>& steps) {
+  int i = 0;
+  for (const Step& step : steps) {
+    INFO("step " << i++ << (step.success ? " success" : " failure"));
+    CHECK(state.Record(step.success) == step.changed);
+    CHECK(state.status() == step.status);
+    CHECK(state.failed() == (step.status != ScriptStatus::kGood));
+    CHECK_FALSE(state.pending());
+  }
+}
+
+TEST_CASE("vrrpd script checker: ScriptState counts rise and fall as keepalived does") {
+  constexpr ScriptStatus kGood = ScriptStatus::kGood;
+  constexpr ScriptStatus kBad = ScriptStatus::kBad;
+
+  SECTION("INIT without init_fail: pending and not failed until the first result") {
+    ScriptState state(2, 2, false);
+    CHECK(state.status() == ScriptStatus::kInit);
+    CHECK_FALSE(state.failed());
+    CHECK(state.pending());
+  }
+  SECTION("from INIT one success is enough, whatever rise is") {
+    ScriptState state(3, 2, false);
+    Play(state, {{true, kGood, true}, {true, kGood, false}});
+  }
+  SECTION("from INIT one failure is enough, whatever fall is") {
+    ScriptState state(2, 3, false);
+    Play(state, {{false, kBad, true}, {false, kBad, false}});
+  }
+  SECTION("rise 2 fall 2") {
+    ScriptState state(2, 2, false);
+    Play(state, {
+                    {false, kBad, true},    // INIT: one failure
+                    {true, kBad, false},    // 1 of 2
+                    {true, kGood, true},    // 2 of 2
+                    {false, kGood, false},  // 1 of 2
+                    {true, kGood, false},   // a success resets the count
+                    {false, kGood, false},  // 1 of 2
+                    {false, kBad, true},    // 2 of 2
+                    {true, kBad, false},    // 1 of 2
+                    {false, kBad, false},   // a failure resets the count
+                    {true, kBad, false},    // 1 of 2
+                    {true, kGood, true},    // 2 of 2
+                });
+  }
+  SECTION("rise 1 fall 1 follows every run") {
+    ScriptState state(1, 1, false);
+    Play(state,
+         {{true, kGood, true}, {false, kBad, true}, {false, kBad, false}, {true, kGood, true}});
+  }
+  SECTION("init_fail: failed from the start, and `rise` successes to become good") {
+    ScriptState state(3, 2, true);
+    CHECK(state.status() == ScriptStatus::kInit);
+    CHECK(state.failed());
+    CHECK_FALSE(state.pending());
+    Play(state, {
+                    {true, kBad, true},  // INIT -> BAD, still failed
+                    {true, kBad, false},
+                    {true, kGood, true},
+                    {false, kGood, false},
+                    {false, kBad, true},
+                });
+  }
+  SECTION("init_fail with a first failure") {
+    ScriptState state(1, 1, true);
+    Play(state, {{false, kBad, true}, {true, kGood, true}});
+  }
+  SECTION("a disabled script is bad for good") {
+    ScriptState state(1, 1, false);
+    state.Disable();
+    CHECK(state.status() == kBad);
+    CHECK(state.failed());
+    CHECK_FALSE(state.pending());
+    CHECK(state.disabled());
+    CHECK_FALSE(state.Record(true));
+    CHECK(state.status() == kBad);
+  }
+}
+
+TEST_CASE("vrrpd script checker: which user a script runs as") {
+  GlobalDefs global;
+  VrrpScript script = Script("chk", "/usr/bin/pgrep nginx", absl::Seconds(1));
+  SECTION("without script_user: keepalived_script if it exists, else the daemon's own") {
+    const CommandSpec spec = ScriptCommand(script, global);
+    CHECK(spec.command == "/usr/bin/pgrep nginx");
+    CHECK(spec.user == (KeepalivedScriptUserExists() ? "keepalived_script" : ""));
+  }
+  SECTION("global_defs script_user and script_group") {
+    global.script_user = "alice";
+    global.script_group = "staff";
+    const CommandSpec spec = ScriptCommand(script, global);
+    CHECK(spec.user == "alice");
+    CHECK(spec.group == "staff");
+    CHECK(DefaultScriptUser(global).user == "alice");
+    SECTION("the script's own user wins, with its own group") {
+      script.user = "bob";
+      const CommandSpec own = ScriptCommand(script, global);
+      CHECK(own.user == "bob");
+      CHECK(own.group.empty());
+    }
+  }
+}
+
+TEST_CASE("vrrpd script checker: only the scripts an instance tracks run") {
+  vrrp::config::Configuration conf;
+  conf.scripts = {Script("a", "/bin/true", absl::Seconds(1)),
+                  Script("b", "/bin/true", absl::Seconds(1)),
+                  Script("c", "/bin/true", absl::Seconds(1))};
+  vrrp::config::VrrpInstance vi;
+  vi.extras.track_scripts.push_back({{}, "c", std::nullopt, false});
+  vi.extras.track_scripts.push_back({{}, "a", 5, false});
+  conf.instances.push_back(vi);
+  std::vector<std::string> names;
+  for (const VrrpScript& s : TrackedScripts(conf)) names.push_back(s.name);
+  CHECK(names == std::vector<std::string>{"a", "c"});
+}
+
+TEST_CASE("vrrpd script checker: enable_script_security refuses what others could change") {
+  if (geteuid() != 0) {
+    WARN("skipped: needs root (only scripts run as root are checked)");
+    return;
+  }
+  TempDir dir;  // root's, 0700, in the sticky /tmp
+  const std::string script = dir / "check.sh";
+  WriteFile(script, "#!/bin/sh\nexit 0\n", 0755);
+  const CommandSpec as_root{script + " --arg", "root", ""};
+
+  CHECK(CheckScriptSecurity(as_root).ok());
+  SECTION("a world-writable directory on the way") {
+    REQUIRE(chmod(dir.path().c_str(), 0777) == 0);
+    absl::Status s = CheckScriptSecurity(as_root);
+    CHECK(s.code() == absl::StatusCode::kPermissionDenied);
+    CHECK(std::string(s.message()) == fmt::format("'{}' is writable by everyone", dir.path()));
+  }
+  SECTION("a sticky world-writable directory is fine") {
+    REQUIRE(chmod(dir.path().c_str(), 01777) == 0);
+    CHECK(CheckScriptSecurity(as_root).ok());
+  }
+  SECTION("a group-writable script of a non-root group") {
+    REQUIRE(chown(script.c_str(), 0, 65534) == 0);
+    REQUIRE(chmod(script.c_str(), 0775) == 0);
+    CHECK(std::string(CheckScriptSecurity(as_root).message()) ==
+          fmt::format("'{}' is writable by group 65534", script));
+  }
+  SECTION("a script owned by someone else") {
+    REQUIRE(chown(script.c_str(), 65534, 0) == 0);
+    CHECK(std::string(CheckScriptSecurity(as_root).message()) ==
+          fmt::format("'{}' is owned by uid 65534", script));
+  }
+  SECTION("a symlink into an unsafe place") {
+    TempDir unsafe;
+    REQUIRE(chmod(unsafe.path().c_str(), 0777) == 0);
+    WriteFile(unsafe / "real.sh", "#!/bin/sh\nexit 0\n", 0755);
+    std::filesystem::create_symlink(unsafe / "real.sh", dir / "link.sh");
+    CHECK_FALSE(CheckScriptSecurity({dir / "link.sh", "root", ""}).ok());
+  }
+  SECTION("not checked: a script that does not run as root, or runs through a shell") {
+    REQUIRE(chmod(dir.path().c_str(), 0777) == 0);
+    CHECK(CheckScriptSecurity({script, "nobody", ""}).ok());
+    CHECK(CheckScriptSecurity({script + " | cat", "root", ""}).ok());
+  }
+  SECTION("a program found through PATH is checked where it is found") {
+    CHECK(CheckScriptSecurity({"true", "root", ""}).ok());
+  }
+}
+
+TEST_CASE("vrrpd script checker: a script that flips, rise 2 fall 2") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  TempDir dir;
+  WriteFile(dir / "state", "ok");
+  // Each run records what it saw, so the test can tell which runs made a change.
+  const std::string command =
+      fmt::format("s=$(cat {}); echo $s >> {}; [ \"$s\" = ok ]", dir / "state", dir / "runs");
+  Recorder rec;
+  std::vector<std::vector<std::string>> runs_at_change;
+  ScriptChecker checker(
+      *loop, runner, {Script("chk", command, absl::Milliseconds(100), 2, 2)}, GlobalDefs{},
+      [&](const std::string& name, ScriptStatus status, const ProcessResult& last) {
+        rec.changes.push_back({name, status, last});
+        runs_at_change.push_back(Lines(dir / "runs"));
+      },
+      rec.Log());
+  CHECK(checker.status("chk") == ScriptStatus::kInit);
+  CHECK(checker.pending("chk"));
+  checker.Start();
+
+  // INIT: one success is enough.
+  REQUIRE(WaitFor(*loop, [&] { return rec.changes.size() == 1; }));
+  CHECK(rec.changes[0].name == "chk");
+  CHECK(rec.changes[0].status == ScriptStatus::kGood);
+  CHECK(rec.changes[0].last.success());
+  CHECK(checker.status("chk") == ScriptStatus::kGood);
+  CHECK_FALSE(checker.failed("chk"));
+  CHECK_FALSE(checker.pending("chk"));
+
+  WriteFile(dir / "state", "bad");
+  REQUIRE(WaitFor(*loop, [&] { return rec.changes.size() == 2; }));
+  CHECK(rec.changes[1].status == ScriptStatus::kBad);
+  CHECK(rec.changes[1].last.status == 1);
+  CHECK(checker.failed("chk"));
+  {
+    const std::vector<std::string>& runs = runs_at_change[1];
+    REQUIRE(runs.size() >= 3);
+    CHECK(runs[runs.size() - 1] == "bad");
+    CHECK(runs[runs.size() - 2] == "bad");
+    CHECK(runs[runs.size() - 3] == "ok");  // the first failure alone changed nothing
+  }
+
+  WriteFile(dir / "state", "ok");
+  REQUIRE(WaitFor(*loop, [&] { return rec.changes.size() == 3; }));
+  CHECK(rec.changes[2].status == ScriptStatus::kGood);
+  {
+    const std::vector<std::string>& runs = runs_at_change[2];
+    REQUIRE(runs.size() >= 3);
+    CHECK(runs[runs.size() - 1] == "ok");
+    CHECK(runs[runs.size() - 2] == "ok");
+    CHECK(runs[runs.size() - 3] == "bad");
+  }
+
+  // Logged on changes only, not on every run.
+  CHECK(rec.logs == std::vector<std::string>{"VRRP_Script(chk) succeeded",
+                                             "VRRP_Script(chk) failed (exited with status 1)",
+                                             "VRRP_Script(chk) succeeded"});
+  CHECK(checker.statuses() ==
+        std::vector<std::pair<std::string, ScriptStatus>>{{"chk", ScriptStatus::kGood}});
+
+  // After Stop nothing more runs (a run in flight may still finish, unreported).
+  checker.Stop();
+  const size_t runs = Lines(dir / "runs").size();
+  WriteFile(dir / "state", "bad");
+  RunFor(*loop, absl::Milliseconds(400));
+  CHECK(Lines(dir / "runs").size() <= runs + 1);
+  CHECK(rec.changes.size() == 3);
+}
+
+TEST_CASE("vrrpd script checker: a run still going when the next is due is skipped") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  TempDir dir;
+  const std::string command = fmt::format(
+      "mkdir {0} 2>/dev/null || echo overlap >> {1}; echo run >> {1}; sleep 0.25; "
+      "rmdir {0}",
+      dir / "lock", dir / "log");
+  Recorder rec;
+  ScriptChecker checker(*loop, runner, {Script("slow", command, absl::Milliseconds(100))},
+                        GlobalDefs{}, rec.OnChange(), rec.Log());
+  checker.Start();
+  REQUIRE(WaitFor(*loop, [&] { return Lines(dir / "log").size() >= 3; }));
+  checker.Stop();
+  for (const std::string& line : Lines(dir / "log")) CHECK(line == "run");
+  CHECK(std::count(rec.logs.begin(), rec.logs.end(),
+                   "VRRP_Script(slow) is still running: skipping a run") >= 1);
+}
+
+TEST_CASE("vrrpd script checker: a script that outlives its timeout has failed") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  Recorder rec;
+  VrrpScript hang = Script("hang", "sleep 5", absl::Seconds(1));
+  hang.timeout = absl::Milliseconds(200);
+  ScriptChecker checker(*loop, runner, {hang}, GlobalDefs{}, rec.OnChange(), rec.Log());
+  checker.Start();
+  REQUIRE(WaitFor(*loop, [&] { return !rec.changes.empty(); }));
+  CHECK(rec.changes[0].status == ScriptStatus::kBad);
+  CHECK(rec.changes[0].last.outcome == ProcessResult::Outcome::kTimedOut);
+  CHECK(rec.logs == std::vector<std::string>{"VRRP_Script(hang) timed out"});
+}
+
+TEST_CASE("vrrpd script checker: init_fail starts failed and needs rise successes") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  Recorder rec;
+  VrrpScript s = Script("x", "/bin/true", absl::Milliseconds(50), 2, 1);
+  s.init_fail = true;
+  ScriptChecker checker(*loop, runner, {s}, GlobalDefs{}, rec.OnChange(), rec.Log());
+  CHECK(checker.failed("x"));
+  CHECK_FALSE(checker.pending("x"));
+  checker.Start();
+  REQUIRE(WaitFor(*loop, [&] { return rec.changes.size() == 2; }));
+  CHECK(rec.changes[0].status == ScriptStatus::kBad);  // INIT -> BAD: no news, not logged
+  CHECK(rec.changes[1].status == ScriptStatus::kGood);
+  CHECK(rec.logs == std::vector<std::string>{"VRRP_Script(x) succeeded"});
+}
+
+TEST_CASE("vrrpd script checker: a script refused by enable_script_security never runs") {
+  if (geteuid() != 0 || KeepalivedScriptUserExists()) {
+    WARN("skipped: needs root, and no keepalived_script user (scripts must run as root)");
+    return;
+  }
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  TempDir unsafe;
+  TempDir safe;
+  REQUIRE(chmod(unsafe.path().c_str(), 0777) == 0);
+  WriteFile(unsafe / "check.sh", fmt::format("#!/bin/sh\ntouch {}\n", unsafe / "ran"), 0755);
+  WriteFile(safe / "check.sh", "#!/bin/sh\nexit 0\n", 0755);
+  GlobalDefs global;
+  global.enable_script_security = true;
+  Recorder rec;
+  ScriptChecker checker(*loop, runner,
+                        {Script("insecure", unsafe / "check.sh", absl::Milliseconds(50)),
+                         Script("secure", safe / "check.sh", absl::Milliseconds(50))},
+                        global, rec.OnChange(), rec.Log());
+  checker.Start();
+  CHECK(checker.status("insecure") == ScriptStatus::kBad);
+  CHECK(checker.failed("insecure"));
+  REQUIRE(rec.logs.size() == 1);
+  CHECK(rec.logs[0] == fmt::format("VRRP_Script(insecure) disabled: '{}' is writable by everyone "
+                                   "(enable_script_security)",
+                                   unsafe.path()));
+  CHECK(rec.changes.empty());  // reported from the loop, not from inside Start
+  RunFor(*loop, absl::Milliseconds(300));
+  REQUIRE(rec.changes.size() == 2);
+  // Either may come first: both are ready on the loop's first turn.
+  const bool insecure_first = rec.changes[0].name == "insecure";
+  const Recorder::Change& insecure = rec.changes[insecure_first ? 0 : 1];
+  const Recorder::Change& secure = rec.changes[insecure_first ? 1 : 0];
+  CHECK(insecure.name == "insecure");
+  CHECK(insecure.status == ScriptStatus::kBad);
+  CHECK(insecure.last.outcome == ProcessResult::Outcome::kFailedToStart);
+  CHECK(secure.name == "secure");
+  CHECK(secure.status == ScriptStatus::kGood);
+  CHECK_FALSE(std::filesystem::exists(unsafe / "ran"));
+  CHECK(rec.logs.size() == 2);  // + "VRRP_Script(secure) succeeded", nothing more on insecure
+}
+
+TEST_CASE("vrrpd script checker: unknown names") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  ScriptChecker checker(*loop, runner, {}, GlobalDefs{}, nullptr, nullptr);
+  checker.Start();
+  CHECK(checker.status("nope") == ScriptStatus::kInit);
+  CHECK_FALSE(checker.failed("nope"));
+  CHECK_FALSE(checker.pending("nope"));
+  CHECK(checker.statuses().empty());
+}
+
+}  // namespace
+}  // namespace vrrpd
