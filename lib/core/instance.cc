@@ -29,12 +29,18 @@ DecodeOptions DecodeOptionsOf(const InstanceConfig& config) {
 
 std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
   switch (kind) {
-    case InstanceEvent::Kind::kTransition: return "transition";
-    case InstanceEvent::Kind::kDrop: return "drop";
-    case InstanceEvent::Kind::kAddressAdded: return "address_added";
-    case InstanceEvent::Kind::kAddressRemoved: return "address_removed";
-    case InstanceEvent::Kind::kAnnounced: return "announced";
-    case InstanceEvent::Kind::kSendFailed: return "send_failed";
+    case InstanceEvent::Kind::kTransition:
+      return "transition";
+    case InstanceEvent::Kind::kDrop:
+      return "drop";
+    case InstanceEvent::Kind::kAddressAdded:
+      return "address_added";
+    case InstanceEvent::Kind::kAddressRemoved:
+      return "address_removed";
+    case InstanceEvent::Kind::kAnnounced:
+      return "announced";
+    case InstanceEvent::Kind::kSendFailed:
+      return "send_failed";
   }
   return "unknown";
 }
@@ -51,8 +57,8 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
   }
   for (const VirtualAddress& vip : config.excluded_addresses) {
     if (absl::Status s = Validate(vip); !s.ok()) {
-      return absl::InvalidArgumentError(fmt::format("{}: virtual_ipaddress_excluded: {}",
-                                                    config.name, std::string(s.message())));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: virtual_ipaddress_excluded: {}", config.name, std::string(s.message())));
     }
   }
   if (config.auth_type != AuthType::kNone && config.router.version != Version::kV2) {
@@ -235,9 +241,8 @@ void Instance::Send(absl::Time now, uint8_t priority) {
   for (const IpAddress& destination : transport_.destinations()) {
     options.destination = destination;
     absl::StatusOr<size_t> n = EncodeAdvertisement(scratch_, options, absl::MakeSpan(buffer));
-    absl::Status status = n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
-                                                   destination)
-                                 : n.status();
+    absl::Status status =
+        n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n), destination) : n.status();
     if (!status.ok() && sink_) {
       InstanceEvent e = MakeEvent(InstanceEvent::Kind::kSendFailed, now);
       e.peer = destination;
@@ -267,7 +272,8 @@ void Instance::AnnounceAddresses(absl::Time now, const AddressList& ips, int cou
   for (const IpAddress& ip : ips) AnnounceOne(now, ip, count);
   // The excluded addresses moved with the others: their neighbours need telling as much.
   if (router_.state() == RouterState::kMaster) {
-    for (const VirtualAddress& vip : config_.excluded_addresses) AnnounceOne(now, vip.address, count);
+    for (const VirtualAddress& vip : config_.excluded_addresses)
+      AnnounceOne(now, vip.address, count);
   }
 }
 

@@ -184,8 +184,8 @@ absl::Status Driver::Start(absl::Time now) {
       vips.insert(vips.end(), instance->config().excluded_addresses.begin(),
                   instance->config().excluded_addresses.end());
       for (const VirtualAddress& vip : vips) {
-        auto removed = RemoveLeftoverAddresses(*address_manager_, vip.interface,
-                                               absl::MakeConstSpan(&vip, 1));
+        auto removed =
+            RemoveLeftoverAddresses(*address_manager_, vip.interface, absl::MakeConstSpan(&vip, 1));
         if (!removed.ok()) {
           return absl::Status(removed.status().code(),
                               fmt::format("{}: removing leftover addresses: {}", instance->name(),
@@ -310,8 +310,8 @@ absl::Status Driver::Attach(EventLoop& loop) {
   if (loop_ != nullptr) return absl::FailedPreconditionError("driver is already attached");
   loop_ = &loop;
   const int monitor_fd = link_monitor_->fd();
-  absl::Status s =
-      loop.Watch(monitor_fd, [this, monitor_fd](uint32_t) { OnReadable(loop_->Now(), monitor_fd); });
+  absl::Status s = loop.Watch(
+      monitor_fd, [this, monitor_fd](uint32_t) { OnReadable(loop_->Now(), monitor_fd); });
   for (size_t i = 0; s.ok() && i < slots_.size(); ++i) s = WatchSlot(*slots_[i]);
   if (!s.ok()) {
     Detach();

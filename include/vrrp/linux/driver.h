@@ -42,11 +42,11 @@ namespace vrrp::os {
 struct DriverInstance {
   // config.router.primary_address may be left unspecified: the transport's source is used.
   InstanceConfig config;
-  std::string interface;  // where advertisements are sent and received
-  std::optional<IpAddress> source;          // unicast_src_ip / mcast_src_ip
-  std::optional<IpAddress> group;           // vrrp_mcast_group4 / 6
-  std::vector<IpAddress> unicast_peers;     // unicast_peer
-  std::optional<MacAddress> announce_mac;   // default: the interface's
+  std::string interface;                   // where advertisements are sent and received
+  std::optional<IpAddress> source;         // unicast_src_ip / mcast_src_ip
+  std::optional<IpAddress> group;          // vrrp_mcast_group4 / 6
+  std::vector<IpAddress> unicast_peers;    // unicast_peer
+  std::optional<MacAddress> announce_mac;  // default: the interface's
 
   // Whether `other` can run on this instance's sockets: same interface, family, VRID, source,
   // group, peers and announce MAC. Driver::Update keeps such an instance running.
