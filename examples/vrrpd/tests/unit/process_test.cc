@@ -19,53 +19,20 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "test_support.h"
 #include "vrrp/linux/event_loop.h"
 
 namespace vrrpd {
 namespace {
 
+using test::NewLoop;
+using test::ReadFile;
+using test::TempDir;
+using test::WaitFor;
+using test::WriteFile;
+
 using Outcome = ProcessResult::Outcome;
 using vrrp::os::EventLoop;
-
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/vrrpd-process-test-XXXXXX";
-    REQUIRE(mkdtemp(name) != nullptr);
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::unique_ptr<EventLoop> NewLoop() {
-  auto loop = EventLoop::Create();
-  REQUIRE(loop.ok());
-  return std::move(*loop);
-}
-
-// Drives the loop until `done()` or a generous deadline; the tests never assert on how fast.
-bool WaitFor(EventLoop& loop, const std::function<bool()>& done,
-             absl::Duration max_wait = absl::Seconds(10)) {
-  const absl::Time deadline = loop.Now() + max_wait;
-  while (!done() && loop.Now() < deadline) REQUIRE(loop.RunOnce(absl::Milliseconds(20)).ok());
-  return done();
-}
 
 ProcessResult RunToEnd(EventLoop& loop, ProcessRunner& runner, const CommandSpec& spec,
                        const std::vector<std::string>& args = {},

@@ -16,61 +16,25 @@
 
 #include "absl/strings/str_split.h"
 #include "fmt/format.h"
+#include "test_support.h"
 #include "vrrp/linux/event_loop.h"
 
 namespace vrrpd {
 namespace {
 
+using test::NewLoop;
+using test::ReadFile;
+using test::TempDir;
+using test::WaitFor;
+using test::WriteFile;
+
 using vrrp::config::GlobalDefs;
 using vrrp::config::VrrpScript;
 using vrrp::os::EventLoop;
 
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/vrrpd-script-test-XXXXXX";
-    REQUIRE(mkdtemp(name) != nullptr);
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text, mode_t mode = 0644) {
-  std::ofstream(path) << text;
-  REQUIRE(chmod(path.c_str(), mode) == 0);
-}
-
 std::vector<std::string> Lines(const std::string& path) {
   std::vector<std::string> lines = absl::StrSplit(ReadFile(path), '\n', absl::SkipEmpty());
   return lines;
-}
-
-std::unique_ptr<EventLoop> NewLoop() {
-  auto loop = EventLoop::Create();
-  REQUIRE(loop.ok());
-  return std::move(*loop);
-}
-
-bool WaitFor(EventLoop& loop, const std::function<bool()>& done,
-             absl::Duration max_wait = absl::Seconds(10)) {
-  const absl::Time deadline = loop.Now() + max_wait;
-  while (!done() && loop.Now() < deadline) REQUIRE(loop.RunOnce(absl::Milliseconds(20)).ok());
-  return done();
 }
 
 void RunFor(EventLoop& loop, absl::Duration how_long) {
