@@ -343,4 +343,37 @@ TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them grace
   vrrp::test::RunOnHost("kill " + listener_pid);
 }
 
+TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses follow the VIP") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  // r1 tracks a second link (both ends in its namespace) with weight -60: down means 90 < 100.
+  REQUIRE(lab.r1->AddVeth("uplink0", "uplink1").ok());
+  WriteFile(lab.Path("r1.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+                                            "    track_interface {\n        uplink0 weight -60\n"
+                                            "    }\n    virtual_ipaddress_excluded {\n"
+                                            "        2001:db8::99/64\n    }"));
+  WriteFile(lab.Path("r2.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+  lab.Start(1);
+  lab.Start(2);
+  auto has_excluded = [&] {
+    return lab.r1->Run("ip -o -6 addr show dev eth0").output.find("2001:db8::99/64") !=
+           std::string::npos;
+  };
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
+  LAB_CHECK(lab, Eventually(has_excluded));
+
+  REQUIRE(lab.r1->Check("ip link set uplink0 down").ok());
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
+              }));
+  LAB_CHECK(lab, Eventually([&] { return !has_excluded(); }));
+  CHECK(lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") != std::string::npos);
+
+  REQUIRE(lab.r1->Check("ip link set uplink0 up").ok());
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
+  LAB_CHECK(lab, Eventually(has_excluded));
+}
+
 }  // namespace
