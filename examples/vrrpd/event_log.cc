@@ -15,14 +15,22 @@ void TransitionLines(const vrrp::InstanceEvent& e, const EventContext& context,
   const std::string_view name = e.instance;
   const vrrp::StateChanged& t = e.transition;
   auto add = [&](std::string text) { lines.push_back({Level::kInfo, std::move(text)}); };
+  // keepalived logs these only with --log-detail.
+  auto detail = [&](std::string text) { lines.push_back({Level::kDetail, std::move(text)}); };
   switch (t.to) {
     case RouterState::kMaster:
+      if (t.reason == TransitionReason::kPriorityZeroReceived) {
+        detail(fmt::format("({}) Backup received priority 0 advertisement", name));
+      }
+      // keepalived reaches Master through its down timer in all three cases (a preempting
+      // Backup discards the lower-priority adverts and lets the timer run out).
       if (t.reason == TransitionReason::kMasterDownTimer ||
-          t.reason == TransitionReason::kPriorityZeroReceived) {
+          t.reason == TransitionReason::kPriorityZeroReceived ||
+          t.reason == TransitionReason::kPreempted) {
         add(fmt::format("({}) Receive advertisement timeout", name));
       }
       add(fmt::format("({}) Entering MASTER STATE", name));
-      add(fmt::format("({}) setting VIPs.", name));
+      detail(fmt::format("({}) setting VIPs.", name));
       break;
     case RouterState::kBackup:
       if (t.reason == TransitionReason::kHigherPriorityReceived && context.master) {
@@ -30,18 +38,18 @@ void TransitionLines(const vrrp::InstanceEvent& e, const EventContext& context,
                         name, *context.master, context.master_priority,
                         context.effective_priority));
       }
-      if (t.from == RouterState::kMaster) add(fmt::format("({}) removing VIPs.", name));
+      if (t.from == RouterState::kMaster) detail(fmt::format("({}) removing VIPs.", name));
       add(fmt::format("({}) Entering BACKUP STATE{}", name,
                       t.from == RouterState::kInitialize ? " (init)" : ""));
       break;
     case RouterState::kFault:
-      if (t.from == RouterState::kMaster) add(fmt::format("({}) removing VIPs.", name));
+      if (t.from == RouterState::kMaster) detail(fmt::format("({}) removing VIPs.", name));
       add(fmt::format("({}) Entering FAULT STATE", name));
       break;
     case RouterState::kInitialize:
       if (t.from == RouterState::kMaster) {
-        add(fmt::format("({}) sent 0 priority", name));
-        add(fmt::format("({}) removing VIPs.", name));
+        detail(fmt::format("({}) sent 0 priority", name));
+        detail(fmt::format("({}) removing VIPs.", name));
       }
       break;
   }

@@ -24,7 +24,7 @@ std::vector<std::string> Texts(const std::vector<LogLine>& lines) {
   return texts;
 }
 
-TEST_CASE("vrrpd log: transitions read as keepalived 2.2.7 logs them") {
+TEST_CASE("vrrpd log: transitions read as keepalived 2.2.7 logs them, VIP lines in detail") {
   const EventContext context{.interface = "eth0",
                              .effective_priority = 100,
                              .master = vrrp::IpAddress::V4(192, 0, 2, 5),
