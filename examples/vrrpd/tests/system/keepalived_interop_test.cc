@@ -6,18 +6,19 @@
 // and lb-6.conf run unchanged with either daemon on either side.
 //
 // "One master" is checked three ways: the VIP is on exactly one router (`ip addr`), the logs'
-// last "(VI_1) Entering ... STATE" lines say MASTER and BACKUP, and vrrpd's status (SIGUSR1,
-// --status-file) agrees. Every wait polls with a generous limit (nothing asserts a duration);
-// a failed wait prints the tails of both logs and the routers' addresses.
+// last "(VI_1) Entering ... STATE" lines say MASTER and BACKUP, and each daemon's own report
+// agrees: vrrpd's status (SIGUSR1, --status-file), keepalived's JSON dump (its JSON signal).
+// Every wait polls with a generous limit (nothing asserts a duration), and gives up early when a
+// daemon exits on its own; a failed wait prints both daemons' state, addresses and log tails.
 //
 // keepalived runs with -n -l -D -G -P (foreground, console log with details, no syslog, VRRP
 // only), its own pid files (-p, -r) and TMPDIR set to the test's directory, where it writes
-// keepalived.stats on SIGUSR2: runs in parallel (ctest -j) never share a file. Its VRRP child is
-// in the spawned process group (killed with it on a "crash"), and the namespace's destructor
-// kills whatever is left in the namespace.
+// keepalived.stats (SIGUSR2) and keepalived.json: runs in parallel (ctest -j) never share a
+// file. Its VRRP child is in the spawned process group (killed with it on a "crash"), and the
+// namespace's destructor kills whatever is left in the namespace.
 //
 // Harness self-check: VRRPD_INTEROP_KEEPALIVED_ONLY=1 runs keepalived in vrrpd's place too, to
-// tell a harness problem from a vrrpd one (vrrpd's status-file checks are then left out).
+// tell a harness problem from a vrrpd one.
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -128,8 +129,8 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
-// The last `lines` lines of `text`, without keepalived's line per gratuitous ARP / NA sent
-// and per statistics request.
+// The last `lines` lines of `text`, without the lines logged per gratuitous ARP / NA sent and
+// per status or statistics request (the test's polling).
 std::string Tail(const std::string& text, size_t lines) {
   std::vector<std::string> kept;
   std::istringstream in(text);
@@ -137,7 +138,9 @@ std::string Tail(const std::string& text, size_t lines) {
   while (std::getline(in, line)) {
     if (line.find("Sending gratuitous ARP on") != std::string::npos ||
         line.find("Sending unsolicited Neighbour Advert on") != std::string::npos ||
-        line.find("Printing VRRP stats for process") != std::string::npos) {
+        (line.find("Printing VRRP ") != std::string::npos &&
+         line.find(" on signal") != std::string::npos) ||
+        line.find(": Status written to ") != std::string::npos) {
       continue;
     }
     kept.push_back(line);
@@ -543,7 +546,8 @@ class Lab {
   std::vector<std::unique_ptr<Daemon>> daemons_;
 };
 
-// `master` alone holds the VIP and says MASTER, `backup` says BACKUP (logs and vrrpd's status).
+// `master` alone holds the VIP and says MASTER, `backup` says BACKUP (in their logs and their
+// own reports).
 void RequireSoleMaster(Lab& lab, Daemon& master, Daemon& backup, const Vip& vip) {
   LAB_WAIT_REQUIRE(lab, VipCount(master.ns(), vip.address) == 1 &&
                             VipCount(backup.ns(), vip.address) == 0 &&
