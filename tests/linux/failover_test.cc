@@ -11,13 +11,17 @@
 
 #include "absl/time/time.h"
 #include "fmt/format.h"
+#include "system/checks.h"
 #include "system/netns.h"
 
 namespace vrrp {
 namespace {
 
+using vrrp::test::Eventually;
 using vrrp::test::Lan;
+using vrrp::test::Mac;
 using vrrp::test::Netns;
+using vrrp::test::VipCount;
 
 #ifdef VRRP_RUN_BINARY
 constexpr const char* kRun = VRRP_RUN_BINARY;
@@ -32,33 +36,6 @@ constexpr const char* kRun = nullptr;
     WARN("skipped: built without examples (vrrp-run)"); \
     return;                                             \
   }
-
-// Polls `predicate` every 50 ms for up to `limit`.
-bool Eventually(const std::function<bool()>& predicate, absl::Duration limit = absl::Seconds(8)) {
-  const auto end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(limit);
-  while (std::chrono::steady_clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return predicate();
-}
-
-// How many times `address` is on eth0 in `ns` (0, 1; 2 would be a doubled VIP).
-int VipCount(const Netns& ns, const std::string& address) {
-  std::string out = ns.Run("ip -o addr show dev eth0").output;
-  int count = 0;
-  for (size_t at = out.find(" " + address + "/"); at != std::string::npos;
-       at = out.find(" " + address + "/", at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-std::string Mac(const Netns& ns) {
-  std::string mac = ns.Run("cat /sys/class/net/eth0/address").output;
-  while (!mac.empty() && (mac.back() == '\n' || mac.back() == ' ')) mac.pop_back();
-  return mac;
-}
 
 struct Lab {
   std::unique_ptr<Lan> lan;

@@ -16,12 +16,17 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "fmt/format.h"
+#include "system/checks.h"
 #include "system/netns.h"
 
 namespace {
 
+using vrrp::test::Eventually;
 using vrrp::test::Lan;
 using vrrp::test::Netns;
+using vrrp::test::ReadFile;
+using vrrp::test::VipCount;
+using vrrp::test::WriteFile;
 
 // CHECK / REQUIRE that print both routers' logs when they fail.
 #define LAB_CHECK(lab, ...)                              \
@@ -36,34 +41,6 @@ using vrrp::test::Netns;
     if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
     REQUIRE(lab_ok_);                                    \
   } while (false)
-
-bool Eventually(const std::function<bool()>& predicate, absl::Duration limit = absl::Seconds(10)) {
-  const auto end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(limit);
-  while (std::chrono::steady_clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return predicate();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-int VipCount(const Netns& ns, const std::string& address) {
-  const std::string out = ns.Run("ip -o addr show dev eth0").output;
-  int count = 0;
-  for (size_t at = out.find(" " + address + "/"); at != std::string::npos;
-       at = out.find(" " + address + "/", at + 1)) {
-    ++count;
-  }
-  return count;
-}
 
 // Two routers and their files in a temporary directory: r<N>.conf, r<N>.log, r<N>.json,
 // r<N>.notify (what the notify commands wrote), flags the scripts look at.

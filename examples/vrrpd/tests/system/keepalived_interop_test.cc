@@ -37,15 +37,21 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "system/checks.h"
 #include "system/netns.h"
 
 namespace vrrp {
 namespace {
 
+using test::Eventually;
 using test::Lan;
+using test::Mac;
 using test::Netns;
+using test::ReadFile;
 using test::RunOnHost;
 using test::ShellQuote;
+using test::VipCount;
+using test::WriteFile;
 
 constexpr const char* kKeepalived = "/usr/sbin/keepalived";
 constexpr const char* kVrrpd = VRRPD_BINARY;
@@ -54,18 +60,7 @@ constexpr const char* kConfigData = VRRPD_CONFIG_DATA;
 constexpr const char* kInstance = "VI_1";
 
 // Generous: a v2 takeover needs 3 s + skew, and CI runs under ASan on two busy cores.
-constexpr std::chrono::milliseconds kWait{20000};
-
-// Polls `predicate` every `interval` for up to `limit`.
-bool Eventually(const std::function<bool()>& predicate, std::chrono::milliseconds limit = kWait,
-                std::chrono::milliseconds interval = std::chrono::milliseconds(50)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(interval);
-  }
-  return predicate();
-}
+constexpr absl::Duration kWait = absl::Seconds(20);
 
 // Waits for `condition` (Lab::WaitFor: it gives up early when a daemon exits on its own); on a
 // timeout the test fails (or, with the CHECK form, goes on) with the condition's text and the
@@ -107,20 +102,8 @@ bool KeepalivedOnly() {
   }                                                                                      \
   REQUIRE((KeepalivedOnly() || access(kVrrpd, X_OK) == 0))
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void AppendToFile(const std::string& path, std::string_view text) {
   std::ofstream out(path, std::ios::app);
-  out << text;
-}
-
-void WriteFile(const std::string& path, std::string_view text) {
-  std::ofstream out(path, std::ios::trunc);
   out << text;
 }
 
@@ -191,23 +174,6 @@ long KeepalivedStat(const std::string& stats, std::string_view section, std::str
   return std::strtol(stats.c_str() + at + field.size(), nullptr, 10);
 }
 
-// How many times `address` is on eth0 in `ns` (0, 1; 2 would be a doubled VIP).
-int VipCount(const Netns& ns, const std::string& address) {
-  const std::string out = ns.Run("ip -o addr show dev eth0").output;
-  int count = 0;
-  for (size_t at = out.find(" " + address + "/"); at != std::string::npos;
-       at = out.find(" " + address + "/", at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-std::string Mac(const Netns& ns) {
-  std::string mac = ns.Run("cat /sys/class/net/eth0/address").output;
-  while (!mac.empty() && (mac.back() == '\n' || mac.back() == ' ')) mac.pop_back();
-  return mac;
-}
-
 struct Vip {
   std::string address;  // 192.0.2.3
   int prefix = 24;
@@ -272,9 +238,9 @@ class Daemon {
     REQUIRE(pid_ > 0);
     REQUIRE(kill(pid_, SIGTERM) == 0);
     int status = 0;
-    const bool exited = Eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; });
+    const bool exited = Eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, kWait);
     if (!exited) {
-      FAIL(label_ << " did not exit within " << kWait.count() << " ms of SIGTERM\n"
+      FAIL(label_ << " did not exit within " << absl::FormatDuration(kWait) << " of SIGTERM\n"
                   << Tail(ReadFile(log_path()), 30));
     }
     AppendToFile(log_path(), fmt::format("=== test: stopped (SIGTERM), wait status {}\n", status));
@@ -343,8 +309,8 @@ class Daemon {
     std::remove(status_path().c_str());
     REQUIRE(kill(pid_, SIGUSR1) == 0);
     // Written atomically (a temporary file renamed), so once it exists it is whole.
-    if (!Eventually([&] { return Exists(status_path()); }, std::chrono::milliseconds(5000),
-                    std::chrono::milliseconds(20))) {
+    if (!Eventually([&] { return Exists(status_path()); }, absl::Seconds(5),
+                    absl::Milliseconds(20))) {
       return "";
     }
     return ReadFile(status_path());
@@ -366,7 +332,7 @@ class Daemon {
           return last != std::string::npos && stats.find("Sent:", last) != std::string::npos &&
                  stats.back() == '\n';
         },
-        std::chrono::milliseconds(5000), std::chrono::milliseconds(20));
+        absl::Seconds(5), absl::Milliseconds(20));
     return stats;
   }
 
@@ -386,7 +352,7 @@ class Daemon {
           const size_t last = json.find_last_not_of(" \n");
           return last != std::string::npos && json[last] == ']';
         },
-        std::chrono::milliseconds(5000), std::chrono::milliseconds(20));
+        absl::Seconds(5), absl::Milliseconds(20));
     return json;
   }
 
@@ -521,7 +487,7 @@ class Lab {
   // Eventually(condition), but a daemon that exits on its own (a crash, a refused configuration)
   // ends the wait at once: the condition's value then.
   bool WaitFor(const std::function<bool()>& condition) {
-    Eventually([&] { return condition() || !AllAlive(); });
+    Eventually([&] { return condition() || !AllAlive(); }, kWait);
     return condition();
   }
 
