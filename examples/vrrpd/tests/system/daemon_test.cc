@@ -353,4 +353,30 @@ TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses fol
   LAB_CHECK(lab, Eventually(has_excluded));
 }
 
+TEST_CASE("vrrpd: without -n it becomes a daemon; the pid file names it and goes with it") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  WriteFile(lab.Path("r1.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir));
+  const std::string pid_file = lab.Path("daemon.pid");
+  // The parent returns at once with 0; the daemon lives on, logging to the console (-l).
+  auto started = lab.r1->Run(fmt::format("{} -l -f {} -p {} --status-file {} >> {} 2>&1",
+                                         VRRPD_BINARY, lab.Path("r1.conf"), pid_file,
+                                         lab.Path("r1.json"), lab.Path("r1.log")));
+  REQUIRE(started.exit_code == 0);
+  LAB_REQUIRE(lab, Eventually([&] { return !ReadFile(pid_file).empty(); }));
+  const pid_t pid = std::stoi(ReadFile(pid_file));
+  CHECK(kill(pid, 0) == 0);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
+  // A second one on the same pid file refuses to start.
+  auto second =
+      lab.r1->Run(fmt::format("{} -n -l -f {} -p {}", VRRPD_BINARY, lab.Path("r1.conf"), pid_file));
+  CHECK(second.exit_code == 1);
+  CHECK(second.output.find("already running") != std::string::npos);
+  kill(pid, SIGTERM);
+  LAB_CHECK(lab, Eventually([&] { return kill(pid, 0) != 0; }));
+  CHECK(access(pid_file.c_str(), F_OK) != 0);
+  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
+}
+
 }  // namespace
