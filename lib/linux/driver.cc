@@ -123,38 +123,44 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
     if (loop_ != nullptr) UnwatchSlot(*slots_[i]);
   }
 
-  // 3. Reconfigure the kept ones, start the new ones, in the new order.
+  // 3. The new order, in place before any kept instance is touched: the events a
+  // reconfiguration or a start reports reach a sink that may look instances up (Find), so
+  // instances_ must never hold a moved-from entry while they run. The leavers stay alive in
+  // `retired` until the end, as their sinks may still be on the stack.
   std::vector<std::unique_ptr<Slot>> slots;
   std::vector<std::unique_ptr<Instance>> instances;
   for (size_t i = 0; i < specs.size(); ++i) {
+    slots.push_back(kept[i] ? std::move(slots_[*kept[i]]) : std::move(new_slots[i]));
+    instances.push_back(kept[i] ? std::move(instances_[*kept[i]]) : std::move(new_instances[i]));
+  }
+  std::swap(slots, slots_);
+  std::swap(instances, instances_);
+  std::vector<std::unique_ptr<Slot>> retired_slots = std::move(slots);
+  std::vector<std::unique_ptr<Instance>> retired = std::move(instances);
+  options_.instances = std::move(specs);
+
+  // 4. Reconfigure the kept ones, start the new ones.
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const DriverInstance& spec = options_.instances[i];
     if (kept[i]) {
-      slots.push_back(std::move(slots_[*kept[i]]));
-      instances.push_back(std::move(instances_[*kept[i]]));
-      InstanceConfig config = specs[i].config;
+      InstanceConfig config = spec.config;
       if (config.router.primary_address.IsUnspecified()) {
-        config.router.primary_address = slots.back()->transport->source();
+        config.router.primary_address = slots_[i]->transport->source();
       }
       // Validated above; Router::Reconfigure refuses nothing ValidateInstanceConfig accepts.
-      (void)instances.back()->Reconfigure(now, std::move(config));
-    } else {
-      slots.push_back(std::move(new_slots[i]));
-      instances.push_back(std::move(new_instances[i]));
-      auto up = InterfaceIsUp(specs[i].interface);
-      slots.back()->link_up = up.ok() && *up;
-      if (loop_ != nullptr) {
-        if (absl::Status s = WatchSlot(*slots.back()); !s.ok() && options_.on_error) {
-          options_.on_error(s);
-        }
+      (void)instances_[i]->Reconfigure(now, std::move(config));
+      UpdateFault(now, i);
+      continue;
+    }
+    auto up = InterfaceIsUp(spec.interface);
+    slots_[i]->link_up = up.ok() && *up;
+    if (loop_ != nullptr) {
+      if (absl::Status s = WatchSlot(*slots_[i]); !s.ok() && options_.on_error) {
+        options_.on_error(s);
       }
     }
-  }
-  // The old instances are destroyed only now: their sinks may still be running above.
-  slots_ = std::move(slots);
-  instances_ = std::move(instances);
-  options_.instances = std::move(specs);
-  for (size_t i = 0; i < instances_.size(); ++i) {
     UpdateFault(now, i);
-    if (!kept[i]) instances_[i]->Start(now);
+    instances_[i]->Start(now);
   }
   Reschedule();
   return absl::OkStatus();

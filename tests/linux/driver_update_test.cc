@@ -56,14 +56,23 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             std::vector<std::string> events;
             DriverOptions options;
             options.instances = {Spec("VI_1", 50, "192.0.2.3"), Spec("VI_2", 51, "192.0.2.4")};
+            // The sink looks every instance up, as the daemon's does, even in the middle of an
+            // Update: the driver's list must be whole whenever an event is reported.
+            Driver* reporting = nullptr;
             options.on_event = [&](const InstanceEvent& e) {
               events.push_back(fmt::format("{}", e));
+              if (reporting == nullptr) return;
+              for (const auto& instance : reporting->instances()) {
+                REQUIRE(instance != nullptr);
+                CHECK(reporting->Find(instance->name()).has_value());
+              }
             };
             auto driver = Driver::Create(std::move(options));
             REQUIRE(driver.ok());
             auto loop = EventLoop::Create();
             REQUIRE(loop.ok());
             Driver& d = **driver;
+            reporting = &d;
             REQUIRE(d.Start((*loop)->Now()).ok());
             REQUIRE(d.Attach(**loop).ok());
             auto master = [&](std::string_view name) {
@@ -73,10 +82,14 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             REQUIRE(RunUntil(**loop, [&] { return master("VI_1") && master("VI_2"); }));
             REQUIRE(HasAddress(**ns, "192.0.2.3"));
 
-            // Unchanged VI_1, VI_2 with a new priority, a new VI_3: VI_1 and VI_2 stay Master.
+            // Unchanged VI_1, VI_2 with a new priority and a second VIP, a new VI_3: VI_1 and
+            // VI_2 stay Master, VI_2's new VIP is added at once.
             events.clear();
             DriverInstance vi2 = Spec("VI_2", 51, "192.0.2.4");
             vi2.config.router.priority = 120;
+            vi2.config.addresses.push_back({.address = *IpAddress::Parse("192.0.2.9"),
+                                            .prefix_len = 24,
+                                            .interface = "veth0"});
             REQUIRE(d.Update((*loop)->Now(),
                              {Spec("VI_1", 50, "192.0.2.3"), vi2, Spec("VI_3", 52, "192.0.2.7")})
                         .ok());
@@ -85,6 +98,7 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             CHECK(master("VI_2"));
             CHECK(d.instances()[*d.Find("VI_2")]->router().config().priority == 120);
             CHECK(d.instances()[*d.Find("VI_1")]->router().stats().become_master == 1);
+            CHECK(HasAddress(**ns, "192.0.2.9"));
             REQUIRE(RunUntil(**loop, [&] { return master("VI_3"); }));
             for (const std::string& e : events) {
               INFO(e);
