@@ -243,6 +243,16 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
     context.master = instance.router().master_address();
     context.master_priority = instance.router().master_priority();
   }
+  if (e.kind == vrrp::InstanceEvent::Kind::kDrop) {
+    uint64_t suppressed = 0;
+    if (!drop_log_limiter_.Admit(e.instance, e.drop, e.time, suppressed)) return;
+    for (const LogLine& line : EventLogLines(e, context)) {
+      log_.Log(line.level, suppressed == 0
+                               ? line.text
+                               : fmt::format("{} ({} more not logged)", line.text, suppressed));
+    }
+    return;
+  }
   for (const LogLine& line : EventLogLines(e, context)) log_.Log(line.level, line.text);
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.

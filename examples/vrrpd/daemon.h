@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "event_log.h"
 #include "logger.h"
 #include "notifier.h"
 #include "options.h"
@@ -94,6 +95,7 @@ class Daemon {
   std::map<std::string, std::vector<std::string>, std::less<>> fault_reasons_;
   // Per sync group: the state last notified.
   std::map<std::string, vrrp::RouterState, std::less<>> group_states_;
+  DropLogLimiter drop_log_limiter_;
   int reloads_ = 0;
   bool started_ = false;
 };

@@ -109,4 +109,17 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
   return lines;
 }
 
+bool DropLogLimiter::Admit(std::string_view instance, vrrp::DropReason reason, absl::Time now,
+                           uint64_t& suppressed) {
+  Entry& entry = entries_[{std::string(instance), reason}];
+  if (now - entry.last < period_) {
+    ++entry.suppressed;
+    return false;
+  }
+  suppressed = entry.suppressed;
+  entry.suppressed = 0;
+  entry.last = now;
+  return true;
+}
+
 }  // namespace vrrpd

@@ -4,10 +4,12 @@
 #ifndef VRRPD_EVENT_LOG_H_
 #define VRRPD_EVENT_LOG_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "logger.h"
 #include "vrrp/instance.h"
 
@@ -33,6 +35,26 @@ struct EventContext {
 // announcements and refused packets other than a bad password are Detail (-D), as keepalived
 // logs most of them only with --log-detail.
 std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& event, const EventContext& context);
+
+// Refused packets are logged at most once per `period` per instance and reason (DESIGN.md:
+// drops are counted always, logged rate-limited), so a flood of forged or misconfigured
+// advertisements cannot flood syslog; the next line says how many were not logged.
+class DropLogLimiter {
+ public:
+  explicit DropLogLimiter(absl::Duration period = absl::Seconds(10)) : period_(period) {}
+  // Whether to log this drop now; `suppressed` is set to the drops not logged since the last
+  // line for the same instance and reason.
+  bool Admit(std::string_view instance, vrrp::DropReason reason, absl::Time now,
+             uint64_t& suppressed);
+
+ private:
+  struct Entry {
+    absl::Time last = absl::InfinitePast();
+    uint64_t suppressed = 0;
+  };
+  absl::Duration period_;
+  std::map<std::pair<std::string, vrrp::DropReason>, Entry> entries_;
+};
 
 }  // namespace vrrpd
 

@@ -103,5 +103,22 @@ TEST_CASE("vrrpd log: IPv6 announcements are unsolicited neighbour adverts") {
         "(VI_6) Sending/queueing Unsolicited Neighbour Adverts on eth0 for 2001:db8::3");
 }
 
+TEST_CASE("vrrpd log: refused packets are logged once per 10 s per instance and reason") {
+  DropLogLimiter limiter;
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  uint64_t suppressed = 99;
+  CHECK(limiter.Admit("VI_1", vrrp::DropReason::kAuthFailure, t0, suppressed));
+  CHECK(suppressed == 0);
+  for (int i = 1; i <= 9; ++i) {
+    CHECK_FALSE(
+        limiter.Admit("VI_1", vrrp::DropReason::kAuthFailure, t0 + absl::Seconds(i), suppressed));
+  }
+  // Another reason, another instance: their own budget.
+  CHECK(limiter.Admit("VI_1", vrrp::DropReason::kChecksum, t0 + absl::Seconds(1), suppressed));
+  CHECK(limiter.Admit("VI_2", vrrp::DropReason::kAuthFailure, t0 + absl::Seconds(1), suppressed));
+  CHECK(limiter.Admit("VI_1", vrrp::DropReason::kAuthFailure, t0 + absl::Seconds(10), suppressed));
+  CHECK(suppressed == 9);
+}
+
 }  // namespace
 }  // namespace vrrpd
