@@ -49,6 +49,19 @@ set -e
 [[ $rc -eq 1 && $err == *"Configuration refused: "*"bad.conf:3:"* ]] || fail "start: rc=$rc $err"
 [[ ! -e $TMP/vrrpd.pid ]] || fail "a pid file was left by a refused start"
 
+# An interface that does not exist (or, without root, no CAP_NET_RAW): nothing starts, exit 1,
+# the instance and the cause named, no pid file left. Nothing is sent anywhere.
+sed 's/interface eth0/interface vrrpd-nosuch0/' "$CONFIG_DATA/lb-6.conf" >"$TMP/nosuch.conf"
+set +e
+err=$("$VRRPD" -n -l -f "$TMP/nosuch.conf" -p "$TMP/vrrpd.pid" --status-file "$TMP/s.json" 2>&1)
+rc=$?
+set -e
+[[ $rc -eq 1 && $err == *"Cannot start: VI_1: "* ]] || fail "missing interface: rc=$rc $err"
+if [[ $(id -u) -eq 0 ]]; then
+  [[ $err == *"vrrpd-nosuch0"* ]] || fail "the missing interface is not named: $err"
+fi
+[[ ! -e $TMP/vrrpd.pid ]] || fail "a pid file was left by a failed start"
+
 # --version, -h, flag errors.
 [[ $("$VRRPD" --version) == "vrrpd "* ]] || fail "--version"
 [[ $("$VRRPD" -h) == *"--use-file"* ]] || fail "-h"
