@@ -76,6 +76,37 @@ bool SameScripts(const std::vector<vrrp::config::VrrpScript>& a,
   return true;
 }
 
+std::vector<std::string> ApplySyncGroupTracking(vrrp::config::Configuration& conf) {
+  std::vector<std::string> warnings;
+  for (const vrrp::config::SyncGroup& group : conf.sync_groups) {
+    if (group.tracking_weight) continue;
+    for (const std::string& member : group.instances) {
+      auto vi = std::find_if(conf.instances.begin(), conf.instances.end(),
+                             [&](const auto& i) { return i.config.name == member; });
+      if (vi == conf.instances.end()) continue;
+      auto warn = [&](std::string_view what, std::string_view name, int weight) {
+        warnings.push_back(
+            fmt::format("({}) {} {} weight {} ignored: in vrrp_sync_group {} a failure means FAULT "
+                        "(sync_group_tracking_weight keeps weights)",
+                        member, what, name, weight, group.name));
+      };
+      for (vrrp::config::TrackedScript& track : vi->extras.track_scripts) {
+        const vrrp::config::VrrpScript* script = conf.FindScript(track.name);
+        const int weight = track.weight.value_or(script != nullptr ? script->weight : 0);
+        if (weight == 0) continue;
+        warn("track_script", track.name, weight);
+        track.weight = 0;
+      }
+      for (vrrp::config::TrackedInterface& track : vi->extras.track_interfaces) {
+        if (track.weight == 0) continue;
+        warn("track_interface", track.name, track.weight);
+        track.weight = 0;
+      }
+    }
+  }
+  return warnings;
+}
+
 Daemon::Daemon(const Options& options, Logger& log, vrrp::config::Configuration conf)
     : options_(options), log_(log), conf_(std::move(conf)) {}
 
@@ -116,6 +147,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   if (!d->signal_fd_.valid()) {
     return absl::InternalError(fmt::format("signalfd: {}", std::strerror(errno)));
   }
+  for (const std::string& w : ApplySyncGroupTracking(d->conf_)) log.Warning(w);
   d->DropInsecureNotifyCommands();
   d->checker_ = d->MakeChecker();
   return d;
@@ -382,6 +414,7 @@ absl::Status Daemon::Reload() {
   const absl::Time now = loop_->Now();
   vrrp::config::Configuration previous = std::move(conf_);
   conf_ = std::move(*conf);
+  for (const std::string& w : ApplySyncGroupTracking(conf_)) log_.Warning(w);
   DropInsecureNotifyCommands();
   if (absl::Status s = driver_->Update(now, DriverInstances(conf_)); !s.ok()) {
     conf_ = std::move(previous);

@@ -41,6 +41,12 @@ std::vector<vrrp::os::DriverInstance> DriverInstances(const vrrp::config::Config
 bool SameScripts(const std::vector<vrrp::config::VrrpScript>& a,
                  const std::vector<vrrp::config::VrrpScript>& b);
 
+// keepalived's rule for vrrp_sync_group members: unless the group says
+// sync_group_tracking_weight, their track_script / track_interface weights are ignored (set to
+// 0), so a failure means FAULT and moves the whole group; a weight would move one member
+// alone. Returns a warning per weight dropped, naming the instance, the track and the group.
+std::vector<std::string> ApplySyncGroupTracking(vrrp::config::Configuration& conf);
+
 class Daemon {
  public:
   // Opens everything (sockets, netlink, signalfd) or nothing. The caller has blocked the

@@ -645,10 +645,12 @@ class Parser {
       absl::StatusOr<bool> notify = Notify(t, group.notify);
       if (!notify.ok()) return notify.status();
       if (*notify) return absl::OkStatus();
-      if (t.text == "smtp_alert" || t.text == "global_tracking" ||
-          t.text == "sync_group_tracking_weight" || t.text == "track_interface" ||
-          t.text == "track_script" || t.text == "track_file" ||
-          t.text == "notify_priority_changes") {
+      if (t.text == "sync_group_tracking_weight" || t.text == "global_tracking") {
+        group.tracking_weight = true;
+        return absl::OkStatus();
+      }
+      if (t.text == "smtp_alert" || t.text == "track_interface" || t.text == "track_script" ||
+          t.text == "track_file" || t.text == "notify_priority_changes") {
         return Ignored(t);
       }
       return Unknown(t, "vrrp_sync_group");

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "fmt/format.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
@@ -393,9 +394,25 @@ vrrp_instance VI_B { interface eth1
   CHECK(g.notify.fault->command == "/etc/keepalived/group-fault.sh");
   CHECK(g.notify.stop->command == "/etc/keepalived/group-stop.sh");
   CHECK(g.notify.notify->command == "/etc/keepalived/group.sh");
+  CHECK_FALSE(g.tracking_weight);
   // Same VRID on two interfaces is fine.
   CHECK(conf->instances.size() == 2);
   CHECK(conf->warnings.empty());
+}
+
+TEST_CASE("Sync groups take sync_group_tracking_weight, and global_tracking for it") {
+  for (const char* keyword : {"sync_group_tracking_weight", "global_tracking"}) {
+    INFO(keyword);
+    absl::StatusOr<Configuration> conf =
+        ParseString(fmt::format("vrrp_sync_group G {{\n  group {{ VI_A }}\n  {}\n}}\n"
+                                "vrrp_instance VI_A {{ interface eth0\n  virtual_router_id 1\n"
+                                "  virtual_ipaddress {{ 192.0.2.1 }} }}\n",
+                                keyword),
+                    "keepalived.conf");
+    REQUIRE(conf.ok());
+    CHECK(conf->sync_groups[0].tracking_weight);
+    CHECK(conf->warnings.empty());
+  }
 }
 
 TEST_CASE("A vrrp_script timeout defaults to its interval unless given") {

@@ -135,6 +135,10 @@ struct SyncGroup {
   std::string name;
   std::vector<std::string> instances;  // each a VrrpInstance of the same Configuration
   NotifyCommands notify;
+  // sync_group_tracking_weight (or the deprecated global_tracking): the members' tracking
+  // weights apply. Without it keepalived ignores them: a member's failed check or tracked
+  // interface means FAULT, which moves the whole group (weights would move one member alone).
+  bool tracking_weight = false;
 };
 
 // ff02::12, the IPv6 group of RFC 5798 §5.1.2.2.
