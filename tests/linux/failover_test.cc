@@ -13,12 +13,12 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "system/router_lan.h"
 
 namespace vrrp {
 namespace {
 
 using vrrp::test::Eventually;
-using vrrp::test::Lan;
 using vrrp::test::Mac;
 using vrrp::test::Netns;
 using vrrp::test::VipCount;
@@ -38,32 +38,19 @@ constexpr const char* kRun = nullptr;
   }
 
 struct Lab {
-  std::unique_ptr<Lan> lan;
-  std::unique_ptr<Netns> r1, r2, client;
+  std::unique_ptr<vrrp::test::RouterLan> net;
+  Netns* r1 = nullptr;
+  Netns* r2 = nullptr;
+  Netns* client = nullptr;
   std::string log1, log2;
 
   Lab() {
-    auto lan_or = Lan::Create();
-    REQUIRE(lan_or.ok());
-    lan = std::move(*lan_or);
-    for (auto* ns : {&r1, &r2, &client}) {
-      auto created = Netns::Create();
-      REQUIRE(created.ok());
-      *ns = std::move(*created);
-      REQUIRE((*ns)
-                  ->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                          "net.ipv6.conf.default.accept_dad=0")
-                  .ok());
-      REQUIRE(lan->Connect(**ns, "eth0").ok());
-    }
-    REQUIRE(
-        r1->Check("ip addr add 192.0.2.5/24 dev eth0 && ip addr add 2001:db8::5/64 dev eth0").ok());
-    REQUIRE(
-        r2->Check("ip addr add 192.0.2.6/24 dev eth0 && ip addr add 2001:db8::6/64 dev eth0").ok());
-    REQUIRE(client
-                ->Check("ip addr add 192.0.2.10/24 dev eth0 && "
-                        "ip addr add 2001:db8::10/64 dev eth0")
-                .ok());
+    auto created = vrrp::test::RouterLan::Create();
+    REQUIRE(created.ok());
+    net = std::move(*created);
+    r1 = net->r1.get();
+    r2 = net->r2.get();
+    client = net->client.get();
     log1 = fmt::format("/tmp/vrrp-failover-{}-r1.log", getpid());
     log2 = fmt::format("/tmp/vrrp-failover-{}-r2.log", getpid());
     std::remove(log1.c_str());
@@ -183,7 +170,7 @@ TEST_CASE("Failover: unicast peers elect one master where multicast VRRP is drop
   }
   Lab lab;
   // Each router's firewall drops multicast VRRP: with multicast only, both would be master.
-  for (Netns* ns : {lab.r1.get(), lab.r2.get()}) {
+  for (Netns* ns : {lab.r1, lab.r2}) {
     REQUIRE(ns->Check("nft add table inet vrrptest && "
                       "nft add chain inet vrrptest in '{ type filter hook input priority 0; }' && "
                       "nft add rule inet vrrptest in ip daddr 224.0.0.18 drop")

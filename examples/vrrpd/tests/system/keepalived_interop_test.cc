@@ -39,15 +39,16 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "system/router_lan.h"
 
 namespace vrrp {
 namespace {
 
 using test::Eventually;
-using test::Lan;
 using test::Mac;
 using test::Netns;
 using test::ReadFile;
+using test::RouterLan;
 using test::RunOnHost;
 using test::ShellQuote;
 using test::VipCount;
@@ -413,29 +414,9 @@ class Lab {
     char dir_template[] = "/tmp/vrrpd-interop-XXXXXX";
     REQUIRE(mkdtemp(dir_template) != nullptr);
     dir_.path = dir_template;
-    auto lan = Lan::Create();
-    REQUIRE(lan.ok());
-    lan_ = std::move(*lan);
-    for (auto* ns : {&a_, &b_, &client_}) {
-      auto created = Netns::Create();
-      REQUIRE(created.ok());
-      *ns = std::move(*created);
-      // No duplicate address detection: the link-local address keepalived and vrrpd send
-      // VRRPv3 IPv6 from, and the VIPs, are usable at once.
-      REQUIRE((*ns)
-                  ->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                          "net.ipv6.conf.default.accept_dad=0")
-                  .ok());
-      REQUIRE(lan_->Connect(**ns, "eth0").ok());
-    }
-    REQUIRE(
-        a_->Check("ip addr add 192.0.2.5/24 dev eth0 && ip addr add 2001:db8::5/64 dev eth0").ok());
-    REQUIRE(
-        b_->Check("ip addr add 192.0.2.6/24 dev eth0 && ip addr add 2001:db8::6/64 dev eth0").ok());
-    REQUIRE(client_
-                ->Check("ip addr add 192.0.2.10/24 dev eth0 && "
-                        "ip addr add 2001:db8::10/64 dev eth0")
-                .ok());
+    auto net = RouterLan::Create();
+    REQUIRE(net.ok());
+    net_ = std::move(*net);
   }
 
   // SIGKILL is quicker than the namespaces' SIGTERM and grace period; their destructors then
@@ -462,7 +443,7 @@ class Lab {
     const std::string label =
         fmt::format("{} ({}, {}{})", name, role, on_a ? "192.0.2.5" : "192.0.2.6",
                     actual != kind ? ", played by keepalived" : "");
-    daemons_.push_back(std::make_unique<Daemon>(actual, on_a ? *a_ : *b_,
+    daemons_.push_back(std::make_unique<Daemon>(actual, on_a ? *net_->r1 : *net_->r2,
                                                 fmt::format("{}/{}", dir_.path, name), label));
     return *daemons_.back();
   }
@@ -479,8 +460,8 @@ class Lab {
   bool ClientReaches(const Vip& vip, const Daemon& owner) const {
     const std::string ping =
         fmt::format("ping {} -c 1 -W 1 {}", vip.ipv6 ? "-6" : "-4", vip.address);
-    if (client_->Run(ping).exit_code != 0) return false;
-    return client_->Run(fmt::format("ip neigh show {} dev eth0", vip.address))
+    if (net_->client->Run(ping).exit_code != 0) return false;
+    return net_->client->Run(fmt::format("ip neigh show {} dev eth0", vip.address))
                .output.find(Mac(owner.ns())) != std::string::npos;
   }
 
@@ -494,7 +475,7 @@ class Lab {
   std::string Diagnostics() {
     std::string text = "\n";
     for (auto& daemon : daemons_) text += daemon->Diagnostics();
-    text += "--- client neighbours:\n" + client_->Run("ip neigh show dev eth0").output;
+    text += "--- client neighbours:\n" + net_->client->Run("ip neigh show dev eth0").output;
     return text;
   }
 
@@ -507,8 +488,8 @@ class Lab {
   };
 
   TempDir dir_;  // first, so that it is removed last
-  std::unique_ptr<Lan> lan_;
-  std::unique_ptr<Netns> a_, b_, client_;
+  // a is r1 (192.0.2.5, 2001:db8::5), b is r2 (.6, ::6); the client is .10, ::10.
+  std::unique_ptr<RouterLan> net_;
   std::vector<std::unique_ptr<Daemon>> daemons_;
 };
 
