@@ -379,4 +379,38 @@ TEST_CASE("vrrpd: without -n it becomes a daemon; the pid file names it and goes
   CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
 }
 
+TEST_CASE("vrrpd: without -l it logs to syslog, as keepalived does") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  WriteFile(lab.Path("r1.conf"),
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir));
+  // A syslog socket of our own: python3 appends every datagram to syslog.txt.
+  const std::string socket = lab.Path("log.sock");
+  auto listener = vrrp::test::RunOnHost(fmt::format(
+      "python3 -c 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n"
+      "s.bind(sys.argv[1])\nwhile True:\n  "
+      "open(sys.argv[2],\"a\").write(s.recv(4096).decode()+\"\\n\")' "
+      "{} {} >/dev/null 2>&1 & echo $!",
+      socket, lab.Path("syslog.txt")));
+  REQUIRE(Eventually([&] { return access(socket.c_str(), F_OK) == 0; }));
+  // syslog(3) writes to /dev/log: in a mount namespace of its own, vrrpd's /dev is a tmpfs with
+  // /dev/null and /dev/log -> our socket; the host's /dev is not touched.
+  const std::string script = fmt::format(
+      "mkdir -p {0}/olddev && mount --rbind /dev {0}/olddev && mount -t tmpfs tmpfs /dev && "
+      "touch /dev/null && mount --bind {0}/olddev/null /dev/null && ln -s {1} /dev/log && "
+      "exec {2} -n -f {0}/r1.conf -p {0}/r1.pid --status-file {0}/r1.json",
+      lab.dir, socket, VRRPD_BINARY);
+  auto pid =
+      lab.r1->Spawn("exec unshare -m sh -c " + vrrp::test::ShellQuote(script), lab.Path("r1.log"));
+  REQUIRE(pid.ok());
+  const std::string syslog = lab.Path("syslog.txt");
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(syslog).find("(VI_1) Entering MASTER STATE") != std::string::npos;
+            }));
+  INFO(ReadFile(syslog));
+  CHECK(ReadFile(syslog).find("vrrpd[") != std::string::npos);           // ident and pid
+  CHECK(lab.Log(1).find("Entering MASTER STATE") == std::string::npos);  // not on the console
+  vrrp::test::RunOnHost("kill " + listener.output);
+}
+
 }  // namespace
