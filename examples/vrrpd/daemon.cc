@@ -286,6 +286,7 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
     return;
   }
   for (const LogLine& line : EventLogLines(e, context)) log_.Log(line.level, line.text);
+  if (e.kind == vrrp::InstanceEvent::Kind::kSyncWaiting) ScheduleTracking();
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
@@ -363,7 +364,60 @@ void Daemon::ApplyTracking() {
     }
     fault_reasons_[name] = std::move(reasons);
   }
+  ApplySyncGroups(now);
   NotifyGroups();
+}
+
+void Daemon::ApplySyncGroups(absl::Time now) {
+  // keepalived's vrrp_sync_group: the members become Master together or not at all. Every
+  // member is held (a Backup whose timer runs out waits and says so with kSyncWaiting); when
+  // every member is Master or waiting, the waiting ones are released together. A member that
+  // lost an election (a Backup that accepts another router as master) takes the group's
+  // Masters to Backup with it, so the VIPs of a group never stay split between two routers.
+  std::vector<bool> grouped(driver_->instances().size(), false);
+  for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
+    std::vector<size_t> members;
+    for (const std::string& m : group.instances) {
+      if (std::optional<size_t> j = driver_->Find(m)) members.push_back(*j);
+    }
+    if (members.size() < 2) continue;
+    auto router = [&](size_t j) -> const vrrp::Router& {
+      return driver_->instances()[j]->router();
+    };
+    auto lost = [&](size_t j) {
+      const vrrp::Router& r = router(j);
+      return r.state() == RouterState::kBackup && !r.sync_ready() && r.master_address() &&
+             *r.master_address() != r.config().primary_address;
+    };
+    for (size_t j : members) {
+      grouped[j] = true;
+      if (!router(j).sync_hold()) driver_->SetSyncHold(now, j, true);
+    }
+    if (std::any_of(members.begin(), members.end(), lost)) {
+      for (size_t j : members) {
+        if (router(j).state() != RouterState::kMaster) continue;
+        log_.Info(fmt::format("({}) leaving MASTER with its sync group {}",
+                              driver_->instances()[j]->name(), group.name));
+        driver_->SyncStepDown(now, j);
+      }
+      continue;
+    }
+    const bool all_ready = std::all_of(members.begin(), members.end(), [&](size_t j) {
+      return router(j).state() == RouterState::kMaster || router(j).sync_ready();
+    });
+    if (!all_ready) continue;
+    for (size_t j : members) {
+      if (!router(j).sync_ready()) continue;
+      driver_->SetSyncHold(now, j, false);  // ready: Master now
+      driver_->SetSyncHold(now, j, true);
+    }
+  }
+  // Instances a reload took out of their group run on their own again.
+  for (size_t j = 0; j < grouped.size(); ++j) {
+    if (!grouped[j] && driver_->instances()[j]->router().sync_hold()) {
+      driver_->SetSyncHold(now, j, false);
+    }
+  }
 }
 
 void Daemon::NotifyGroups() {

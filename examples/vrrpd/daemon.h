@@ -78,6 +78,7 @@ class Daemon {
   // instance's own event callback, which may not re-enter it.
   void ScheduleTracking();
   void ApplyTracking();
+  void ApplySyncGroups(absl::Time now);
   void NotifyGroups();
   void Shutdown();
   std::unique_ptr<ScriptChecker> MakeChecker();

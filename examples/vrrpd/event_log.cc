@@ -101,6 +101,10 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
       }
       break;
     }
+    case Kind::kSyncWaiting:
+      lines.push_back(
+          {Level::kDetail, fmt::format("({}) ready for MASTER, waiting for its sync group", name)});
+      break;
     case Kind::kSendFailed:
       lines.push_back({Level::kError, fmt::format("({}) cannot send advertisement to {}: {}", name,
                                                   e.peer, failure)});

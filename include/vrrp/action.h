@@ -50,6 +50,8 @@ enum class TransitionReason : uint8_t {
   kShutdown,                // "shutdown": stopped by the embedder
   kReconfigured,            // "reconfigured": identity changed (VRID, family, version) or
                             // the router became the address owner
+  kSyncGroup,               // "sync_group": held or released by its sync group (keepalived's
+                            // vrrp_sync_group: the members change state together)
 };
 
 std::string_view TransitionReasonName(TransitionReason reason);

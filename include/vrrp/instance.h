@@ -63,6 +63,8 @@ struct InstanceEvent {
     kAddressRemoved,  // address (status OK) or failed to remove
     kAnnounced,       // address, count frames sent (status: the first failure, if any)
     kSendFailed,      // an advertisement could not be sent: status, peer = destination
+    kSyncWaiting,     // held by its sync group, the master-down timer ran out: it waits for the
+                      // group (Router::SetSyncHold)
   };
   Kind kind = Kind::kTransition;
   std::string_view instance;
@@ -104,6 +106,9 @@ class Instance {
   absl::Time NextDeadline() const { return router_.NextDeadline(); }
   void SetFault(absl::Time now, bool fault);
   void SetPriorityDelta(absl::Time now, int delta);
+  // Router::SetSyncHold; reports kSyncWaiting when the held router's timer runs out.
+  void SetSyncHold(absl::Time now, bool hold);
+  void SyncStepDown(absl::Time now);
   // Applies a new configuration; an unchanged one changes nothing (no flap). Addresses that
   // leave the configuration while Master are removed, new ones added.
   [[nodiscard]] absl::Status Reconfigure(absl::Time now, InstanceConfig config);
@@ -163,6 +168,8 @@ struct fmt::formatter<vrrp::InstanceEvent> : vrrp::internal::PlainFormatter {
         break;
       case vrrp::InstanceEvent::Kind::kSendFailed:
         out = fmt::format_to(out, " to {}", e.peer);
+        break;
+      case vrrp::InstanceEvent::Kind::kSyncWaiting:
         break;
     }
     if (!e.status.ok()) out = fmt::format_to(out, ": {}", e.status.ToString());

@@ -117,6 +117,14 @@ class Router {
   void SetFault(absl::Time now, bool fault);
   // Applies a new configuration (see the header comment). On error nothing changes.
   [[nodiscard]] absl::Status Reconfigure(absl::Time now, RouterConfig config);
+  // keepalived's vrrp_sync_group, for the layer that groups routers: its members become Master
+  // together or not at all. While held, a Backup whose master-down timer runs out does not
+  // become Master: it is sync_ready() and waits; releasing the hold then makes it Master at once
+  // (with the timer's reason). A Master is not affected. Idempotent; off by default.
+  void SetSyncHold(absl::Time now, bool hold);
+  // A Master goes to Backup (reason kSyncGroup) without resigning: another member of its group
+  // lost an election. No-op in other states.
+  void SyncStepDown(absl::Time now);
   // Counts a drop the driver decided (the codec's reasons, or kVrid for an unknown VRID).
   void CountDrop(DropReason reason) { stats_.drops.Count(reason); }
 
@@ -151,6 +159,9 @@ class Router {
   const std::optional<IpAddress>& master_address() const { return master_address_; }
   uint8_t master_priority() const { return master_priority_; }
   const RouterStats& stats() const { return stats_; }
+  bool sync_hold() const { return sync_hold_; }
+  // Held, and its master-down timer has run out: it would be Master but for its group.
+  bool sync_ready() const { return sync_ready_; }
 
  private:
   explicit Router(RouterConfig config);
@@ -170,6 +181,8 @@ class Router {
   RouterConfig config_;
   RouterState state_ = RouterState::kInitialize;
   bool fault_ = false;
+  bool sync_hold_ = false;
+  bool sync_ready_ = false;
   int priority_delta_ = 0;
   uint8_t effective_priority_ = kPriorityDefault;
   uint8_t master_priority_ = 0;

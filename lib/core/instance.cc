@@ -41,6 +41,8 @@ std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
       return "announced";
     case InstanceEvent::Kind::kSendFailed:
       return "send_failed";
+    case InstanceEvent::Kind::kSyncWaiting:
+      return "sync_waiting";
   }
   return "unknown";
 }
@@ -109,7 +111,21 @@ void Instance::Shutdown(absl::Time now) {
 }
 
 void Instance::OnTimer(absl::Time now) {
+  const bool was_ready = router_.sync_ready();
   router_.OnTimer(now);
+  Perform(now);
+  if (!was_ready && router_.sync_ready() && sink_) {
+    sink_(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
+  }
+}
+
+void Instance::SetSyncHold(absl::Time now, bool hold) {
+  router_.SetSyncHold(now, hold);
+  Perform(now);
+}
+
+void Instance::SyncStepDown(absl::Time now) {
+  router_.SyncStepDown(now);
   Perform(now);
 }
 

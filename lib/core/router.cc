@@ -31,6 +31,8 @@ std::string_view TransitionReasonName(TransitionReason reason) {
       return "owner_startup";
     case TransitionReason::kMasterDownTimer:
       return "master_down_timer";
+    case TransitionReason::kSyncGroup:
+      return "sync_group";
     case TransitionReason::kPriorityZeroReceived:
       return "priority_zero_received";
     case TransitionReason::kPreempted:
@@ -151,10 +153,12 @@ void Router::SendAdvert(uint8_t priority) {
 void Router::ResetMasterDownTimer(absl::Time now) {
   down_deadline_ = now + master_down_interval().ToDuration();
   down_reason_ = TransitionReason::kMasterDownTimer;
+  sync_ready_ = false;
 }
 
 void Router::BecomeMaster(absl::Time now, TransitionReason reason) {
   Transition(now, RouterState::kMaster, reason);
+  sync_ready_ = false;
   master_adver_interval_ = config_.advert_interval;
   master_address_ = config_.primary_address;
   master_priority_ = effective_priority_;
@@ -210,6 +214,7 @@ void Router::StopInternal(absl::Time now, RouterState to, TransitionReason reaso
   }
   master_address_.reset();
   preempt_window_end_.reset();
+  sync_ready_ = false;
 }
 
 void Router::Start(absl::Time now) {
@@ -237,9 +242,28 @@ void Router::SetFault(absl::Time now, bool fault) {
   }
 }
 
+void Router::SetSyncHold(absl::Time now, bool hold) {
+  if (hold == sync_hold_) return;
+  sync_hold_ = hold;
+  if (!hold && state_ == RouterState::kBackup && sync_ready_) BecomeMaster(now, down_reason_);
+}
+
+void Router::SyncStepDown(absl::Time now) {
+  if (state_ != RouterState::kMaster) return;
+  // keepalived: a member that lost its election takes the group's Masters to Backup with it.
+  // No priority 0: the other router's members take over together when their timers run out.
+  BecomeBackup(now, TransitionReason::kSyncGroup);
+}
+
 void Router::OnTimer(absl::Time now) {
   if (now < NextDeadline()) return;
   if (state_ == RouterState::kBackup) {
+    if (sync_hold_) {
+      // Held by its sync group: ready, but Master only with the other members (SetSyncHold).
+      sync_ready_ = true;
+      down_deadline_ = absl::InfiniteFuture();
+      return;
+    }
     // RFC 5798 §6.4.2 (365)-(410).
     BecomeMaster(now, down_reason_);
     return;
@@ -314,6 +338,7 @@ void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,
     // highest priority) takes over first.
     down_deadline_ = now + skew_time().ToDuration();
     down_reason_ = TransitionReason::kPriorityZeroReceived;
+    sync_ready_ = false;
     return;
   }
   const bool preempting = config_.preempt || is_owner();

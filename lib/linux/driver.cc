@@ -172,6 +172,16 @@ void Driver::SetExternalFault(absl::Time now, size_t index, bool fault) {
   Reschedule();
 }
 
+void Driver::SetSyncHold(absl::Time now, size_t index, bool hold) {
+  instances_[index]->SetSyncHold(now, hold);
+  Reschedule();
+}
+
+void Driver::SyncStepDown(absl::Time now, size_t index) {
+  instances_[index]->SyncStepDown(now);
+  Reschedule();
+}
+
 bool Driver::InterfaceFault(size_t index) const {
   return !slots_[index]->link_up || !slots_[index]->source_present;
 }

@@ -754,6 +754,57 @@ TEST_CASE("IPv6 routers elect the same way") {
   CHECK(r.state() == RouterState::kBackup);
 }
 
+TEST_CASE("Sync hold: a held Backup waits at its timer and becomes Master when released") {
+  Router r = Make(Config());
+  r.SetSyncHold(kT0, true);
+  r.Start(kT0);
+  Drain(r);
+  r.OnTimer(At(360));
+  CHECK(r.state() == RouterState::kBackup);
+  CHECK(r.sync_ready());
+  CHECK(Drain(r).empty());
+  CHECK(r.NextDeadline() == absl::InfiniteFuture());  // nothing to do until released
+  // An advertisement it accepts re-arms the timer: not ready any more.
+  r.OnAdvertisement(At(400), Adv(150), kHigh);
+  CHECK_FALSE(r.sync_ready());
+  CHECK(r.NextDeadline() == At(400 + 300 + 60));
+  r.OnTimer(At(760));
+  CHECK(r.sync_ready());
+  r.SetSyncHold(At(800), false);
+  CHECK(r.state() == RouterState::kMaster);
+  CHECK(Drain(r) == fmt::format("BACKUP -> MASTER (master_down_timer); {}", kBecomeMasterTail));
+  CHECK_FALSE(r.sync_ready());
+}
+
+TEST_CASE("Sync hold: released before its timer, a Backup goes on as usual") {
+  Router r = Make(Config());
+  r.SetSyncHold(kT0, true);
+  r.Start(kT0);
+  r.SetSyncHold(At(100), false);
+  CHECK(r.state() == RouterState::kBackup);
+  CHECK(r.NextDeadline() == At(360));
+  r.OnTimer(At(360));
+  CHECK(r.state() == RouterState::kMaster);
+}
+
+TEST_CASE("Sync: a held Master stays; a step-down makes it Backup without resigning") {
+  Router r = MasterAt360();
+  r.SetSyncHold(At(400), true);
+  CHECK(r.state() == RouterState::kMaster);
+  CHECK(Drain(r).empty());
+  r.SyncStepDown(At(400));
+  CHECK(r.state() == RouterState::kBackup);
+  CHECK(Drain(r) == "MASTER -> BACKUP (sync_group); remove 192.0.2.3");
+  CHECK(r.stats().release_master == 1);
+  CHECK(r.NextDeadline() == At(400 + 360));
+  // A second step-down changes nothing; a priority-0 advert re-arms to Skew_Time, not ready.
+  r.SyncStepDown(At(401));
+  CHECK(Drain(r).empty());
+  r.OnAdvertisement(At(402), Adv(0), kHigh);
+  CHECK_FALSE(r.sync_ready());
+  CHECK(r.NextDeadline() == At(402 + 60));
+}
+
 TEST_CASE("Names and formatting") {
   CHECK(fmt::format("{}", RouterState::kInitialize) == "INIT");
   CHECK(fmt::format("{}", RouterState::kFault) == "FAULT");

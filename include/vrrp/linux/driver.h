@@ -101,6 +101,9 @@ class Driver {
   // Faults from outside (tracked scripts and interfaces, sync groups): an instance is in Fault
   // while its link is down, its source address is gone, or this says so.
   void SetExternalFault(absl::Time now, size_t index, bool fault);
+  // Router::SetSyncHold and Router::SyncStepDown, for sync groups.
+  void SetSyncHold(absl::Time now, size_t index, bool hold);
+  void SyncStepDown(absl::Time now, size_t index);
   // Whether the driver itself holds the instance in Fault: its link is down or its source
   // address is gone (external faults aside).
   bool InterfaceFault(size_t index) const;

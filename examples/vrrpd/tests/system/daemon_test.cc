@@ -306,6 +306,28 @@ TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them grace
                 return lab.IsMaster(1, "192.0.2.3") && lab.IsMaster(1, "192.0.2.4");
               }));
 
+  // Elections: r2's VI_2 alone outranking r1's does not split the group: it waits for VI_1.
+  auto r2_conf = [&](int vi1, int vi2) {
+    WriteFile(lab.Path("r2.conf"), std::string(kGlobal) + group +
+                                       Instance("VI_1", 50, vi1, "192.0.2.3", lab.dir) +
+                                       Instance("VI_2", 51, vi2, "192.0.2.4", lab.dir));
+    kill(lab.pid2, SIGHUP);
+  };
+  r2_conf(100, 200);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(2).find("(VI_2) ready for MASTER, waiting for its sync group") !=
+                       std::string::npos;
+              }));
+  CHECK(lab.IsMaster(1, "192.0.2.3"));
+  CHECK(lab.IsMaster(1, "192.0.2.4"));
+  CHECK(VipCount(*lab.r2, "192.0.2.4") == 0);
+  // Both outrank r1: the group moves to r2 together.
+  r2_conf(200, 200);
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.IsMaster(2, "192.0.2.3") && lab.IsMaster(2, "192.0.2.4") &&
+                       !lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.4");
+              }));
+
   // SIGTERM: priority 0 hands over at once, VIPs removed, notify_stop ran, exit status 0.
   kill(lab.pid1, SIGTERM);
   LAB_REQUIRE(lab, Eventually([&] {
