@@ -12,6 +12,8 @@ namespace {
 
 using Kind = vrrp::TimelineEntry::Kind;
 
+// The JSON event names: the core timeline's (TimelineKindName), but for the three that
+// vrrp-sim's output has always spelt its own way.
 std::string_view EventName(Kind kind) {
   switch (kind) {
     case Kind::kStateChanged:
@@ -20,28 +22,9 @@ std::string_view EventName(Kind kind) {
       return "vip_add";
     case Kind::kAddressesRemoved:
       return "vip_remove";
-    case Kind::kAnnounce:
-      return "announce";
-    case Kind::kCrashed:
-      return "crash";
-    case Kind::kRestarted:
-      return "restart";
-    case Kind::kLinkDown:
-      return "link_down";
-    case Kind::kLinkUp:
-      return "link_up";
-    case Kind::kFaultRaised:
-      return "fault";
-    case Kind::kFaultCleared:
-      return "fault_cleared";
-    case Kind::kPriority:
-      return "priority";
-    case Kind::kReconfigured:
-      return "reconfigure";
-    case Kind::kNetwork:
-      return "network";
+    default:
+      return vrrp::TimelineKindName(kind);
   }
-  return "unknown";
 }
 
 std::string Percent(double p) { return fmt::format("{:g}%", p); }

@@ -358,10 +358,7 @@ void Daemon::ApplyTracking() {
             fmt::format("({}) Changing effective priority from {} to {}", name, before, after));
       }
     }
-    const bool external = !reasons.empty();
-    if (instance.router().fault() != (external || driver_->InterfaceFault(i))) {
-      driver_->SetExternalFault(now, i, external);
-    }
+    driver_->SetExternalFault(now, i, !reasons.empty());  // a no-op when nothing changed
     fault_reasons_[name] = std::move(reasons);
   }
   ApplySyncGroups(now);

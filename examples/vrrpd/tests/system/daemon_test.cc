@@ -110,6 +110,11 @@ struct Lab {
   // Both daemons' logs, for a failure's message.
   std::string Logs() const { return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", Log(1), Log(2)); }
 
+  // Router n holds `vip` and the other does not.
+  bool SoleMaster(int n, const std::string& vip) {
+    return IsMaster(n, vip) && VipCount(n == 1 ? *r2 : *r1, vip) == 0;
+  }
+
   bool IsMaster(int n, const std::string& vip) { return VipCount(n == 1 ? *r1 : *r2, vip) == 1; }
 };
 
@@ -155,9 +160,7 @@ TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STA
             std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
   lab.Start(1);
   lab.Start(2);
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(1).find("(VI_1) Entering MASTER STATE") != std::string::npos;
               }));
@@ -165,9 +168,7 @@ TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STA
 
   // The check fails: 150 - 60 = 90 < 100, the backup takes over.
   WriteFile(lab.Path("down1"), "");
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually([&] {
               return lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") !=
                      std::string::npos;
@@ -177,9 +178,7 @@ TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STA
         "90 BAD");
   // It recovers: r1 preempts again.
   std::remove(lab.Path("down1").c_str());
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
 
   // keepalived's `notify` arguments, in the order the transitions happened.
   LAB_CHECK(lab, Eventually([&] {
@@ -201,9 +200,7 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
             std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
   lab.Start(1);
   lab.Start(2);
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(1, "192.0.2.3") && !lab.IsMaster(2, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(2).find("Entering BACKUP STATE") != std::string::npos;
               }));
@@ -233,13 +230,24 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
   CHECK(lab.Query(1, "d['reloads'], len(d['instances'])") == "1 2");
   CHECK(lab.IsMaster(1, "192.0.2.4"));
 
+  // A file that parses but cannot run (a new instance on a missing interface): refused by the
+  // driver before anything is touched; VI_1 and VI_2 go on.
+  WriteFile(lab.Path("r1.conf"),
+            r1 + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir) +
+                absl::StrReplaceAll(Instance("VI_3", 52, 150, "192.0.2.7", lab.dir),
+                                    {{"interface eth0", "interface vrrpt-nosuch0"}}));
+  kill(lab.pid1, SIGHUP);
+  LAB_REQUIRE(lab,
+              Eventually([&] { return lab.Log(1).find("vrrpt-nosuch0") != std::string::npos; }));
+  CHECK(lab.Query(1, "d['reloads'], len(d['instances']), d['instances'][0]['state']") ==
+        "1 2 MASTER");
+  CHECK(lab.IsMaster(1, "192.0.2.4"));
+
   // A lower priority: r2 preempts; VI_2 leaves the file and its VIP goes with it.
   WriteFile(lab.Path("r1.conf"),
             std::string(kGlobal) + Instance("VI_1", 50, 50, "192.0.2.3", lab.dir));
   kill(lab.pid1, SIGHUP);
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually([&] { return VipCount(*lab.r1, "192.0.2.4") == 0; }));
   LAB_CHECK(lab, Eventually([&] {
               return ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_2 STOP") !=
@@ -364,9 +372,7 @@ TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses fol
   LAB_CHECK(lab, Eventually(has_excluded));
 
   REQUIRE(lab.r1->Check("ip link set uplink0 down").ok());
-  LAB_REQUIRE(lab, Eventually([&] {
-                return lab.IsMaster(2, "192.0.2.3") && !lab.IsMaster(1, "192.0.2.3");
-              }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually([&] { return !has_excluded(); }));
   CHECK(lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") != std::string::npos);
 
