@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     } else if (flag == "--peer") {
       auto ip = vrrp::IpAddress::Parse(value());
       if (!ip.ok()) Die(fmt::format("--peer: {}", std::string(ip.status().message())));
-      spec.unicast_peers.push_back(*ip);
+      config.unicast_peers.push_back(*ip);
     } else if (flag == "--nopreempt") {
       config.router.preempt = false;
     } else if (flag == "--name") {

@@ -51,9 +51,9 @@ std::vector<vrrp::os::DriverInstance> DriverInstances(const vrrp::config::Config
     spec.config.excluded_addresses = vi.extras.excluded_addresses;
     spec.interface = vi.extras.interface;
     spec.source = vi.extras.source;
-    spec.unicast_peers = vi.extras.unicast_peers;
+    spec.config.unicast_peers = vi.extras.unicast_peers;
     // With unicast peers the group is not used (keepalived sends to the peers only).
-    if (vi.extras.unicast_peers.empty()) spec.group = vi.extras.mcast_group;
+    if (vi.extras.unicast_peers.empty()) spec.config.multicast_group = vi.extras.mcast_group;
     specs.push_back(std::move(spec));
   }
   return specs;

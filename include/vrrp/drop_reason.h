@@ -1,5 +1,6 @@
 // DropReason: why a received advertisement was refused, one reason per cause so each can be
 // counted (the RFC 6527 statistics, and keepalived's `stats` names) and shown to an operator.
+// kTooShort, kVrid and kPeer may also be counted by an Endpoint, before any router is known.
 //
 // A refused packet is not an error of ours: it is counted and logged (rate-limited), never
 // returned as an absl::Status. The codec yields the first group, in the order it checks them;
@@ -40,6 +41,9 @@ enum class DropReason : uint8_t {
   kAddressList,  // the address list differs from ours (RFC 5798 §7.1 MAY; counted, not fatal)
   kFamily,       // address family of the packet differs from the router's
 
+  // The endpoint (endpoint.h), before any router.
+  kPeer,  // the routers for this VRID take unicast peers only, and the source is none of them
+
   kCount,  // not a reason: the number of them
 };
 
@@ -47,7 +51,7 @@ inline constexpr size_t kDropReasonCount = static_cast<size_t>(DropReason::kCoun
 
 // Stable snake_case names, used as counter names and in logs and JSON:
 // "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
-// "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family".
+// "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer".
 std::string_view DropReasonName(DropReason reason);
 
 class DropCounters {

@@ -1,7 +1,8 @@
 // Instance: one virtual router at work — a Router wired to a Transport, an AddressManager and an
-// Announcer, carrying out the router's actions and feeding it received packets. keepalived calls
-// this a vrrp_instance. Still core: it only calls the interfaces, so it runs the same over Linux
-// sockets (vrrp::os::Driver), DPDK, or the fakes of the tests.
+// Announcer, carrying out the router's actions. keepalived calls this a vrrp_instance. Still
+// core: it only calls the interfaces, so it runs the same over Linux sockets (vrrp::os::Driver),
+// DPDK, or the fakes of the tests. Received packets reach its router through the interface's
+// Endpoint (endpoint.h); the instance then carries out what the router decided.
 //
 //   vrrp::InstanceConfig config;
 //   config.name = "VIP_1";
@@ -9,11 +10,13 @@
 //   config.addresses = {{.address = vip, .prefix_len = 24, .interface = "eth0"}};
 //   auto instance = vrrp::Instance::Create(config, transport, addresses, announcer,
 //                                          [](const vrrp::InstanceEvent& e) { Log(e); });
+//   (void)endpoint.Add(key, (*instance)->router(), (*instance)->config().unicast_peers);
 //   (*instance)->Start(now);
-//   // on a packet for this VRID:      (*instance)->OnPacket(now, packet);
+//   // on a packet:  d = endpoint.OnPacket(now, payload, info);
+//   //               if (d.key == key) (*instance)->OnDelivery(now, d, info.source);
 //   // at (*instance)->NextDeadline(): (*instance)->OnTimer(now);
 //
-// Every received packet the codec refuses is counted on the router and reported as an event;
+// Every received packet its router refuses is counted on the router and reported as an event;
 // every address change and every failure of the transport, address manager or announcer is
 // reported as an event too, never thrown and never fatal: a Master whose address could not be
 // added stays Master (the other router would otherwise take over an address it cannot own
@@ -33,6 +36,7 @@
 #include "vrrp/address_manager.h"
 #include "vrrp/announcer.h"
 #include "vrrp/codec.h"
+#include "vrrp/endpoint.h"
 #include "vrrp/router.h"
 #include "vrrp/transport.h"
 
@@ -48,11 +52,20 @@ struct InstanceConfig {
   // announced with them, but never advertised (any family: keepalived users put IPv6 addresses
   // on a VRRPv2 instance this way, or more addresses than one advertisement carries).
   std::vector<VirtualAddress> excluded_addresses;
-  // v2 authentication (authentication { auth_type PASS; auth_pass ... }).
+  // v2 authentication (authentication { auth_type PASS; auth_pass ... }); copied into the
+  // router's configuration, which encodes and checks it.
   AuthType auth_type = AuthType::kNone;
   PassKey pass_key;
   // v3 over IPv4: include the pseudo-header in the checksum (RFC 5798 §5.2.8; keepalived, FRR).
   bool v3_ipv4_pseudo_header = true;
+  // Where advertisements go: each unicast peer (keepalived's unicast_peer; the Endpoint then takes
+  // packets from them only), or else the multicast group (vrrp_mcast_group4 / 6; nullopt: the
+  // RFC's 224.0.0.18 / ff02::12).
+  std::vector<IpAddress> unicast_peers;
+  std::optional<IpAddress> multicast_group;
+
+  // The destinations the settings above give: the peers, or the group.
+  std::vector<IpAddress> Destinations() const;
 };
 
 struct InstanceEvent {
@@ -94,14 +107,17 @@ class Instance {
   const std::string& name() const { return config_.name; }
   const InstanceConfig& config() const { return config_; }
   const Router& router() const { return router_; }
+  // For Endpoint::Add only: every input reaches the router through the instance (or its
+  // endpoint, followed by OnDelivery), so that its actions are carried out.
+  Router& router() { return router_; }
   uint8_t vrid() const { return static_cast<uint8_t>(config_.router.vrid); }
 
   void Start(absl::Time now);
   // A Master sends priority 0 and removes its addresses (RFC 5798 §6.4.3 Shutdown).
   void Shutdown(absl::Time now);
-  // A packet the transport received for this instance's VRID: decoded with this instance's
-  // version and authentication, refused ones counted.
-  void OnPacket(absl::Time now, const ReceivedPacket& packet);
+  // After the Endpoint delivered a packet from `from` to this instance's router: reports a drop
+  // (kDrop event) and carries out the router's actions.
+  void OnDelivery(absl::Time now, const Delivery& delivery, const IpAddress& from);
   void OnTimer(absl::Time now);
   absl::Time NextDeadline() const { return router_.NextDeadline(); }
   void SetFault(absl::Time now, bool fault);
@@ -134,9 +150,8 @@ class Instance {
   AddressManager& address_manager_;
   Announcer& announcer_;
   InstanceEventSink sink_;
-  DecodeOptions decode_options_;
+  std::vector<IpAddress> destinations_;
   std::vector<Action> actions_;
-  Advertisement scratch_;  // reused for decoding and encoding: no allocation per packet
 };
 
 // Checks `config` as Instance::Create does, without building anything.

@@ -9,18 +9,23 @@
 //   absl::StatusOr<vrrp::Router> r = vrrp::Router::Create(config);
 //   if (!r.ok()) return r.status();
 //   vrrp::Router router = *std::move(r);
+//   vrrp::Endpoint endpoint(vrrp::Family::kIPv4);   // one per interface and family (endpoint.h)
+//   (void)endpoint.Add(/*key=*/1, router);
 //   std::vector<vrrp::Action> actions;
+//   std::array<uint8_t, vrrp::kMaxAdvertisementSize> buf;
 //   router.Start(Now());
 //   for (;;) {
 //     router.DrainActions(actions);      // swaps buffers: no allocation in steady state
-//     for (const vrrp::Action& a : actions) Perform(router, a);  // send, add, announce, log
-//     WaitUntil(router.NextDeadline(), socket);           // epoll timeout, simulated clock...
-//     if (Packet p = socket.Receive(); p) {
-//       vrrp::Advertisement adv;
-//       vrrp::DropReason why = vrrp::DecodeAdvertisement(p.payload, p.info, options, adv);
-//       if (why != vrrp::DropReason::kNone) router.CountDrop(why);
-//       else router.OnAdvertisement(Now(), adv, p.info.source);
+//     for (const vrrp::Action& a : actions) {
+//       if (auto* send = std::get_if<vrrp::SendAdvertisement>(&a)) {
+//         auto n = router.WriteAdvertisement(send->priority, group, absl::MakeSpan(buf));
+//         if (n.ok()) socket.Send(buf.data(), *n, group);
+//       } else {
+//         Perform(a);                    // add / remove addresses, announce, log
+//       }
 //     }
+//     WaitUntil(router.NextDeadline(), socket);           // epoll timeout, simulated clock...
+//     if (Packet p = socket.Receive(); p) endpoint.OnPacket(Now(), p.payload, p.info);
 //     router.OnTimer(Now());
 //   }
 //
@@ -73,6 +78,7 @@
 #include "vrrp/action.h"
 #include "vrrp/advertisement.h"
 #include "vrrp/centiseconds.h"
+#include "vrrp/codec.h"
 #include "vrrp/drop_reason.h"
 #include "vrrp/ip_address.h"
 #include "vrrp/router_config.h"
@@ -106,7 +112,11 @@ class Router {
   void Shutdown(absl::Time now);
   // An advertisement that passed the codec. `source` is the IP source (the sender's primary
   // address). Checks VRID, family, version, v2 interval and the address list, counting drops.
-  void OnAdvertisement(absl::Time now, const Advertisement& adv, const IpAddress& source);
+  // Returns the reason counted for it, kNone when it was taken without remark. kAddressList is
+  // the one reason counted on an advertisement that was still acted on (RFC 5798 §7.1 MAY);
+  // every other reason means it changed nothing. Received bytes normally arrive through an
+  // Endpoint (endpoint.h), which decodes them with decode_options() and calls this.
+  DropReason OnAdvertisement(absl::Time now, const Advertisement& adv, const IpAddress& source);
   // Fires every deadline that is due. A no-op before NextDeadline().
   void OnTimer(absl::Time now);
   // Changes the configured (base) priority, 1..255; kInvalidArgument otherwise.
@@ -125,7 +135,7 @@ class Router {
   // A Master goes to Backup (reason kSyncGroup) without resigning: another member of its group
   // lost an election. No-op in other states.
   void SyncStepDown(absl::Time now);
-  // Counts a drop the driver decided (the codec's reasons, or kVrid for an unknown VRID).
+  // Counts a drop decided outside the router (the codec's reasons, by the Endpoint).
   void CountDrop(DropReason reason) { stats_.drops.Count(reason); }
 
   // --- Outputs. ---
@@ -141,6 +151,15 @@ class Router {
   std::vector<Action> DrainActions();
   // Fills an advertisement to send for a SendAdvertisement action.
   void FillAdvertisement(uint8_t priority, Advertisement& out) const;
+  // Encodes the advertisement for a SendAdvertisement action to `destination` (the group, or a
+  // unicast peer: the v3 checksum covers it) into `out`, from config().primary_address, with the
+  // configured authentication. Returns the bytes written; kResourceExhausted when `out` is
+  // smaller than kMaxAdvertisementSize needs. No allocation once the router has sent once.
+  [[nodiscard]] absl::StatusOr<size_t> WriteAdvertisement(uint8_t priority,
+                                                         const IpAddress& destination,
+                                                         absl::Span<uint8_t> out);
+  // How received advertisements for this router are decoded: its version and authentication.
+  const DecodeOptions& decode_options() const { return decode_options_; }
 
   // --- Observation (status dumps, keepalived's JSON `data`). ---
 
@@ -200,6 +219,8 @@ class Router {
   std::optional<absl::Time> preempt_window_end_;
   RouterStats stats_;
   std::vector<Action> actions_;
+  DecodeOptions decode_options_;
+  Advertisement outgoing_;  // reused by WriteAdvertisement
 };
 
 }  // namespace vrrp

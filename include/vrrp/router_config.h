@@ -22,6 +22,7 @@
 #include "vrrp/advertisement.h"
 #include "vrrp/centiseconds.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/pass_key.h"
 
 namespace vrrp {
 
@@ -63,6 +64,14 @@ struct RouterConfig {
   // (counted as DropReason::kInterval). False accepts it and keeps timing with our own interval.
   // v3 always learns the master's interval (RFC 5798 §6.4.2 (450)).
   bool v2_strict_interval = true;
+  // v2 authentication (keepalived's authentication { auth_type PASS; auth_pass ... }): what the
+  // router puts in its advertisements and requires of received ones. kNone for v3 (RFC 5798 §9
+  // removed it); AH is not implemented.
+  AuthType auth_type = AuthType::kNone;
+  PassKey pass_key;
+  // v3 over IPv4: include the pseudo-header in the checksum we send (RFC 5798 §5.2.8; keepalived,
+  // FRR). Received advertisements are accepted either way.
+  bool v3_ipv4_pseudo_header = true;
 
   friend bool operator==(const RouterConfig&, const RouterConfig&) = default;
 };

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -41,6 +42,7 @@
 #include "fmt/format.h"
 #include "vrrp/action.h"
 #include "vrrp/advertisement.h"
+#include "vrrp/endpoint.h"
 #include "vrrp/router.h"
 #include "vrrp/router_config.h"
 
@@ -57,9 +59,11 @@ struct SimulatedLanOptions {
   double loss = 0.0;
   // A run fails with kResourceExhausted after this many events at one virtual instant.
   int64_t max_events_per_instant = 100'000;
-  // Carry bytes instead of values: each advertisement is encoded by the sender (codec.h, to the
-  // multicast group, no authentication) and decoded by each receiver with its own version; a
-  // packet the codec refuses is counted on the receiver (Router::CountDrop).
+  // Carry bytes instead of values: each advertisement is written by the sender's router
+  // (Router::WriteAdvertisement, to the multicast group, with its authentication) and goes
+  // through each receiver's Endpoint, which decodes it with the receiver's version and
+  // authentication, as on a real interface; a packet the codec refuses is counted on the
+  // receiver. Without it, values go through the Endpoint's OnAdvertisement.
   bool through_codec = false;
 };
 
@@ -140,6 +144,8 @@ class SimulatedLan {
   absl::Time start() const { return options_.start; }
   size_t size() const { return nodes_.size(); }
   const Router& router(NodeId node) const { return nodes_[node].router; }
+  // The node's receive path (one interface): what it dropped before any router.
+  const EndpointStats& endpoint_stats(NodeId node) const { return nodes_[node].endpoint->stats(); }
   const std::string& name(NodeId node) const { return nodes_[node].name; }
   bool alive(NodeId node) const { return nodes_[node].alive; }
   bool link_up(NodeId node) const { return nodes_[node].link_up; }
@@ -171,6 +177,8 @@ class SimulatedLan {
     absl::Time timer_at = absl::InfiniteFuture();
     uint64_t timer_generation = 0;
     absl::Time last_advert = absl::InfinitePast();
+    // The node's interface: every received advertisement goes through it to `router`.
+    std::unique_ptr<Endpoint> endpoint;
   };
   struct Packet {
     Advertisement adv;
@@ -195,6 +203,7 @@ class SimulatedLan {
   void Push(Event event);
   void Run(Event& event);
   void Pump(NodeId node);  // carries out the router's actions, then reschedules its timer
+  void Bind(NodeId node);  // (re)routes the node's endpoint to its router
   void Send(NodeId from, uint8_t priority);
   void Record(NodeId node, TimelineEntry::Kind kind, std::string detail = {});
   void RecordNetwork(std::string detail);
@@ -208,7 +217,7 @@ class SimulatedLan {
   uint64_t seq_ = 0;
   uint64_t rng_state_;
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
-  std::vector<Node> nodes_;
+  std::deque<Node> nodes_;  // a deque: routers stay in place for their endpoints
   // Per direction, [from][to]; grown with the node count.
   std::vector<std::vector<absl::Duration>> latency_;
   std::vector<std::vector<double>> loss_;

@@ -1,18 +1,17 @@
-// Transport: how a virtual router's advertisements leave and arrive, as an interface the driver
-// calls, so an embedder can bring its own (DPDK, a test double) while the Linux layer provides raw
-// IP sockets (vrrp::os::RawSocketTransport).
+// Transport: how advertisements leave and arrive on one interface and address family, as an
+// interface the driver calls, so an embedder can bring its own (DPDK, a test double) while the
+// Linux layer provides raw IP sockets (vrrp::os::RawSocketTransport).
 //
-// A transport carries VRRP messages — the IP payload the codec reads and writes — for one
-// interface and one address family; it puts them in IP packets with TTL / hop limit 255
-// (RFC 5798 §5.1.1.3, §5.1.2.3) to the multicast group or to unicast peers, and hands received
-// ones back with the metadata the codec checks (source, destination, TTL).
+// One transport serves every virtual router on its interface and family: each send names its
+// source (the router's primary address) and destination (the multicast group or a unicast
+// peer); received packets go to the interface's Endpoint (endpoint.h), which routes them by
+// VRID. The transport puts messages in IP packets with TTL / hop limit 255 (RFC 5798 §5.1.1.3,
+// §5.1.2.3) and hands received ones back with the metadata the codec checks (source,
+// destination, TTL).
 //
 //   std::array<uint8_t, vrrp::kMaxAdvertisementSize> buf;
-//   for (const vrrp::IpAddress& dest : transport.destinations()) {
-//     vrrp::EncodeOptions enc{.source = transport.source(), .destination = dest};
-//     size_t n = *vrrp::EncodeAdvertisement(adv, enc, absl::MakeSpan(buf));
-//     if (auto s = transport.Send(absl::MakeConstSpan(buf.data(), n), dest); !s.ok()) ...
-//   }
+//   auto n = router.WriteAdvertisement(priority, group, absl::MakeSpan(buf));
+//   if (n.ok()) status = transport.Send(absl::MakeConstSpan(buf.data(), *n), source, group);
 //
 // Receiving is readiness-driven: the Linux transport has a file descriptor to wait on and a
 // non-blocking Receive(); see include/vrrp/linux/raw_socket.h.
@@ -43,21 +42,17 @@ class Transport {
  public:
   virtual ~Transport() = default;
 
-  // The address advertisements are sent from: the v3 checksum's pseudo-header source.
-  virtual IpAddress source() const = 0;
-
-  // Where each advertisement goes: the multicast group, or every unicast peer. The v3 checksum
-  // covers the destination, so the caller encodes once per destination.
-  virtual absl::Span<const IpAddress> destinations() const = 0;
-
-  // Sends one VRRP message to `destination` (the group or a unicast peer).
+  // Sends one VRRP message from `source` (the sending router's address on this interface, which
+  // the v3 checksum covers) to `destination` (the group or a unicast peer).
   [[nodiscard]] virtual absl::Status Send(absl::Span<const uint8_t> payload,
+                                          const IpAddress& source,
                                           const IpAddress& destination) = 0;
 
   // Takes the next received message, if one is waiting, into `buffer` (which must hold
   // kMaxAdvertisementSize plus the IP header). nullopt when nothing is waiting. A packet the
-  // transport cannot attribute (malformed IP header, wrong protocol, not from an accepted peer) is
-  // skipped and counted by the transport, never returned as an error; errors are the socket's.
+  // transport cannot read (malformed IP header, wrong protocol, truncated) is skipped and counted
+  // by the transport, never returned as an error; errors are the socket's. Which router a packet
+  // is for, and whether its source is an accepted peer, is the Endpoint's business.
   [[nodiscard]] virtual absl::StatusOr<std::optional<ReceivedPacket>> Receive(
       absl::Span<uint8_t> buffer) = 0;
 };

@@ -18,6 +18,7 @@ std::string_view DropReasonName(DropReason reason) {
     case DropReason::kInterval: return "interval";
     case DropReason::kAddressList: return "address_list";
     case DropReason::kFamily: return "family";
+    case DropReason::kPeer: return "peer";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -14,18 +14,18 @@ RouterConfig RouterConfigOf(const InstanceConfig& config) {
   for (const VirtualAddress& vip : config.addresses) {
     router.virtual_addresses.push_back(vip.address);
   }
+  router.auth_type = config.auth_type;
+  router.pass_key = config.pass_key;
+  router.v3_ipv4_pseudo_header = config.v3_ipv4_pseudo_header;
   return router;
 }
 
-DecodeOptions DecodeOptionsOf(const InstanceConfig& config) {
-  DecodeOptions options;
-  options.version = config.router.version;
-  options.auth_type = config.router.version == Version::kV2 ? config.auth_type : AuthType::kNone;
-  options.pass_key = config.pass_key;
-  return options;
-}
-
 }  // namespace
+
+std::vector<IpAddress> InstanceConfig::Destinations() const {
+  if (!unicast_peers.empty()) return unicast_peers;
+  return {multicast_group.value_or(MulticastGroup(router.family))};
+}
 
 std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
   switch (kind) {
@@ -63,17 +63,21 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
           fmt::format("{}: virtual_ipaddress_excluded: {}", config.name, std::string(s.message())));
     }
   }
-  if (config.auth_type != AuthType::kNone && config.router.version != Version::kV2) {
-    // keepalived says "VRRP version 3 does not support authentication. Ignoring."; an API caller
-    // who sets both has made a mistake we should not hide.
-    return absl::InvalidArgumentError(
-        fmt::format("{}: authentication is VRRPv2 only (RFC 5798 §9 removed it)", config.name));
+  for (const IpAddress& peer : config.unicast_peers) {
+    if (peer.family() != config.router.family || peer.IsUnspecified() || peer.IsMulticast()) {
+      return absl::InvalidArgumentError(fmt::format("{}: unicast_peer {} is not an {} unicast address",
+                                                    config.name, peer,
+                                                    FamilyName(config.router.family)));
+    }
   }
-  if (config.auth_type == AuthType::kAh) {
-    return absl::UnimplementedError(fmt::format("{}: auth_type AH is not supported", config.name));
+  if (config.multicast_group && (config.multicast_group->family() != config.router.family ||
+                                 !config.multicast_group->IsMulticast())) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: multicast group {} is not an {} multicast address", config.name,
+                    *config.multicast_group, FamilyName(config.router.family)));
   }
   if (absl::Status s = ValidateRouterConfig(RouterConfigOf(config)); !s.ok()) {
-    return absl::InvalidArgumentError(fmt::format("{}: {}", config.name, std::string(s.message())));
+    return absl::Status(s.code(), fmt::format("{}: {}", config.name, std::string(s.message())));
   }
   return absl::OkStatus();
 }
@@ -98,7 +102,7 @@ Instance::Instance(InstanceConfig config, Router router, Transport& transport,
       address_manager_(addresses),
       announcer_(announcer),
       sink_(std::move(sink)),
-      decode_options_(DecodeOptionsOf(config_)) {}
+      destinations_(config_.Destinations()) {}
 
 void Instance::Start(absl::Time now) {
   router_.Start(now);
@@ -139,30 +143,12 @@ void Instance::SetPriorityDelta(absl::Time now, int delta) {
   Perform(now);
 }
 
-void Instance::OnPacket(absl::Time now, const ReceivedPacket& packet) {
-  const DropReason reason =
-      DecodeAdvertisement(packet.payload, packet.info, decode_options_, scratch_);
-  if (reason != DropReason::kNone) {
-    router_.CountDrop(reason);
+void Instance::OnDelivery(absl::Time now, const Delivery& delivery, const IpAddress& from) {
+  if (delivery.reason != DropReason::kNone && sink_) {
     InstanceEvent e = MakeEvent(InstanceEvent::Kind::kDrop, now);
-    e.drop = reason;
-    e.peer = packet.info.source;
-    if (sink_) sink_(e);
-    return;
-  }
-  // The state machine has its own refusals (interval, address list, family): report those too.
-  // A copy of 14 counters per packet is cheaper than making the router return its reason.
-  const DropCounters before = router_.stats().drops;
-  router_.OnAdvertisement(now, scratch_, packet.info.source);
-  if (sink_ && router_.stats().drops.Total() != before.Total()) {
-    for (size_t i = 1; i < kDropReasonCount; ++i) {
-      const auto r = static_cast<DropReason>(i);
-      if (router_.stats().drops[r] == before[r]) continue;
-      InstanceEvent e = MakeEvent(InstanceEvent::Kind::kDrop, now);
-      e.drop = r;
-      e.peer = packet.info.source;
-      sink_(e);
-    }
+    e.drop = delivery.reason;
+    e.peer = from;
+    sink_(e);
   }
   Perform(now);
 }
@@ -181,7 +167,7 @@ absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
     retiring_excluded_.clear();
     return s;
   }
-  decode_options_ = DecodeOptionsOf(config_);
+  destinations_ = config_.Destinations();
   // A Master that stays Master swaps the excluded addresses that changed; a transition (in
   // Perform) adds or removes the whole lists itself.
   if (was_master && router_.state() == RouterState::kMaster) {
@@ -247,18 +233,14 @@ void Instance::Perform(absl::Time now) {
 }
 
 void Instance::Send(absl::Time now, uint8_t priority) {
-  router_.FillAdvertisement(priority, scratch_);
   std::array<uint8_t, kMaxAdvertisementSize> buffer;
-  EncodeOptions options;
-  options.source = transport_.source();
-  options.pass_key = config_.pass_key;
-  options.v3_ipv4_pseudo_header = config_.v3_ipv4_pseudo_header;
-  if (config_.router.version == Version::kV2) scratch_.auth_type = config_.auth_type;
-  for (const IpAddress& destination : transport_.destinations()) {
-    options.destination = destination;
-    absl::StatusOr<size_t> n = EncodeAdvertisement(scratch_, options, absl::MakeSpan(buffer));
+  for (const IpAddress& destination : destinations_) {
+    absl::StatusOr<size_t> n =
+        router_.WriteAdvertisement(priority, destination, absl::MakeSpan(buffer));
     absl::Status status =
-        n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n), destination) : n.status();
+        n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
+                                 config_.router.primary_address, destination)
+               : n.status();
     if (!status.ok() && sink_) {
       InstanceEvent e = MakeEvent(InstanceEvent::Kind::kSendFailed, now);
       e.peer = destination;

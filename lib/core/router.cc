@@ -72,8 +72,22 @@ absl::StatusOr<Router> Router::Create(RouterConfig config) {
   return Router(std::move(config));
 }
 
+namespace {
+
+DecodeOptions DecodeOptionsOf(const RouterConfig& config) {
+  DecodeOptions options;
+  options.version = config.version;
+  options.auth_type = config.version == Version::kV2 ? config.auth_type : AuthType::kNone;
+  options.pass_key = config.pass_key;
+  return options;
+}
+
+}  // namespace
+
 Router::Router(RouterConfig config)
-    : config_(std::move(config)), master_adver_interval_(config_.advert_interval) {
+    : config_(std::move(config)),
+      master_adver_interval_(config_.advert_interval),
+      decode_options_(DecodeOptionsOf(config_)) {
   effective_priority_ = ComputeEffectivePriority();
 }
 
@@ -123,8 +137,19 @@ void Router::FillAdvertisement(uint8_t priority, Advertisement& out) const {
   out.vrid = static_cast<uint8_t>(config_.vrid);
   out.priority = priority;
   out.interval = config_.advert_interval;
-  out.auth_type = AuthType::kNone;
+  out.auth_type = config_.version == Version::kV2 ? config_.auth_type : AuthType::kNone;
   out.addresses = config_.virtual_addresses;
+}
+
+absl::StatusOr<size_t> Router::WriteAdvertisement(uint8_t priority, const IpAddress& destination,
+                                                  absl::Span<uint8_t> out) {
+  FillAdvertisement(priority, outgoing_);
+  EncodeOptions options;
+  options.source = config_.primary_address;
+  options.destination = destination;
+  options.pass_key = config_.pass_key;
+  options.v3_ipv4_pseudo_header = config_.v3_ipv4_pseudo_header;
+  return EncodeAdvertisement(outgoing_, options, out);
 }
 
 void Router::Transition(absl::Time now, RouterState to, TransitionReason reason) {
@@ -285,28 +310,25 @@ void Router::OnTimer(absl::Time now) {
   }
 }
 
-void Router::OnAdvertisement(absl::Time now, const Advertisement& adv, const IpAddress& source) {
-  // RFC 5798 §7.1: the VRID must be configured here. A driver normally routes by VRID; a
-  // mismatch reaching us is still counted, not acted on.
-  if (adv.vrid != config_.vrid) {
-    stats_.drops.Count(DropReason::kVrid);
-    return;
-  }
+DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
+                                   const IpAddress& source) {
+  auto drop = [this](DropReason reason) {
+    stats_.drops.Count(reason);
+    return reason;
+  };
+  // RFC 5798 §7.1: the VRID must be configured here. An Endpoint routes by VRID; a mismatch
+  // reaching us is still counted, not acted on.
+  if (adv.vrid != config_.vrid) return drop(DropReason::kVrid);
   if (adv.family != config_.family || source.family() != config_.family) {
-    stats_.drops.Count(DropReason::kFamily);
-    return;
+    return drop(DropReason::kFamily);
   }
   ++stats_.advert_rcvd;
-  if (adv.version != config_.version) {
-    stats_.drops.Count(DropReason::kVersion);
-    return;
-  }
+  if (adv.version != config_.version) return drop(DropReason::kVersion);
   if (adv.priority == kPriorityResign) ++stats_.pri_zero_rcvd;
   // RFC 3768 §7.1: v2 MUST discard an interval other than ours.
   if (config_.version == Version::kV2 && config_.v2_strict_interval &&
       adv.interval != config_.advert_interval) {
-    stats_.drops.Count(DropReason::kInterval);
-    return;
+    return drop(DropReason::kInterval);
   }
   // RFC 5798 §7.1 MAY: a different address list is a misconfiguration worth counting, not a
   // reason to ignore the master.
@@ -315,7 +337,7 @@ void Router::OnAdvertisement(absl::Time now, const Advertisement& adv, const IpA
     same_list = std::find(config_.virtual_addresses.begin(), config_.virtual_addresses.end(),
                           adv.addresses[i]) != config_.virtual_addresses.end();
   }
-  if (!same_list) stats_.drops.Count(DropReason::kAddressList);
+  const DropReason remark = same_list ? DropReason::kNone : drop(DropReason::kAddressList);
   // RFC 5798 §7.1 also has an owner discard everything; we do not, so that an owner that is
   // Master answers a lower-priority master at once and yields to a second owner by address.
   switch (state_) {
@@ -329,6 +351,7 @@ void Router::OnAdvertisement(absl::Time now, const Advertisement& adv, const IpA
     case RouterState::kFault:
       break;
   }
+  return remark;
 }
 
 void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,
@@ -444,6 +467,7 @@ absl::Status Router::Reconfigure(absl::Time now, RouterConfig config) {
                    /*resign=*/false);
     }
     config_ = std::move(config);
+    decode_options_ = DecodeOptionsOf(config_);
     effective_priority_ = ComputeEffectivePriority();
     master_adver_interval_ = config_.advert_interval;
     if (running)
@@ -451,6 +475,7 @@ absl::Status Router::Reconfigure(absl::Time now, RouterConfig config) {
     return absl::OkStatus();
   }
   RouterConfig old = std::exchange(config_, std::move(config));
+  decode_options_ = DecodeOptionsOf(config_);
   if (state_ == RouterState::kMaster) {
     AddressList removed, added;
     for (const IpAddress& ip : old.virtual_addresses) {

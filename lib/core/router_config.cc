@@ -103,6 +103,17 @@ absl::Status ValidateRouterConfig(const RouterConfig& c) {
     return Invalid(fmt::format("garp_master_refresh_repeat {} is out of range 1..255",
                                c.garp_master_refresh_repeat));
   }
+  if (c.auth_type != AuthType::kNone && c.version != Version::kV2) {
+    // keepalived says "VRRP version 3 does not support authentication. Ignoring."; an API caller
+    // who sets both has made a mistake we should not hide.
+    return Invalid("authentication is VRRPv2 only (RFC 5798 §9 removed it)");
+  }
+  if (c.auth_type == AuthType::kAh) {
+    return absl::UnimplementedError("auth_type AH is not supported");
+  }
+  if (c.auth_type != AuthType::kNone && c.auth_type != AuthType::kPass) {
+    return Invalid(fmt::format("auth_type {} is not NONE or PASS", static_cast<int>(c.auth_type)));
+  }
   return absl::OkStatus();
 }
 

@@ -1,28 +1,104 @@
 #include "vrrp/linux/driver.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
 #include "fmt/format.h"
 
 namespace vrrp::os {
+namespace {
 
-// What one instance runs on: its own transport and announcer, and what the driver knows of its
-// interface. One socket per instance keeps unicast peers and groups per instance simple; every
-// socket sees the interface's VRRP traffic and drops other VRIDs.
-struct Driver::Slot {
+// Receive buffer per socket: room for every router on the link hearing from two peers at once,
+// at the kernel's cost of a small packet (an skb of about 2 KiB), and never below 256 KiB.
+constexpr int kReceiveBufferPerRouter = 4 * 1024;
+constexpr int kReceiveBufferMin = 256 * 1024;
+
+IpAddress GroupOf(const InstanceConfig& config) {
+  return config.multicast_group.value_or(MulticastGroup(config.router.family));
+}
+
+bool Multicast(const InstanceConfig& config) { return config.unicast_peers.empty(); }
+
+// Two instances on one interface and family whose VRIDs are equal take the same packets unless
+// both are unicast with no peer in common: refuse that before anything opens.
+absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const InstanceConfig& a = specs[i].config;
+    for (size_t j = 0; j < i; ++j) {
+      const InstanceConfig& b = specs[j].config;
+      if (a.name == b.name) {
+        return absl::InvalidArgumentError(fmt::format("{}: two instances of that name", a.name));
+      }
+      if (specs[i].interface != specs[j].interface || a.router.family != b.router.family ||
+          a.router.vrid != b.router.vrid) {
+        continue;
+      }
+      const bool disjoint =
+          !a.unicast_peers.empty() && !b.unicast_peers.empty() &&
+          std::none_of(a.unicast_peers.begin(), a.unicast_peers.end(), [&](const IpAddress& p) {
+            return std::find(b.unicast_peers.begin(), b.unicast_peers.end(), p) !=
+                   b.unicast_peers.end();
+          });
+      if (!disjoint) {
+        return absl::InvalidArgumentError(fmt::format(
+            "{}: virtual_router_id {} on {} ({}) is already used by {}", a.name, a.router.vrid,
+            specs[i].interface, FamilyName(a.router.family), b.name));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// One raw socket and its Endpoint per (interface, family), shared by the instances there.
+struct Driver::Link {
+  std::string interface;
+  Family family;
   std::unique_ptr<RawSocketTransport> transport;
-  std::unique_ptr<PacketAnnouncer> announcer;
+  Endpoint endpoint;
+  int users = 0;
+  bool watched = false;
+
+  Link(std::string name, Family f, std::unique_ptr<RawSocketTransport> t)
+      : interface(std::move(name)), family(f), transport(std::move(t)), endpoint(f) {}
+};
+
+// One AF_PACKET announcer per (interface, MAC).
+struct Driver::Announcers {
+  struct Entry {
+    std::string interface;
+    std::optional<MacAddress> mac;
+    std::unique_ptr<PacketAnnouncer> announcer;
+    int users = 0;
+  };
+  std::vector<Entry> entries;
+};
+
+// What one instance runs on, and what the driver knows of its interface.
+struct Driver::Slot {
+  uint64_t key = 0;         // the instance's route on link->endpoint and its deadline
+  Link* link = nullptr;
+  PacketAnnouncer* announcer = nullptr;
+  std::optional<IpAddress> group;  // joined on link->transport for this instance
+  bool routed = false;
   bool link_up = true;
   bool source_present = true;
   bool external_fault = false;  // Driver::SetExternalFault
 };
 
-Driver::Driver(DriverOptions options) : options_(std::move(options)) {}
+Driver::Driver(DriverOptions options)
+    : options_(std::move(options)), announcers_(std::make_unique<Announcers>()) {}
 
-Driver::~Driver() { Detach(); }
+Driver::~Driver() {
+  Detach();
+  // Routes point into the instances: take them out before the instances go.
+  for (auto& slot : slots_) Release(*slot);
+}
 
 absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
+  if (absl::Status s = CheckRoutes(options.instances); !s.ok()) return s;
   std::unique_ptr<Driver> driver(new Driver(std::move(options)));
   auto manager = NetlinkAddressManager::Open();
   if (!manager.ok()) return manager.status();
@@ -34,47 +110,134 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
     std::unique_ptr<Slot> slot;
     std::unique_ptr<Instance> instance;
     if (absl::Status s = driver->Open(spec, slot, instance); !s.ok()) return s;
+    if (absl::Status s = driver->Route(*slot, *instance); !s.ok()) {
+      driver->Release(*slot);
+      return absl::Status(s.code(), fmt::format("{}: {}", spec.config.name, std::string(s.message())));
+    }
     driver->slots_.push_back(std::move(slot));
     driver->instances_.push_back(std::move(instance));
   }
+  driver->Reindex();
   return driver;
+}
+
+absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, Family family) {
+  for (auto& link : links_) {
+    if (link->interface == interface && link->family == family) {
+      ++link->users;
+      return link.get();
+    }
+  }
+  auto transport = RawSocketTransport::Open(
+      {.interface = interface, .family = family, .receive_buffer_bytes = kReceiveBufferMin});
+  if (!transport.ok()) return transport.status();
+  links_.push_back(std::make_unique<Link>(interface, family, std::move(*transport)));
+  Link* link = links_.back().get();
+  link->users = 1;
+  return link;
+}
+
+absl::StatusOr<PacketAnnouncer*> Driver::AcquireAnnouncer(const std::string& interface,
+                                                          const std::optional<MacAddress>& mac) {
+  for (auto& e : announcers_->entries) {
+    if (e.interface == interface && e.mac == mac) {
+      ++e.users;
+      return e.announcer.get();
+    }
+  }
+  auto announcer = PacketAnnouncer::Open({.interface = interface, .mac = mac});
+  if (!announcer.ok()) return announcer.status();
+  announcers_->entries.push_back({interface, mac, std::move(*announcer), 1});
+  return announcers_->entries.back().announcer.get();
 }
 
 absl::Status Driver::Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
                           std::unique_ptr<Instance>& instance) {
   const std::string& name = spec.config.name;
   auto fail = [&](const absl::Status& s) {
+    if (slot) Release(*slot);
+    slot.reset();
     return absl::Status(s.code(), fmt::format("{}: {}", name, std::string(s.message())));
   };
-  slot = std::make_unique<Slot>();
-  auto transport = RawSocketTransport::Open({.interface = spec.interface,
-                                             .family = spec.config.router.family,
-                                             .group = spec.group,
-                                             .source = spec.source,
-                                             .unicast_peers = spec.unicast_peers});
-  if (!transport.ok()) return fail(transport.status());
-  slot->transport = std::move(*transport);
-  auto announcer = PacketAnnouncer::Open({.interface = spec.interface, .mac = spec.announce_mac});
-  if (!announcer.ok()) return fail(announcer.status());
-  slot->announcer = std::move(*announcer);
   InstanceConfig config = spec.config;
   if (config.router.primary_address.IsUnspecified()) {
-    config.router.primary_address = slot->transport->source();
+    if (spec.source) {
+      config.router.primary_address = *spec.source;
+    } else {
+      auto primary = InterfacePrimaryAddress(spec.interface, config.router.family);
+      if (!primary.ok()) return fail(primary.status());
+      config.router.primary_address = *primary;
+    }
   }
+  slot = std::make_unique<Slot>();
+  slot->key = next_key_++;
+  auto link = AcquireLink(spec.interface, config.router.family);
+  if (!link.ok()) return fail(link.status());
+  slot->link = *link;
+  const int wanted = std::max(kReceiveBufferMin, slot->link->users * kReceiveBufferPerRouter);
+  if (wanted > slot->link->transport->options().receive_buffer_bytes) {
+    // Not fatal: a smaller buffer only loses packets in the worst burst, and the kernel caps it.
+    (void)slot->link->transport->SetReceiveBuffer(wanted);
+  }
+  if (Multicast(config)) {
+    const IpAddress group = GroupOf(config);
+    if (absl::Status s = slot->link->transport->JoinGroup(group); !s.ok()) return fail(s);
+    slot->group = group;
+  }
+  auto announcer = AcquireAnnouncer(spec.interface, spec.announce_mac);
+  if (!announcer.ok()) return fail(announcer.status());
+  slot->announcer = *announcer;
+
   auto sink = [this](const InstanceEvent& e) {
     if (options_.on_event) options_.on_event(e);
   };
-  auto created = Instance::Create(std::move(config), *slot->transport, *address_manager_,
+  auto created = Instance::Create(std::move(config), *slot->link->transport, *address_manager_,
                                   *slot->announcer, sink);
-  if (!created.ok()) return fail(created.status());
+  if (!created.ok()) {
+    Release(*slot);  // the status names the instance already
+    slot.reset();
+    return created.status();
+  }
   instance = std::move(*created);
   return absl::OkStatus();
+}
+
+absl::Status Driver::Route(Slot& slot, Instance& instance) {
+  absl::Status s =
+      slot.link->endpoint.Add(slot.key, instance.router(), instance.config().unicast_peers);
+  slot.routed = s.ok();
+  return s;
+}
+
+void Driver::Release(Slot& slot) {
+  deadlines_.Erase(slot.key);
+  Link* link = slot.link;
+  if (link != nullptr) {
+    if (slot.routed) link->endpoint.Remove(slot.key);
+    if (slot.group) (void)link->transport->LeaveGroup(*slot.group);
+    if (--link->users == 0) {
+      if (link->watched && loop_ != nullptr) (void)loop_->Unwatch(link->transport->fd());
+      links_.erase(std::find_if(links_.begin(), links_.end(),
+                                [&](const auto& l) { return l.get() == link; }));
+    }
+  }
+  if (slot.announcer != nullptr) {
+    auto& entries = announcers_->entries;
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const auto& e) { return e.announcer.get() == slot.announcer; });
+    if (it != entries.end() && --it->users == 0) entries.erase(it);
+  }
+  slot.link = nullptr;
+  slot.announcer = nullptr;
+  slot.group.reset();
+  slot.routed = false;
 }
 
 bool DriverInstance::SameTransport(const DriverInstance& other) const {
   return interface == other.interface && config.router.family == other.config.router.family &&
          config.router.vrid == other.config.router.vrid && source == other.source &&
-         group == other.group && unicast_peers == other.unicast_peers &&
+         config.multicast_group == other.config.multicast_group &&
+         config.unicast_peers == other.config.unicast_peers &&
          announce_mac == other.announce_mac;
 }
 
@@ -85,34 +248,44 @@ std::optional<size_t> Driver::Find(std::string_view name) const {
   return std::nullopt;
 }
 
+void Driver::Reindex() {
+  index_of_.clear();
+  for (size_t i = 0; i < slots_.size(); ++i) index_of_[slots_[i]->key] = i;
+}
+
 absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
   // 1. Check everything and open what is new, touching nothing that runs.
+  if (absl::Status s = CheckRoutes(specs); !s.ok()) return s;
   std::vector<std::optional<size_t>> kept(specs.size());
   std::vector<std::unique_ptr<Slot>> new_slots(specs.size());
   std::vector<std::unique_ptr<Instance>> new_instances(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (specs[j].config.name == specs[i].config.name) {
-        return absl::InvalidArgumentError(
-            fmt::format("{}: two instances of that name", specs[i].config.name));
-      }
+  auto undo = [&] {
+    for (auto& slot : new_slots) {
+      if (slot) Release(*slot);
     }
+  };
+  for (size_t i = 0; i < specs.size(); ++i) {
     std::optional<size_t> old = Find(specs[i].config.name);
     if (old && options_.instances[*old].SameTransport(specs[i])) {
       InstanceConfig config = specs[i].config;
       if (config.router.primary_address.IsUnspecified()) {
-        config.router.primary_address = slots_[*old]->transport->source();
+        config.router.primary_address = instances_[*old]->config().router.primary_address;
       }
       if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) {
-        return absl::Status(s.code(), fmt::format("{}: {}", config.name, std::string(s.message())));
+        undo();
+        return s;
       }
       kept[i] = old;
       continue;
     }
-    if (absl::Status s = Open(specs[i], new_slots[i], new_instances[i]); !s.ok()) return s;
+    if (absl::Status s = Open(specs[i], new_slots[i], new_instances[i]); !s.ok()) {
+      undo();
+      return s;
+    }
   }
 
-  // 2. Stop the instances that are not kept (gone, or moved to other sockets).
+  // 2. Stop the instances that are not kept (gone, or moved elsewhere) and give back their
+  // routes and sockets; the new ones' routes are free from here on (CheckRoutes above).
   std::vector<bool> keep(instances_.size(), false);
   for (const auto& k : kept) {
     if (k) keep[*k] = true;
@@ -120,7 +293,11 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
   for (size_t i = 0; i < instances_.size(); ++i) {
     if (keep[i]) continue;
     instances_[i]->Shutdown(now);
-    if (loop_ != nullptr) UnwatchSlot(*slots_[i]);
+    Release(*slots_[i]);
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    // Cannot fail: CheckRoutes found no overlap and the leavers' routes are gone.
+    if (new_slots[i]) (void)Route(*new_slots[i], *new_instances[i]);
   }
 
   // 3. The new order, in place before any kept instance is touched: the events a
@@ -138,6 +315,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
   std::vector<std::unique_ptr<Slot>> retired_slots = std::move(slots);
   std::vector<std::unique_ptr<Instance>> retired = std::move(instances);
   options_.instances = std::move(specs);
+  Reindex();
 
   // 4. Reconfigure the kept ones, start the new ones.
   for (size_t i = 0; i < instances_.size(); ++i) {
@@ -145,22 +323,24 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
     if (kept[i]) {
       InstanceConfig config = spec.config;
       if (config.router.primary_address.IsUnspecified()) {
-        config.router.primary_address = slots_[i]->transport->source();
+        config.router.primary_address = instances_[i]->config().router.primary_address;
       }
       // Validated above; Router::Reconfigure refuses nothing ValidateInstanceConfig accepts.
       (void)instances_[i]->Reconfigure(now, std::move(config));
       UpdateFault(now, i);
+      Touch(i);
       continue;
     }
     auto up = InterfaceIsUp(spec.interface);
     slots_[i]->link_up = up.ok() && *up;
     if (loop_ != nullptr) {
-      if (absl::Status s = WatchSlot(*slots_[i]); !s.ok() && options_.on_error) {
+      if (absl::Status s = Watch(*slots_[i]->link); !s.ok() && options_.on_error) {
         options_.on_error(s);
       }
     }
     UpdateFault(now, i);
     instances_[i]->Start(now);
+    Touch(i);
   }
   Reschedule();
   return absl::OkStatus();
@@ -169,16 +349,19 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
 void Driver::SetExternalFault(absl::Time now, size_t index, bool fault) {
   slots_[index]->external_fault = fault;
   UpdateFault(now, index);
+  Touch(index);
   Reschedule();
 }
 
 void Driver::SetSyncHold(absl::Time now, size_t index, bool hold) {
   instances_[index]->SetSyncHold(now, hold);
+  Touch(index);
   Reschedule();
 }
 
 void Driver::SyncStepDown(absl::Time now, size_t index) {
   instances_[index]->SyncStepDown(now);
+  Touch(index);
   Reschedule();
 }
 
@@ -188,6 +371,7 @@ bool Driver::InterfaceFault(size_t index) const {
 
 void Driver::SetPriorityDelta(absl::Time now, size_t index, int delta) {
   instances_[index]->SetPriorityDelta(now, delta);
+  Touch(index);
   Reschedule();
 }
 
@@ -225,20 +409,36 @@ absl::Status Driver::Start(absl::Time now) {
     UpdateFault(now, i);
     instances_[i]->Start(now);
   }
+  TouchAll();
   Reschedule();
   return absl::OkStatus();
 }
 
 void Driver::Shutdown(absl::Time now) {
   for (auto& instance : instances_) instance->Shutdown(now);
+  TouchAll();
   Reschedule();
 }
 
 std::vector<int> Driver::fds() const {
   std::vector<int> fds;
   fds.push_back(link_monitor_->fd());
-  for (const auto& slot : slots_) fds.push_back(slot->transport->fd());
+  for (const auto& link : links_) fds.push_back(link->transport->fd());
   return fds;
+}
+
+DriverStats Driver::stats() const {
+  DriverStats s;
+  s.sockets = links_.size();
+  s.receive_errors = receive_errors_;
+  for (const auto& link : links_) {
+    const EndpointStats& e = link->endpoint.stats();
+    s.received += e.received;
+    s.other_vrid += e.drops[DropReason::kVrid];
+    s.other_peer += e.drops[DropReason::kPeer];
+    s.too_short += e.drops[DropReason::kTooShort];
+  }
+  return s;
 }
 
 void Driver::OnReadable(absl::Time now, int fd) {
@@ -250,41 +450,48 @@ void Driver::OnReadable(absl::Time now, int fd) {
         auto up = InterfaceIsUp(options_.instances[i].interface);
         slots_[i]->link_up = up.ok() && *up;
         UpdateFault(now, i);
+        Touch(i);
       }
       if (options_.on_error) options_.on_error(s);
     }
     Reschedule();
     return;
   }
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    RawSocketTransport& transport = *slots_[i]->transport;
-    if (transport.fd() != fd) continue;
-    std::array<uint8_t, kReceiveBufferSize> buffer;
-    for (;;) {
-      auto packet = transport.Receive(absl::MakeSpan(buffer));
-      if (!packet.ok()) {
-        ++stats_.receive_errors;
-        if (options_.on_error) options_.on_error(packet.status());
-        break;
-      }
-      if (!packet->has_value()) break;
-      const ReceivedPacket& p = **packet;
-      // The VRID is the second octet in both versions (RFC 5798 §5.2.3); shorter packets go to
-      // the instance so that the codec counts them as too short.
-      if (p.payload.size() >= 2 && p.payload[1] != instances_[i]->vrid()) {
-        ++stats_.other_vrid;
-        continue;
-      }
-      instances_[i]->OnPacket(now, p);
+  for (auto& link : links_) {
+    if (link->transport->fd() == fd) {
+      OnPackets(now, *link);
+      break;
     }
   }
   Reschedule();
 }
 
+void Driver::OnPackets(absl::Time now, Link& link) {
+  std::array<uint8_t, kReceiveBufferSize> buffer;
+  for (;;) {
+    auto packet = link.transport->Receive(absl::MakeSpan(buffer));
+    if (!packet.ok()) {
+      ++receive_errors_;
+      if (options_.on_error) options_.on_error(packet.status());
+      return;
+    }
+    if (!packet->has_value()) return;
+    const ReceivedPacket& p = **packet;
+    // The one packet path: the endpoint checks it, routes it by VRID and hands it to the router;
+    // the instance then carries out what the router decided.
+    const Delivery delivery = link.endpoint.OnPacket(now, p.payload, p.info);
+    if (!delivery.key) continue;  // counted on the endpoint (stats())
+    const size_t index = index_of_.at(*delivery.key);
+    instances_[index]->OnDelivery(now, delivery, p.info.source);
+    Touch(index);
+  }
+}
+
 void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
-    if (event.ifindex != slot.transport->ifindex()) continue;
+    if (event.ifindex != slot.link->transport->ifindex()) continue;
+    const IpAddress& source = instances_[i]->config().router.primary_address;
     switch (event.kind) {
       case LinkEvent::Kind::kLink:
         slot.link_up = event.up;
@@ -293,13 +500,14 @@ void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
         slot.link_up = false;
         break;
       case LinkEvent::Kind::kAddressAdded:
-        if (event.address == slot.transport->source()) slot.source_present = true;
+        if (event.address == source) slot.source_present = true;
         break;
       case LinkEvent::Kind::kAddressRemoved:
-        if (event.address == slot.transport->source()) slot.source_present = false;
+        if (event.address == source) slot.source_present = false;
         break;
     }
     UpdateFault(now, i);
+    Touch(i);
   }
 }
 
@@ -309,15 +517,23 @@ void Driver::UpdateFault(absl::Time now, size_t index) {
   if (fault != instances_[index]->router().fault()) instances_[index]->SetFault(now, fault);
 }
 
-absl::Time Driver::NextDeadline() const {
-  absl::Time next = absl::InfiniteFuture();
-  for (const auto& instance : instances_) next = std::min(next, instance->NextDeadline());
-  return next;
+void Driver::Touch(size_t index) {
+  deadlines_.Set(slots_[index]->key, instances_[index]->NextDeadline());
 }
 
+void Driver::TouchAll() {
+  for (size_t i = 0; i < slots_.size(); ++i) Touch(i);
+}
+
+absl::Time Driver::NextDeadline() const { return deadlines_.Next(); }
+
 void Driver::OnTimer(absl::Time now) {
-  for (auto& instance : instances_) {
-    if (instance->NextDeadline() <= now) instance->OnTimer(now);
+  // Only the instances that are due: a deadline popped here is set again by Touch.
+  for (uint64_t key : deadlines_.PopDue(now, due_)) {
+    auto it = index_of_.find(key);
+    if (it == index_of_.end()) continue;
+    instances_[it->second]->OnTimer(now);
+    Touch(it->second);
   }
   Reschedule();
 }
@@ -328,7 +544,7 @@ absl::Status Driver::Attach(EventLoop& loop) {
   const int monitor_fd = link_monitor_->fd();
   absl::Status s = loop.Watch(
       monitor_fd, [this, monitor_fd](uint32_t) { OnReadable(loop_->Now(), monitor_fd); });
-  for (size_t i = 0; s.ok() && i < slots_.size(); ++i) s = WatchSlot(*slots_[i]);
+  for (size_t i = 0; s.ok() && i < links_.size(); ++i) s = Watch(*links_[i]);
   if (!s.ok()) {
     Detach();
     return s;
@@ -337,16 +553,24 @@ absl::Status Driver::Attach(EventLoop& loop) {
   return absl::OkStatus();
 }
 
-absl::Status Driver::WatchSlot(const Slot& slot) {
-  const int fd = slot.transport->fd();
-  return loop_->Watch(fd, [this, fd](uint32_t) { OnReadable(loop_->Now(), fd); });
+absl::Status Driver::Watch(Link& link) {
+  if (link.watched) return absl::OkStatus();
+  Link* target = &link;
+  absl::Status s = loop_->Watch(link.transport->fd(), [this, target](uint32_t) {
+    OnPackets(loop_->Now(), *target);
+    Reschedule();
+  });
+  link.watched = s.ok();
+  return s;
 }
-
-void Driver::UnwatchSlot(const Slot& slot) { (void)loop_->Unwatch(slot.transport->fd()); }
 
 void Driver::Detach() {
   if (loop_ == nullptr) return;
-  for (int fd : fds()) (void)loop_->Unwatch(fd);
+  (void)loop_->Unwatch(link_monitor_->fd());
+  for (auto& link : links_) {
+    if (link->watched) (void)loop_->Unwatch(link->transport->fd());
+    link->watched = false;
+  }
   if (timer_) loop_->CancelTimer(*timer_);
   timer_.reset();
   timer_deadline_ = absl::InfiniteFuture();

@@ -50,16 +50,6 @@ absl::Status SetOptions(int fd, absl::Span<const IntOption> options,
   return absl::OkStatus();
 }
 
-absl::Status JoinOrFail(int fd, int level, int name, const void* request, socklen_t size,
-                        const IpAddress& group, const std::string& interface) {
-  if (setsockopt(fd, level, name, request, size) < 0) {
-    return SysError(fmt::format("setsockopt({} {})",
-                                level == IPPROTO_IP ? "IP_ADD_MEMBERSHIP" : "IPV6_JOIN_GROUP",
-                                group),
-                    interface);
-  }
-  return absl::OkStatus();
-}
 
 sockaddr_storage ToSockaddr(const IpAddress& ip, int ifindex, socklen_t& len) {
   sockaddr_storage ss{};
@@ -79,7 +69,7 @@ sockaddr_storage ToSockaddr(const IpAddress& ip, int ifindex, socklen_t& len) {
   return ss;
 }
 
-absl::Status ConfigureV4(int fd, const RawSocketOptions& o, int ifindex, const IpAddress& group) {
+absl::Status ConfigureV4(int fd, const RawSocketOptions& o, int ifindex) {
   const IntOption options[] = {
       {IPPROTO_IP, IP_TTL, kVrrpTtl, "IP_TTL"},
       {IPPROTO_IP, IP_MULTICAST_TTL, kVrrpTtl, "IP_MULTICAST_TTL"},
@@ -94,12 +84,10 @@ absl::Status ConfigureV4(int fd, const RawSocketOptions& o, int ifindex, const I
   if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0) {
     return SysError("setsockopt(IP_MULTICAST_IF)", o.interface);
   }
-  if (!o.unicast_peers.empty()) return absl::OkStatus();
-  std::memcpy(&mreq.imr_multiaddr, group.bytes().data(), 4);
-  return JoinOrFail(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq), group, o.interface);
+  return absl::OkStatus();
 }
 
-absl::Status ConfigureV6(int fd, const RawSocketOptions& o, int ifindex, const IpAddress& group) {
+absl::Status ConfigureV6(int fd, const RawSocketOptions& o, int ifindex) {
   const IntOption options[] = {
       {IPPROTO_IPV6, IPV6_UNICAST_HOPS, kVrrpTtl, "IPV6_UNICAST_HOPS"},
       {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, kVrrpTtl, "IPV6_MULTICAST_HOPS"},
@@ -112,12 +100,20 @@ absl::Status ConfigureV6(int fd, const RawSocketOptions& o, int ifindex, const I
       {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"},
       {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"},
   };
-  if (absl::Status s = SetOptions(fd, options, o.interface); !s.ok()) return s;
-  if (!o.unicast_peers.empty()) return absl::OkStatus();
-  ipv6_mreq mreq{};
-  std::memcpy(&mreq.ipv6mr_multiaddr, group.bytes().data(), 16);
-  mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
-  return JoinOrFail(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq), group, o.interface);
+  return SetOptions(fd, options, o.interface);
+}
+
+absl::Status ApplyReceiveBuffer(int fd, int bytes, const std::string& interface) {
+  if (bytes <= 0) return absl::OkStatus();
+  // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN (which a VRRP daemon has, to
+  // add addresses); without it SO_RCVBUF is capped at rmem_max, which is still better than nothing.
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0) {
+    return absl::OkStatus();
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0) {
+    return SysError("setsockopt(SO_RCVBUF)", interface);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -147,15 +143,8 @@ absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, 
   return *found;
 }
 
-RawSocketTransport::RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex,
-                                       IpAddress source)
-    : options_(std::move(options)), fd_(std::move(fd)), ifindex_(ifindex), source_(source) {
-  if (options_.unicast_peers.empty()) {
-    destinations_.push_back(options_.group.value_or(MulticastGroup(options_.family)));
-  } else {
-    destinations_ = options_.unicast_peers;
-  }
-}
+RawSocketTransport::RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex)
+    : options_(std::move(options)), fd_(std::move(fd)), ifindex_(ifindex) {}
 
 absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
     RawSocketOptions options) {
@@ -164,33 +153,11 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
     return absl::InvalidArgumentError(
         fmt::format("interface name '{}' must be 1..{} characters", ifname, IFNAMSIZ - 1));
   }
-  const IpAddress group = options.group.value_or(MulticastGroup(options.family));
-  if (group.family() != options.family || !group.IsMulticast()) {
-    return absl::InvalidArgumentError(
-        fmt::format("multicast group {} is not an {} multicast address", group,
-                    FamilyName(options.family)));
-  }
-  for (const IpAddress& peer : options.unicast_peers) {
-    if (peer.family() != options.family) {
-      return absl::InvalidArgumentError(fmt::format("unicast peer {} is not {} like the router",
-                                                    peer, FamilyName(options.family)));
-    }
-  }
-  if (options.source && options.source->family() != options.family) {
-    return absl::InvalidArgumentError(
-        fmt::format("source {} is not {}", *options.source, FamilyName(options.family)));
+  if (options.family != Family::kIPv4 && options.family != Family::kIPv6) {
+    return absl::InvalidArgumentError("family must be IPv4 or IPv6");
   }
   const unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) return SysError("if_nametoindex", ifname);
-
-  IpAddress source;
-  if (options.source) {
-    source = *options.source;
-  } else {
-    absl::StatusOr<IpAddress> primary = InterfacePrimaryAddress(ifname, options.family);
-    if (!primary.ok()) return primary.status();
-    source = *primary;
-  }
 
   const int domain = options.family == Family::kIPv4 ? AF_INET : AF_INET6;
   UniqueFd fd(socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtocolVrrp));
@@ -201,18 +168,85 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
     return SysError("setsockopt(SO_BINDTODEVICE)", ifname);
   }
   absl::Status configured = options.family == Family::kIPv4
-                                ? ConfigureV4(fd.get(), options, static_cast<int>(ifindex), group)
-                                : ConfigureV6(fd.get(), options, static_cast<int>(ifindex), group);
+                                ? ConfigureV4(fd.get(), options, static_cast<int>(ifindex))
+                                : ConfigureV6(fd.get(), options, static_cast<int>(ifindex));
   if (!configured.ok()) return configured;
-  return std::unique_ptr<RawSocketTransport>(new RawSocketTransport(
-      std::move(options), std::move(fd), static_cast<int>(ifindex), source));
+  if (absl::Status s = ApplyReceiveBuffer(fd.get(), options.receive_buffer_bytes, ifname); !s.ok()) {
+    return s;
+  }
+  return std::unique_ptr<RawSocketTransport>(
+      new RawSocketTransport(std::move(options), std::move(fd), static_cast<int>(ifindex)));
+}
+
+absl::Status RawSocketTransport::SetReceiveBuffer(int bytes) {
+  if (absl::Status s = ApplyReceiveBuffer(fd_.get(), bytes, options_.interface); !s.ok()) return s;
+  options_.receive_buffer_bytes = bytes;
+  return absl::OkStatus();
+}
+
+absl::Status RawSocketTransport::JoinGroup(const IpAddress& group) {
+  for (auto& [joined, count] : groups_) {
+    if (joined == group) {
+      ++count;
+      return absl::OkStatus();
+    }
+  }
+  if (absl::Status s = Membership(group, true); !s.ok()) return s;
+  groups_.emplace_back(group, 1);
+  return absl::OkStatus();
+}
+
+absl::Status RawSocketTransport::LeaveGroup(const IpAddress& group) {
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    if (groups_[i].first != group) continue;
+    if (--groups_[i].second > 0) return absl::OkStatus();
+    groups_.erase(groups_.begin() + static_cast<std::ptrdiff_t>(i));
+    return Membership(group, false);
+  }
+  return absl::NotFoundError(fmt::format("group {} was not joined on {}", group,
+                                         options_.interface));
+}
+
+absl::Status RawSocketTransport::Membership(const IpAddress& group, bool join) {
+  if (group.family() != options_.family || !group.IsMulticast()) {
+    return absl::InvalidArgumentError(fmt::format("multicast group {} is not an {} multicast address",
+                                                  group, FamilyName(options_.family)));
+  }
+  int level = 0, name = 0;
+  const char* label = nullptr;
+  ip_mreqn mreq4{};
+  ipv6_mreq mreq6{};
+  const void* request = nullptr;
+  socklen_t size = 0;
+  if (options_.family == Family::kIPv4) {
+    std::memcpy(&mreq4.imr_multiaddr, group.bytes().data(), 4);
+    mreq4.imr_ifindex = ifindex_;
+    level = IPPROTO_IP;
+    name = join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
+    label = join ? "IP_ADD_MEMBERSHIP" : "IP_DROP_MEMBERSHIP";
+    request = &mreq4;
+    size = sizeof(mreq4);
+  } else {
+    std::memcpy(&mreq6.ipv6mr_multiaddr, group.bytes().data(), 16);
+    mreq6.ipv6mr_interface = static_cast<unsigned>(ifindex_);
+    level = IPPROTO_IPV6;
+    name = join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP;
+    label = join ? "IPV6_JOIN_GROUP" : "IPV6_LEAVE_GROUP";
+    request = &mreq6;
+    size = sizeof(mreq6);
+  }
+  if (setsockopt(fd_.get(), level, name, request, size) < 0) {
+    return SysError(fmt::format("setsockopt({} {})", label, group), options_.interface);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
-                                      const IpAddress& destination) {
-  if (destination.family() != options_.family) {
-    return absl::InvalidArgumentError(fmt::format("cannot send to {} on an {} transport",
-                                                  destination, FamilyName(options_.family)));
+                                      const IpAddress& source, const IpAddress& destination) {
+  if (destination.family() != options_.family || source.family() != options_.family) {
+    return absl::InvalidArgumentError(fmt::format("cannot send from {} to {} on an {} transport",
+                                                  source, destination,
+                                                  FamilyName(options_.family)));
   }
   socklen_t to_len = 0;
   sockaddr_storage to = ToSockaddr(destination, ifindex_, to_len);
@@ -235,7 +269,7 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
     cmsg->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
     in_pktinfo info{};
     info.ipi_ifindex = ifindex_;
-    std::memcpy(&info.ipi_spec_dst, source_.bytes().data(), 4);
+    std::memcpy(&info.ipi_spec_dst, source.bytes().data(), 4);
     std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
   } else {
     msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
@@ -245,23 +279,15 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
     cmsg->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
     in6_pktinfo info{};
     info.ipi6_ifindex = static_cast<unsigned>(ifindex_);
-    std::memcpy(&info.ipi6_addr, source_.bytes().data(), 16);
+    std::memcpy(&info.ipi6_addr, source.bytes().data(), 16);
     std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
   }
   if (sendmsg(fd_.get(), &msg, 0) < 0) {
-    return SysError(fmt::format("sendmsg to {} from {}", destination, source_),
+    return SysError(fmt::format("sendmsg to {} from {}", destination, source),
                     options_.interface);
   }
   ++stats_.sent;
   return absl::OkStatus();
-}
-
-bool RawSocketTransport::Accepted(const IpAddress& from) const {
-  if (options_.unicast_peers.empty() || !options_.accept_only_peers) return true;
-  for (const IpAddress& peer : options_.unicast_peers) {
-    if (peer == from) return true;
-  }
-  return false;
 }
 
 absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
@@ -287,10 +313,6 @@ absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV4(
         ParseIpDatagram(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)));
     if (!ip.ok() || ip->protocol != kIpProtocolVrrp) {
       ++stats_.skipped_malformed;
-      continue;
-    }
-    if (!Accepted(ip->info.source)) {
-      ++stats_.skipped_peer;
       continue;
     }
     ++stats_.received;
@@ -342,10 +364,6 @@ absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV6(
     // Without both, the checksum and hop-limit checks cannot be made: never guess them.
     if (!have_destination || !have_hop_limit) {
       ++stats_.skipped_malformed;
-      continue;
-    }
-    if (!Accepted(info.source)) {
-      ++stats_.skipped_peer;
       continue;
     }
     ++stats_.received;

@@ -1,5 +1,6 @@
-// Instance: a Router wired to a transport, an address manager and an announcer. Fakes record
-// what the instance asked of them; the adverts it sends are read back with the codec.
+// Instance: a Router wired to a transport, an address manager and an announcer, fed through an
+// Endpoint as a driver feeds it. Fakes record what the instance asked of them; the adverts it
+// sends are read back with the codec.
 #include "vrrp/instance.h"
 
 #include <catch2/catch.hpp>
@@ -15,15 +16,15 @@ const IpAddress kVip = IpAddress::V4(192, 0, 2, 3);
 
 class FakeTransport : public Transport {
  public:
-  std::vector<IpAddress> dests = {kMulticastGroupV4};
   std::vector<std::pair<std::vector<uint8_t>, IpAddress>> sent;
+  std::vector<IpAddress> sources;
   absl::Status fail_with;
 
-  IpAddress source() const override { return kSelf; }
-  absl::Span<const IpAddress> destinations() const override { return dests; }
-  absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& to) override {
+  absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& from,
+                    const IpAddress& to) override {
     if (!fail_with.ok()) return fail_with;
     sent.emplace_back(std::vector<uint8_t>(payload.begin(), payload.end()), to);
+    sources.push_back(from);
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<ReceivedPacket>> Receive(absl::Span<uint8_t>) override {
@@ -83,6 +84,7 @@ struct Rig {
   std::vector<std::string> events;
   std::vector<InstanceEvent> raw;
   std::unique_ptr<Instance> instance;
+  Endpoint endpoint{Family::kIPv4};
 
   explicit Rig(InstanceConfig config) {
     auto created = Instance::Create(std::move(config), transport, addresses, announcer,
@@ -93,6 +95,16 @@ struct Rig {
     INFO(created.status().ToString());
     REQUIRE(created.ok());
     instance = std::move(*created);
+    REQUIRE(endpoint.Add(1, instance->router(), instance->config().unicast_peers).ok());
+  }
+
+  // The driver's packet path: the endpoint routes and the router decides, then the instance acts.
+  Delivery Receive(absl::Time now, const std::vector<uint8_t>& bytes, uint8_t ttl = 255,
+                   IpAddress from = kPeer) {
+    const ReceiveInfo info{.source = from, .destination = kMulticastGroupV4, .ttl = ttl};
+    Delivery d = endpoint.OnPacket(now, bytes, info);
+    if (d.key) instance->OnDelivery(now, d, from);
+    return d;
   }
 
   // Start, then run the master-down timer out: the instance is Master.
@@ -120,11 +132,6 @@ std::vector<uint8_t> PeerAdvert(uint8_t priority, const char* key = "1111") {
   return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
 }
 
-ReceivedPacket Packet(const std::vector<uint8_t>& bytes, uint8_t ttl = 255) {
-  return ReceivedPacket{.payload = bytes,
-                        .info = {.source = kPeer, .destination = kMulticastGroupV4, .ttl = ttl}};
-}
-
 TEST_CASE("Instance becoming Master adds its addresses, announces them and advertises") {
   Rig rig(V2Config());
   rig.MakeMaster();
@@ -134,6 +141,7 @@ TEST_CASE("Instance becoming Master adds its addresses, announces them and adver
   // keepalived's garp_master_repeat 5 at the transition.
   CHECK(rig.announcer.announced == std::vector<IpAddress>(5, kVip));
   REQUIRE(rig.transport.sent.size() == 1);
+  CHECK(rig.transport.sources == std::vector<IpAddress>{kSelf});
   // What went out is a v2 PASS advert a keepalived peer accepts: decode it with the peer's view.
   DecodeOptions peer_view{.version = Version::kV2, .auth_type = AuthType::kPass};
   peer_view.pass_key = *PassKey::Create("1111");
@@ -152,7 +160,7 @@ TEST_CASE("Instance hands a higher-priority advert to the router and gives the a
   Rig rig(V2Config());
   rig.MakeMaster();
   auto bytes = PeerAdvert(200);
-  rig.instance->OnPacket(kT0 + absl::Seconds(5), Packet(bytes));
+  CHECK(rig.Receive(kT0 + absl::Seconds(5), bytes).reason == DropReason::kNone);
   CHECK(rig.instance->router().state() == RouterState::kBackup);
   CHECK(rig.addresses.present.empty());
   CHECK(rig.addresses.calls.back() == "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
@@ -163,19 +171,28 @@ TEST_CASE("Instance counts and reports each refused packet with its reason") {
   rig.instance->Start(kT0);
   SECTION("wrong password") {
     auto bytes = PeerAdvert(200, "2222");
-    rig.instance->OnPacket(kT0, Packet(bytes));
+    CHECK(rig.Receive(kT0, bytes).reason == DropReason::kAuthFailure);
     CHECK(rig.instance->router().stats().drops[DropReason::kAuthFailure] == 1);
     CHECK(rig.events.back() == "VIP_1 drop auth_failure from 192.0.2.6");
   }
   SECTION("TTL not 255") {
     auto bytes = PeerAdvert(200);
-    rig.instance->OnPacket(kT0, Packet(bytes, 64));
+    CHECK(rig.Receive(kT0, bytes, 64).reason == DropReason::kTtl);
     CHECK(rig.instance->router().stats().drops[DropReason::kTtl] == 1);
+  }
+  SECTION("another VRID: the endpoint's, not the instance's") {
+    auto bytes = PeerAdvert(200);
+    bytes[1] = 51;
+    const Delivery d = rig.Receive(kT0, bytes);
+    CHECK_FALSE(d.key.has_value());
+    CHECK(d.reason == DropReason::kVrid);
+    CHECK(rig.endpoint.stats().drops[DropReason::kVrid] == 1);
+    CHECK(rig.instance->router().stats().drops.Total() == 0);
   }
   SECTION("corrupted") {
     auto bytes = PeerAdvert(200);
     bytes[3] ^= 0x01;
-    rig.instance->OnPacket(kT0, Packet(bytes));
+    CHECK(rig.Receive(kT0, bytes).reason == DropReason::kChecksum);
     CHECK(rig.instance->router().stats().drops[DropReason::kChecksum] == 1);
     CHECK(rig.raw.back().kind == InstanceEvent::Kind::kDrop);
   }
@@ -224,9 +241,9 @@ TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own ch
   c.router.version = Version::kV3;
   c.auth_type = AuthType::kNone;
   c.pass_key = PassKey();
-  Rig rig(c);
   const IpAddress p1 = IpAddress::V4(192, 0, 2, 6), p2 = IpAddress::V4(192, 0, 2, 7);
-  rig.transport.dests = {p1, p2};
+  c.unicast_peers = {p1, p2};
+  Rig rig(c);
   rig.MakeMaster();
   REQUIRE(rig.transport.sent.size() == 2);
   CHECK(rig.transport.sent[0].second == p1);
@@ -238,6 +255,14 @@ TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own ch
     CHECK(DecodeAdvertisement(bytes, {.source = kSelf, .destination = to, .ttl = 255},
                               DecodeOptions{}, adv) == DropReason::kNone);
   }
+  // Only the peers are heard: a higher priority from elsewhere is dropped before the router.
+  Advertisement intruder;
+  rig.instance->router().FillAdvertisement(250, intruder);
+  const Delivery d =
+      rig.endpoint.OnAdvertisement(kT0 + absl::Seconds(5), intruder, IpAddress::V4(192, 0, 2, 9));
+  CHECK(d.reason == DropReason::kPeer);
+  CHECK(rig.instance->router().state() == RouterState::kMaster);
+  CHECK(rig.endpoint.OnAdvertisement(kT0 + absl::Seconds(5), intruder, p2).key == 1u);
 }
 
 TEST_CASE("Instance configuration errors name the instance and the field") {
@@ -264,6 +289,14 @@ TEST_CASE("Instance configuration errors name the instance and the field") {
     auto r = Instance::Create(c, t, m, a, nullptr);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.status().message()).find("virtual_router_id 300") != std::string::npos);
+  }
+  SECTION("a unicast peer of the other family") {
+    InstanceConfig c = V2Config();
+    c.unicast_peers = {*IpAddress::Parse("2001:db8::6")};
+    auto r = Instance::Create(c, t, m, a, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(std::string(r.status().message()) ==
+          "VIP_1: unicast_peer 2001:db8::6 is not an IPv4 unicast address");
   }
   SECTION("no name") {
     InstanceConfig c = V2Config();
@@ -321,7 +354,7 @@ TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs
     CHECK(rig.addresses.present == std::set<IpAddress>{kVip, other});
   }
   SECTION("leaving Master removes them") {
-    rig.instance->OnPacket(kT0 + absl::Seconds(5), Packet(PeerAdvert(200)));
+    rig.Receive(kT0 + absl::Seconds(5), PeerAdvert(200));
     CHECK(rig.instance->router().state() == RouterState::kBackup);
     CHECK(rig.addresses.present.empty());
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "support/vectors.h"
 
 namespace vrrp {
 namespace {
@@ -817,6 +818,62 @@ TEST_CASE("A Router is small") {
   // Goal: at most 1 KiB, address lists' heap storage aside (they are inline up to 4).
   INFO("sizeof(Router) = " << sizeof(Router));
   CHECK(sizeof(Router) <= 1024);
+}
+
+}  // namespace
+}  // namespace vrrp
+
+namespace vrrp {
+namespace {
+
+// The router writes its own advertisements: for the capture lab's r1 (VRID 50, priority 150,
+// PASS 1111, 1 s, VIP 192.0.2.3, from 192.0.2.5) the bytes are keepalived 2.2.7's, to the octet.
+TEST_CASE("Router::WriteAdvertisement writes what keepalived put on the wire") {
+  SECTION("VRRPv2 with PASS") {
+    testing::Vector v = testing::LoadVector("keepalived-v2-pass");
+    RouterConfig c = Config(150, Version::kV2);
+    c.primary_address = IpAddress::V4(192, 0, 2, 5);
+    c.auth_type = AuthType::kPass;
+    c.pass_key = *PassKey::Create("1111");
+    Router r = Make(c);
+    std::array<uint8_t, kMaxAdvertisementSize> buf;
+    auto n = r.WriteAdvertisement(150, kMulticastGroupV4, absl::MakeSpan(buf));
+    REQUIRE(n.ok());
+    CHECK(std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n)) == v.payload);
+  }
+  SECTION("VRRPv3 over IPv4, pseudo-header in the checksum") {
+    testing::Vector v = testing::LoadVector("keepalived-v3-ipv4");
+    RouterConfig c = Config(std::stoi(v.Field("Priority")), Version::kV3);
+    c.primary_address = IpAddress::V4(192, 0, 2, 5);
+    c.advert_interval = Centiseconds(100);  // tshark: "Adver Int: 100"
+    Router r = Make(c);
+    std::array<uint8_t, kMaxAdvertisementSize> buf;
+    auto n = r.WriteAdvertisement(static_cast<uint8_t>(c.priority), kMulticastGroupV4,
+                                  absl::MakeSpan(buf));
+    REQUIRE(n.ok());
+    CHECK(std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n)) == v.payload);
+  }
+  SECTION("a buffer too small is refused, nothing written") {
+    Router r = Make(Config());
+    std::array<uint8_t, 8> small;
+    CHECK(r.WriteAdvertisement(100, kMulticastGroupV4, absl::MakeSpan(small)).status().code() ==
+          absl::StatusCode::kResourceExhausted);
+  }
+}
+
+TEST_CASE("Router::OnAdvertisement returns the reason it counted") {
+  Router r = Make(Config(100, Version::kV2));
+  r.Start(kT0);
+  Advertisement adv = Adv(150, 200, Version::kV2);
+  CHECK(r.OnAdvertisement(At(10), adv, kHigh) == DropReason::kInterval);
+  adv = Adv(150, 100, Version::kV2);
+  CHECK(r.OnAdvertisement(At(10), adv, kHigh) == DropReason::kNone);
+  adv.addresses.push_back(IpAddress::V4(192, 0, 2, 99));
+  // Counted, and still acted on: the master is heard.
+  CHECK(r.OnAdvertisement(At(20), adv, kHigh) == DropReason::kAddressList);
+  CHECK(r.master_address() == kHigh);
+  adv.vrid = 51;
+  CHECK(r.OnAdvertisement(At(30), adv, kHigh) == DropReason::kVrid);
 }
 
 }  // namespace

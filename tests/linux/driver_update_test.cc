@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "fmt/format.h"
+#include "system/checks.h"
 #include "system/netns.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/linux/event_loop.h"
@@ -15,6 +16,7 @@ namespace vrrp::os {
 namespace {
 
 using vrrp::test::Netns;
+using vrrp::test::RunLoopUntil;
 
 DriverInstance Spec(std::string name, int vrid, const char* vip) {
   DriverInstance spec;
@@ -28,15 +30,6 @@ DriverInstance Spec(std::string name, int vrid, const char* vip) {
   c.router.advert_interval = Centiseconds(5);
   c.addresses = {{.address = *IpAddress::Parse(vip), .prefix_len = 24, .interface = "veth0"}};
   return spec;
-}
-
-// Runs the loop until `predicate` holds (or 5 s pass).
-bool RunUntil(EventLoop& loop, const std::function<bool()>& predicate) {
-  const absl::Time end = loop.Now() + absl::Seconds(5);
-  while (!predicate() && loop.Now() < end) {
-    if (!loop.RunOnce(absl::Milliseconds(10)).ok()) return false;
-  }
-  return predicate();
 }
 
 bool HasAddress(const Netns& ns, const std::string& ip) {
@@ -79,7 +72,7 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
               auto i = d.Find(name);
               return i && d.instances()[*i]->router().state() == RouterState::kMaster;
             };
-            REQUIRE(RunUntil(**loop, [&] { return master("VI_1") && master("VI_2"); }));
+            REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_1") && master("VI_2"); }));
             REQUIRE(HasAddress(**ns, "192.0.2.3"));
 
             // Unchanged VI_1, VI_2 with a new priority and a second VIP, a new VI_3: VI_1 and
@@ -99,7 +92,7 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             CHECK(d.instances()[*d.Find("VI_2")]->router().config().priority == 120);
             CHECK(d.instances()[*d.Find("VI_1")]->router().stats().become_master == 1);
             CHECK(HasAddress(**ns, "192.0.2.9"));
-            REQUIRE(RunUntil(**loop, [&] { return master("VI_3"); }));
+            REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_3"); }));
             for (const std::string& e : events) {
               INFO(e);
               CHECK(e.find("VI_1") ==
@@ -122,7 +115,7 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             CHECK(d.instances()[0]->vrid() == 60);
             CHECK_FALSE(HasAddress(**ns, "192.0.2.4"));
             CHECK_FALSE(HasAddress(**ns, "192.0.2.7"));
-            REQUIRE(RunUntil(**loop, [&] { return master("VI_1"); }));
+            REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_1"); }));
             CHECK(HasAddress(**ns, "192.0.2.3"));
 
             // Tracking: an external fault takes the VIP away, clearing it brings it back; a
@@ -132,7 +125,7 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             CHECK_FALSE(d.InterfaceFault(0));
             CHECK_FALSE(HasAddress(**ns, "192.0.2.3"));
             d.SetExternalFault((*loop)->Now(), 0, false);
-            REQUIRE(RunUntil(**loop, [&] { return master("VI_1"); }));
+            REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_1"); }));
             d.SetPriorityDelta((*loop)->Now(), 0, -20);
             CHECK(int(d.instances()[0]->router().effective_priority()) == 130);
 

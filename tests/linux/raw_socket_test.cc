@@ -69,7 +69,18 @@ std::unique_ptr<RawSocketTransport> OpenIn(const Netns& ns, RawSocketOptions opt
   return transport;
 }
 
-std::vector<uint8_t> EncodeFor(const RawSocketTransport& from, const IpAddress& to, Family family) {
+IpAddress SourceIn(const Netns& ns, const std::string& interface, Family family) {
+  IpAddress source;
+  REQUIRE(ns.Inside([&] {
+              auto primary = InterfacePrimaryAddress(interface, family);
+              INFO(primary.status().ToString());
+              REQUIRE(primary.ok());
+              source = *primary;
+            }).ok());
+  return source;
+}
+
+std::vector<uint8_t> EncodeFor(const IpAddress& source, const IpAddress& to, Family family) {
   Advertisement adv;
   adv.version = Version::kV3;
   adv.family = family;
@@ -79,7 +90,7 @@ std::vector<uint8_t> EncodeFor(const RawSocketTransport& from, const IpAddress& 
   adv.addresses.push_back(family == Family::kIPv4 ? IpAddress::V4(192, 0, 2, 3)
                                                   : *IpAddress::Parse("2001:db8::3"));
   std::array<uint8_t, kMaxAdvertisementSize> buf;
-  EncodeOptions options{.source = from.source(), .destination = to};
+  EncodeOptions options{.source = source, .destination = to};
   auto n = EncodeAdvertisement(adv, options, absl::MakeSpan(buf));
   REQUIRE(n.ok());
   return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
@@ -88,11 +99,11 @@ std::vector<uint8_t> EncodeFor(const RawSocketTransport& from, const IpAddress& 
 // Sends from `from` until `to` has something (multicast joins take a moment to settle), then
 // returns what `to` received.
 std::optional<std::vector<uint8_t>> SendUntilReceived(
-    RawSocketTransport& from, RawSocketTransport& to, const std::vector<uint8_t>& payload,
-    const IpAddress& destination, ReceivedPacket& packet,
+    RawSocketTransport& from, const IpAddress& source, RawSocketTransport& to,
+    const std::vector<uint8_t>& payload, const IpAddress& destination, ReceivedPacket& packet,
     std::array<uint8_t, kReceiveBufferSize>& buf) {
   for (int attempt = 0; attempt < 50; ++attempt) {
-    REQUIRE(from.Send(payload, destination).ok());
+    REQUIRE(from.Send(payload, source, destination).ok());
     if (!Readable(to.fd(), 100)) continue;
     auto received = to.Receive(absl::MakeSpan(buf));
     REQUIRE(received.ok());
@@ -109,12 +120,6 @@ TEST_CASE("RawSocketTransport refuses bad options before touching the system") {
         absl::StatusCode::kInvalidArgument);
   CHECK(RawSocketTransport::Open({.interface = "a-name-longer-than-ifnamsiz"}).status().code() ==
         absl::StatusCode::kInvalidArgument);
-  auto bad_group = RawSocketTransport::Open(
-      {.interface = "lo", .family = Family::kIPv4, .group = IpAddress::V4(192, 0, 2, 1)});
-  CHECK(bad_group.status().code() == absl::StatusCode::kInvalidArgument);
-  auto bad_peer = RawSocketTransport::Open(
-      {.interface = "lo", .family = Family::kIPv6, .unicast_peers = {IpAddress::V4(192, 0, 2, 6)}});
-  CHECK(bad_peer.status().code() == absl::StatusCode::kInvalidArgument);
   auto missing = RawSocketTransport::Open({.interface = "vrrp-nope0"});
   CHECK(missing.status().code() == absl::StatusCode::kNotFound);
   CHECK(std::string(missing.status().message()).find("vrrp-nope0") != std::string::npos);
@@ -125,13 +130,14 @@ TEST_CASE("RawSocketTransport carries IPv4 multicast adverts with TTL 255 and no
   Link link = MakeLink();
   auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
   auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
-  CHECK(a->source() == IpAddress::V4(192, 0, 2, 5));
-  REQUIRE(a->destinations() == absl::MakeConstSpan(std::vector<IpAddress>{kMulticastGroupV4}));
+  const IpAddress a_addr = SourceIn(*link.a, "a0", Family::kIPv4);
+  CHECK(a_addr == IpAddress::V4(192, 0, 2, 5));
+  REQUIRE(b->JoinGroup(kMulticastGroupV4).ok());
 
-  auto payload = EncodeFor(*a, kMulticastGroupV4, Family::kIPv4);
+  auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);
   ReceivedPacket packet;
   std::array<uint8_t, kReceiveBufferSize> buf;
-  auto got = SendUntilReceived(*a, *b, payload, kMulticastGroupV4, packet, buf);
+  auto got = SendUntilReceived(*a, a_addr, *b, payload, kMulticastGroupV4, packet, buf);
   REQUIRE(got.has_value());
   CHECK(*got == payload);
   CHECK(packet.info.source == IpAddress::V4(192, 0, 2, 5));
@@ -149,20 +155,45 @@ TEST_CASE("RawSocketTransport carries IPv4 multicast adverts with TTL 255 and no
   CHECK(b->stats().received == 1);
 }
 
+TEST_CASE("RawSocketTransport group membership is counted: the last LeaveGroup stops multicast") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  const IpAddress a_addr = SourceIn(*link.a, "a0", Family::kIPv4);
+  auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  // Two routers on b0 use the group: one leaving keeps it joined.
+  REQUIRE(b->JoinGroup(kMulticastGroupV4).ok());
+  REQUIRE(b->JoinGroup(kMulticastGroupV4).ok());
+  REQUIRE(b->LeaveGroup(kMulticastGroupV4).ok());
+  REQUIRE(SendUntilReceived(*a, a_addr, *b, payload, kMulticastGroupV4, packet, buf).has_value());
+  REQUIRE(b->LeaveGroup(kMulticastGroupV4).ok());
+  while (Readable(b->fd(), 100)) (void)b->Receive(absl::MakeSpan(buf));  // in flight before
+  REQUIRE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
+  CHECK_FALSE(Readable(b->fd(), 300));
+  CHECK(b->LeaveGroup(kMulticastGroupV4).code() == absl::StatusCode::kNotFound);
+  CHECK(b->JoinGroup(IpAddress::V4(192, 0, 2, 1)).code() == absl::StatusCode::kInvalidArgument);
+  CHECK(b->JoinGroup(MulticastGroup(Family::kIPv6)).code() == absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("RawSocketTransport carries IPv6 adverts from the link-local address, hop limit 255") {
   VRRP_SKIP_UNLESS_ROOT();
   Link link = MakeLink();
   auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv6});
   auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv6});
-  CHECK(a->source().IsLinkLocal());
+  const IpAddress a_addr = SourceIn(*link.a, "a0", Family::kIPv6);
+  CHECK(a_addr.IsLinkLocal());
   const IpAddress group = MulticastGroup(Family::kIPv6);
-  auto payload = EncodeFor(*a, group, Family::kIPv6);
+  REQUIRE(b->JoinGroup(group).ok());
+  auto payload = EncodeFor(a_addr, group, Family::kIPv6);
   ReceivedPacket packet;
   std::array<uint8_t, kReceiveBufferSize> buf;
-  auto got = SendUntilReceived(*a, *b, payload, group, packet, buf);
+  auto got = SendUntilReceived(*a, a_addr, *b, payload, group, packet, buf);
   REQUIRE(got.has_value());
   CHECK(*got == payload);
-  CHECK(packet.info.source == a->source());
+  CHECK(packet.info.source == a_addr);
   CHECK(packet.info.destination == group);
   CHECK(int(packet.info.ttl) == 255);
   Advertisement adv;
@@ -172,32 +203,27 @@ TEST_CASE("RawSocketTransport carries IPv6 adverts from the link-local address, 
   CHECK_FALSE(Readable(a->fd(), 200));
 }
 
-TEST_CASE("RawSocketTransport unicast: sends to the peer, accepts only listed peers") {
+TEST_CASE("RawSocketTransport unicast: a socket that joined no group hears its peer only") {
   VRRP_SKIP_UNLESS_ROOT();
   Link link = MakeLink();
   const IpAddress a_addr = IpAddress::V4(192, 0, 2, 5);
   const IpAddress b_addr = IpAddress::V4(192, 0, 2, 6);
-  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4, .unicast_peers = {b_addr}});
-  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4, .unicast_peers = {a_addr}});
-  REQUIRE(a->destinations() == absl::MakeConstSpan(std::vector<IpAddress>{b_addr}));
-  auto payload = EncodeFor(*a, b_addr, Family::kIPv4);
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  auto payload = EncodeFor(a_addr, b_addr, Family::kIPv4);
   ReceivedPacket packet;
   std::array<uint8_t, kReceiveBufferSize> buf;
-  auto got = SendUntilReceived(*a, *b, payload, b_addr, packet, buf);
+  auto got = SendUntilReceived(*a, a_addr, *b, payload, b_addr, packet, buf);
   REQUIRE(got.has_value());
   CHECK(packet.info.destination == b_addr);
   CHECK(int(packet.info.ttl) == 255);
-
-  // A receiver that lists another peer skips what a0 sends, and counts it.
-  auto strict = OpenIn(
-      *link.b,
-      {.interface = "b0", .family = Family::kIPv4, .unicast_peers = {IpAddress::V4(192, 0, 2, 7)}});
-  REQUIRE(a->Send(payload, b_addr).ok());
-  REQUIRE(Readable(strict->fd(), 2000));
-  auto skipped = strict->Receive(absl::MakeSpan(buf));
-  REQUIRE(skipped.ok());
-  CHECK_FALSE(skipped->has_value());
-  CHECK(strict->stats().skipped_peer == 1);
+  // Multicast does not reach a socket that joined no group (IP_MULTICAST_ALL is off).
+  REQUIRE(a->Send(EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4), a_addr, kMulticastGroupV4)
+              .ok());
+  CHECK_FALSE(Readable(b->fd(), 300));
+  // A source of the other family is refused before anything is sent.
+  CHECK(a->Send(payload, *IpAddress::Parse("2001:db8::5"), b_addr).code() ==
+        absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
@@ -208,6 +234,7 @@ TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark r
   }
   Link link = MakeLink();
   auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  const IpAddress a_addr = IpAddress::V4(192, 0, 2, 5);
   const std::string log = fmt::format("/tmp/vrrp-tshark-{}.txt", getpid());
   std::remove(log.c_str());
   REQUIRE(link.b
@@ -216,10 +243,10 @@ TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark r
                       "2>" + log + ".err",
                       log)
               .ok());
-  auto payload = EncodeFor(*a, kMulticastGroupV4, Family::kIPv4);
+  auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);
   std::string fields;
   for (int i = 0; i < 150 && fields.empty(); ++i) {
-    REQUIRE(a->Send(payload, kMulticastGroupV4).ok());
+    REQUIRE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::ifstream in(log);
     std::getline(in, fields);

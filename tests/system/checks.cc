@@ -19,6 +19,15 @@ bool Eventually(const std::function<bool()>& predicate, absl::Duration limit,
   return predicate();
 }
 
+bool RunLoopUntil(vrrp::os::EventLoop& loop, const std::function<bool()>& predicate,
+                  absl::Duration limit) {
+  const absl::Time end = loop.Now() + limit;
+  while (!predicate() && loop.Now() < end) {
+    if (!loop.RunOnce(absl::Milliseconds(10)).ok()) return false;
+  }
+  return predicate();
+}
+
 int VipCount(const Netns& ns, std::string_view address, std::string_view interface) {
   const std::string out = ns.Run(fmt::format("ip -o addr show dev {}", interface)).output;
   const std::string needle = fmt::format(" {}/", address);

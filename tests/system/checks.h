@@ -10,12 +10,17 @@
 
 #include "absl/time/time.h"
 #include "system/netns.h"
+#include "vrrp/linux/event_loop.h"
 
 namespace vrrp::test {
 
 // Polls `predicate` every `interval` for up to `limit`; its last value.
 bool Eventually(const std::function<bool()>& predicate, absl::Duration limit = absl::Seconds(10),
                 absl::Duration interval = absl::Milliseconds(50));
+
+// Runs `loop` (turns of at most 10 ms) until `predicate` holds or `limit` passes; its last value.
+bool RunLoopUntil(vrrp::os::EventLoop& loop, const std::function<bool()>& predicate,
+                  absl::Duration limit = absl::Seconds(10));
 
 // How many times `address` is on `interface` in `ns`: 0 or 1; 2 would be a doubled VIP.
 int VipCount(const Netns& ns, std::string_view address, std::string_view interface = "eth0");

@@ -1,8 +1,11 @@
-// Driver: runs virtual routers on Linux. It opens, for each instance, a raw-socket transport, an
-// AF_PACKET announcer and shares one netlink address manager and one link monitor; it removes
-// the virtual addresses an earlier run left behind, puts instances in Fault while their link is
-// down or their source address is gone, and reports every event (transitions, drops, address
-// changes, failures) to one callback for logs, notify hooks and metrics.
+// Driver: runs virtual routers on Linux. It opens one raw-socket transport with its Endpoint per
+// (interface, family), shared by every instance there (unicast ones too: the Endpoint keeps their
+// peer filters), one AF_PACKET announcer per (interface, MAC), one netlink address manager and
+// one link monitor, and keeps every instance's next deadline in one DeadlineQueue: the cost of a
+// packet or a timer does not grow with the number of instances. It removes the virtual addresses
+// an earlier run left behind, puts instances in Fault while their link is down or their source
+// address is gone, and reports every event (transitions, drops, address changes, failures) to
+// one callback for logs, notify hooks and metrics.
 //
 // Two ways to run it:
 //  - with our loop: driver->Attach(loop) then loop.Run();
@@ -30,6 +33,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/container/flat_hash_map.h"
+#include "vrrp/deadline_queue.h"
+#include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
 #include "vrrp/linux/address_manager.h"
 #include "vrrp/linux/event_loop.h"
@@ -40,16 +46,17 @@
 namespace vrrp::os {
 
 struct DriverInstance {
-  // config.router.primary_address may be left unspecified: the transport's source is used.
+  // config.router.primary_address may be left unspecified: `source` or the interface's is used.
+  // config.unicast_peers / config.multicast_group say where advertisements go.
   InstanceConfig config;
   std::string interface;                   // where advertisements are sent and received
-  std::optional<IpAddress> source;         // unicast_src_ip / mcast_src_ip
-  std::optional<IpAddress> group;          // vrrp_mcast_group4 / 6
-  std::vector<IpAddress> unicast_peers;    // unicast_peer
+  // unicast_src_ip / mcast_src_ip. Default: the interface's first IPv4 address, or its IPv6
+  // link-local address (RFC 5798 §5.1.2.1 requires link-local).
+  std::optional<IpAddress> source;
   std::optional<MacAddress> announce_mac;  // default: the interface's
 
-  // Whether `other` can run on this instance's sockets: same interface, family, VRID, source,
-  // group, peers and announce MAC. Driver::Update keeps such an instance running.
+  // Whether `other` can keep this instance's place: same interface, family, VRID, source, group,
+  // peers and announce MAC. Driver::Update keeps such an instance running.
   bool SameTransport(const DriverInstance& other) const;
 };
 
@@ -64,7 +71,11 @@ struct DriverOptions {
 };
 
 struct DriverStats {
-  uint64_t other_vrid = 0;  // packets for VRIDs no instance on that socket runs
+  uint64_t sockets = 0;     // raw sockets open: one per (interface, family) in use
+  uint64_t received = 0;    // packets the sockets delivered
+  uint64_t other_vrid = 0;  // for VRIDs no instance on that interface runs
+  uint64_t other_peer = 0;  // from a source none of the VRID's unicast instances has as a peer
+  uint64_t too_short = 0;   // shorter than a VRRP header
   uint64_t receive_errors = 0;
 };
 
@@ -114,26 +125,45 @@ class Driver {
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
   const DriverInstance& spec(size_t index) const { return options_.instances[index]; }
-  const DriverStats& stats() const { return stats_; }
+  DriverStats stats() const;
 
  private:
+  struct Link;
+  struct Announcers;
   struct Slot;
   explicit Driver(DriverOptions options);
-  // Opens the sockets of `spec` and creates its instance (not started).
+  // Takes the shared socket and announcer of `spec` (opening them when new) and creates its
+  // instance (not started, not yet routed: Route does that). On error nothing is held.
   absl::Status Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
                     std::unique_ptr<Instance>& instance);
-  absl::Status WatchSlot(const Slot& slot);
-  void UnwatchSlot(const Slot& slot);
+  // Gives back what Open took: the route, the group, the socket and announcer when unused.
+  void Release(Slot& slot);
+  absl::Status Route(Slot& slot, Instance& instance);
+  absl::StatusOr<Link*> AcquireLink(const std::string& interface, Family family);
+  absl::StatusOr<PacketAnnouncer*> AcquireAnnouncer(const std::string& interface,
+                                                    const std::optional<MacAddress>& mac);
+  absl::Status Watch(Link& link);
+  void OnPackets(absl::Time now, Link& link);
   void OnLinkEvent(absl::Time now, const LinkEvent& event);
   void UpdateFault(absl::Time now, size_t index);
+  // Records instance `index`'s next deadline after a call into it.
+  void Touch(size_t index);
+  void TouchAll();
+  void Reindex();
   void Reschedule();
 
   DriverOptions options_;
   std::unique_ptr<NetlinkAddressManager> address_manager_;
   std::unique_ptr<LinkMonitor> link_monitor_;
+  std::vector<std::unique_ptr<Link>> links_;
+  std::unique_ptr<Announcers> announcers_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<Instance>> instances_;
-  DriverStats stats_;
+  absl::flat_hash_map<uint64_t, size_t> index_of_;  // Slot::key -> index in slots_ / instances_
+  uint64_t next_key_ = 1;
+  DeadlineQueue deadlines_;
+  std::vector<uint64_t> due_;  // reused by OnTimer
+  uint64_t receive_errors_ = 0;
   EventLoop* loop_ = nullptr;
   std::optional<EventLoop::TimerId> timer_;
   absl::Time timer_deadline_ = absl::InfiniteFuture();

@@ -1,0 +1,164 @@
+// The driver's one socket per (interface, family): 100 instances on each of two routers in two
+// namespaces share one raw socket each, elect one master per VRID, and the backup's socket
+// routes every packet to its instance by VRID (packets for a VRID nobody runs are counted once).
+// A reload keeps the socket; two instances that would take the same packets are refused.
+#include <catch2/catch.hpp>
+
+#include "absl/time/time.h"
+#include "fmt/format.h"
+#include "system/checks.h"
+#include "system/netns.h"
+#include "vrrp/linux/driver.h"
+#include "vrrp/linux/event_loop.h"
+
+namespace vrrp::os {
+namespace {
+
+using vrrp::test::Netns;
+using vrrp::test::RunLoopUntil;
+
+constexpr int kInstances = 100;
+
+DriverInstance Spec(int vrid, int priority, const std::string& interface) {
+  DriverInstance spec;
+  spec.interface = interface;
+  InstanceConfig& c = spec.config;
+  c.name = fmt::format("VI_{}", vrid);
+  c.router.vrid = vrid;
+  c.router.version = Version::kV3;
+  c.router.priority = priority;
+  c.router.advert_interval = Centiseconds(10);
+  c.router.garp_master_repeat = 1;
+  c.router.garp_master_delay = absl::ZeroDuration();
+  c.addresses = {{.address = IpAddress::V4(198, 51, 100, static_cast<uint8_t>(vrid)),
+                  .prefix_len = 32,
+                  .interface = interface}};
+  return spec;
+}
+
+std::vector<DriverInstance> Specs(int first, int last, int priority, const std::string& ifname) {
+  std::vector<DriverInstance> specs;
+  for (int vrid = first; vrid <= last; ++vrid) specs.push_back(Spec(vrid, priority, ifname));
+  return specs;
+}
+
+size_t CountIn(const Driver& d, RouterState state) {
+  size_t n = 0;
+  for (const auto& i : d.instances()) n += i->router().state() == state ? 1 : 0;
+  return n;
+}
+
+std::unique_ptr<Driver> CreateIn(const Netns& ns, std::vector<DriverInstance> specs,
+                                 absl::Time now) {
+  std::unique_ptr<Driver> driver;
+  REQUIRE(ns.Inside([&] {
+              DriverOptions options;
+              options.instances = std::move(specs);
+              auto created = Driver::Create(std::move(options));
+              INFO(created.status().ToString());
+              REQUIRE(created.ok());
+              driver = std::move(*created);
+              REQUIRE(driver->Start(now).ok());
+            }).ok());
+  return driver;
+}
+
+TEST_CASE("Driver: 100 instances share one socket per interface and elect one master each") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto a = Netns::Create();
+  auto b = Netns::Create();
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  REQUIRE((*a)->AddVeth("a0", "b0", b->get()).ok());
+  REQUIRE((*a)->Check("ip addr add 192.0.2.5/24 dev a0").ok());
+  REQUIRE((*b)->Check("ip addr add 192.0.2.6/24 dev b0").ok());
+  auto loop = EventLoop::Create();
+  REQUIRE(loop.ok());
+
+  // a runs VRIDs 1..100 at priority 150 and VRID 150 that b does not run; b runs 1..100 at 100.
+  std::vector<DriverInstance> a_specs = Specs(1, kInstances, 150, "a0");
+  a_specs.push_back(Spec(150, 150, "a0"));
+  auto da = CreateIn(**a, a_specs, (*loop)->Now());
+  auto db = CreateIn(**b, Specs(1, kInstances, 100, "b0"), (*loop)->Now());
+  CHECK(da->stats().sockets == 1);
+  CHECK(db->stats().sockets == 1);
+  REQUIRE(da->Attach(**loop).ok());
+  REQUIRE(db->Attach(**loop).ok());
+
+  REQUIRE(RunLoopUntil(**loop, [&] {
+    return CountIn(*da, RouterState::kMaster) == kInstances + 1 &&
+           CountIn(*db, RouterState::kBackup) == kInstances && db->stats().other_vrid > 0;
+  }));
+  // Every backup hears its own master through the shared socket, and nothing else.
+  for (const auto& instance : db->instances()) {
+    INFO(instance->name());
+    CHECK(instance->router().stats().advert_rcvd > 0);
+    CHECK(instance->router().stats().drops.Total() == 0);
+    CHECK(instance->router().master_address() == IpAddress::V4(192, 0, 2, 5));
+  }
+  const DriverStats bs = db->stats();
+  CHECK(bs.received > static_cast<uint64_t>(kInstances));
+  CHECK(bs.other_peer == 0);
+  CHECK(bs.too_short == 0);
+  CHECK((*a)->Run("ip -o addr show dev a0 | grep -c '198.51.100.'").output == "101\n");
+
+  // A reload that adds an instance keeps the one socket (same fd) and every Master.
+  const std::vector<int> fds_before = da->fds();
+  std::vector<DriverInstance> grown = a_specs;
+  grown.push_back(Spec(151, 150, "a0"));
+  REQUIRE((*a)->Inside([&] { REQUIRE(da->Update((*loop)->Now(), grown).ok()); }).ok());
+  CHECK(da->fds() == fds_before);
+  CHECK(da->stats().sockets == 1);
+  CHECK(CountIn(*da, RouterState::kMaster) == kInstances + 1);
+
+  // Two instances on a0 with VRID 7 would take each other's packets: refused, by name, and
+  // nothing running changes.
+  std::vector<DriverInstance> clash = grown;
+  DriverInstance twin = Spec(7, 120, "a0");
+  twin.config.name = "VI_7_twin";
+  clash.push_back(twin);
+  absl::Status refused;
+  REQUIRE((*a)->Inside([&] { refused = da->Update((*loop)->Now(), clash); }).ok());
+  CHECK(refused.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(refused.message()) ==
+        "VI_7_twin: virtual_router_id 7 on a0 (IPv4) is already used by VI_7");
+  CHECK(da->instances().size() == static_cast<size_t>(kInstances + 2));
+  CHECK(CountIn(*da, RouterState::kBackup) + CountIn(*da, RouterState::kMaster) ==
+        static_cast<size_t>(kInstances + 2));
+
+  da->Shutdown((*loop)->Now());
+  db->Shutdown((*loop)->Now());
+  da->Detach();
+  db->Detach();
+  CHECK((*a)->Run("ip -o addr show dev a0 | grep -c '198.51.100.' || true").output == "0\n");
+}
+
+TEST_CASE("Driver: unicast instances share a VRID on one socket when their peers differ") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto a = Netns::Create();
+  REQUIRE(a.ok());
+  REQUIRE((*a)->AddVeth("u0", "u1").ok());
+  REQUIRE((*a)->Check("ip addr add 192.0.2.5/24 dev u0").ok());
+  DriverInstance one = Spec(9, 150, "u0");
+  one.config.unicast_peers = {IpAddress::V4(192, 0, 2, 6)};
+  DriverInstance two = Spec(9, 150, "u0");
+  two.config.name = "VI_9_b";
+  two.config.addresses[0].address = IpAddress::V4(198, 51, 100, 99);
+  two.config.unicast_peers = {IpAddress::V4(192, 0, 2, 7)};
+  REQUIRE((*a)->Inside([&] {
+                DriverOptions options;
+                options.instances = {one, two};
+                auto d = Driver::Create(options);
+                INFO(d.status().ToString());
+                REQUIRE(d.ok());
+                CHECK((*d)->stats().sockets == 1);
+                // A multicast instance on the same VRID would hear both peers' packets.
+                options.instances.push_back(Spec(9, 100, "u0"));
+                options.instances.back().config.name = "VI_9_mcast";
+                auto clash = Driver::Create(options);
+                CHECK(clash.status().code() == absl::StatusCode::kInvalidArgument);
+              }).ok());
+}
+
+}  // namespace
+}  // namespace vrrp::os
