@@ -16,6 +16,7 @@
 #include "logger.h"
 #include "options.h"
 #include "pid_file.h"
+#include "scheduling.h"
 #include "vrrp/config/config.h"
 
 namespace {
@@ -80,6 +81,10 @@ int main(int argc, char** argv) {
     log.Error(std::string(pid_file.status().message()));
     return 1;
   }
+  // global_defs vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_no_swap: in the
+  // process that stays (after daemon(): memory locks are not inherited by a fork), before the
+  // Daemon exists (a policy and nice value are per thread; threads started later inherit them).
+  vrrpd::ApplyScheduling(conf->global, log);
 
   auto daemon = vrrpd::Daemon::Create(*options, log, *std::move(conf));
   if (!daemon.ok()) {

@@ -26,6 +26,13 @@ constexpr int64_t kMicrosPerCs = 10000;
 constexpr int64_t kNoMin = INT_MIN / 2;
 constexpr int64_t kNoMax = INT_MAX / 2;
 constexpr size_t kMaxTotalBytes = size_t{64} << 20;
+// vrrp_priority is a nice value; vrrp_rt_priority a SCHED_RR priority (sched_get_priority_min
+// and _max of SCHED_RR on Linux); vrrp_rlimit_rttime microseconds, as far as keepalived reads.
+constexpr int kMinNice = -20;
+constexpr int kMaxNice = 19;
+constexpr int kMinRtPriority = 1;
+constexpr int kMaxRtPriority = 99;
+constexpr int64_t kMaxRlimitRttime = UINT32_MAX;
 
 struct Token {
   std::string text;
@@ -65,10 +72,18 @@ const std::set<std::string_view>& IgnoredGlobalKeywords() {
       "vrrp_nftables",
       "dynamic_interfaces",
       "max_auto_priority",
-      "vrrp_priority",
+      // The checker (LVS) and BFD processes' twins of vrrp_priority and the rest: vrrpd runs
+      // neither process.
       "checker_priority",
-      "vrrp_no_swap",
+      "checker_rt_priority",
+      "checker_rlimit_rttime",
+      "checker_rlimit_rtime",
       "checker_no_swap",
+      "bfd_priority",
+      "bfd_rt_priority",
+      "bfd_rlimit_rttime",
+      "bfd_rlimit_rtime",
+      "bfd_no_swap",
       "vrrp_notify_fifo",
       "vrrp_notify_fifo_script",
       "notify_fifo",
@@ -384,6 +399,13 @@ class Parser {
 
   // ---- Values ----
   absl::StatusOr<int> Int(const Token& kw, int64_t lo = kNoMin, int64_t hi = kNoMax) {
+    absl::StatusOr<int64_t> n = Int64(kw, lo, hi);
+    if (!n.ok()) return n.status();
+    return static_cast<int>(*n);
+  }
+
+  // Int() for the few values beyond an int (RLIMIT_RTTIME's microseconds).
+  absl::StatusOr<int64_t> Int64(const Token& kw, int64_t lo, int64_t hi) {
     const Token* v = Value(kw);
     if (v == nullptr) return NeedsValue(kw);
     int64_t n = 0;
@@ -397,7 +419,7 @@ class Parser {
       }
       return Error(*v, fmt::format("{} {} is out of range {}..{}", kw.text, n, lo, hi));
     }
-    return static_cast<int>(n);
+    return n;
   }
 
   // keepalived's <TIMER>: seconds with an optional fraction, kept here in microseconds.
@@ -545,6 +567,24 @@ class Parser {
         g.enable_script_security = true;
       } else if (k == "vrrp_strict") {
         g.vrrp_strict = true;
+      } else if (k == "vrrp_priority") {
+        absl::StatusOr<int> v = Int(t, kMinNice, kMaxNice);
+        if (!v.ok()) return v.status();
+        g.vrrp_priority = *v;
+      } else if (k == "vrrp_rt_priority") {
+        absl::StatusOr<int> v = Int(t, kMinRtPriority, kMaxRtPriority);
+        if (!v.ok()) return v.status();
+        g.vrrp_rt_priority = *v;
+      } else if (k == "vrrp_rlimit_rttime" || k == "vrrp_rlimit_rtime") {
+        if (k == "vrrp_rlimit_rtime") {
+          Warn(t, "'vrrp_rlimit_rtime' is deprecated, use 'vrrp_rlimit_rttime'");
+          global_locations_["vrrp_rlimit_rttime"] = Where(t);
+        }
+        absl::StatusOr<int64_t> v = Int64(t, 1, kMaxRlimitRttime);
+        if (!v.ok()) return v.status();
+        g.vrrp_rlimit_rttime = *v;
+      } else if (k == "vrrp_no_swap") {
+        g.vrrp_no_swap = true;
       } else if (IgnoredGlobalKeywords().count(k) != 0) {
         return Ignored(t);
       } else {
@@ -1084,6 +1124,10 @@ class Parser {
   }
 
   absl::Status Resolve() {
+    if (conf_.global.vrrp_rlimit_rttime && !conf_.global.vrrp_rt_priority) {
+      Warn(global_locations_["vrrp_rlimit_rttime"],
+           "vrrp_rlimit_rttime has no effect without vrrp_rt_priority");
+    }
     for (PendingInstance& p : pending_) {
       if (absl::Status s = ResolveInstance(p); !s.ok()) return s;
     }

@@ -267,6 +267,74 @@ TEST_CASE("Warnings keepalived would log") {
                                  "group are ignored (quote a command that has arguments)"});
 }
 
+TEST_CASE("Process scheduling keywords: every bad value, at its line") {
+  const auto global = [](std::string_view line) {
+    return fmt::format("global_defs {{\n  router_id r1\n  {}\n}}\n", line) + Instance("");
+  };
+  CHECK(ErrorOf(global("vrrp_priority -21")) ==
+        "keepalived.conf:3: vrrp_priority -21 is out of range -20..19");
+  CHECK(ErrorOf(global("vrrp_priority 20")) ==
+        "keepalived.conf:3: vrrp_priority 20 is out of range -20..19");
+  CHECK(ErrorOf(global("vrrp_priority high")) ==
+        "keepalived.conf:3: vrrp_priority 'high' is not an integer");
+  CHECK(ErrorOf(global("vrrp_priority -5.5")) ==
+        "keepalived.conf:3: vrrp_priority '-5.5' is not an integer");
+  CHECK(ErrorOf(global("vrrp_priority")) == "keepalived.conf:3: vrrp_priority needs a value");
+
+  CHECK(ErrorOf(global("vrrp_rt_priority 0")) ==
+        "keepalived.conf:3: vrrp_rt_priority 0 is out of range 1..99");
+  CHECK(ErrorOf(global("vrrp_rt_priority 100")) ==
+        "keepalived.conf:3: vrrp_rt_priority 100 is out of range 1..99");
+  CHECK(ErrorOf(global("vrrp_rt_priority -1")) ==
+        "keepalived.conf:3: vrrp_rt_priority -1 is out of range 1..99");
+  CHECK(ErrorOf(global("vrrp_rt_priority 99999999999999999999")) ==
+        "keepalived.conf:3: vrrp_rt_priority '99999999999999999999' is not an integer");
+  CHECK(ErrorOf(global("vrrp_rt_priority rr")) ==
+        "keepalived.conf:3: vrrp_rt_priority 'rr' is not an integer");
+  CHECK(ErrorOf(global("vrrp_rt_priority")) == "keepalived.conf:3: vrrp_rt_priority needs a value");
+  // The value is on the keyword's line: a block brace or the next line is not it.
+  CHECK(ErrorOf("global_defs {\n  vrrp_rt_priority\n  50\n}\n") ==
+        "keepalived.conf:2: vrrp_rt_priority needs a value");
+  CHECK(ErrorOf("global_defs {\n  vrrp_rt_priority }\n") ==
+        "keepalived.conf:2: vrrp_rt_priority needs a value");
+
+  CHECK(ErrorOf(global("vrrp_rt_priority 50\n  vrrp_rlimit_rttime 0")) ==
+        "keepalived.conf:4: vrrp_rlimit_rttime 0 is out of range 1..4294967295");
+  CHECK(ErrorOf(global("vrrp_rlimit_rttime 4294967296")) ==
+        "keepalived.conf:3: vrrp_rlimit_rttime 4294967296 is out of range 1..4294967295");
+  CHECK(ErrorOf(global("vrrp_rlimit_rttime -10000")) ==
+        "keepalived.conf:3: vrrp_rlimit_rttime -10000 is out of range 1..4294967295");
+  CHECK(ErrorOf(global("vrrp_rlimit_rttime 10ms")) ==
+        "keepalived.conf:3: vrrp_rlimit_rttime '10ms' is not an integer");
+  CHECK(ErrorOf(global("vrrp_rlimit_rttime")) ==
+        "keepalived.conf:3: vrrp_rlimit_rttime needs a value");
+  // The deprecated spelling is checked the same way, under its own name.
+  CHECK(ErrorOf(global("vrrp_rlimit_rtime 0")) ==
+        "keepalived.conf:3: vrrp_rlimit_rtime 0 is out of range 1..4294967295");
+
+  // Strict mode refuses none of them; the checker and BFD twins stay ignored.
+  CHECK(ErrorOf(global("vrrp_priority -5\n  vrrp_rt_priority 50\n  vrrp_rlimit_rttime 20000\n"
+                       "  vrrp_no_swap"),
+                /*strict=*/true) == "(parsed)");
+  CHECK(WarningsOf("global_defs {\n  checker_priority -5\n  checker_rt_priority 50\n"
+                   "  checker_rlimit_rttime 10000\n  checker_no_swap\n  bfd_rt_priority 50\n"
+                   "}\n" +
+                   Instance("")) ==
+        std::vector<std::string>{
+            "keepalived.conf:2: 'checker_priority' is not supported and is ignored",
+            "keepalived.conf:3: 'checker_rt_priority' is not supported and is ignored",
+            "keepalived.conf:4: 'checker_rlimit_rttime' is not supported and is ignored",
+            "keepalived.conf:5: 'checker_no_swap' is not supported and is ignored",
+            "keepalived.conf:6: 'bfd_rt_priority' is not supported and is ignored"});
+  // A limit without realtime scheduling does nothing: said, not refused.
+  CHECK(WarningsOf(global("vrrp_rlimit_rttime 20000")) ==
+        std::vector<std::string>{
+            "keepalived.conf:3: vrrp_rlimit_rttime has no effect without vrrp_rt_priority"});
+  CHECK(WarningsOf(global("vrrp_rt_priority 50\n  vrrp_rlimit_rtime 20000")) ==
+        std::vector<std::string>{
+            "keepalived.conf:4: 'vrrp_rlimit_rtime' is deprecated, use 'vrrp_rlimit_rttime'"});
+}
+
 TEST_CASE("Includes: no match is a warning, an unreadable file an error") {
   MemoryFileSource files;
   ParseOptions options;

@@ -415,6 +415,39 @@ TEST_CASE("Sync groups take sync_group_tracking_weight, and global_tracking for 
   }
 }
 
+TEST_CASE("global_defs process scheduling: vrrp_priority, vrrp_rt_priority, rlimit, no_swap") {
+  // Unset by default: vrrpd leaves the process as it was started.
+  const Configuration plain = MustParse("global_defs {\n  router_id r1\n}\n");
+  CHECK_FALSE(plain.global.vrrp_priority.has_value());
+  CHECK_FALSE(plain.global.vrrp_rt_priority.has_value());
+  CHECK_FALSE(plain.global.vrrp_rlimit_rttime.has_value());
+  CHECK_FALSE(plain.global.vrrp_no_swap);
+
+  const Configuration conf = MustParse(
+      "global_defs {\n  vrrp_priority -20\n  vrrp_rt_priority 99\n"
+      "  vrrp_rlimit_rttime 4294967295\n  vrrp_no_swap\n}\n");
+  CHECK(conf.warnings.empty());
+  CHECK(conf.global.vrrp_priority == -20);
+  CHECK(conf.global.vrrp_rt_priority == 99);
+  CHECK(conf.global.vrrp_rlimit_rttime == int64_t{4294967295});
+  CHECK(conf.global.vrrp_no_swap);
+
+  // The other ends of the ranges; a later global_defs block overrides an earlier one.
+  const Configuration again = MustParse(
+      "global_defs {\n  vrrp_priority 19\n  vrrp_rt_priority 1\n}\n"
+      "global_defs {\n  vrrp_priority 0\n  vrrp_rlimit_rttime 1\n  vrrp_rt_priority 2\n}\n");
+  CHECK(again.warnings.empty());
+  CHECK(again.global.vrrp_priority == 0);
+  CHECK(again.global.vrrp_rt_priority == 2);
+  CHECK(again.global.vrrp_rlimit_rttime == 1);
+  CHECK_FALSE(again.global.vrrp_no_swap);
+
+  // keepalived's deprecated spelling still sets the limit.
+  const Configuration old =
+      MustParse("global_defs {\n  vrrp_rt_priority 50\n  vrrp_rlimit_rtime 25000\n}\n");
+  CHECK(old.global.vrrp_rlimit_rttime == 25000);
+}
+
 TEST_CASE("A vrrp_script timeout defaults to its interval unless given") {
   absl::StatusOr<Configuration> conf = ParseString(
       "vrrp_script a {\n script x\n interval 3\n}\n"

@@ -160,6 +160,14 @@ struct GlobalDefs {
   std::string script_group;
   bool enable_script_security = false;
   bool vrrp_strict = false;
+  // How the VRRP process runs, so that its timers stay regular under load (keepalived applies
+  // these to its VRRP child; vrrpd to itself, once at start).
+  std::optional<int> vrrp_priority;     // nice value, -20..19
+  std::optional<int> vrrp_rt_priority;  // SCHED_RR priority, 1..99
+  // RLIMIT_RTTIME in microseconds, 1..4294967295, used with vrrp_rt_priority only; when unset
+  // vrrpd, like keepalived, uses 10000.
+  std::optional<int64_t> vrrp_rlimit_rttime;
+  bool vrrp_no_swap = false;  // keep the process in memory (mlockall)
 };
 
 struct Configuration {
