@@ -12,6 +12,7 @@
 
 #include "event_log.h"
 #include "fmt/format.h"
+#include "scheduling.h"
 #include "tracking.h"
 
 namespace vrrpd {
@@ -217,6 +218,7 @@ absl::Status Daemon::Run() {
     return s;
   }
   started_ = true;
+  EnterRealtime();
   sd_notify(0, "READY=1\nSTATUS=running");
   absl::Status result = loop_->Run();
   Shutdown();
@@ -443,9 +445,24 @@ void Daemon::NotifyGroups() {
   }
 }
 
+void Daemon::EnterRealtime() {
+  const SchedulingPlan plan = PlanScheduling(conf_.global, conf_.instances.size()).RealtimeOnly();
+  ApplyScheduling(plan, ProcessSchedulingSystem(), log_);
+  realtime_ = plan.rt_priority.has_value();
+}
+
 absl::Status Daemon::Reload() {
   sd_notify(0, "RELOADING=1");
   log_.Info(fmt::format("Reloading configuration from {}", options_.config_file));
+  // Rebuilding instances is a long stretch of CPU without blocking: not under RLIMIT_RTTIME.
+  if (realtime_) {
+    LeaveRealtime(ProcessSchedulingSystem(), log_);
+    realtime_ = false;
+  }
+  struct RealtimeAgain {
+    Daemon* daemon;
+    ~RealtimeAgain() { daemon->EnterRealtime(); }
+  } realtime_again{this};
   vrrp::config::ParseOptions parse_options;
   parse_options.strict = options_.strict;
   auto conf = vrrp::config::ParseFile(options_.config_file, parse_options);

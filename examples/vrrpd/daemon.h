@@ -63,6 +63,8 @@ class Daemon {
 
   // SIGHUP: re-reads the configuration file. A file with an error changes nothing.
   absl::Status Reload();
+  // SCHED_RR with its RLIMIT_RTTIME (global_defs vrrp_rt_priority), once the instances run.
+  void EnterRealtime();
   // SIGUSR1: writes Status() as JSON to the status file.
   void WriteStatus();
   DaemonStatus Status() const;
@@ -105,6 +107,7 @@ class Daemon {
   DropLogLimiter drop_log_limiter_;
   int reloads_ = 0;
   bool started_ = false;
+  bool realtime_ = false;  // vrrp_rt_priority in force (EnterRealtime)
 };
 
 // Blocks SIGTERM, SIGINT, SIGHUP and SIGUSR1 (delivered through the daemon's signalfd) and

@@ -81,10 +81,11 @@ int main(int argc, char** argv) {
     log.Error(std::string(pid_file.status().message()));
     return 1;
   }
-  // global_defs vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_no_swap: in the
-  // process that stays (after daemon(): memory locks are not inherited by a fork), before the
-  // Daemon exists (a policy and nice value are per thread; threads started later inherit them).
-  vrrpd::ApplyScheduling(conf->global, log);
+  // global_defs vrrp_priority, vrrp_no_swap: in the process that stays (after daemon(): memory
+  // locks are not inherited by a fork), before the Daemon exists (a nice value is per thread;
+  // threads started later inherit it). Realtime comes once the instances run (Daemon::Run).
+  vrrpd::ApplyScheduling(vrrpd::PlanScheduling(conf->global).WithoutRealtime(),
+                         vrrpd::ProcessSchedulingSystem(), log);
 
   auto daemon = vrrpd::Daemon::Create(*options, log, *std::move(conf));
   if (!daemon.ok()) {

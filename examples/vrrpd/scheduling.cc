@@ -51,6 +51,11 @@ class ProcessSystem final : public SchedulingSystem {
     return sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &param) == 0 ? 0 : errno;
   }
 
+  int SetNormal() override {
+    sched_param param{};
+    return sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &param) == 0 ? 0 : errno;
+  }
+
   int SetResetOnFork() override {
     const int policy = sched_getscheduler(0);
     sched_param param{};
@@ -95,12 +100,30 @@ class ProcessSystem final : public SchedulingSystem {
 
 }  // namespace
 
-SchedulingPlan PlanScheduling(const vrrp::config::GlobalDefs& global) {
+SchedulingPlan SchedulingPlan::WithoutRealtime() const {
+  SchedulingPlan plan = *this;
+  plan.rt_priority.reset();
+  plan.rttime_hard_us.reset();
+  plan.rttime_soft_us = 0;
+  return plan;
+}
+
+SchedulingPlan SchedulingPlan::RealtimeOnly() const {
+  SchedulingPlan plan;
+  plan.rt_priority = rt_priority;
+  plan.rttime_hard_us = rttime_hard_us;
+  plan.rttime_soft_us = rttime_soft_us;
+  return plan;
+}
+
+SchedulingPlan PlanScheduling(const vrrp::config::GlobalDefs& global, size_t instances) {
   SchedulingPlan plan;
   plan.nice = global.vrrp_priority;
   plan.rt_priority = global.vrrp_rt_priority;
   if (plan.rt_priority) {
-    const int64_t hard = global.vrrp_rlimit_rttime.value_or(kDefaultRlimitRttimeUs);
+    const int64_t hard = global.vrrp_rlimit_rttime.value_or(
+        std::max(kDefaultRlimitRttimeUs,
+                 kRlimitRttimePerInstanceUs * static_cast<int64_t>(instances)));
     plan.rttime_hard_us = hard;
     plan.rttime_soft_us = std::max<int64_t>(hard / 2, 1);  // a soft limit of 0 would fire at once
   }
@@ -187,8 +210,12 @@ void ApplyScheduling(const SchedulingPlan& plan, SchedulingSystem& system, Logge
   }
 }
 
-void ApplyScheduling(const vrrp::config::GlobalDefs& global, Logger& log) {
-  ApplyScheduling(PlanScheduling(global), ProcessSchedulingSystem(), log);
+void LeaveRealtime(SchedulingSystem& system, Logger& log) {
+  if (const int error = system.SetNormal(); error != 0) {
+    log.Warning(fmt::format("Unable to leave realtime scheduling - "
+                            "sched_setscheduler(SCHED_OTHER|SCHED_RESET_ON_FORK) failed: {}",
+                            ErrnoText(error)));
+  }
 }
 
 int RtTimeWarnings() { return rttime_warnings.load(std::memory_order_relaxed); }

@@ -1,9 +1,16 @@
 // How the vrrpd process runs, from keepalived's global_defs keywords that keep VRRP's timers
 // regular under load: vrrp_priority (nice), vrrp_rt_priority (SCHED_RR), vrrp_rlimit_rttime
 // (RLIMIT_RTTIME) and vrrp_no_swap (mlockall). keepalived applies them to its VRRP child; vrrpd
-// to itself, once, after daemonising and before the Daemon opens anything:
+// to itself, in two steps, as keepalived does: memory and nice after daemonising, before the
+// Daemon opens anything; realtime only once every instance has started, and not while a reload
+// rebuilds them (starting 1,000 instances is a long stretch of CPU without blocking, which
+// RLIMIT_RTTIME would punish):
 //
-//   vrrpd::ApplyScheduling(conf->global, log);
+//   SchedulingPlan plan = vrrpd::PlanScheduling(conf->global, conf->instances.size());
+//   vrrpd::ApplyScheduling(plan.WithoutRealtime(), vrrpd::ProcessSchedulingSystem(), log);
+//   ...  start the instances  ...
+//   vrrpd::ApplyScheduling(plan.RealtimeOnly(), vrrpd::ProcessSchedulingSystem(), log);
+//   ...  on SIGHUP: LeaveRealtime(system, log), reload, then RealtimeOnly() again
 //
 // What to apply is a pure function of the configuration (PlanScheduling); the system calls sit
 // behind SchedulingSystem so that the decisions and the failure handling are tested without root.
@@ -19,7 +26,8 @@
 // thread's, so it runs before any other thread exists (they inherit it); call it once.
 // RLIMIT_RTTIME counts the CPU time used without blocking, and vrrpd's start of its instances
 // runs under it (measured: up to about 0.3 ms per instance): see README.md for sizing it.
-// A SIGHUP reload does not re-apply them: a changed value needs a restart.
+// A reload applies a changed vrrp_rt_priority / vrrp_rlimit_rttime; nice and the memory lock need
+// a restart.
 #ifndef VRRPD_SCHEDULING_H_
 #define VRRPD_SCHEDULING_H_
 
@@ -35,6 +43,11 @@ namespace vrrpd {
 // keepalived's RT_RLIMIT_DEFAULT: the RLIMIT_RTTIME it sets when vrrp_rt_priority is given
 // without vrrp_rlimit_rttime.
 inline constexpr int64_t kDefaultRlimitRttimeUs = 10000;
+// Our default grows with the instances, beyond keepalived's: every instance's advertisement can
+// fall due at the same instant, and sending 1,000 of them is one stretch of CPU without
+// blocking that a fixed 10 ms would end with SIGKILL. 100 us per instance is several times what
+// one advertisement costs (docs/performance.md).
+inline constexpr int64_t kRlimitRttimePerInstanceUs = 100;
 
 struct SchedulingPlan {
   std::optional<int> nice;         // setpriority(PRIO_PROCESS, 0, nice)
@@ -51,12 +64,16 @@ struct SchedulingPlan {
   bool reset_on_fork = false;
 
   bool empty() const { return !nice && !rt_priority && !lock_memory; }
+  // The plan less SCHED_RR and its limit: what to apply before the instances start.
+  SchedulingPlan WithoutRealtime() const;
+  // SCHED_RR and its limit alone: what to apply once they run.
+  SchedulingPlan RealtimeOnly() const;
   friend bool operator==(const SchedulingPlan&, const SchedulingPlan&) = default;
 };
 
 // What `global` asks for; empty when it sets none of the keywords (the process stays as
-// started).
-SchedulingPlan PlanScheduling(const vrrp::config::GlobalDefs& global);
+// started). `instances` sizes the default RLIMIT_RTTIME (kRlimitRttimePerInstanceUs).
+SchedulingPlan PlanScheduling(const vrrp::config::GlobalDefs& global, size_t instances = 0);
 
 // The system calls ApplyScheduling makes. Each returns 0 or the errno value it failed with.
 class SchedulingSystem {
@@ -65,6 +82,8 @@ class SchedulingSystem {
   virtual int SetNice(int nice) = 0;
   // SCHED_RR | SCHED_RESET_ON_FORK at `priority`.
   virtual int SetRealtime(int priority) = 0;
+  // Back to SCHED_OTHER | SCHED_RESET_ON_FORK (the nice value stays).
+  virtual int SetNormal() = 0;
   // The current policy and priority, with SCHED_RESET_ON_FORK added.
   virtual int SetResetOnFork() = 0;
   // Installs the SIGXCPU handler (see RtTimeWarnings), then setrlimit(RLIMIT_RTTIME).
@@ -86,8 +105,8 @@ SchedulingSystem& ProcessSchedulingSystem();
 // priority 50..."), and a warning per failed call. Logs nothing for an empty plan.
 void ApplyScheduling(const SchedulingPlan& plan, SchedulingSystem& system, Logger& log);
 
-// main.cc's call: PlanScheduling, then ApplyScheduling on this process.
-void ApplyScheduling(const vrrp::config::GlobalDefs& global, Logger& log);
+// Leaves SCHED_RR for SCHED_OTHER, before a reload (a warning if that fails).
+void LeaveRealtime(SchedulingSystem& system, Logger& log);
 
 // How many SIGXCPU the process received: each one means it ran half its vrrp_rlimit_rttime
 // without blocking (the handler also writes a line to stderr, all a signal handler can do).

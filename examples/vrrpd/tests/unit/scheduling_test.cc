@@ -30,6 +30,7 @@ class FakeSystem final : public SchedulingSystem {
 
   int SetNice(int nice) override { return Call(fmt::format("setpriority {}", nice)); }
   int SetRealtime(int priority) override { return Call(fmt::format("sched_rr {}", priority)); }
+  int SetNormal() override { return Call("sched_other"); }
   int SetResetOnFork() override { return Call("reset_on_fork"); }
   int SetRtTimeLimit(int64_t soft_us, int64_t hard_us) override {
     return Call(fmt::format("rlimit_rttime {}/{}", soft_us, hard_us));
@@ -101,6 +102,44 @@ TEST_CASE("scheduling plan: keepalived's RLIMIT_RTTIME default, only with realti
   plan = PlanScheduling(Global(std::nullopt, std::nullopt, 20000, false));
   CHECK(plan.empty());
   CHECK_FALSE(plan.rttime_hard_us.has_value());
+}
+
+TEST_CASE("scheduling plan: the default RLIMIT_RTTIME grows with the instances") {
+  // 1,000 advertisements can fall due at one instant: 10 ms would not cover sending them.
+  CHECK(PlanScheduling(Global(std::nullopt, 50, std::nullopt, false), 50).rttime_hard_us ==
+        kDefaultRlimitRttimeUs);
+  CHECK(PlanScheduling(Global(std::nullopt, 50, std::nullopt, false), 1000).rttime_hard_us ==
+        1000 * kRlimitRttimePerInstanceUs);
+  // A limit the operator wrote stays as written.
+  CHECK(PlanScheduling(Global(std::nullopt, 50, 20000, false), 1000).rttime_hard_us == 20000);
+}
+
+TEST_CASE("scheduling plan: split into what comes before the instances start and after") {
+  const SchedulingPlan plan = PlanScheduling(Global(-5, 50, std::nullopt, true), 10);
+  const SchedulingPlan before = plan.WithoutRealtime();
+  CHECK(before.nice == -5);
+  CHECK(before.lock_memory);
+  CHECK(before.reset_on_fork);
+  CHECK_FALSE(before.rt_priority.has_value());
+  CHECK_FALSE(before.rttime_hard_us.has_value());
+  const SchedulingPlan after = plan.RealtimeOnly();
+  CHECK(after.rt_priority == 50);
+  CHECK(after.rttime_hard_us == plan.rttime_hard_us);
+  CHECK(after.rttime_soft_us == plan.rttime_soft_us);
+  CHECK_FALSE(after.nice.has_value());
+  CHECK_FALSE(after.lock_memory);
+  // Applied one after the other: the calls of the whole plan, in its order, and the raised nice
+  // kept from scripts meanwhile (SCHED_RR, which also does that, comes later).
+  FakeSystem split;
+  Apply(before, split);
+  Apply(after, split);
+  CHECK(split.calls == std::vector<std::string>{"mlockall current|future", "setpriority -5",
+                                                "reset_on_fork", "sched_rr 50",
+                                                "rlimit_rttime 5000/10000"});
+  // Leaving realtime for a reload.
+  Logger log(Logger::Sink::kCallback, false, [](Level, std::string_view) {});
+  LeaveRealtime(split, log);
+  CHECK(split.calls.back() == "sched_other");
 }
 
 TEST_CASE("scheduling plan: nice, memory lock, and scripts kept from a raised nice") {
@@ -218,7 +257,7 @@ TEST_CASE("scheduling apply: the real calls, in a forked child") {
     Logger log(Logger::Sink::kCallback, false, [&out](Level level, std::string_view text) {
       out += fmt::format("{} {}\n", level == Level::kWarning ? "W" : "I", text);
     });
-    ApplyScheduling(Global(nice, 1, 40000, false), log);
+    ApplyScheduling(PlanScheduling(Global(nice, 1, 40000, false)), ProcessSchedulingSystem(), log);
     rlimit limit{};
     getrlimit(RLIMIT_RTTIME, &limit);
     errno = 0;
