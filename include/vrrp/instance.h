@@ -129,10 +129,23 @@ class Instance {
   // leave the configuration while Master are removed, new ones added.
   [[nodiscard]] absl::Status Reconfigure(absl::Time now, InstanceConfig config);
 
+  // For a driver with many instances (issue 10): on the hot paths (OnTimer, OnDelivery) only the
+  // advertisements go out at once; the other effects (addresses, announcements, transition
+  // events) wait, in order, until FlushDeferred, so that a thousand takeovers at one instant put
+  // a thousand advertisements on the wire before the first netlink round trip. Every other
+  // input flushes what waits before its own effects; a deferred announcement is dropped if the
+  // router is no longer Master by then. Off by default: effects happen within each call.
+  void set_defer_effects(bool defer);
+  bool has_deferred() const { return !deferred_.empty(); }
+  void FlushDeferred(absl::Time now);
+
  private:
   Instance(InstanceConfig config, Router router, Transport& transport, AddressManager& addresses,
            Announcer& announcer, InstanceEventSink sink);
-  void Perform(absl::Time now);
+  // Carries out the router's actions; `hot` (OnTimer, OnDelivery) defers all but the sends when
+  // set_defer_effects is on.
+  void Perform(absl::Time now, bool hot = false);
+  void Execute(absl::Time now, const Action& action, bool deferred);
   void Send(absl::Time now, uint8_t priority);
   void ChangeAddresses(absl::Time now, const AddressList& ips, bool add);
   void AnnounceAddresses(absl::Time now, const AddressList& ips, int count);
@@ -152,6 +165,8 @@ class Instance {
   InstanceEventSink sink_;
   std::vector<IpAddress> destinations_;
   std::vector<Action> actions_;
+  bool defer_effects_ = false;
+  std::vector<Action> deferred_;  // effects waiting for FlushDeferred, oldest first
 };
 
 // Checks `config` as Instance::Create does, without building anything.

@@ -117,7 +117,7 @@ void Instance::Shutdown(absl::Time now) {
 void Instance::OnTimer(absl::Time now) {
   const bool was_ready = router_.sync_ready();
   router_.OnTimer(now);
-  Perform(now);
+  Perform(now, /*hot=*/true);
   if (!was_ready && router_.sync_ready() && sink_) {
     sink_(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
   }
@@ -150,11 +150,13 @@ void Instance::OnDelivery(absl::Time now, const Delivery& delivery, const IpAddr
     e.peer = from;
     sink_(e);
   }
-  Perform(now);
+  Perform(now, /*hot=*/true);
 }
 
 absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
   if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
+  // What waits was decided under the old configuration: carry it out with it.
+  FlushDeferred(now);
   retiring_ = std::move(config_.addresses);
   retiring_excluded_ = config_.excluded_addresses;
   InstanceConfig previous = std::move(config_);
@@ -209,27 +211,54 @@ const VirtualAddress* Instance::Find(const IpAddress& ip) const {
   return nullptr;
 }
 
-void Instance::Perform(absl::Time now) {
+void Instance::set_defer_effects(bool defer) { defer_effects_ = defer; }
+
+void Instance::Perform(absl::Time now, bool hot) {
   router_.DrainActions(actions_);
-  for (const Action& action : actions_) {
-    std::visit(Overloaded{
-                   [&](const SendAdvertisement& a) { Send(now, a.priority); },
-                   [&](const AddAddresses& a) { ChangeAddresses(now, a.addresses, true); },
-                   [&](const RemoveAddresses& a) { ChangeAddresses(now, a.addresses, false); },
-                   [&](const Announce& a) { AnnounceAddresses(now, a.addresses, a.count); },
-                   [&](const StateChanged& a) {
-                     if (a.to == RouterState::kMaster && a.from != RouterState::kMaster) {
-                       ChangeExcluded(now, config_.excluded_addresses, true);
-                     } else if (a.from == RouterState::kMaster && a.to != RouterState::kMaster) {
-                       ChangeExcluded(now, config_.excluded_addresses, false);
-                     }
-                     InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
-                     e.transition = a;
-                     if (sink_) sink_(e);
-                   },
-               },
-               action);
+  if (!hot || !defer_effects_) {
+    FlushDeferred(now);  // what waits goes first: the order of effects is the router's
+    for (const Action& action : actions_) Execute(now, action, /*deferred=*/false);
+    return;
   }
+  for (const Action& action : actions_) {
+    if (const auto* send = std::get_if<SendAdvertisement>(&action)) {
+      Send(now, send->priority);
+    } else {
+      deferred_.push_back(action);
+    }
+  }
+}
+
+void Instance::FlushDeferred(absl::Time now) {
+  if (deferred_.empty()) return;
+  std::vector<Action> effects;
+  std::swap(effects, deferred_);  // a sink may call in again: never iterate the member
+  for (const Action& action : effects) Execute(now, action, /*deferred=*/true);
+}
+
+void Instance::Execute(absl::Time now, const Action& action, bool deferred) {
+  std::visit(Overloaded{
+                 [&](const SendAdvertisement& a) { Send(now, a.priority); },
+                 [&](const AddAddresses& a) { ChangeAddresses(now, a.addresses, true); },
+                 [&](const RemoveAddresses& a) { ChangeAddresses(now, a.addresses, false); },
+                 [&](const Announce& a) {
+                   // A deferred announcement from a Master that has since stepped down would
+                   // claim addresses it no longer holds.
+                   if (deferred && router_.state() != RouterState::kMaster) return;
+                   AnnounceAddresses(now, a.addresses, a.count);
+                 },
+                 [&](const StateChanged& a) {
+                   if (a.to == RouterState::kMaster && a.from != RouterState::kMaster) {
+                     ChangeExcluded(now, config_.excluded_addresses, true);
+                   } else if (a.from == RouterState::kMaster && a.to != RouterState::kMaster) {
+                     ChangeExcluded(now, config_.excluded_addresses, false);
+                   }
+                   InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
+                   e.transition = a;
+                   if (sink_) sink_(e);
+                 },
+             },
+             action);
 }
 
 void Instance::Send(absl::Time now, uint8_t priority) {

@@ -9,6 +9,11 @@
 namespace vrrp::os {
 namespace {
 
+// Instances whose deferred effects (addresses, announcements, events) one OnTimer carries out
+// before it returns to the loop: the loop then takes packets and due advertisements first, so
+// a thousand takeovers at once delay an advertisement by at most one such slice.
+constexpr size_t kEffectsPerTurn = 8;
+
 // Receive buffer per socket: room for every router on the link hearing from two peers at once,
 // at the kernel's cost of a small packet (an skb of about 2 KiB), and never below 256 KiB.
 constexpr int kReceiveBufferPerRouter = 4 * 1024;
@@ -83,6 +88,7 @@ struct Driver::Slot {
   PacketAnnouncer* announcer = nullptr;
   std::optional<IpAddress> group;  // joined on link->transport for this instance
   bool routed = false;
+  bool effects_queued = false;  // in Driver::effects_
   bool link_up = true;
   bool source_present = true;
   bool external_fault = false;  // Driver::SetExternalFault
@@ -93,6 +99,7 @@ Driver::Driver(DriverOptions options)
 
 Driver::~Driver() {
   Detach();
+  FlushEffects(MonotonicNow());  // no address change is left undone
   // Routes point into the instances: take them out before the instances go.
   for (auto& slot : slots_) Release(*slot);
 }
@@ -199,6 +206,7 @@ absl::Status Driver::Open(const DriverInstance& spec, std::unique_ptr<Slot>& slo
     return created.status();
   }
   instance = std::move(*created);
+  instance->set_defer_effects(true);
   return absl::OkStatus();
 }
 
@@ -254,6 +262,7 @@ void Driver::Reindex() {
 }
 
 absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
+  FlushEffects(now);  // the effects waiting were decided under the running configuration
   // 1. Check everything and open what is new, touching nothing that runs.
   if (absl::Status s = CheckRoutes(specs); !s.ok()) return s;
   std::vector<std::optional<size_t>> kept(specs.size());
@@ -415,7 +424,9 @@ absl::Status Driver::Start(absl::Time now) {
 }
 
 void Driver::Shutdown(absl::Time now) {
+  // Shutdown flushes each instance's waiting effects before its own: every VIP is gone after.
   for (auto& instance : instances_) instance->Shutdown(now);
+  FlushEffects(now);
   TouchAll();
   Reschedule();
 }
@@ -484,6 +495,7 @@ void Driver::OnPackets(absl::Time now, Link& link) {
     const size_t index = index_of_.at(*delivery.key);
     instances_[index]->OnDelivery(now, delivery, p.info.source);
     Touch(index);
+    QueueEffects(index);
   }
 }
 
@@ -517,6 +529,35 @@ void Driver::UpdateFault(absl::Time now, size_t index) {
   if (fault != instances_[index]->router().fault()) instances_[index]->SetFault(now, fault);
 }
 
+void Driver::QueueEffects(size_t index) {
+  Slot& slot = *slots_[index];
+  if (slot.effects_queued || !instances_[index]->has_deferred()) return;
+  slot.effects_queued = true;
+  effects_.push_back(slot.key);
+}
+
+void Driver::RunEffects(absl::Time now, size_t limit) {
+  for (size_t done = 0; done < limit && !effects_.empty(); ++done) {
+    const uint64_t key = effects_.front();
+    effects_.pop_front();
+    auto it = index_of_.find(key);
+    if (it == index_of_.end()) continue;  // left in a reload, which flushed it
+    slots_[it->second]->effects_queued = false;
+    instances_[it->second]->FlushDeferred(now);
+    Touch(it->second);
+  }
+}
+
+void Driver::FlushEffects(absl::Time now) {
+  RunEffects(now, effects_.size());
+  // Anything not queued (a key a reload renumbered) still goes.
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    slots_[i]->effects_queued = false;
+    instances_[i]->FlushDeferred(now);
+  }
+  effects_.clear();
+}
+
 void Driver::Touch(size_t index) {
   deadlines_.Set(slots_[index]->key, instances_[index]->NextDeadline());
 }
@@ -525,16 +566,22 @@ void Driver::TouchAll() {
   for (size_t i = 0; i < slots_.size(); ++i) Touch(i);
 }
 
-absl::Time Driver::NextDeadline() const { return deadlines_.Next(); }
+absl::Time Driver::NextDeadline() const {
+  // Effects waiting: call OnTimer again at once (after the loop looked at the sockets).
+  return effects_.empty() ? deadlines_.Next() : absl::InfinitePast();
+}
 
 void Driver::OnTimer(absl::Time now) {
-  // Only the instances that are due: a deadline popped here is set again by Touch.
+  // The instances that are due, and only they: a deadline popped here is set again by Touch.
+  // Their advertisements go out now; their other effects join the queue behind.
   for (uint64_t key : deadlines_.PopDue(now, due_)) {
     auto it = index_of_.find(key);
     if (it == index_of_.end()) continue;
     instances_[it->second]->OnTimer(now);
     Touch(it->second);
+    QueueEffects(it->second);
   }
+  RunEffects(now, kEffectsPerTurn);
   Reschedule();
 }
 

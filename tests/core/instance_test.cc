@@ -366,5 +366,57 @@ TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs
   }
 }
 
+TEST_CASE("Instance with deferred effects: the advertisement at once, the rest on FlushDeferred") {
+  Rig rig(V2Config());
+  rig.instance->set_defer_effects(true);
+  rig.instance->Start(kT0);  // not a hot path: its effects happen within the call
+  CHECK(rig.events == std::vector<std::string>{"VIP_1 transition INIT -> BACKUP (startup)"});
+  rig.instance->OnTimer(rig.instance->NextDeadline());
+  CHECK(rig.instance->router().state() == RouterState::kMaster);
+  // On the wire already; the address, the announcement and the event wait.
+  CHECK(rig.transport.sent.size() == 1);
+  CHECK(rig.addresses.calls.empty());
+  CHECK(rig.announcer.announced.empty());
+  CHECK(rig.events.size() == 1);
+  CHECK(rig.instance->has_deferred());
+
+  SECTION("flushed, in the router's order") {
+    rig.instance->FlushDeferred(kT0 + absl::Seconds(4));
+    CHECK_FALSE(rig.instance->has_deferred());
+    CHECK(rig.addresses.present.count(kVip) == 1);
+    CHECK(rig.announcer.announced.size() == 5);
+    CHECK(std::find(rig.events.begin(), rig.events.end(),
+                    "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events.end());
+  }
+  SECTION("stepped down before the flush: added and removed, never announced") {
+    rig.Receive(kT0 + absl::Seconds(4), PeerAdvert(200));
+    CHECK(rig.instance->router().state() == RouterState::kBackup);
+    rig.instance->FlushDeferred(kT0 + absl::Seconds(4));
+    CHECK(rig.addresses.calls ==
+          std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip",
+                                   "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip"});
+    CHECK(rig.addresses.present.empty());
+    CHECK(rig.announcer.announced.empty());
+  }
+  SECTION("any other input carries out what waits first") {
+    rig.instance->Shutdown(kT0 + absl::Seconds(4));
+    CHECK_FALSE(rig.instance->has_deferred());
+    CHECK(rig.addresses.calls.size() == 2);
+    CHECK(rig.addresses.present.empty());
+    CHECK(std::find(rig.events.begin(), rig.events.end(),
+                    "VIP_1 transition MASTER -> INIT (shutdown)") != rig.events.end());
+  }
+  SECTION("a reconfiguration too, with the old configuration") {
+    InstanceConfig other = V2Config();
+    other.addresses[0].address = IpAddress::V4(192, 0, 2, 4);
+    REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(4), other).ok());
+    CHECK(rig.addresses.calls ==
+          std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip",
+                                   "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip",
+                                   "add 192.0.2.4/24 dev eth0 scope global label eth0:vip"});
+    CHECK(rig.addresses.present == std::set<IpAddress>{IpAddress::V4(192, 0, 2, 4)});
+  }
+}
+
 }  // namespace
 }  // namespace vrrp

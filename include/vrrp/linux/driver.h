@@ -25,6 +25,7 @@
 #ifndef VRRP_LINUX_DRIVER_H_
 #define VRRP_LINUX_DRIVER_H_
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +94,8 @@ class Driver {
 
   std::vector<int> fds() const;
   void OnReadable(absl::Time now, int fd);
+  // When to call OnTimer next: absl::InfinitePast() means at once (after looking at the sockets:
+  // effects such as address changes are waiting, and go a few per call), InfiniteFuture() never.
   absl::Time NextDeadline() const;
   void OnTimer(absl::Time now);
 
@@ -148,6 +151,12 @@ class Driver {
   void UpdateFault(absl::Time now, size_t index);
   // Records instance `index`'s next deadline after a call into it.
   void Touch(size_t index);
+  // The effects an instance deferred (Instance::set_defer_effects): queued, then carried out a
+  // few per OnTimer so that advertisements never wait behind them; all at once before a reload,
+  // a shutdown or the end.
+  void QueueEffects(size_t index);
+  void RunEffects(absl::Time now, size_t limit);
+  void FlushEffects(absl::Time now);
   void TouchAll();
   void Reindex();
   void Reschedule();
@@ -163,6 +172,7 @@ class Driver {
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   std::vector<uint64_t> due_;  // reused by OnTimer
+  std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
   uint64_t receive_errors_ = 0;
   EventLoop* loop_ = nullptr;
   std::optional<EventLoop::TimerId> timer_;
