@@ -9,10 +9,10 @@
 namespace vrrp::os {
 namespace {
 
-// Instances whose deferred effects (addresses, announcements, events) one OnTimer carries out
-// before it returns to the loop: the loop then takes packets and due advertisements first, so
-// a thousand takeovers at once delay an advertisement by at most one such slice.
-constexpr size_t kEffectsPerTurn = 8;
+// How long one OnTimer may spend on deferred effects (addresses, announcements, events) before
+// it returns to the loop, which takes packets first; it also stops as soon as a deadline is
+// due. So a thousand takeovers at once delay an advertisement by at most one instance's effects.
+constexpr absl::Duration kEffectsSlice = absl::Milliseconds(2);
 
 // Receive buffer per socket: room for every router on the link hearing from two peers at once,
 // at the kernel's cost of a small packet (an skb of about 2 KiB), and never below 256 KiB.
@@ -65,6 +65,9 @@ struct Driver::Link {
   Endpoint endpoint;
   int users = 0;
   bool watched = false;
+  // Attached, after a wake-up that found packets: not watched, read every receive_holdoff
+  // until a read finds nothing (then watched again).
+  bool polling = false;
 
   Link(std::string name, Family f, std::unique_ptr<RawSocketTransport> t)
       : interface(std::move(name)), family(f), transport(std::move(t)), endpoint(f) {}
@@ -477,16 +480,16 @@ void Driver::OnReadable(absl::Time now, int fd) {
   Reschedule();
 }
 
-void Driver::OnPackets(absl::Time now, Link& link) {
+size_t Driver::OnPackets(absl::Time now, Link& link) {
   std::array<uint8_t, kReceiveBufferSize> buffer;
-  for (;;) {
+  for (size_t count = 0;; ++count) {
     auto packet = link.transport->Receive(absl::MakeSpan(buffer));
     if (!packet.ok()) {
       ++receive_errors_;
       if (options_.on_error) options_.on_error(packet.status());
-      return;
+      return count;
     }
-    if (!packet->has_value()) return;
+    if (!packet->has_value()) return count;
     const ReceivedPacket& p = **packet;
     // The one packet path: the endpoint checks it, routes it by VRID and hands it to the router;
     // the instance then carries out what the router decided.
@@ -536,8 +539,14 @@ void Driver::QueueEffects(size_t index) {
   effects_.push_back(slot.key);
 }
 
-void Driver::RunEffects(absl::Time now, size_t limit) {
+void Driver::RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines) {
+  const absl::Time slice_end = MonotonicNow() + kEffectsSlice;
   for (size_t done = 0; done < limit && !effects_.empty(); ++done) {
+    if (yield_to_deadlines && done > 0) {
+      // A due advertisement (or a socket to read) goes before the next instance's effects.
+      const absl::Time clock = MonotonicNow();
+      if (clock >= slice_end || clock >= std::min(deadlines_.Next(), poll_deadline_)) return;
+    }
     const uint64_t key = effects_.front();
     effects_.pop_front();
     auto it = index_of_.find(key);
@@ -549,7 +558,7 @@ void Driver::RunEffects(absl::Time now, size_t limit) {
 }
 
 void Driver::FlushEffects(absl::Time now) {
-  RunEffects(now, effects_.size());
+  RunEffects(now, effects_.size(), /*yield_to_deadlines=*/false);
   // Anything not queued (a key a reload renumbered) still goes.
   for (size_t i = 0; i < instances_.size(); ++i) {
     slots_[i]->effects_queued = false;
@@ -568,20 +577,49 @@ void Driver::TouchAll() {
 
 absl::Time Driver::NextDeadline() const {
   // Effects waiting: call OnTimer again at once (after the loop looked at the sockets).
-  return effects_.empty() ? deadlines_.Next() : absl::InfinitePast();
+  if (!effects_.empty()) return absl::InfinitePast();
+  return std::min(deadlines_.Next(), poll_deadline_);
+}
+
+void Driver::PollLinks(absl::Time now) {
+  poll_deadline_ = absl::InfiniteFuture();
+  for (auto& link : links_) {
+    if (!link->polling) continue;
+    if (OnPackets(now, *link) > 0) {
+      poll_deadline_ = now + options_.receive_holdoff;
+      continue;
+    }
+    // Quiet: back to waking on the first packet. Level-triggered, so one that came after the
+    // read above wakes the loop at once.
+    link->polling = false;
+    if (absl::Status s = Watch(*link); !s.ok() && options_.on_error) options_.on_error(s);
+  }
 }
 
 void Driver::OnTimer(absl::Time now) {
+  // Packets waiting in a socket we are not watching go first: one may be the advertisement that
+  // keeps a due master-down timer from firing.
+  if (poll_deadline_ != absl::InfiniteFuture()) PollLinks(now);
   // The instances that are due, and only they: a deadline popped here is set again by Touch.
-  // Their advertisements go out now; their other effects join the queue behind.
-  for (uint64_t key : deadlines_.PopDue(now, due_)) {
-    auto it = index_of_.find(key);
-    if (it == index_of_.end()) continue;
-    instances_[it->second]->OnTimer(now);
-    Touch(it->second);
-    QueueEffects(it->second);
+  // Their advertisements go out now, in one sendmmsg per socket; their other effects join the
+  // queue behind.
+  deadlines_.PopDue(now, due_);
+  if (!due_.empty()) {
+    for (auto& link : links_) link->transport->BeginBatch();
+    for (uint64_t key : due_) {
+      auto it = index_of_.find(key);
+      if (it == index_of_.end()) continue;
+      instances_[it->second]->OnTimer(now);
+      Touch(it->second);
+      QueueEffects(it->second);
+    }
+    for (auto& link : links_) {
+      if (absl::Status s = link->transport->Flush(); !s.ok() && options_.on_error) {
+        options_.on_error(s);
+      }
+    }
   }
-  RunEffects(now, kEffectsPerTurn);
+  RunEffects(now, effects_.size(), /*yield_to_deadlines=*/true);
   Reschedule();
 }
 
@@ -604,7 +642,14 @@ absl::Status Driver::Watch(Link& link) {
   if (link.watched) return absl::OkStatus();
   Link* target = &link;
   absl::Status s = loop_->Watch(link.transport->fd(), [this, target](uint32_t) {
-    OnPackets(loop_->Now(), *target);
+    const absl::Time now = loop_->Now();
+    if (OnPackets(now, *target) > 0 && options_.receive_holdoff > absl::ZeroDuration()) {
+      // Busy: stop waking per packet; read again after the hold-off.
+      (void)loop_->Unwatch(target->transport->fd());
+      target->watched = false;
+      target->polling = true;
+      poll_deadline_ = std::min(poll_deadline_, now + options_.receive_holdoff);
+    }
     Reschedule();
   });
   link.watched = s.ok();
@@ -617,7 +662,9 @@ void Driver::Detach() {
   for (auto& link : links_) {
     if (link->watched) (void)loop_->Unwatch(link->transport->fd());
     link->watched = false;
+    link->polling = false;
   }
+  poll_deadline_ = absl::InfiniteFuture();
   if (timer_) loop_->CancelTimer(*timer_);
   timer_.reset();
   timer_deadline_ = absl::InfiniteFuture();

@@ -241,29 +241,29 @@ absl::Status RawSocketTransport::Membership(const IpAddress& group, bool join) {
   return absl::OkStatus();
 }
 
-absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
-                                      const IpAddress& source, const IpAddress& destination) {
-  if (destination.family() != options_.family || source.family() != options_.family) {
-    return absl::InvalidArgumentError(fmt::format("cannot send from {} to {} on an {} transport",
-                                                  source, destination,
-                                                  FamilyName(options_.family)));
-  }
+// One message ready for sendmsg / sendmmsg: its destination and its source in the packet info.
+// The source goes in the packet info of each send: bind() on a raw socket would also filter what
+// we receive by destination, and we receive multicast.
+struct RawSocketTransport::Outgoing {
+  sockaddr_storage to{};
   socklen_t to_len = 0;
-  sockaddr_storage to = ToSockaddr(destination, ifindex_, to_len);
-  iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
-  // The source goes in the packet info of each send: bind() on a raw socket would also filter
-  // what we receive by destination, and we receive multicast.
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  size_t control_len = 0;
+  size_t offset = 0;  // of the payload in batch_bytes_
+  size_t size = 0;
+  IpAddress source, destination;  // for the error message
+};
+
+void RawSocketTransport::Prepare(Outgoing& out, const IpAddress& source,
+                                 const IpAddress& destination) const {
+  out.to = ToSockaddr(destination, ifindex_, out.to_len);
+  out.source = source;
+  out.destination = destination;
   msghdr msg{};
-  msg.msg_name = &to;
-  msg.msg_namelen = to_len;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  cmsghdr* cmsg = nullptr;
+  msg.msg_control = out.control;
   if (options_.family == Family::kIPv4) {
-    msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-    cmsg = CMSG_FIRSTHDR(&msg);
+    msg.msg_controllen = out.control_len = CMSG_SPACE(sizeof(in_pktinfo));
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = IPPROTO_IP;
     cmsg->cmsg_type = IP_PKTINFO;
     cmsg->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
@@ -272,8 +272,8 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
     std::memcpy(&info.ipi_spec_dst, source.bytes().data(), 4);
     std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
   } else {
-    msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-    cmsg = CMSG_FIRSTHDR(&msg);
+    msg.msg_controllen = out.control_len = CMSG_SPACE(sizeof(in6_pktinfo));
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = IPPROTO_IPV6;
     cmsg->cmsg_type = IPV6_PKTINFO;
     cmsg->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
@@ -282,12 +282,98 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
     std::memcpy(&info.ipi6_addr, source.bytes().data(), 16);
     std::memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
   }
+}
+
+absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
+                                      const IpAddress& source, const IpAddress& destination) {
+  if (destination.family() != options_.family || source.family() != options_.family) {
+    return absl::InvalidArgumentError(fmt::format("cannot send from {} to {} on an {} transport",
+                                                  source, destination,
+                                                  FamilyName(options_.family)));
+  }
+  if (batching_) {
+    // Queued: Flush() hands the batch to the kernel in one sendmmsg.
+    Outgoing& out = batch_.emplace_back();
+    Prepare(out, source, destination);
+    out.offset = batch_bytes_.size();
+    out.size = payload.size();
+    batch_bytes_.insert(batch_bytes_.end(), payload.begin(), payload.end());
+    // A few dozen at a time: the first of a thousand takeovers does not wait for the last.
+    if (batch_.size() >= kMaxBatch) SendQueued();
+    return absl::OkStatus();
+  }
+  Outgoing out;
+  Prepare(out, source, destination);
+  iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
+  msghdr msg{};
+  msg.msg_name = &out.to;
+  msg.msg_namelen = out.to_len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = out.control;
+  msg.msg_controllen = out.control_len;
   if (sendmsg(fd_.get(), &msg, 0) < 0) {
     return SysError(fmt::format("sendmsg to {} from {}", destination, source),
                     options_.interface);
   }
   ++stats_.sent;
   return absl::OkStatus();
+}
+
+RawSocketTransport::~RawSocketTransport() = default;
+
+void RawSocketTransport::BeginBatch() { batching_ = true; }
+
+absl::Status RawSocketTransport::Flush() {
+  batching_ = false;
+  SendQueued();
+  absl::Status status = std::move(batch_error_);
+  batch_error_ = absl::OkStatus();
+  if (batch_failures_ > 1) {
+    status = absl::Status(status.code(), fmt::format("{} (and {} more in the batch)",
+                                                     std::string(status.message()),
+                                                     batch_failures_ - 1));
+  }
+  batch_failures_ = 0;
+  return status;
+}
+
+void RawSocketTransport::SendQueued() {
+  std::vector<mmsghdr>& headers = batch_headers_;
+  std::vector<iovec>& iovs = batch_iovs_;
+  headers.assign(batch_.size(), mmsghdr{});
+  iovs.assign(batch_.size(), iovec{});
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    Outgoing& out = batch_[i];
+    iovs[i] = iovec{batch_bytes_.data() + out.offset, out.size};
+    msghdr& msg = headers[i].msg_hdr;
+    msg.msg_name = &out.to;
+    msg.msg_namelen = out.to_len;
+    msg.msg_iov = &iovs[i];
+    msg.msg_iovlen = 1;
+    msg.msg_control = out.control;
+    msg.msg_controllen = out.control_len;
+  }
+  for (size_t next = 0; next < headers.size();) {
+    const int sent = sendmmsg(fd_.get(), headers.data() + next,
+                              static_cast<unsigned>(headers.size() - next), 0);
+    if (sent > 0) {
+      stats_.sent += static_cast<uint64_t>(sent);
+      next += static_cast<size_t>(sent);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    // The message at `next` failed: note it and go on with the rest, as one sendmsg each would.
+    const Outgoing& out = batch_[next];
+    if (batch_error_.ok()) {
+      batch_error_ = SysError(fmt::format("sendmmsg to {} from {}", out.destination, out.source),
+                              options_.interface);
+    }
+    ++batch_failures_;
+    ++next;
+  }
+  batch_.clear();
+  batch_bytes_.clear();
 }
 
 absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(

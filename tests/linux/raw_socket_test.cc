@@ -226,6 +226,55 @@ TEST_CASE("RawSocketTransport unicast: a socket that joined no group hears its p
         absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("RawSocketTransport batches sends into one sendmmsg; a failed batch names a message") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  const IpAddress a_addr = SourceIn(*link.a, "a0", Family::kIPv4);
+  REQUIRE(b->JoinGroup(kMulticastGroupV4).ok());
+  auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);
+  // The group join settles first: one message through, the usual way.
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  REQUIRE(SendUntilReceived(*a, a_addr, *b, payload, kMulticastGroupV4, packet, buf).has_value());
+  while (Readable(b->fd(), 100)) (void)b->Receive(absl::MakeSpan(buf));
+  const uint64_t sent_before = a->stats().sent;
+
+  // More than one sendmmsg's worth: the first kMaxBatch leave before Flush.
+  const int count = static_cast<int>(RawSocketTransport::kMaxBatch) + 8;
+  a->BeginBatch();
+  for (int i = 0; i < count; ++i) REQUIRE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
+  // Checks still happen at once.
+  CHECK(a->Send(payload, *IpAddress::Parse("2001:db8::5"), kMulticastGroupV4).code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(a->stats().sent == sent_before + RawSocketTransport::kMaxBatch);
+  REQUIRE(a->Flush().ok());
+  CHECK(a->stats().sent == sent_before + static_cast<uint64_t>(count));
+  int received = 0;
+  while (Readable(b->fd(), 500)) {
+    auto got = b->Receive(absl::MakeSpan(buf));
+    REQUIRE(got.ok());
+    if (!got->has_value()) continue;
+    CHECK(std::vector<uint8_t>((*got)->payload.begin(), (*got)->payload.end()) == payload);
+    ++received;
+  }
+  CHECK(received == count);
+
+  // The link down: every message of the batch fails, and the status says which and how many.
+  REQUIRE(link.a->Check("ip link set a0 down").ok());
+  a->BeginBatch();
+  for (int i = 0; i < 3; ++i) REQUIRE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
+  absl::Status failed = a->Flush();
+  CHECK_FALSE(failed.ok());
+  CHECK(std::string(failed.message()).find("sendmmsg to 224.0.0.18 from 192.0.2.5") !=
+        std::string::npos);
+  CHECK(std::string(failed.message()).find("(and 2 more in the batch)") != std::string::npos);
+  CHECK(a->stats().sent == sent_before + static_cast<uint64_t>(count));
+  // After a Flush, sending is immediate again.
+  CHECK_FALSE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
+}
+
 TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
   VRRP_SKIP_UNLESS_ROOT();
   if (vrrp::test::RunOnHost("command -v tshark").exit_code != 0) {

@@ -69,6 +69,14 @@ struct DriverOptions {
   bool remove_leftover_addresses = true;
   // Link events that could not be applied (a netlink overrun...) are reported here.
   std::function<void(const absl::Status&)> on_error;
+  // With our loop (Attach): after a wake-up that found packets, a socket is read again after
+  // this long instead of waking the process per packet, until a read finds it empty. At 1,000
+  // instances a backup hears 10,000 advertisements a second; waking for each cost more than
+  // the rest of its work (issue 10). A packet then waits at most this long: a Backup's timer
+  // is restarted that much later, a Master answers a higher priority that much later. Packets
+  // wait in the socket (its buffer is sized for the burst) and are read before any due timer.
+  // Zero: every packet wakes the loop. A foreign loop watches fds() itself: no effect there.
+  absl::Duration receive_holdoff = absl::Milliseconds(1);
 };
 
 struct DriverStats {
@@ -146,16 +154,18 @@ class Driver {
   absl::StatusOr<PacketAnnouncer*> AcquireAnnouncer(const std::string& interface,
                                                     const std::optional<MacAddress>& mac);
   absl::Status Watch(Link& link);
-  void OnPackets(absl::Time now, Link& link);
+  // Reads and routes what waits in `link`'s socket; how many packets.
+  size_t OnPackets(absl::Time now, Link& link);
+  void PollLinks(absl::Time now);
   void OnLinkEvent(absl::Time now, const LinkEvent& event);
   void UpdateFault(absl::Time now, size_t index);
   // Records instance `index`'s next deadline after a call into it.
   void Touch(size_t index);
-  // The effects an instance deferred (Instance::set_defer_effects): queued, then carried out a
-  // few per OnTimer so that advertisements never wait behind them; all at once before a reload,
-  // a shutdown or the end.
+  // The effects an instance deferred (Instance::set_defer_effects): queued, then carried out in
+  // OnTimer until a deadline is due or a short slice is spent (MonotonicNow), so that
+  // advertisements never wait behind them; all at once before a reload, a shutdown or the end.
   void QueueEffects(size_t index);
-  void RunEffects(absl::Time now, size_t limit);
+  void RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines);
   void FlushEffects(absl::Time now);
   void TouchAll();
   void Reindex();
@@ -172,7 +182,8 @@ class Driver {
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   std::vector<uint64_t> due_;  // reused by OnTimer
-  std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
+  std::deque<uint64_t> effects_;
+  absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links  // keys of instances with deferred effects, in arrival order
   uint64_t receive_errors_ = 0;
   EventLoop* loop_ = nullptr;
   std::optional<EventLoop::TimerId> timer_;

@@ -23,6 +23,9 @@
 #ifndef VRRP_LINUX_RAW_SOCKET_H_
 #define VRRP_LINUX_RAW_SOCKET_H_
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,6 +65,7 @@ class RawSocketTransport final : public Transport {
   // a usable source address; kPermissionDenied naming CAP_NET_RAW when the process lacks it;
   // otherwise the failed call, the interface and errno.
   static absl::StatusOr<std::unique_ptr<RawSocketTransport>> Open(RawSocketOptions options);
+  ~RawSocketTransport() override;
 
   int fd() const { return fd_.get(); }
   int ifindex() const { return ifindex_; }
@@ -78,6 +82,16 @@ class RawSocketTransport final : public Transport {
 
   [[nodiscard]] absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& source,
                                   const IpAddress& destination) override;
+
+  // Batching, for a driver that sends many routers' advertisements at one instant: after
+  // BeginBatch, Send checks and queues a copy of the message and returns OK; the queue goes to
+  // the kernel with sendmmsg(2) every kMaxBatch messages and at Flush, a system call per batch
+  // instead of one per message. Flush returns the first failure since BeginBatch, naming its
+  // destination and source, and how many failed; the others are sent. No allocation once the
+  // queue has grown.
+  void BeginBatch();
+  [[nodiscard]] absl::Status Flush();
+  static constexpr size_t kMaxBatch = 32;
   // Non-blocking: nullopt when nothing is waiting.
   [[nodiscard]] absl::StatusOr<std::optional<ReceivedPacket>> Receive(
       absl::Span<uint8_t> buffer) override;
@@ -87,12 +101,22 @@ class RawSocketTransport final : public Transport {
   absl::StatusOr<std::optional<ReceivedPacket>> ReceiveV4(absl::Span<uint8_t> buffer);
   absl::StatusOr<std::optional<ReceivedPacket>> ReceiveV6(absl::Span<uint8_t> buffer);
   absl::Status Membership(const IpAddress& group, bool join);
+  struct Outgoing;
+  void Prepare(Outgoing& out, const IpAddress& source, const IpAddress& destination) const;
+  void SendQueued();  // sendmmsg of the queue; failures noted in batch_error_
 
   RawSocketOptions options_;
   UniqueFd fd_;
   int ifindex_;
   std::vector<std::pair<IpAddress, int>> groups_;  // joined groups and their join counts
   RawSocketStats stats_;
+  bool batching_ = false;
+  std::vector<Outgoing> batch_;
+  std::vector<uint8_t> batch_bytes_;
+  std::vector<mmsghdr> batch_headers_;
+  std::vector<iovec> batch_iovs_;
+  absl::Status batch_error_;  // the first failure since BeginBatch
+  size_t batch_failures_ = 0;
 };
 
 // The address RawSocketTransport uses by default: the first IPv4 address of `interface`, or
