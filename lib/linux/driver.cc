@@ -13,6 +13,11 @@ namespace {
 // it returns to the loop, which takes packets first; it also stops as soon as a deadline is
 // due. So a thousand takeovers at once delay an advertisement by at most one instance's effects.
 constexpr absl::Duration kEffectsSlice = absl::Milliseconds(2);
+// Between two slices the loop sleeps this long, so a burst of effects is never one stretch of CPU
+// without blocking: under vrrp_rt_priority, RLIMIT_RTTIME counts exactly that, and a thousand
+// takeovers' netlink round trips and announcements would exceed it (the kernel kills the
+// process). It also leaves the CPU to others for a moment.
+constexpr absl::Duration kEffectsPause = absl::Microseconds(50);
 
 // Receive buffer per socket: room for every router on the link hearing from two peers at once,
 // at the kernel's cost of a small packet (an skb of about 2 KiB), and never below 256 KiB.
@@ -545,7 +550,10 @@ void Driver::RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines) {
     if (yield_to_deadlines && done > 0) {
       // A due advertisement (or a socket to read) goes before the next instance's effects.
       const absl::Time clock = MonotonicNow();
-      if (clock >= slice_end || clock >= std::min(deadlines_.Next(), poll_deadline_)) return;
+      if (clock >= slice_end || clock >= std::min(deadlines_.Next(), poll_deadline_)) {
+        effects_resume_ = clock + kEffectsPause;
+        return;
+      }
     }
     const uint64_t key = effects_.front();
     effects_.pop_front();
@@ -576,9 +584,9 @@ void Driver::TouchAll() {
 }
 
 absl::Time Driver::NextDeadline() const {
-  // Effects waiting: call OnTimer again at once (after the loop looked at the sockets).
-  if (!effects_.empty()) return absl::InfinitePast();
-  return std::min(deadlines_.Next(), poll_deadline_);
+  const absl::Time next = std::min(deadlines_.Next(), poll_deadline_);
+  // Effects waiting: call OnTimer again soon (after the loop looked at the sockets).
+  return effects_.empty() ? next : std::min(next, effects_resume_);
 }
 
 void Driver::PollLinks(absl::Time now) {

@@ -89,6 +89,21 @@ absl::Status EventLoop::ArmTimerFd() {
   return absl::OkStatus();
 }
 
+void EventLoop::YieldIfBusy(absl::Time wait_started) {
+  const absl::Time now = Now();
+  // A wait that took this long slept: the kernel's count of CPU time without blocking restarted.
+  constexpr absl::Duration kSlept = absl::Microseconds(20);
+  if (now - wait_started >= kSlept || busy_since_ == absl::InfinitePast()) {
+    busy_since_ = now;
+    return;
+  }
+  if (now - busy_since_ < busy_yield_after_) return;
+  // Long enough that the task really sleeps (a timer already past would not).
+  const timespec pause{0, 20'000};
+  nanosleep(&pause, nullptr);
+  busy_since_ = Now();
+}
+
 void EventLoop::RunDueTimers() {
   const absl::Time now = Now();
   // A callback may add or cancel timers: take one at a time from the front.
@@ -108,11 +123,13 @@ absl::Status EventLoop::RunOnce(absl::Duration max_wait) {
         std::max(max_wait, absl::ZeroDuration()), absl::Milliseconds(1))));
   }
   epoll_event events[16];
+  const absl::Time before = Now();
   int n = epoll_wait(epoll_.get(), events, 16, timeout_ms);
   if (n < 0) {
     if (errno == EINTR) return absl::OkStatus();
     return SysError("epoll_wait", "");
   }
+  if (busy_yield_after_ > absl::ZeroDuration()) YieldIfBusy(before);
   for (int i = 0; i < n && !stopped_; ++i) {
     const int fd = events[i].data.fd;
     if (fd == timer_.get()) {

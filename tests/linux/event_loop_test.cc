@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -85,6 +86,44 @@ TEST_CASE("EventLoop runs a timer whose deadline has already passed on the next 
   (*loop)->AddTimer((*loop)->Now() - absl::Seconds(5), [&] { ran = true; });
   REQUIRE((*loop)->RunOnce(absl::Seconds(2)).ok());
   CHECK(ran);
+}
+
+}  // namespace
+}  // namespace vrrp::os
+
+namespace vrrp::os {
+namespace {
+
+// Voluntary context switches of this thread: how often it slept.
+long Sleeps() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nvcsw;
+}
+
+// An fd that is always readable keeps epoll_wait from ever sleeping; under SCHED_RR that is what
+// RLIMIT_RTTIME kills. With SetBusyYield the loop sleeps now and then.
+TEST_CASE("EventLoop::SetBusyYield sleeps during a long stretch of ready fds, and only then") {
+  auto loop = EventLoop::Create();
+  REQUIRE(loop.ok());
+  const int fd = eventfd(1, EFD_NONBLOCK | EFD_CLOEXEC);  // readable until read: never read
+  REQUIRE(fd >= 0);
+  int calls = 0;
+  REQUIRE((*loop)->Watch(fd, [&](uint32_t) { ++calls; }).ok());
+  auto spin = [&](absl::Duration how_long) {
+    const long before = Sleeps();
+    const absl::Time end = (*loop)->Now() + how_long;
+    while ((*loop)->Now() < end) REQUIRE((*loop)->RunOnce().ok());
+    return Sleeps() - before;
+  };
+  const long without = spin(absl::Milliseconds(30));
+  (*loop)->SetBusyYield(absl::Milliseconds(1));
+  const long with = spin(absl::Milliseconds(30));
+  CHECK(calls > 0);
+  // About one sleep per millisecond of work; without, the thread never had to wait.
+  CHECK(with >= 10);
+  CHECK(without < with);
+  close(fd);
 }
 
 }  // namespace

@@ -102,8 +102,9 @@ class Driver {
 
   std::vector<int> fds() const;
   void OnReadable(absl::Time now, int fd);
-  // When to call OnTimer next: absl::InfinitePast() means at once (after looking at the sockets:
-  // effects such as address changes are waiting, and go a few per call), InfiniteFuture() never.
+  // When to call OnTimer next, InfiniteFuture() never. While effects such as address changes
+  // wait (they go a slice per call), it is at most 50 us after the last call: a time already
+  // past means at once, after looking at the sockets.
   absl::Time NextDeadline() const;
   void OnTimer(absl::Time now);
 
@@ -182,8 +183,9 @@ class Driver {
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   std::vector<uint64_t> due_;  // reused by OnTimer
-  std::deque<uint64_t> effects_;
-  absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links  // keys of instances with deferred effects, in arrival order
+  std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
+  absl::Time effects_resume_ = absl::InfinitePast();    // the next slice of effects
+  absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links
   uint64_t receive_errors_ = 0;
   EventLoop* loop_ = nullptr;
   std::optional<EventLoop::TimerId> timer_;

@@ -59,10 +59,18 @@ class EventLoop {
   [[nodiscard]] absl::Status Run();
   void Stop() { stopped_ = true; }
 
+  // For a process under realtime scheduling (SCHED_RR, keepalived's vrrp_rt_priority): after
+  // `after` of work in which epoll_wait never had to wait (fds always ready, timers always due:
+  // a thousand takeovers' netlink notifications), sleep a few microseconds. RLIMIT_RTTIME counts
+  // CPU time without blocking, and the kernel kills a process that exceeds it; a short sleep
+  // restarts the count and lets other tasks run. Zero (the default) never sleeps.
+  void SetBusyYield(absl::Duration after) { busy_yield_after_ = after; }
+
  private:
   EventLoop(UniqueFd epoll, UniqueFd timer) : epoll_(std::move(epoll)), timer_(std::move(timer)) {}
   absl::Status ArmTimerFd();
   void RunDueTimers();
+  void YieldIfBusy(absl::Time wait_started);
 
   UniqueFd epoll_;
   UniqueFd timer_;  // timerfd armed for the earliest deadline
@@ -72,6 +80,8 @@ class EventLoop {
   absl::flat_hash_map<TimerId, absl::Time> timer_deadlines_;
   TimerId next_timer_id_ = 1;
   bool stopped_ = false;
+  absl::Duration busy_yield_after_ = absl::ZeroDuration();
+  absl::Time busy_since_ = absl::InfinitePast();  // the end of the last wait that slept
 };
 
 }  // namespace vrrp::os
