@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -59,6 +60,12 @@ class IpAddress {
 
   // IPv4 sorts before IPv6; within a family, numeric order in network byte order.
   constexpr auto operator<=>(const IpAddress&) const = default;
+
+  // For absl::flat_hash_map / absl::Hash.
+  template <typename H>
+  friend H AbslHashValue(H h, const IpAddress& ip) {
+    return H::combine(std::move(h), ip.family_, ip.bytes_);
+  }
 
  private:
   Family family_ = Family::kIPv4;

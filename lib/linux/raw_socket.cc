@@ -378,85 +378,108 @@ void RawSocketTransport::SendQueued() {
 
 absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
     absl::Span<uint8_t> buffer) {
-  return options_.family == Family::kIPv4 ? ReceiveV4(buffer) : ReceiveV6(buffer);
-}
-
-absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV4(
-    absl::Span<uint8_t> buffer) {
-  // An IPv4 raw socket hands over the whole IP packet: TTL and destination come from its header.
+  std::vector<ReceivedPacket> one;
   for (;;) {
-    ssize_t n = recv(fd_.get(), buffer.data(), buffer.size(), MSG_TRUNC);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-      if (errno == EINTR) continue;
-      return SysError("recv", options_.interface);
-    }
-    if (static_cast<size_t>(n) > buffer.size()) {
-      ++stats_.skipped_truncated;
-      continue;
-    }
-    absl::StatusOr<IpDatagram> ip =
-        ParseIpDatagram(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)));
-    if (!ip.ok() || ip->protocol != kIpProtocolVrrp) {
-      ++stats_.skipped_malformed;
-      continue;
-    }
-    ++stats_.received;
-    return ReceivedPacket{.payload = ip->payload, .info = ip->info, .ifindex = ifindex_};
+    one.clear();
+    absl::StatusOr<size_t> read = ReceiveMany(buffer, buffer.size(), one);
+    if (!read.ok()) return read.status();
+    if (!one.empty()) return one.front();
+    if (*read == 0) return std::nullopt;  // nothing was waiting
+    // Something was read and skipped (counted): look again.
   }
 }
 
-absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::ReceiveV6(
-    absl::Span<uint8_t> buffer) {
-  for (;;) {
-    sockaddr_in6 from{};
-    iovec iov{buffer.data(), buffer.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof(from);
-    msg.msg_iov = &iov;
+// Control data: IPv6 packet info and hop limit; nothing for IPv4 (its header has both).
+struct RawSocketTransport::Slot {
+  sockaddr_in6 from{};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+};
+
+absl::StatusOr<size_t> RawSocketTransport::ReceiveMany(absl::Span<uint8_t> arena,
+                                                       size_t slot_size,
+                                                       std::vector<ReceivedPacket>& out) {
+  const size_t count = std::min(arena.size() / slot_size, kMaxReceiveBatch);
+  if (count == 0) {
+    return absl::InvalidArgumentError(fmt::format(
+        "receive buffer of {} bytes is smaller than one slot of {}", arena.size(), slot_size));
+  }
+  std::array<mmsghdr, kMaxReceiveBatch> headers{};
+  std::array<iovec, kMaxReceiveBatch> iovs{};
+  std::array<Slot, kMaxReceiveBatch> slots;
+  const bool v6 = options_.family == Family::kIPv6;
+  for (size_t i = 0; i < count; ++i) {
+    iovs[i] = iovec{arena.data() + i * slot_size, slot_size};
+    msghdr& msg = headers[i].msg_hdr;
+    msg.msg_iov = &iovs[i];
     msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    ssize_t n = recvmsg(fd_.get(), &msg, MSG_TRUNC);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-      if (errno == EINTR) continue;
-      return SysError("recvmsg", options_.interface);
+    if (v6) {
+      // A raw IPv6 socket gives the payload only: the source, destination and hop limit come
+      // alongside it.
+      msg.msg_name = &slots[i].from;
+      msg.msg_namelen = sizeof(slots[i].from);
+      msg.msg_control = slots[i].control;
+      msg.msg_controllen = sizeof(slots[i].control);
     }
-    if (static_cast<size_t>(n) > buffer.size() || (msg.msg_flags & MSG_TRUNC) != 0) {
+  }
+  int n = 0;
+  do {
+    n = recvmmsg(fd_.get(), headers.data(), static_cast<unsigned>(count), MSG_TRUNC, nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    return SysError("recvmmsg", options_.interface);
+  }
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    const size_t size = headers[i].msg_len;
+    const msghdr& msg = headers[i].msg_hdr;
+    if (size > slot_size || (msg.msg_flags & MSG_TRUNC) != 0) {
       ++stats_.skipped_truncated;
       continue;
     }
-    ReceiveInfo info;
-    info.source = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&from.sin6_addr));
-    bool have_destination = false;
-    bool have_hop_limit = false;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != IPPROTO_IPV6) continue;
-      if (c->cmsg_type == IPV6_PKTINFO) {
-        in6_pktinfo pi;
-        std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-        info.destination = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&pi.ipi6_addr));
-        have_destination = true;
-      } else if (c->cmsg_type == IPV6_HOPLIMIT) {
-        int hops = 0;
-        std::memcpy(&hops, CMSG_DATA(c), sizeof(hops));
-        info.ttl = static_cast<uint8_t>(hops);
-        have_hop_limit = true;
-      }
-    }
-    // Without both, the checksum and hop-limit checks cannot be made: never guess them.
-    if (!have_destination || !have_hop_limit) {
+    const absl::Span<const uint8_t> bytes(arena.data() + i * slot_size, size);
+    std::optional<ReceivedPacket> packet = v6 ? ParseV6(bytes, msg, slots[i].from) : ParseV4(bytes);
+    if (!packet) {
       ++stats_.skipped_malformed;
       continue;
     }
     ++stats_.received;
-    return ReceivedPacket{.payload = absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)),
-                          .info = info,
-                          .ifindex = ifindex_};
+    out.push_back(*packet);
   }
+  return static_cast<size_t>(n);
+}
+
+std::optional<ReceivedPacket> RawSocketTransport::ParseV4(absl::Span<const uint8_t> bytes) const {
+  // An IPv4 raw socket hands over the whole IP packet: TTL and destination come from its header.
+  absl::StatusOr<IpDatagram> ip = ParseIpDatagram(bytes);
+  if (!ip.ok() || ip->protocol != kIpProtocolVrrp) return std::nullopt;
+  return ReceivedPacket{.payload = ip->payload, .info = ip->info, .ifindex = ifindex_};
+}
+
+std::optional<ReceivedPacket> RawSocketTransport::ParseV6(absl::Span<const uint8_t> bytes,
+                                                          const msghdr& msg,
+                                                          const sockaddr_in6& from) const {
+  ReceiveInfo info;
+  info.source = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&from.sin6_addr));
+  bool have_destination = false;
+  bool have_hop_limit = false;
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level != IPPROTO_IPV6) continue;
+    if (c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo pi;
+      std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+      info.destination = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(&pi.ipi6_addr));
+      have_destination = true;
+    } else if (c->cmsg_type == IPV6_HOPLIMIT) {
+      int hops = 0;
+      std::memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+      info.ttl = static_cast<uint8_t>(hops);
+      have_hop_limit = true;
+    }
+  }
+  // Without both, the checksum and hop-limit checks cannot be made: never guess them.
+  if (!have_destination || !have_hop_limit) return std::nullopt;
+  return ReceivedPacket{.payload = bytes, .info = info, .ifindex = ifindex_};
 }
 
 }  // namespace vrrp::os

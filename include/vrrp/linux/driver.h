@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -69,8 +70,8 @@ struct DriverOptions {
   bool remove_leftover_addresses = true;
   // Link events that could not be applied (a netlink overrun...) are reported here.
   std::function<void(const absl::Status&)> on_error;
-  // With our loop (Attach): after a wake-up that found packets, a socket is read again after
-  // this long instead of waking the process per packet, until a read finds it empty. At 1,000
+  // With our loop (Attach): after a wake-up that found several packets, a socket is read again
+  // after this long instead of waking the process per packet, until a read finds it empty. At 1,000
   // instances a backup hears 10,000 advertisements a second; waking for each cost more than
   // the rest of its work (issue 10). A packet then waits at most this long: a Backup's timer
   // is restarted that much later, a Master answers a higher priority that much later. Packets
@@ -180,9 +181,14 @@ class Driver {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<Instance>> instances_;
   absl::flat_hash_map<uint64_t, size_t> index_of_;  // Slot::key -> index in slots_ / instances_
+  // For link events: the instances on an interface, and those whose source is an address of it.
+  absl::flat_hash_map<int, std::vector<size_t>> on_ifindex_;
+  absl::flat_hash_map<std::pair<int, IpAddress>, std::vector<size_t>> with_source_;
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   std::vector<uint64_t> due_;  // reused by OnTimer
+  std::vector<uint8_t> receive_arena_;    // OnPackets' recvmmsg slots, allocated once
+  std::vector<ReceivedPacket> received_;  // what one recvmmsg read, pointing into the arena
   std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
   absl::Time effects_resume_ = absl::InfinitePast();    // the next slice of effects
   absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links

@@ -23,6 +23,7 @@
 #ifndef VRRP_LINUX_RAW_SOCKET_H_
 #define VRRP_LINUX_RAW_SOCKET_H_
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -95,11 +96,22 @@ class RawSocketTransport final : public Transport {
   // Non-blocking: nullopt when nothing is waiting.
   [[nodiscard]] absl::StatusOr<std::optional<ReceivedPacket>> Receive(
       absl::Span<uint8_t> buffer) override;
+  // Up to kMaxReceiveBatch waiting packets with one recvmmsg(2): `arena` holds consecutive slots
+  // of `slot_size` bytes (kReceiveBufferSize each is enough for any advertisement), one packet
+  // each. The readable ones are appended to `out` (their payloads point into `arena`); skipped
+  // ones are counted as Receive counts them. Returns how many the kernel handed over, read or
+  // skipped: fewer than the slots means the socket was drained. Non-blocking: 0 when nothing
+  // waits.
+  [[nodiscard]] absl::StatusOr<size_t> ReceiveMany(absl::Span<uint8_t> arena, size_t slot_size,
+                                                   std::vector<ReceivedPacket>& out);
+  static constexpr size_t kMaxReceiveBatch = 32;
 
  private:
   RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex);
-  absl::StatusOr<std::optional<ReceivedPacket>> ReceiveV4(absl::Span<uint8_t> buffer);
-  absl::StatusOr<std::optional<ReceivedPacket>> ReceiveV6(absl::Span<uint8_t> buffer);
+  struct Slot;
+  std::optional<ReceivedPacket> ParseV4(absl::Span<const uint8_t> bytes) const;
+  std::optional<ReceivedPacket> ParseV6(absl::Span<const uint8_t> bytes, const msghdr& msg,
+                                        const sockaddr_in6& from) const;
   absl::Status Membership(const IpAddress& group, bool join);
   struct Outgoing;
   void Prepare(Outgoing& out, const IpAddress& source, const IpAddress& destination) const;
