@@ -18,6 +18,9 @@ constexpr absl::Duration kEffectsSlice = absl::Milliseconds(2);
 // takeovers' netlink round trips and announcements would exceed it (the kernel kills the
 // process). It also leaves the CPU to others for a moment.
 constexpr absl::Duration kEffectsPause = absl::Microseconds(50);
+// A socket that wakes the loop twice within this many hold-offs is busy: it is then read on a
+// timer (DriverOptions::receive_holdoff) instead of waking the loop per packet.
+constexpr int kBusyWakeups = 10;
 
 // Receive buffer per socket: room for every router on the link hearing from two peers at once,
 // at the kernel's cost of a small packet (an skb of about 2 KiB), and never below 256 KiB.
@@ -70,9 +73,10 @@ struct Driver::Link {
   Endpoint endpoint;
   int users = 0;
   bool watched = false;
-  // Attached, after a wake-up that found several packets: not watched, read every receive_holdoff
-  // until a read finds nothing (then watched again).
+  // Attached, when busy: not watched, read every receive_holdoff until a read finds nothing
+  // (then watched again).
   bool polling = false;
+  absl::Time last_wake = absl::InfinitePast();  // the last wake-up for this socket
 
   Link(std::string name, Family f, std::unique_ptr<RawSocketTransport> t)
       : interface(std::move(name)), family(f), transport(std::move(t)), endpoint(f) {}
@@ -669,9 +673,11 @@ absl::Status Driver::Watch(Link& link) {
   Link* target = &link;
   absl::Status s = loop_->Watch(link.transport->fd(), [this, target](uint32_t) {
     const absl::Time now = loop_->Now();
-    // Several packets at one wake-up: busy. Stop waking per packet; read again after the
-    // hold-off. One packet (a few routers, or the first of a burst) keeps waking as it comes.
-    if (OnPackets(now, *target) >= 2 && options_.receive_holdoff > absl::ZeroDuration()) {
+    const absl::Time previous = std::exchange(target->last_wake, now);
+    // Woken again soon after the last time: busy. Stop waking per packet; read again after the
+    // hold-off. A socket that wakes us rarely (a few routers) keeps waking as packets come.
+    if (OnPackets(now, *target) > 0 && options_.receive_holdoff > absl::ZeroDuration() &&
+        now - previous < kBusyWakeups * options_.receive_holdoff) {
       (void)loop_->Unwatch(target->transport->fd());
       target->watched = false;
       target->polling = true;

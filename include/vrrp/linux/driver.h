@@ -70,8 +70,9 @@ struct DriverOptions {
   bool remove_leftover_addresses = true;
   // Link events that could not be applied (a netlink overrun...) are reported here.
   std::function<void(const absl::Status&)> on_error;
-  // With our loop (Attach): after a wake-up that found several packets, a socket is read again
-  // after this long instead of waking the process per packet, until a read finds it empty. At 1,000
+  // With our loop (Attach): once a socket wakes the process twice within ten hold-offs, it is
+  // read again after this long instead of waking the process per packet, until a read finds
+  // it empty. At 1,000
   // instances a backup hears 10,000 advertisements a second; waking for each cost more than
   // the rest of its work (issue 10). A packet then waits at most this long: a Backup's timer
   // is restarted that much later, a Master answers a higher priority that much later. Packets
