@@ -143,6 +143,25 @@ absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, 
   return *found;
 }
 
+// One message ready for sendmsg / sendmmsg: its destination and its source in the packet info.
+// The source goes in the packet info of each send: bind() on a raw socket would also filter what
+// we receive by destination, and we receive multicast.
+struct RawSocketTransport::Outgoing {
+  sockaddr_storage to{};
+  socklen_t to_len = 0;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  size_t control_len = 0;
+  size_t offset = 0;  // of the payload in batch_bytes_
+  size_t size = 0;
+  IpAddress source, destination;  // for the error message
+};
+
+// Control data: IPv6 packet info and hop limit; nothing for IPv4 (its header has both).
+struct RawSocketTransport::Slot {
+  sockaddr_in6 from{};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+};
+
 RawSocketTransport::RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex)
     : options_(std::move(options)), fd_(std::move(fd)), ifindex_(ifindex) {}
 
@@ -240,19 +259,6 @@ absl::Status RawSocketTransport::Membership(const IpAddress& group, bool join) {
   }
   return absl::OkStatus();
 }
-
-// One message ready for sendmsg / sendmmsg: its destination and its source in the packet info.
-// The source goes in the packet info of each send: bind() on a raw socket would also filter what
-// we receive by destination, and we receive multicast.
-struct RawSocketTransport::Outgoing {
-  sockaddr_storage to{};
-  socklen_t to_len = 0;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-  size_t control_len = 0;
-  size_t offset = 0;  // of the payload in batch_bytes_
-  size_t size = 0;
-  IpAddress source, destination;  // for the error message
-};
 
 void RawSocketTransport::Prepare(Outgoing& out, const IpAddress& source,
                                  const IpAddress& destination) const {
@@ -388,12 +394,6 @@ absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
     // Something was read and skipped (counted): look again.
   }
 }
-
-// Control data: IPv6 packet info and hop limit; nothing for IPv4 (its header has both).
-struct RawSocketTransport::Slot {
-  sockaddr_in6 from{};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
-};
 
 absl::StatusOr<size_t> RawSocketTransport::ReceiveMany(absl::Span<uint8_t> arena,
                                                        size_t slot_size,
