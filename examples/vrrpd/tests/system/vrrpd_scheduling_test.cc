@@ -105,6 +105,20 @@ constexpr int kNiceField = 19;
 constexpr int kRtPriorityField = 40;
 constexpr int kPolicyField = 41;
 
+// AddressSanitizer's mlock / mlockall interceptors do nothing and report success, so under
+// ASan (CI's second build) no memory is ever locked and a lock never fails.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMlockWorks = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kMlockWorks = false;
+#else
+constexpr bool kMlockWorks = true;
+#endif
+#else
+constexpr bool kMlockWorks = true;
+#endif
+
 // "VmLck:      1234 kB" → 1234.
 long VmLckKb(const std::string& status) {
   const size_t at = status.find("VmLck:");
@@ -151,7 +165,7 @@ TEST_CASE("vrrpd: SCHED_RR, nice, RLIMIT_RTTIME and locked memory, its scripts S
   CHECK(daemon_stat.at(kPolicyField) == std::to_string(SCHED_RR));
   CHECK(daemon_stat.at(kRtPriorityField) == "30");
   CHECK(daemon_stat.at(kNiceField) == "-7");
-  CHECK(VmLckKb(ReadFile(fmt::format("/proc/{}/status", pid))) > 0);
+  if (kMlockWorks) CHECK(VmLckKb(ReadFile(fmt::format("/proc/{}/status", pid))) > 0);
   // "Max realtime timeout      50000      100000     us"
   const std::string limits = ReadFile(fmt::format("/proc/{}/limits", pid));
   const size_t rttime = limits.find("Max realtime timeout");
@@ -193,13 +207,17 @@ TEST_CASE("vrrpd: without CAP_SYS_NICE and CAP_IPC_LOCK each call is a warning a
       box.Path("vrrpd.log"));
   REQUIRE(spawned.ok());
   const pid_t pid = box.Pid();
-  REQUIRE(Eventually([&] { return box.Log().find("Process scheduling") != std::string::npos; }));
+  // Realtime comes last, once the instance runs: wait for its line.
+  REQUIRE(Eventually(
+      [&] { return box.Log().find("Unable to set realtime priority") != std::string::npos; }));
   const std::string log = box.Log();
   INFO(log);
   CHECK(log.find("vrrp_no_swap: RLIMIT_MEMLOCK is limited and CAP_IPC_LOCK is not effective") !=
         std::string::npos);
-  CHECK(log.find("Unable to lock process in memory - mlockall(MCL_CURRENT) failed: ENOMEM") !=
-        std::string::npos);
+  if (kMlockWorks) {
+    CHECK(log.find("Unable to lock process in memory - mlockall(MCL_CURRENT) failed: ENOMEM") !=
+          std::string::npos);
+  }
   CHECK(log.find("Unable to set process priority to -7 - setpriority(PRIO_PROCESS) failed: "
                  "EACCES") != std::string::npos);
   CHECK(log.find("Unable to set realtime priority 30 - "
