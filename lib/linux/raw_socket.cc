@@ -384,7 +384,7 @@ void RawSocketTransport::SendQueued() {
 
 absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
     absl::Span<uint8_t> buffer) {
-  std::vector<ReceivedPacket> one;
+  std::vector<ReceivedPacket>& one = receive_one_;  // reused: no allocation per call
   for (;;) {
     one.clear();
     absl::StatusOr<size_t> read = ReceiveMany(buffer, buffer.size(), one);

@@ -275,6 +275,30 @@ TEST_CASE("RawSocketTransport batches sends into one sendmmsg; a failed batch na
   CHECK_FALSE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
 }
 
+TEST_CASE("RawSocketTransport skips and counts a packet larger than its slot; refuses no slot") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  auto b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  const IpAddress a_addr = SourceIn(*link.a, "a0", Family::kIPv4);
+  const IpAddress b_addr = IpAddress::V4(192, 0, 2, 6);
+  auto payload = EncodeFor(a_addr, b_addr, Family::kIPv4);
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  REQUIRE(SendUntilReceived(*a, a_addr, *b, payload, b_addr, packet, buf).has_value());
+  // An IPv4 header and a VRRP header do not fit in 24 bytes: skipped, counted, never returned.
+  REQUIRE(a->Send(payload, a_addr, b_addr).ok());
+  REQUIRE(Readable(b->fd(), 2000));
+  std::array<uint8_t, 24> small;
+  auto got = b->Receive(absl::MakeSpan(small));
+  REQUIRE(got.ok());
+  CHECK_FALSE(got->has_value());
+  CHECK(b->stats().skipped_truncated == 1);
+  std::vector<ReceivedPacket> out;
+  CHECK(b->ReceiveMany(absl::MakeSpan(small), kReceiveBufferSize, out).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
   VRRP_SKIP_UNLESS_ROOT();
   if (vrrp::test::RunOnHost("command -v tshark").exit_code != 0) {

@@ -128,6 +128,7 @@ class RawSocketTransport final : public Transport {
   std::vector<mmsghdr> batch_headers_;
   std::vector<iovec> batch_iovs_;
   absl::Status batch_error_;  // the first failure since BeginBatch
+  std::vector<ReceivedPacket> receive_one_;  // Receive's one-slot ReceiveMany
   size_t batch_failures_ = 0;
 };
 
