@@ -115,11 +115,6 @@ int main(int argc, char** argv) {
 
   vrrp::os::DriverOptions options;
   options.instances.push_back(std::move(spec));
-  options.on_event = [](const vrrp::InstanceEvent& e) {
-    fmt::print("{} {}\n", absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
-               e);
-    std::fflush(stdout);
-  };
   options.on_error = [](const absl::Status& s) {
     fmt::print(stderr, "vrrp-run: {}\n", s.ToString());
   };
@@ -137,13 +132,23 @@ int main(int argc, char** argv) {
   vrrp::os::UniqueFd sfd(signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!sfd.valid()) Die("signalfd failed");
 
+  // Events are polled after each of the driver's turns (and after our own calls into it).
+  auto print_events = [&] {
+    while (std::optional<vrrp::InstanceEvent> e = (*driver)->PollEvent()) {
+      fmt::print("{} {}\n",
+                 absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()), *e);
+    }
+    std::fflush(stdout);
+  };
   if (absl::Status s = (*driver)->Start((*loop)->Now()); !s.ok()) Die(s.ToString());
-  if (absl::Status s = (*driver)->Attach(**loop); !s.ok()) Die(s.ToString());
+  print_events();
+  if (absl::Status s = (*driver)->Attach(**loop, print_events); !s.ok()) Die(s.ToString());
   if (absl::Status s = (*loop)->Watch(sfd.get(),
                                       [&](uint32_t) {
                                         signalfd_siginfo info;
                                         (void)!read(sfd.get(), &info, sizeof(info));
                                         (*driver)->Shutdown((*loop)->Now());
+                                        print_events();
                                         (*loop)->Stop();
                                       });
       !s.ok()) {

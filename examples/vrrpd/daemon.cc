@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "event_log.h"
 #include "fmt/format.h"
 #include "scheduling.h"
@@ -129,9 +130,6 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
 
   vrrp::os::DriverOptions driver_options;
   driver_options.instances = DriverInstances(d->conf_);
-  driver_options.on_event = [daemon = d.get()](const vrrp::InstanceEvent& e) {
-    daemon->OnEvent(e);
-  };
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
   };
@@ -209,7 +207,9 @@ absl::Status Daemon::Run() {
   // down starts in Fault, not as a Master for a moment.
   ApplyTracking();
   if (absl::Status s = driver_->Start(now); !s.ok()) return s;
-  if (absl::Status s = driver_->Attach(*loop_); !s.ok()) return s;
+  started_ = true;
+  DrainEvents();
+  if (absl::Status s = driver_->Attach(*loop_, [this] { DrainEvents(); }); !s.ok()) return s;
   if (absl::Status s = loop_->Watch(signal_fd_.get(), [this](uint32_t) { OnSignal(); }); !s.ok()) {
     return s;
   }
@@ -217,7 +217,6 @@ absl::Status Daemon::Run() {
       !s.ok()) {
     return s;
   }
-  started_ = true;
   EnterRealtime();
   sd_notify(0, "READY=1\nSTATUS=running");
   absl::Status result = loop_->Run();
@@ -267,15 +266,26 @@ void Daemon::OnSignal() {
   }
 }
 
+void Daemon::DrainEvents() {
+  if (draining_) return;  // OnEvent -> ApplyTracking -> events: the loop below takes them
+  draining_ = true;
+  do {
+    while (std::optional<vrrp::InstanceEvent> e = driver_->PollEvent()) OnEvent(*e);
+    if (tracking_due_ && started_) {
+      tracking_due_ = false;
+      ApplyTracking();
+    }
+  } while (driver_->has_events());
+  draining_ = false;
+}
+
 void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   EventContext context;
-  std::optional<size_t> index = driver_ ? driver_->Find(e.instance) : std::nullopt;
-  if (index) {
-    const vrrp::Instance& instance = *driver_->instances()[*index];
-    context.interface = driver_->spec(*index).interface;
-    context.effective_priority = instance.router().effective_priority();
-    context.master = instance.router().master_address();
-    context.master_priority = instance.router().master_priority();
+  if (const vrrp::Instance* instance = driver_->instance(e.id)) {
+    context.interface = driver_->spec(e.id)->interface;
+    context.effective_priority = instance->router().effective_priority();
+    context.master = instance->router().master_address();
+    context.master_priority = instance->router().master_priority();
   }
   if (e.kind == vrrp::InstanceEvent::Kind::kDrop) {
     uint64_t suppressed = 0;
@@ -310,11 +320,8 @@ void Daemon::OnTrackedLink() {
 }
 
 void Daemon::ScheduleTracking() {
-  if (tracking_timer_ || !started_) return;
-  tracking_timer_ = loop_->AddTimer(loop_->Now(), [this] {
-    tracking_timer_.reset();
-    ApplyTracking();
-  });
+  tracking_due_ = true;
+  DrainEvents();  // at once, unless events are being handled: then when they are
 }
 
 void Daemon::ApplyTracking() {
@@ -325,42 +332,36 @@ void Daemon::ApplyTracking() {
     auto up = vrrp::os::InterfaceIsUp(std::string(name));
     return up.ok() && *up;
   };
-  const size_t n = driver_->instances().size();
+  const std::vector<vrrp::InstanceId> ids = driver_->ids();
+  const size_t n = ids.size();
   std::vector<TrackEffect> effects(n);
   std::vector<bool> own_fault(n, false);
   for (size_t i = 0; i < n; ++i) {
-    const vrrp::config::VrrpInstance* vi = ConfiguredInstance(driver_->instances()[i]->name());
+    const vrrp::config::VrrpInstance* vi = ConfiguredInstance(driver_->instance(ids[i])->name());
     if (vi == nullptr) continue;
     effects[i] = ComputeTrackEffect(*vi, conf_, script_failed, interface_up, script_pending);
-    own_fault[i] = effects[i].fault || driver_->InterfaceFault(i);
+    own_fault[i] = effects[i].fault || driver_->InterfaceFault(ids[i]);
   }
   // A sync group's members move together: one in Fault of its own holds the others in Fault
   // (keepalived's vrrp_sync_group), so that the VIPs of a group are never split between routers.
   for (size_t i = 0; i < n; ++i) {
-    const std::string& name = driver_->instances()[i]->name();
+    const std::string& name = driver_->instance(ids[i])->name();
     std::vector<std::string> reasons = effects[i].fault_reasons;
     for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
       bool member = false;
       for (const std::string& m : group.instances) member = member || m == name;
       if (!member) continue;
       for (const std::string& m : group.instances) {
-        std::optional<size_t> j = driver_->Find(m);
-        if (j && *j != i && own_fault[*j]) {
-          reasons.push_back(fmt::format("sync group {}: {} in fault", group.name, m));
-        }
+        std::optional<vrrp::InstanceId> j = driver_->Find(m);
+        if (!j || *j == ids[i]) continue;
+        const size_t k = std::find(ids.begin(), ids.end(), *j) - ids.begin();
+        if (own_fault[k]) reasons.push_back(fmt::format("sync group {}: {} in fault", group.name, m));
       }
     }
-    const vrrp::Instance& instance = *driver_->instances()[i];
-    const int before = instance.router().effective_priority();
-    if (instance.router().priority_delta() != effects[i].priority_delta) {
-      driver_->SetPriorityDelta(now, i, effects[i].priority_delta);
-      const int after = instance.router().effective_priority();
-      if (after != before) {
-        log_.Info(
-            fmt::format("({}) Changing effective priority from {} to {}", name, before, after));
-      }
+    if (driver_->router(ids[i])->priority_delta() != effects[i].priority_delta) {
+      driver_->SetPriorityDelta(now, ids[i], effects[i].priority_delta);  // logged as an event
     }
-    driver_->SetExternalFault(now, i, !reasons.empty());  // a no-op when nothing changed
+    driver_->SetExternalFault(now, ids[i], !reasons.empty());  // a no-op when nothing changed
     fault_reasons_[name] = std::move(reasons);
   }
   ApplySyncGroups(now);
@@ -373,47 +374,45 @@ void Daemon::ApplySyncGroups(absl::Time now) {
   // every member is Master or waiting, the waiting ones are released together. A member that
   // lost an election (a Backup that accepts another router as master) takes the group's
   // Masters to Backup with it, so the VIPs of a group never stay split between two routers.
-  std::vector<bool> grouped(driver_->instances().size(), false);
+  absl::flat_hash_set<vrrp::InstanceId> grouped;
   for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
-    std::vector<size_t> members;
+    std::vector<vrrp::InstanceId> members;
     for (const std::string& m : group.instances) {
-      if (std::optional<size_t> j = driver_->Find(m)) members.push_back(*j);
+      if (std::optional<vrrp::InstanceId> j = driver_->Find(m)) members.push_back(*j);
     }
     if (members.size() < 2) continue;
-    auto router = [&](size_t j) -> const vrrp::Router& {
-      return driver_->instances()[j]->router();
-    };
-    auto lost = [&](size_t j) {
+    auto router = [&](vrrp::InstanceId j) -> const vrrp::Router& { return *driver_->router(j); };
+    auto lost = [&](vrrp::InstanceId j) {
       const vrrp::Router& r = router(j);
       return r.state() == RouterState::kBackup && !r.sync_ready() && r.master_address() &&
              *r.master_address() != r.config().primary_address;
     };
-    for (size_t j : members) {
-      grouped[j] = true;
+    for (vrrp::InstanceId j : members) {
+      grouped.insert(j);
       if (!router(j).sync_hold()) driver_->SetSyncHold(now, j, true);
     }
     if (std::any_of(members.begin(), members.end(), lost)) {
-      for (size_t j : members) {
+      for (vrrp::InstanceId j : members) {
         if (router(j).state() != RouterState::kMaster) continue;
         log_.Info(fmt::format("({}) leaving MASTER with its sync group {}",
-                              driver_->instances()[j]->name(), group.name));
+                              driver_->instance(j)->name(), group.name));
         driver_->SyncStepDown(now, j);
       }
       continue;
     }
-    const bool all_ready = std::all_of(members.begin(), members.end(), [&](size_t j) {
+    const bool all_ready = std::all_of(members.begin(), members.end(), [&](vrrp::InstanceId j) {
       return router(j).state() == RouterState::kMaster || router(j).sync_ready();
     });
     if (!all_ready) continue;
-    for (size_t j : members) {
+    for (vrrp::InstanceId j : members) {
       if (!router(j).sync_ready()) continue;
       driver_->SetSyncHold(now, j, false);  // ready: Master now
       driver_->SetSyncHold(now, j, true);
     }
   }
   // Instances a reload took out of their group run on their own again.
-  for (size_t j = 0; j < grouped.size(); ++j) {
-    if (!grouped[j] && driver_->instances()[j]->router().sync_hold()) {
+  for (vrrp::InstanceId j : driver_->ids()) {
+    if (!grouped.contains(j) && driver_->router(j)->sync_hold()) {
       driver_->SetSyncHold(now, j, false);
     }
   }
@@ -424,12 +423,12 @@ void Daemon::NotifyGroups() {
     std::optional<RouterState> common;
     bool same = true;
     for (const std::string& m : group.instances) {
-      std::optional<size_t> j = driver_->Find(m);
+      std::optional<vrrp::InstanceId> j = driver_->Find(m);
       if (!j) {
         same = false;
         break;
       }
-      const RouterState state = driver_->instances()[*j]->router().state();
+      const RouterState state = driver_->router(*j)->state();
       if (common && *common != state) same = false;
       common = state;
     }
@@ -493,6 +492,7 @@ absl::Status Daemon::Reload() {
     conf_ = std::move(previous);
     return refuse(s);
   }
+  DrainEvents();
   const CommandSpec previous_user = DefaultScriptUser(previous.global);
   for (const std::string& name : leaving) {
     if (const vrrp::config::VrrpInstance* vi = previous.FindInstance(name)) {
@@ -520,12 +520,12 @@ DaemonStatus Daemon::Status() const {
   status.pid = static_cast<int>(getpid());
   status.config_file = options_.config_file;
   status.reloads = reloads_;
-  for (size_t i = 0; i < driver_->instances().size(); ++i) {
-    const vrrp::Instance& instance = *driver_->instances()[i];
+  for (vrrp::InstanceId id : driver_->ids()) {
+    const vrrp::Instance& instance = *driver_->instance(id);
     const vrrp::Router& router = instance.router();
     InstanceStatus s;
     s.name = instance.name();
-    s.interface = driver_->spec(i).interface;
+    s.interface = driver_->spec(id)->interface;
     s.vrid = router.config().vrid;
     s.version = static_cast<int>(router.config().version);
     s.family = router.config().family;
@@ -536,7 +536,7 @@ DaemonStatus Daemon::Status() const {
       s.addresses.push_back(fmt::format("{}/{}", vip.address, vip.prefix_len));
     }
     s.fault = router.fault();
-    if (driver_->InterfaceFault(i)) s.fault_reasons.push_back("interface or source address down");
+    if (driver_->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
     if (auto it = fault_reasons_.find(s.name); it != fault_reasons_.end()) {
       s.fault_reasons.insert(s.fault_reasons.end(), it->second.begin(), it->second.end());
     }
@@ -565,10 +565,10 @@ void Daemon::WriteStatus() {
 void Daemon::Shutdown() {
   sd_notify(0, "STOPPING=1");
   checker_->Stop();
-  if (tracking_timer_) loop_->CancelTimer(*tracking_timer_);
-  tracking_timer_.reset();
   started_ = false;
+  tracking_due_ = false;
   driver_->Shutdown(loop_->Now());
+  DrainEvents();
   const CommandSpec user = DefaultScriptUser(conf_.global);
   for (const auto& instance : driver_->instances()) {
     if (const vrrp::config::VrrpInstance* vi = ConfiguredInstance(instance->name())) {

@@ -73,11 +73,13 @@ class Daemon {
 
  private:
   Daemon(const Options& options, Logger& log, vrrp::config::Configuration conf);
+  // Drains the driver's events (logs, notify) and applies tracking when it is due, until
+  // neither leaves more to do.
+  void DrainEvents();
   void OnEvent(const vrrp::InstanceEvent& event);
   void OnSignal();
   void OnTrackedLink();
-  // Re-applies tracking and sync groups on the next loop turn: never from inside an
-  // instance's own event callback, which may not re-enter it.
+  // Re-applies tracking and sync groups once the events waiting are handled.
   void ScheduleTracking();
   void ApplyTracking();
   void ApplySyncGroups(absl::Time now);
@@ -99,7 +101,8 @@ class Daemon {
   std::unique_ptr<vrrp::os::Driver> driver_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
   vrrp::os::UniqueFd signal_fd_;
-  std::optional<vrrp::os::EventLoop::TimerId> tracking_timer_;
+  bool tracking_due_ = false;
+  bool draining_ = false;
   // Per instance: the fault reasons tracking found last time (status file).
   std::map<std::string, std::vector<std::string>, std::less<>> fault_reasons_;
   // Per sync group: the state last notified.

@@ -101,6 +101,10 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
       }
       break;
     }
+    case Kind::kPriorityChanged:
+      lines.push_back({Level::kInfo, fmt::format("({}) Changing effective priority from {} to {}",
+                                                 name, e.previous, e.count)});
+      break;
     case Kind::kSyncWaiting:
       lines.push_back(
           {Level::kDetail, fmt::format("({}) ready for MASTER, waiting for its sync group", name)});

@@ -8,13 +8,16 @@
 //   config.name = "VIP_1";
 //   config.router.vrid = 50;  config.router.priority = 150;  ...
 //   config.addresses = {{.address = vip, .prefix_len = 24, .interface = "eth0"}};
-//   auto instance = vrrp::Instance::Create(config, transport, addresses, announcer,
-//                                          [](const vrrp::InstanceEvent& e) { Log(e); });
+//   auto instance = vrrp::Instance::Create(config, transport, addresses, announcer, id);
 //   (void)endpoint.Add(key, (*instance)->router(), (*instance)->config().unicast_peers);
 //   (*instance)->Start(now);
 //   // on a packet:  d = endpoint.OnPacket(now, payload, info);
 //   //               if (d.key == key) (*instance)->OnDelivery(now, d, info.source);
 //   // at (*instance)->NextDeadline(): (*instance)->OnTimer(now);
+//   // after each call: while (auto e = (*instance)->PollEvent()) Log(*e);
+//
+// Thread-safety: none; one thread calls an instance and drains its events. Lifetime: the
+// transport, address manager, announcer and event queue outlive it.
 //
 // Every received packet its router refuses is counted on the router and reported as an event;
 // every address change and every failure of the transport, address manager or announcer is
@@ -32,11 +35,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "fmt/format.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/announcer.h"
 #include "vrrp/codec.h"
 #include "vrrp/endpoint.h"
+#include "vrrp/event.h"
 #include "vrrp/router.h"
 #include "vrrp/transport.h"
 
@@ -68,43 +71,23 @@ struct InstanceConfig {
   std::vector<IpAddress> Destinations() const;
 };
 
-struct InstanceEvent {
-  enum class Kind : uint8_t {
-    kTransition,      // transition: from, to, reason
-    kDrop,            // a received packet refused: drop, peer
-    kAddressAdded,    // address (status OK) or failed to add (status says why)
-    kAddressRemoved,  // address (status OK) or failed to remove
-    kAnnounced,       // address, count frames sent (status: the first failure, if any)
-    kSendFailed,      // an advertisement could not be sent: status, peer = destination
-    kSyncWaiting,     // held by its sync group, the master-down timer ran out: it waits for the
-                      // group (Router::SetSyncHold)
-  };
-  Kind kind = Kind::kTransition;
-  std::string_view instance;
-  absl::Time time;
-  StateChanged transition;
-  DropReason drop = DropReason::kNone;
-  IpAddress peer;
-  std::optional<VirtualAddress> address;
-  int count = 0;
-  absl::Status status;
-};
-
-std::string_view InstanceEventKindName(InstanceEvent::Kind kind);
-
-using InstanceEventSink = std::function<void(const InstanceEvent&)>;
-
 class Instance {
  public:
   // Validates the configuration (the router's, each address's, that they share one family, that
-  // v2 auth is only set on v2). The interfaces must outlive the instance.
+  // v2 auth is only set on v2). The interfaces must outlive the instance. Events carry `id`;
+  // they go to `events` when given (a runner of many instances shares one queue and drains it
+  // once), else to the instance's own queue, read with PollEvent.
   static absl::StatusOr<std::unique_ptr<Instance>> Create(InstanceConfig config,
                                                           Transport& transport,
                                                           AddressManager& addresses,
                                                           Announcer& announcer,
-                                                          InstanceEventSink sink);
+                                                          InstanceId id = InstanceId::kNone,
+                                                          EventQueue* events = nullptr);
 
   const std::string& name() const { return config_.name; }
+  InstanceId id() const { return id_; }
+  // The next event of the queue this instance reports to (its own, or the one given to Create).
+  std::optional<InstanceEvent> PollEvent() { return events_->Poll(); }
   const InstanceConfig& config() const { return config_; }
   const Router& router() const { return router_; }
   // For Endpoint::Add only: every input reaches the router through the instance (or its
@@ -141,7 +124,7 @@ class Instance {
 
  private:
   Instance(InstanceConfig config, Router router, Transport& transport, AddressManager& addresses,
-           Announcer& announcer, InstanceEventSink sink);
+           Announcer& announcer, InstanceId id, EventQueue* events);
   // Carries out the router's actions; `hot` (OnTimer, OnDelivery) defers all but the sends when
   // set_defer_effects is on.
   void Perform(absl::Time now, bool hot = false);
@@ -162,7 +145,9 @@ class Instance {
   Transport& transport_;
   AddressManager& address_manager_;
   Announcer& announcer_;
-  InstanceEventSink sink_;
+  InstanceId id_;
+  EventQueue own_events_;
+  EventQueue* events_;  // &own_events_ or the runner's
   std::vector<IpAddress> destinations_;
   std::vector<Action> actions_;
   bool defer_effects_ = false;
@@ -173,38 +158,5 @@ class Instance {
 [[nodiscard]] absl::Status ValidateInstanceConfig(const InstanceConfig& config);
 
 }  // namespace vrrp
-
-// "VIP_1 transition BACKUP -> MASTER (master_down_timer)", "VIP_1 drop checksum from 192.0.2.6",
-// "VIP_1 address added 192.0.2.3/24 dev eth0 scope global", ...
-template <>
-struct fmt::formatter<vrrp::InstanceEvent> : vrrp::internal::PlainFormatter {
-  template <typename FormatContext>
-  auto format(const vrrp::InstanceEvent& e, FormatContext& ctx) const {
-    auto out = fmt::format_to(ctx.out(), "{} {}", e.instance, vrrp::InstanceEventKindName(e.kind));
-    switch (e.kind) {
-      case vrrp::InstanceEvent::Kind::kTransition:
-        out = fmt::format_to(out, " {} -> {} ({})", e.transition.from, e.transition.to,
-                             e.transition.reason);
-        break;
-      case vrrp::InstanceEvent::Kind::kDrop:
-        out = fmt::format_to(out, " {} from {}", e.drop, e.peer);
-        break;
-      case vrrp::InstanceEvent::Kind::kAddressAdded:
-      case vrrp::InstanceEvent::Kind::kAddressRemoved:
-        if (e.address) out = fmt::format_to(out, " {}", *e.address);
-        break;
-      case vrrp::InstanceEvent::Kind::kAnnounced:
-        if (e.address) out = fmt::format_to(out, " {} x{}", e.address->address, e.count);
-        break;
-      case vrrp::InstanceEvent::Kind::kSendFailed:
-        out = fmt::format_to(out, " to {}", e.peer);
-        break;
-      case vrrp::InstanceEvent::Kind::kSyncWaiting:
-        break;
-    }
-    if (!e.status.ok()) out = fmt::format_to(out, ": {}", e.status.ToString());
-    return out;
-  }
-};
 
 #endif  // VRRP_INSTANCE_H_

@@ -27,26 +27,6 @@ std::vector<IpAddress> InstanceConfig::Destinations() const {
   return {multicast_group.value_or(MulticastGroup(router.family))};
 }
 
-std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
-  switch (kind) {
-    case InstanceEvent::Kind::kTransition:
-      return "transition";
-    case InstanceEvent::Kind::kDrop:
-      return "drop";
-    case InstanceEvent::Kind::kAddressAdded:
-      return "address_added";
-    case InstanceEvent::Kind::kAddressRemoved:
-      return "address_removed";
-    case InstanceEvent::Kind::kAnnounced:
-      return "announced";
-    case InstanceEvent::Kind::kSendFailed:
-      return "send_failed";
-    case InstanceEvent::Kind::kSyncWaiting:
-      return "sync_waiting";
-  }
-  return "unknown";
-}
-
 absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
   if (config.name.empty()) {
     return absl::InvalidArgumentError("an instance needs a name");
@@ -86,22 +66,24 @@ absl::StatusOr<std::unique_ptr<Instance>> Instance::Create(InstanceConfig config
                                                            Transport& transport,
                                                            AddressManager& addresses,
                                                            Announcer& announcer,
-                                                           InstanceEventSink sink) {
+                                                           InstanceId id, EventQueue* events) {
   if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
   absl::StatusOr<Router> router = Router::Create(RouterConfigOf(config));
   if (!router.ok()) return router.status();
   return std::unique_ptr<Instance>(new Instance(std::move(config), *std::move(router), transport,
-                                                addresses, announcer, std::move(sink)));
+                                                addresses, announcer, id, events));
 }
 
 Instance::Instance(InstanceConfig config, Router router, Transport& transport,
-                   AddressManager& addresses, Announcer& announcer, InstanceEventSink sink)
+                   AddressManager& addresses, Announcer& announcer, InstanceId id,
+                   EventQueue* events)
     : config_(std::move(config)),
       router_(std::move(router)),
       transport_(transport),
       address_manager_(addresses),
       announcer_(announcer),
-      sink_(std::move(sink)),
+      id_(id),
+      events_(events != nullptr ? events : &own_events_),
       destinations_(config_.Destinations()) {}
 
 void Instance::Start(absl::Time now) {
@@ -118,8 +100,8 @@ void Instance::OnTimer(absl::Time now) {
   const bool was_ready = router_.sync_ready();
   router_.OnTimer(now);
   Perform(now, /*hot=*/true);
-  if (!was_ready && router_.sync_ready() && sink_) {
-    sink_(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
+  if (!was_ready && router_.sync_ready()) {
+    events_->Push(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
   }
 }
 
@@ -139,16 +121,23 @@ void Instance::SetFault(absl::Time now, bool fault) {
 }
 
 void Instance::SetPriorityDelta(absl::Time now, int delta) {
+  const int before = router_.effective_priority();
   router_.SetPriorityDelta(now, delta);
+  if (router_.effective_priority() != before) {
+    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kPriorityChanged, now);
+    e.previous = before;
+    e.count = router_.effective_priority();
+    events_->Push(std::move(e));
+  }
   Perform(now);
 }
 
 void Instance::OnDelivery(absl::Time now, const Delivery& delivery, const IpAddress& from) {
-  if (delivery.reason != DropReason::kNone && sink_) {
+  if (delivery.reason != DropReason::kNone) {
     InstanceEvent e = MakeEvent(InstanceEvent::Kind::kDrop, now);
     e.drop = delivery.reason;
     e.peer = from;
-    sink_(e);
+    events_->Push(std::move(e));
   }
   Perform(now, /*hot=*/true);
 }
@@ -193,6 +182,7 @@ absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
 InstanceEvent Instance::MakeEvent(InstanceEvent::Kind kind, absl::Time now) const {
   InstanceEvent e;
   e.kind = kind;
+  e.id = id_;
   e.instance = config_.name;
   e.time = now;
   return e;
@@ -232,7 +222,7 @@ void Instance::Perform(absl::Time now, bool hot) {
 void Instance::FlushDeferred(absl::Time now) {
   if (deferred_.empty()) return;
   std::vector<Action> effects;
-  std::swap(effects, deferred_);  // a sink may call in again: never iterate the member
+  std::swap(effects, deferred_);
   for (const Action& action : effects) Execute(now, action, /*deferred=*/true);
 }
 
@@ -255,7 +245,7 @@ void Instance::Execute(absl::Time now, const Action& action, bool deferred) {
                    }
                    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
                    e.transition = a;
-                   if (sink_) sink_(e);
+                   events_->Push(std::move(e));
                  },
              },
              action);
@@ -270,11 +260,11 @@ void Instance::Send(absl::Time now, uint8_t priority) {
         n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
                                  config_.router.primary_address, destination)
                : n.status();
-    if (!status.ok() && sink_) {
+    if (!status.ok()) {
       InstanceEvent e = MakeEvent(InstanceEvent::Kind::kSendFailed, now);
       e.peer = destination;
       e.status = std::move(status);
-      sink_(e);
+      events_->Push(std::move(e));
     }
   }
 }
@@ -291,7 +281,7 @@ void Instance::ChangeAddresses(absl::Time now, const AddressList& ips, bool add)
       e.address = *vip;
       e.status = add ? address_manager_.Add(*vip) : address_manager_.Remove(*vip);
     }
-    if (sink_) sink_(e);
+    events_->Push(std::move(e));
   }
 }
 
@@ -315,7 +305,7 @@ void Instance::AnnounceOne(absl::Time now, const IpAddress& ip, int count) {
       e.status = std::move(s);
     }
   }
-  if (sink_) sink_(e);
+  events_->Push(std::move(e));
 }
 
 void Instance::ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>& vips, bool add) {
@@ -324,7 +314,7 @@ void Instance::ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>&
         add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
     e.address = vip;
     e.status = add ? address_manager_.Add(vip) : address_manager_.Remove(vip);
-    if (sink_) sink_(e);
+    events_->Push(std::move(e));
   }
 }
 

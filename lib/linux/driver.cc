@@ -128,13 +128,15 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
   for (const DriverInstance& spec : driver->options_.instances) {
     std::unique_ptr<Slot> slot;
     std::unique_ptr<Instance> instance;
-    if (absl::Status s = driver->Open(spec, slot, instance); !s.ok()) return s;
+    const InstanceId id{driver->next_id_++};
+    if (absl::Status s = driver->Open(spec, id, slot, instance); !s.ok()) return s;
     if (absl::Status s = driver->Route(*slot, *instance); !s.ok()) {
       driver->Release(*slot);
       return absl::Status(s.code(), fmt::format("{}: {}", spec.config.name, std::string(s.message())));
     }
     driver->slots_.push_back(std::move(slot));
     driver->instances_.push_back(std::move(instance));
+    driver->ids_.push_back(id);
   }
   driver->Reindex();
   return driver;
@@ -170,7 +172,7 @@ absl::StatusOr<PacketAnnouncer*> Driver::AcquireAnnouncer(const std::string& int
   return announcers_->entries.back().announcer.get();
 }
 
-absl::Status Driver::Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
+absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique_ptr<Slot>& slot,
                           std::unique_ptr<Instance>& instance) {
   const std::string& name = spec.config.name;
   auto fail = [&](const absl::Status& s) {
@@ -207,11 +209,8 @@ absl::Status Driver::Open(const DriverInstance& spec, std::unique_ptr<Slot>& slo
   if (!announcer.ok()) return fail(announcer.status());
   slot->announcer = *announcer;
 
-  auto sink = [this](const InstanceEvent& e) {
-    if (options_.on_event) options_.on_event(e);
-  };
   auto created = Instance::Create(std::move(config), *slot->link->transport, *address_manager_,
-                                  *slot->announcer, sink);
+                                  *slot->announcer, id, &events_);
   if (!created.ok()) {
     Release(*slot);  // the status names the instance already
     slot.reset();
@@ -261,15 +260,46 @@ bool DriverInstance::SameTransport(const DriverInstance& other) const {
          announce_mac == other.announce_mac;
 }
 
-std::optional<size_t> Driver::Find(std::string_view name) const {
+std::optional<size_t> Driver::IndexOf(std::string_view name) const {
   for (size_t i = 0; i < instances_.size(); ++i) {
     if (instances_[i]->name() == name) return i;
   }
   return std::nullopt;
 }
 
+std::optional<size_t> Driver::IndexOf(InstanceId id) const {
+  auto it = index_by_id_.find(id);
+  if (it == index_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<InstanceId> Driver::ids() const { return ids_; }
+
+std::optional<InstanceId> Driver::Find(std::string_view name) const {
+  std::optional<size_t> i = IndexOf(name);
+  if (!i) return std::nullopt;
+  return ids_[*i];
+}
+
+const Instance* Driver::instance(InstanceId id) const {
+  std::optional<size_t> i = IndexOf(id);
+  return i ? instances_[*i].get() : nullptr;
+}
+
+const Router* Driver::router(InstanceId id) const {
+  const Instance* found = instance(id);
+  return found != nullptr ? &found->router() : nullptr;
+}
+
+const DriverInstance* Driver::spec(InstanceId id) const {
+  std::optional<size_t> i = IndexOf(id);
+  return i ? &options_.instances[*i] : nullptr;
+}
+
 void Driver::Reindex() {
   index_of_.clear();
+  index_by_id_.clear();
+  for (size_t i = 0; i < ids_.size(); ++i) index_by_id_[ids_[i]] = i;
   on_ifindex_.clear();
   with_source_.clear();
   for (size_t i = 0; i < slots_.size(); ++i) {
@@ -285,6 +315,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
   // 1. Check everything and open what is new, touching nothing that runs.
   if (absl::Status s = CheckRoutes(specs); !s.ok()) return s;
   std::vector<std::optional<size_t>> kept(specs.size());
+  std::vector<InstanceId> new_ids(specs.size());
   std::vector<std::unique_ptr<Slot>> new_slots(specs.size());
   std::vector<std::unique_ptr<Instance>> new_instances(specs.size());
   auto undo = [&] {
@@ -293,7 +324,10 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
     }
   };
   for (size_t i = 0; i < specs.size(); ++i) {
-    std::optional<size_t> old = Find(specs[i].config.name);
+    std::optional<size_t> old = IndexOf(specs[i].config.name);
+    // The name is the instance: it keeps its id, even when its transport changed and it is
+    // opened afresh.
+    new_ids[i] = old ? ids_[*old] : InstanceId{next_id_++};
     if (old && options_.instances[*old].SameTransport(specs[i])) {
       InstanceConfig config = specs[i].config;
       if (config.router.primary_address.IsUnspecified()) {
@@ -306,7 +340,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
       kept[i] = old;
       continue;
     }
-    if (absl::Status s = Open(specs[i], new_slots[i], new_instances[i]); !s.ok()) {
+    if (absl::Status s = Open(specs[i], new_ids[i], new_slots[i], new_instances[i]); !s.ok()) {
       undo();
       return s;
     }
@@ -328,20 +362,17 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
     if (new_slots[i]) (void)Route(*new_slots[i], *new_instances[i]);
   }
 
-  // 3. The new order, in place before any kept instance is touched: the events a
-  // reconfiguration or a start reports reach a sink that may look instances up (Find), so
-  // instances_ must never hold a moved-from entry while they run. The leavers stay alive in
-  // `retired` until the end, as their sinks may still be on the stack.
+  // 3. The new order. Events are queued, never called back, so nothing can look at the
+  // instances while they move.
   std::vector<std::unique_ptr<Slot>> slots;
   std::vector<std::unique_ptr<Instance>> instances;
   for (size_t i = 0; i < specs.size(); ++i) {
     slots.push_back(kept[i] ? std::move(slots_[*kept[i]]) : std::move(new_slots[i]));
     instances.push_back(kept[i] ? std::move(instances_[*kept[i]]) : std::move(new_instances[i]));
   }
-  std::swap(slots, slots_);
-  std::swap(instances, instances_);
-  std::vector<std::unique_ptr<Slot>> retired_slots = std::move(slots);
-  std::vector<std::unique_ptr<Instance>> retired = std::move(instances);
+  slots_ = std::move(slots);
+  instances_ = std::move(instances);
+  ids_ = std::move(new_ids);
   options_.instances = std::move(specs);
   Reindex();
 
@@ -374,38 +405,48 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
   return absl::OkStatus();
 }
 
-void Driver::SetExternalFault(absl::Time now, size_t index, bool fault) {
-  slots_[index]->external_fault = fault;
-  UpdateFault(now, index);
-  Touch(index);
+void Driver::SetExternalFault(absl::Time now, InstanceId id, bool fault) {
+  std::optional<size_t> i = IndexOf(id);
+  if (!i) return;
+  slots_[*i]->external_fault = fault;
+  UpdateFault(now, *i);
+  Touch(*i);
   Reschedule();
 }
 
-void Driver::SetSyncHold(absl::Time now, size_t index, bool hold) {
-  instances_[index]->SetSyncHold(now, hold);
-  Touch(index);
+void Driver::SetSyncHold(absl::Time now, InstanceId id, bool hold) {
+  std::optional<size_t> i = IndexOf(id);
+  if (!i) return;
+  instances_[*i]->SetSyncHold(now, hold);
+  Touch(*i);
   Reschedule();
 }
 
-void Driver::SyncStepDown(absl::Time now, size_t index) {
-  instances_[index]->SyncStepDown(now);
-  Touch(index);
+void Driver::SyncStepDown(absl::Time now, InstanceId id) {
+  std::optional<size_t> i = IndexOf(id);
+  if (!i) return;
+  instances_[*i]->SyncStepDown(now);
+  Touch(*i);
   Reschedule();
 }
 
-bool Driver::InterfaceFault(size_t index) const {
-  return !slots_[index]->link_up || !slots_[index]->source_present;
+bool Driver::InterfaceFault(InstanceId id) const {
+  std::optional<size_t> i = IndexOf(id);
+  return i && (!slots_[*i]->link_up || !slots_[*i]->source_present);
 }
 
-void Driver::SetPriorityDelta(absl::Time now, size_t index, int delta) {
-  instances_[index]->SetPriorityDelta(now, delta);
-  Touch(index);
+void Driver::SetPriorityDelta(absl::Time now, InstanceId id, int delta) {
+  std::optional<size_t> i = IndexOf(id);
+  if (!i) return;
+  instances_[*i]->SetPriorityDelta(now, delta);
+  Touch(*i);
   Reschedule();
 }
 
 absl::Status Driver::Start(absl::Time now) {
   if (options_.remove_leftover_addresses) {
-    for (const auto& instance : instances_) {
+    for (size_t i = 0; i < instances_.size(); ++i) {
+      const Instance* instance = instances_[i].get();
       // The owner's addresses are the interface's own: they stay (RFC 5798 §6.4.1).
       if (instance->router().is_owner()) continue;
       std::vector<VirtualAddress> vips = instance->config().addresses;
@@ -420,13 +461,13 @@ absl::Status Driver::Start(absl::Time now) {
                                           std::string(removed.status().message())));
         }
         for (const InterfaceAddress& gone : *removed) {
-          if (!options_.on_event) continue;
           InstanceEvent e;
           e.kind = InstanceEvent::Kind::kAddressRemoved;
+          e.id = ids_[i];
           e.instance = instance->name();
           e.time = now;
           e.address = gone.vip;
-          options_.on_event(e);
+          events_.Push(std::move(e));
         }
       }
     }
@@ -653,12 +694,15 @@ void Driver::OnTimer(absl::Time now) {
   Reschedule();
 }
 
-absl::Status Driver::Attach(EventLoop& loop) {
+absl::Status Driver::Attach(EventLoop& loop, std::function<void()> after_turn) {
   if (loop_ != nullptr) return absl::FailedPreconditionError("driver is already attached");
   loop_ = &loop;
+  after_turn_ = std::move(after_turn);
   const int monitor_fd = link_monitor_->fd();
-  absl::Status s = loop.Watch(
-      monitor_fd, [this, monitor_fd](uint32_t) { OnReadable(loop_->Now(), monitor_fd); });
+  absl::Status s = loop.Watch(monitor_fd, [this, monitor_fd](uint32_t) {
+    OnReadable(loop_->Now(), monitor_fd);
+    AfterTurn();
+  });
   for (size_t i = 0; s.ok() && i < links_.size(); ++i) s = Watch(*links_[i]);
   if (!s.ok()) {
     Detach();
@@ -684,6 +728,7 @@ absl::Status Driver::Watch(Link& link) {
       poll_deadline_ = std::min(poll_deadline_, now + options_.receive_holdoff);
     }
     Reschedule();
+    AfterTurn();
   });
   link.watched = s.ok();
   return s;
@@ -702,6 +747,7 @@ void Driver::Detach() {
   timer_.reset();
   timer_deadline_ = absl::InfiniteFuture();
   loop_ = nullptr;
+  after_turn_ = nullptr;
 }
 
 void Driver::Reschedule() {
@@ -716,7 +762,14 @@ void Driver::Reschedule() {
     timer_.reset();
     timer_deadline_ = absl::InfiniteFuture();
     OnTimer(loop_->Now());
+    AfterTurn();
   });
+}
+
+void Driver::AfterTurn() {
+  // The owner drains events here; it may call back into the driver (a policy update), which
+  // reschedules as every call does.
+  if (after_turn_ && !events_.empty()) after_turn_();
 }
 
 }  // namespace vrrp::os

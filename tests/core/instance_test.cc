@@ -81,21 +81,32 @@ struct Rig {
   FakeTransport transport;
   FakeAddressManager addresses;
   FakeAnnouncer announcer;
-  std::vector<std::string> events;
-  std::vector<InstanceEvent> raw;
+  std::vector<std::string> logged;
+  std::vector<InstanceEvent> polled;
   std::unique_ptr<Instance> instance;
   Endpoint endpoint{Family::kIPv4};
 
   explicit Rig(InstanceConfig config) {
     auto created = Instance::Create(std::move(config), transport, addresses, announcer,
-                                    [this](const InstanceEvent& e) {
-                                      events.push_back(fmt::format("{}", e));
-                                      raw.push_back(e);
-                                    });
+                                    InstanceId{7});
     INFO(created.status().ToString());
     REQUIRE(created.ok());
     instance = std::move(*created);
     REQUIRE(endpoint.Add(1, instance->router(), instance->config().unicast_peers).ok());
+  }
+
+  // The events so far, drained from the instance as an embedder does after each call.
+  const std::vector<InstanceEvent>& raw() {
+    while (std::optional<InstanceEvent> e = instance->PollEvent()) {
+      CHECK(e->id == InstanceId{7});
+      logged.push_back(fmt::format("{}", *e));
+      polled.push_back(std::move(*e));
+    }
+    return polled;
+  }
+  const std::vector<std::string>& events() {
+    raw();
+    return logged;
   }
 
   // The driver's packet path: the endpoint routes and the router decides, then the instance acts.
@@ -151,9 +162,9 @@ TEST_CASE("Instance becoming Master adds its addresses, announces them and adver
                               peer_view, adv) == DropReason::kNone);
   CHECK(int(adv.priority) == 150);
   CHECK(adv.addresses == AddressList{kVip});
-  CHECK(rig.events.front() == "VIP_1 transition INIT -> BACKUP (startup)");
-  CHECK(std::find(rig.events.begin(), rig.events.end(),
-                  "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events.end());
+  CHECK(rig.events().front() == "VIP_1 transition INIT -> BACKUP (startup)");
+  CHECK(std::find(rig.events().begin(), rig.events().end(),
+                  "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events().end());
 }
 
 TEST_CASE("Instance hands a higher-priority advert to the router and gives the address back") {
@@ -173,7 +184,7 @@ TEST_CASE("Instance counts and reports each refused packet with its reason") {
     auto bytes = PeerAdvert(200, "2222");
     CHECK(rig.Receive(kT0, bytes).reason == DropReason::kAuthFailure);
     CHECK(rig.instance->router().stats().drops[DropReason::kAuthFailure] == 1);
-    CHECK(rig.events.back() == "VIP_1 drop auth_failure from 192.0.2.6");
+    CHECK(rig.events().back() == "VIP_1 drop auth_failure from 192.0.2.6");
   }
   SECTION("TTL not 255") {
     auto bytes = PeerAdvert(200);
@@ -194,7 +205,7 @@ TEST_CASE("Instance counts and reports each refused packet with its reason") {
     bytes[3] ^= 0x01;
     CHECK(rig.Receive(kT0, bytes).reason == DropReason::kChecksum);
     CHECK(rig.instance->router().stats().drops[DropReason::kChecksum] == 1);
-    CHECK(rig.raw.back().kind == InstanceEvent::Kind::kDrop);
+    CHECK(rig.raw().back().kind == InstanceEvent::Kind::kDrop);
   }
   // A refused packet never resets the master-down timer: it is as if it never came.
   CHECK(rig.instance->NextDeadline() ==
@@ -205,10 +216,10 @@ TEST_CASE("Instance reports an address it could not add, and stays Master") {
   Rig rig(V2Config());
   rig.addresses.fail_with = absl::PermissionDeniedError("RTM_NEWADDR: Operation not permitted");
   rig.MakeMaster();
-  auto it = std::find_if(rig.raw.begin(), rig.raw.end(), [](const InstanceEvent& e) {
+  auto it = std::find_if(rig.raw().begin(), rig.raw().end(), [](const InstanceEvent& e) {
     return e.kind == InstanceEvent::Kind::kAddressAdded;
   });
-  REQUIRE(it != rig.raw.end());
+  REQUIRE(it != rig.raw().end());
   CHECK(it->status.code() == absl::StatusCode::kPermissionDenied);
   CHECK(rig.instance->router().state() == RouterState::kMaster);
 }
@@ -217,10 +228,10 @@ TEST_CASE("Instance reports a failed send") {
   Rig rig(V2Config());
   rig.transport.fail_with = absl::UnavailableError("sendmsg: Network is down");
   rig.MakeMaster();
-  auto it = std::find_if(rig.raw.begin(), rig.raw.end(), [](const InstanceEvent& e) {
+  auto it = std::find_if(rig.raw().begin(), rig.raw().end(), [](const InstanceEvent& e) {
     return e.kind == InstanceEvent::Kind::kSendFailed;
   });
-  REQUIRE(it != rig.raw.end());
+  REQUIRE(it != rig.raw().end());
   CHECK(it->peer == kMulticastGroupV4);
   CHECK(fmt::format("{}", *it) ==
         "VIP_1 send_failed to 224.0.0.18: UNAVAILABLE: sendmsg: Network is down");
@@ -272,28 +283,28 @@ TEST_CASE("Instance configuration errors name the instance and the field") {
   SECTION("auth on v3") {
     InstanceConfig c = V2Config();
     c.router.version = Version::kV3;
-    auto r = Instance::Create(c, t, m, a, nullptr);
+    auto r = Instance::Create(c, t, m, a);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.status().message()).find("VIP_1") != std::string::npos);
   }
   SECTION("bad address") {
     InstanceConfig c = V2Config();
     c.addresses[0].prefix_len = 33;
-    auto r = Instance::Create(c, t, m, a, nullptr);
+    auto r = Instance::Create(c, t, m, a);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.status().message()).find("VIP_1") != std::string::npos);
   }
   SECTION("bad VRID") {
     InstanceConfig c = V2Config();
     c.router.vrid = 300;
-    auto r = Instance::Create(c, t, m, a, nullptr);
+    auto r = Instance::Create(c, t, m, a);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.status().message()).find("virtual_router_id 300") != std::string::npos);
   }
   SECTION("a unicast peer of the other family") {
     InstanceConfig c = V2Config();
     c.unicast_peers = {*IpAddress::Parse("2001:db8::6")};
-    auto r = Instance::Create(c, t, m, a, nullptr);
+    auto r = Instance::Create(c, t, m, a);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.status().message()) ==
           "VIP_1: unicast_peer 2001:db8::6 is not an IPv4 unicast address");
@@ -301,7 +312,7 @@ TEST_CASE("Instance configuration errors name the instance and the field") {
   SECTION("no name") {
     InstanceConfig c = V2Config();
     c.name.clear();
-    CHECK_FALSE(Instance::Create(c, t, m, a, nullptr).ok());
+    CHECK_FALSE(Instance::Create(c, t, m, a).ok());
   }
 }
 
@@ -370,14 +381,14 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
   Rig rig(V2Config());
   rig.instance->set_defer_effects(true);
   rig.instance->Start(kT0);  // not a hot path: its effects happen within the call
-  CHECK(rig.events == std::vector<std::string>{"VIP_1 transition INIT -> BACKUP (startup)"});
+  CHECK(rig.events() == std::vector<std::string>{"VIP_1 transition INIT -> BACKUP (startup)"});
   rig.instance->OnTimer(rig.instance->NextDeadline());
   CHECK(rig.instance->router().state() == RouterState::kMaster);
   // On the wire already; the address, the announcement and the event wait.
   CHECK(rig.transport.sent.size() == 1);
   CHECK(rig.addresses.calls.empty());
   CHECK(rig.announcer.announced.empty());
-  CHECK(rig.events.size() == 1);
+  CHECK(rig.events().size() == 1);
   CHECK(rig.instance->has_deferred());
 
   SECTION("flushed, in the router's order") {
@@ -385,8 +396,8 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
     CHECK_FALSE(rig.instance->has_deferred());
     CHECK(rig.addresses.present.count(kVip) == 1);
     CHECK(rig.announcer.announced.size() == 5);
-    CHECK(std::find(rig.events.begin(), rig.events.end(),
-                    "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events.end());
+    CHECK(std::find(rig.events().begin(), rig.events().end(),
+                    "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events().end());
   }
   SECTION("stepped down before the flush: added and removed, never announced") {
     rig.Receive(kT0 + absl::Seconds(4), PeerAdvert(200));
@@ -403,8 +414,8 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
     CHECK_FALSE(rig.instance->has_deferred());
     CHECK(rig.addresses.calls.size() == 2);
     CHECK(rig.addresses.present.empty());
-    CHECK(std::find(rig.events.begin(), rig.events.end(),
-                    "VIP_1 transition MASTER -> INIT (shutdown)") != rig.events.end());
+    CHECK(std::find(rig.events().begin(), rig.events().end(),
+                    "VIP_1 transition MASTER -> INIT (shutdown)") != rig.events().end());
   }
   SECTION("a reconfiguration too, with the old configuration") {
     InstanceConfig other = V2Config();

@@ -5,6 +5,9 @@
 // deltas (tracking) move the instance as the daemon needs.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+
 #include "absl/time/time.h"
 #include "fmt/format.h"
 #include "system/checks.h"
@@ -49,28 +52,28 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             std::vector<std::string> events;
             DriverOptions options;
             options.instances = {Spec("VI_1", 50, "192.0.2.3"), Spec("VI_2", 51, "192.0.2.4")};
-            // The sink looks every instance up, as the daemon's does, even in the middle of an
-            // Update: the driver's list must be whole whenever an event is reported.
-            Driver* reporting = nullptr;
-            options.on_event = [&](const InstanceEvent& e) {
-              events.push_back(fmt::format("{}", e));
-              if (reporting == nullptr) return;
-              for (const auto& instance : reporting->instances()) {
-                REQUIRE(instance != nullptr);
-                CHECK(reporting->Find(instance->name()).has_value());
-              }
-            };
             auto driver = Driver::Create(std::move(options));
             REQUIRE(driver.ok());
             auto loop = EventLoop::Create();
             REQUIRE(loop.ok());
             Driver& d = **driver;
-            reporting = &d;
+            // Events are polled: the ids they carry stay valid through every Update, and each
+            // names a running instance or one that just left.
+            std::map<std::string, InstanceId> ids;
+            auto drain = [&] {
+              while (std::optional<InstanceEvent> e = d.PollEvent()) {
+                events.push_back(fmt::format("{}", *e));
+                CHECK(e->id != InstanceId::kNone);
+                auto [it, inserted] = ids.emplace(e->instance, e->id);
+                CHECK(it->second == e->id);  // one id per name, for good
+              }
+            };
             REQUIRE(d.Start((*loop)->Now()).ok());
-            REQUIRE(d.Attach(**loop).ok());
+            drain();
+            REQUIRE(d.Attach(**loop, drain).ok());
             auto master = [&](std::string_view name) {
-              auto i = d.Find(name);
-              return i && d.instances()[*i]->router().state() == RouterState::kMaster;
+              auto id = d.Find(name);
+              return id && d.router(*id)->state() == RouterState::kMaster;
             };
             REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_1") && master("VI_2"); }));
             REQUIRE(HasAddress(**ns, "192.0.2.3"));
@@ -83,14 +86,17 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             vi2.config.addresses.push_back({.address = *IpAddress::Parse("192.0.2.9"),
                                             .prefix_len = 24,
                                             .interface = "veth0"});
+            const InstanceId vi1_id = *d.Find("VI_1");
             REQUIRE(d.Update((*loop)->Now(),
                              {Spec("VI_1", 50, "192.0.2.3"), vi2, Spec("VI_3", 52, "192.0.2.7")})
                         .ok());
+            drain();
+            CHECK(d.Find("VI_1") == vi1_id);
             REQUIRE(d.instances().size() == 3);
             CHECK(master("VI_1"));
             CHECK(master("VI_2"));
-            CHECK(d.instances()[*d.Find("VI_2")]->router().config().priority == 120);
-            CHECK(d.instances()[*d.Find("VI_1")]->router().stats().become_master == 1);
+            CHECK(d.router(*d.Find("VI_2"))->config().priority == 120);
+            CHECK(d.router(*d.Find("VI_1"))->stats().become_master == 1);
             CHECK(HasAddress(**ns, "192.0.2.9"));
             REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_3"); }));
             for (const std::string& e : events) {
@@ -110,8 +116,14 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
             CHECK(HasAddress(**ns, "192.0.2.7"));
 
             // VI_1 moves to another VRID (new sockets), VI_2 and VI_3 leave: their VIPs go.
+            const InstanceId vi2_id = *d.Find("VI_2");
             REQUIRE(d.Update((*loop)->Now(), {Spec("VI_1", 60, "192.0.2.3")}).ok());
+            drain();
             REQUIRE(d.instances().size() == 1);
+            // Reopened on new sockets, but the same instance to its users: the same id. The
+            // ones that left are gone for good.
+            CHECK(d.Find("VI_1") == vi1_id);
+            CHECK(d.router(vi2_id) == nullptr);
             CHECK(d.instances()[0]->vrid() == 60);
             CHECK_FALSE(HasAddress(**ns, "192.0.2.4"));
             CHECK_FALSE(HasAddress(**ns, "192.0.2.7"));
@@ -120,14 +132,18 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
 
             // Tracking: an external fault takes the VIP away, clearing it brings it back; a
             // priority delta moves the effective priority.
-            d.SetExternalFault((*loop)->Now(), 0, true);
-            CHECK(d.instances()[0]->router().state() == RouterState::kFault);
-            CHECK_FALSE(d.InterfaceFault(0));
+            d.SetExternalFault((*loop)->Now(), vi1_id, true);
+            CHECK(d.router(vi1_id)->state() == RouterState::kFault);
+            CHECK_FALSE(d.InterfaceFault(vi1_id));
             CHECK_FALSE(HasAddress(**ns, "192.0.2.3"));
-            d.SetExternalFault((*loop)->Now(), 0, false);
+            d.SetExternalFault((*loop)->Now(), vi1_id, false);
             REQUIRE(RunLoopUntil(**loop, [&] { return master("VI_1"); }));
-            d.SetPriorityDelta((*loop)->Now(), 0, -20);
-            CHECK(int(d.instances()[0]->router().effective_priority()) == 130);
+            events.clear();
+            d.SetPriorityDelta((*loop)->Now(), vi1_id, -20);
+            drain();
+            CHECK(int(d.router(vi1_id)->effective_priority()) == 130);
+            CHECK(events == std::vector<std::string>{"VI_1 priority_changed 150 -> 130"});
+            d.SetExternalFault((*loop)->Now(), vi2_id, true);  // gone: ignored
 
             d.Shutdown((*loop)->Now());
             CHECK_FALSE(HasAddress(**ns, "192.0.2.3"));

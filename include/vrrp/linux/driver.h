@@ -4,28 +4,35 @@
 // one link monitor, and keeps every instance's next deadline in one DeadlineQueue: the cost of a
 // packet or a timer does not grow with the number of instances. It removes the virtual addresses
 // an earlier run left behind, puts instances in Fault while their link is down or their source
-// address is gone, and reports every event (transitions, drops, address changes, failures) to
-// one callback for logs, notify hooks and metrics.
+// address is gone, and queues every event (transitions, drops, address changes, failures) for
+// its owner to poll (PollEvent) after each call: for logs, notify hooks and metrics. Each
+// instance has an InstanceId for its whole life: a reload that keeps the name keeps the id.
+//
+// Thread-safety: none; one thread calls the driver. Lifetime: an attached loop outlives the
+// attachment (Detach, or destroy the driver first).
 //
 // Two ways to run it:
-//  - with our loop: driver->Attach(loop) then loop.Run();
+//  - with our loop: driver->Attach(loop, drain) then loop.Run(); `drain` runs after each of the
+//    driver's turns on the loop, the place to PollEvent();
 //  - from someone else's (nginx, libuv, asio): watch every fd of driver->fds() for readability
 //    and call driver->OnReadable(now, fd); arm a timer for driver->NextDeadline() and call
 //    driver->OnTimer(now) when it fires (an early call is a no-op); re-read NextDeadline() after
-//    each call. `now` must come from one monotonic clock (MonotonicNow()). See docs/embedding.md.
+//    each call, and PollEvent() until it is empty. `now` must come from one monotonic clock
+//    (MonotonicNow()). See docs/embedding.md.
 //
 //   vrrp::os::DriverOptions options;
 //   options.instances.push_back({.config = instance_config, .interface = "eth0"});
-//   options.on_event = [](const vrrp::InstanceEvent& e) { fmt::print("{}\n", e); };
 //   auto driver = vrrp::os::Driver::Create(std::move(options));   // needs CAP_NET_RAW
 //   auto loop = vrrp::os::EventLoop::Create();
 //   (*driver)->Start((*loop)->Now());
-//   (*driver)->Attach(**loop);
+//   auto drain = [&] { while (auto e = (*driver)->PollEvent()) fmt::print("{}\n", *e); };
+//   (*driver)->Attach(**loop, drain);
 //   (*loop)->Run();
 #ifndef VRRP_LINUX_DRIVER_H_
 #define VRRP_LINUX_DRIVER_H_
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +46,7 @@
 #include "vrrp/deadline_queue.h"
 #include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
+#include "vrrp/instance_set.h"
 #include "vrrp/linux/address_manager.h"
 #include "vrrp/linux/event_loop.h"
 #include "vrrp/linux/link_monitor.h"
@@ -64,7 +72,6 @@ struct DriverInstance {
 
 struct DriverOptions {
   std::vector<DriverInstance> instances;
-  InstanceEventSink on_event;
   // Remove, before starting, addresses of our (non-owner) instances found on their interfaces:
   // left by an earlier run that was killed (keepalived logs "removing VIPs.").
   bool remove_leftover_addresses = true;
@@ -90,12 +97,12 @@ struct DriverStats {
   uint64_t receive_errors = 0;
 };
 
-class Driver {
+class Driver final : public InstanceSet {
  public:
   // Opens everything or nothing: on error, whatever was opened is closed again, and the status
   // names the instance and what failed (a missing interface, CAP_NET_RAW, a bad configuration).
   static absl::StatusOr<std::unique_ptr<Driver>> Create(DriverOptions options);
-  ~Driver();
+  ~Driver() override;
 
   // Removes leftovers (see DriverOptions), reads each interface's state, starts the instances.
   [[nodiscard]] absl::Status Start(absl::Time now);
@@ -110,9 +117,14 @@ class Driver {
   absl::Time NextDeadline() const;
   void OnTimer(absl::Time now);
 
-  // Registers fds() and a timer that follows NextDeadline() with `loop`. Detach before
-  // destroying the loop first.
-  [[nodiscard]] absl::Status Attach(EventLoop& loop);
+  // The oldest event not yet polled, or nullopt. Events own their data.
+  std::optional<InstanceEvent> PollEvent() { return events_.Poll(); }
+  bool has_events() const { return !events_.empty(); }
+
+  // Registers fds() and a timer that follows NextDeadline() with `loop`; `after_turn` (may be
+  // empty) runs after each of the driver's turns on the loop that left events to poll, outside
+  // the driver: it may call any of the driver's functions. Detach before destroying the loop first.
+  [[nodiscard]] absl::Status Attach(EventLoop& loop, std::function<void()> after_turn = {});
   void Detach();
 
   // A reload: runs `instances` from now on. An instance whose name is still there with the same
@@ -123,22 +135,23 @@ class Driver {
   // is checked and every new socket opened before anything running is touched.
   [[nodiscard]] absl::Status Update(absl::Time now, std::vector<DriverInstance> instances);
 
-  // Faults from outside (tracked scripts and interfaces, sync groups): an instance is in Fault
-  // while its link is down, its source address is gone, or this says so.
-  void SetExternalFault(absl::Time now, size_t index, bool fault);
-  // Router::SetSyncHold and Router::SyncStepDown, for sync groups.
-  void SetSyncHold(absl::Time now, size_t index, bool hold);
-  void SyncStepDown(absl::Time now, size_t index);
-  // Whether the driver itself holds the instance in Fault: its link is down or its source
-  // address is gone (external faults aside).
-  bool InterfaceFault(size_t index) const;
-  // The tracking layer's sum of weights (Router::SetPriorityDelta).
-  void SetPriorityDelta(absl::Time now, size_t index, int delta);
-  // The index of the instance called `name` in instances(), if any.
-  std::optional<size_t> Find(std::string_view name) const;
+  // InstanceSet, for the policy (vrrp::Policy) and the embedder. An id not running is ignored
+  // (setters) or answers nullptr / false. Faults from outside: an instance is in Fault while its
+  // link is down, its source address is gone, or SetExternalFault says so.
+  std::vector<InstanceId> ids() const override;
+  std::optional<InstanceId> Find(std::string_view name) const override;
+  const Router* router(InstanceId id) const override;
+  void SetExternalFault(absl::Time now, InstanceId id, bool fault) override;
+  bool InterfaceFault(InstanceId id) const override;
+  void SetPriorityDelta(absl::Time now, InstanceId id, int delta) override;
+  void SetSyncHold(absl::Time now, InstanceId id, bool hold) override;
+  void SyncStepDown(absl::Time now, InstanceId id) override;
+
+  // The running instance `id` and its specification, or nullptr.
+  const Instance* instance(InstanceId id) const;
+  const DriverInstance* spec(InstanceId id) const;
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
-  const DriverInstance& spec(size_t index) const { return options_.instances[index]; }
   DriverStats stats() const;
 
  private:
@@ -148,7 +161,7 @@ class Driver {
   explicit Driver(DriverOptions options);
   // Takes the shared socket and announcer of `spec` (opening them when new) and creates its
   // instance (not started, not yet routed: Route does that). On error nothing is held.
-  absl::Status Open(const DriverInstance& spec, std::unique_ptr<Slot>& slot,
+  absl::Status Open(const DriverInstance& spec, InstanceId id, std::unique_ptr<Slot>& slot,
                     std::unique_ptr<Instance>& instance);
   // Gives back what Open took: the route, the group, the socket and announcer when unused.
   void Release(Slot& slot);
@@ -172,6 +185,9 @@ class Driver {
   void FlushEffects(absl::Time now);
   void TouchAll();
   void Reindex();
+  std::optional<size_t> IndexOf(InstanceId id) const;
+  std::optional<size_t> IndexOf(std::string_view name) const;
+  void AfterTurn();
   void Reschedule();
 
   DriverOptions options_;
@@ -179,6 +195,11 @@ class Driver {
   std::unique_ptr<LinkMonitor> link_monitor_;
   std::vector<std::unique_ptr<Link>> links_;
   std::unique_ptr<Announcers> announcers_;
+  EventQueue events_;  // every instance reports here
+  std::vector<InstanceId> ids_;  // per index, like slots_ and instances_
+  absl::flat_hash_map<InstanceId, size_t> index_by_id_;
+  uint32_t next_id_ = 1;
+  std::function<void()> after_turn_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<Instance>> instances_;
   absl::flat_hash_map<uint64_t, size_t> index_of_;  // Slot::key -> index in slots_ / instances_

@@ -1,0 +1,60 @@
+#include "vrrp/event.h"
+
+#include <array>
+#include <iterator>
+
+#include "fmt/format.h"
+#include "vrrp/router.h"
+
+namespace vrrp {
+namespace {
+
+// Indexed by InstanceEvent::Kind: the names are data, and a new kind without a name fails to
+// compile below.
+constexpr std::array<std::string_view, 8> kKindNames = {
+    "transition", "drop",        "address_added",  "address_removed",
+    "announced",  "send_failed", "sync_waiting",   "priority_changed",
+};
+static_assert(kKindNames.size() ==
+              static_cast<size_t>(InstanceEvent::Kind::kPriorityChanged) + 1);
+
+}  // namespace
+
+std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
+  const auto i = static_cast<size_t>(kind);
+  return i < kKindNames.size() ? kKindNames[i] : "unknown";
+}
+
+std::string DescribeEvent(const InstanceEvent& e) {
+  std::string out = fmt::format("{} {}", e.instance, InstanceEventKindName(e.kind));
+  auto append = [&out]<typename... Args>(fmt::format_string<Args...> f, Args&&... args) {
+    fmt::format_to(std::back_inserter(out), f, std::forward<Args>(args)...);
+  };
+  switch (e.kind) {
+    case InstanceEvent::Kind::kTransition:
+      append(" {} -> {} ({})", e.transition.from, e.transition.to, e.transition.reason);
+      break;
+    case InstanceEvent::Kind::kDrop:
+      append(" {} from {}", e.drop, e.peer);
+      break;
+    case InstanceEvent::Kind::kAddressAdded:
+    case InstanceEvent::Kind::kAddressRemoved:
+      if (e.address) append(" {}", *e.address);
+      break;
+    case InstanceEvent::Kind::kAnnounced:
+      if (e.address) append(" {} x{}", e.address->address, e.count);
+      break;
+    case InstanceEvent::Kind::kSendFailed:
+      append(" to {}", e.peer);
+      break;
+    case InstanceEvent::Kind::kPriorityChanged:
+      append(" {} -> {}", e.previous, e.count);
+      break;
+    case InstanceEvent::Kind::kSyncWaiting:
+      break;
+  }
+  if (!e.status.ok()) append(": {}", e.status.ToString());
+  return out;
+}
+
+}  // namespace vrrp
