@@ -11,16 +11,21 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-#include "event_log.h"
 #include "fmt/format.h"
 #include "scheduling.h"
-#include "tracking.h"
+#include "vrrp/keepalived/runtime.h"
 
 namespace vrrpd {
 namespace {
 
 using vrrp::RouterState;
 using vrrp::os::Driver;
+
+Logger::Level Level(vrrp::keepalived::LogLevel level) {
+  static_assert(static_cast<int>(Logger::Level::kDetail) ==
+                static_cast<int>(vrrp::keepalived::LogLevel::kDetail));
+  return static_cast<Logger::Level>(level);  // the same four levels, in the same order
+}
 
 // notify_stop and the other notifications of a stop get this long to finish before the
 // daemon exits and kills what is left.
@@ -45,70 +50,6 @@ void BlockDaemonSignals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-std::vector<vrrp::os::DriverInstance> DriverInstances(const vrrp::config::Configuration& conf) {
-  std::vector<vrrp::os::DriverInstance> specs;
-  for (const vrrp::config::VrrpInstance& vi : conf.instances) {
-    vrrp::os::DriverInstance spec;
-    spec.config = vi.config;
-    spec.config.excluded_addresses = vi.extras.excluded_addresses;
-    spec.interface = vi.extras.interface;
-    spec.source = vi.extras.source;
-    spec.config.unicast_peers = vi.extras.unicast_peers;
-    // With unicast peers the group is not used (keepalived sends to the peers only).
-    if (vi.extras.unicast_peers.empty()) spec.config.multicast_group = vi.extras.mcast_group;
-    specs.push_back(std::move(spec));
-  }
-  return specs;
-}
-
-bool SameScripts(const std::vector<vrrp::config::VrrpScript>& a,
-                 const std::vector<vrrp::config::VrrpScript>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto& x = a[i];
-    const auto& y = b[i];
-    if (x.name != y.name || x.script.command != y.script.command ||
-        x.script.user != y.script.user || x.script.group != y.script.group ||
-        x.interval != y.interval || x.timeout != y.timeout || x.weight != y.weight ||
-        x.reverse != y.reverse || x.rise != y.rise || x.fall != y.fall || x.user != y.user ||
-        x.group != y.group || x.init_fail != y.init_fail) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::vector<std::string> ApplySyncGroupTracking(vrrp::config::Configuration& conf) {
-  std::vector<std::string> warnings;
-  for (const vrrp::config::SyncGroup& group : conf.sync_groups) {
-    if (group.tracking_weight) continue;
-    for (const std::string& member : group.instances) {
-      auto vi = std::find_if(conf.instances.begin(), conf.instances.end(),
-                             [&](const auto& i) { return i.config.name == member; });
-      if (vi == conf.instances.end()) continue;
-      auto warn = [&](std::string_view what, std::string_view name, int weight) {
-        warnings.push_back(
-            fmt::format("({}) {} {} weight {} ignored: in vrrp_sync_group {} a failure means FAULT "
-                        "(sync_group_tracking_weight keeps weights)",
-                        member, what, name, weight, group.name));
-      };
-      for (vrrp::config::TrackedScript& track : vi->extras.track_scripts) {
-        const vrrp::config::VrrpScript* script = conf.FindScript(track.name);
-        const int weight = track.weight.value_or(script != nullptr ? script->weight : 0);
-        if (weight == 0) continue;
-        warn("track_script", track.name, weight);
-        track.weight = 0;
-      }
-      for (vrrp::config::TrackedInterface& track : vi->extras.track_interfaces) {
-        if (track.weight == 0) continue;
-        warn("track_interface", track.name, track.weight);
-        track.weight = 0;
-      }
-    }
-  }
-  return warnings;
-}
-
 Daemon::Daemon(const Options& options, Logger& log, vrrp::config::Configuration conf)
     : options_(options), log_(log), conf_(std::move(conf)) {}
 
@@ -129,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
                                             [&log](const std::string& line) { log.Info(line); });
 
   vrrp::os::DriverOptions driver_options;
-  driver_options.instances = DriverInstances(d->conf_);
+  driver_options.instances = vrrp::keepalived::DriverInstances(d->conf_);
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
   };
@@ -146,7 +87,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   if (!d->signal_fd_.valid()) {
     return absl::InternalError(fmt::format("signalfd: {}", std::strerror(errno)));
   }
-  for (const std::string& w : ApplySyncGroupTracking(d->conf_)) log.Warning(w);
+  std::vector<std::string> warnings;
+  d->policy_.Reconfigure(vrrp::keepalived::PolicyConfigOf(d->conf_, &warnings));
+  for (const std::string& w : warnings) log.Warning(w);
   d->DropInsecureNotifyCommands();
   d->checker_ = d->MakeChecker();
   return d;
@@ -189,10 +132,6 @@ std::unique_ptr<ScriptChecker> Daemon::MakeChecker() {
       [this](const std::string& line) { log_.Info(line); });
 }
 
-const vrrp::config::VrrpInstance* Daemon::ConfiguredInstance(std::string_view name) const {
-  return conf_.FindInstance(name);
-}
-
 absl::Status Daemon::Run() {
   const absl::Time now = loop_->Now();
   log_.Info(fmt::format("Starting vrrpd {} with {} ({} instances)", VRRPD_VERSION,
@@ -205,7 +144,7 @@ absl::Status Daemon::Run() {
   WaitForFirstResults();
   // Tracking first: an instance whose weight-0 script failed or whose tracked interface is
   // down starts in Fault, not as a Master for a moment.
-  ApplyTracking();
+  policy_.Apply(now, *driver_, TrackInputs());
   if (absl::Status s = driver_->Start(now); !s.ok()) return s;
   started_ = true;
   DrainEvents();
@@ -267,20 +206,52 @@ void Daemon::OnSignal() {
 }
 
 void Daemon::DrainEvents() {
-  if (draining_) return;  // OnEvent -> ApplyTracking -> events: the loop below takes them
+  if (draining_) return;  // OnEvent -> ScheduleTracking -> here: the loop below takes it
   draining_ = true;
   do {
     while (std::optional<vrrp::InstanceEvent> e = driver_->PollEvent()) OnEvent(*e);
     if (tracking_due_ && started_) {
       tracking_due_ = false;
-      ApplyTracking();
+      policy_.Apply(loop_->Now(), *driver_, TrackInputs());
     }
+    while (std::optional<vrrp::PolicyEvent> e = policy_.PollEvent()) OnPolicyEvent(*e);
   } while (driver_->has_events());
   draining_ = false;
 }
 
+vrrp::TrackInputs Daemon::TrackInputs() const {
+  return {
+      .script_failed = [this](std::string_view name) { return checker_->failed(name); },
+      .interface_up =
+          [](std::string_view name) {
+            auto up = vrrp::os::InterfaceIsUp(std::string(name));
+            return up.ok() && *up;
+          },
+      .script_pending = [this](std::string_view name) { return checker_->pending(name); },
+  };
+}
+
+void Daemon::Notify(const vrrp::config::NotifyCommands& commands, std::string_view type,
+                    const std::string& name, std::string_view state, int priority,
+                    const vrrp::config::GlobalDefs& global) {
+  const CommandSpec user = DefaultScriptUser(global);
+  notifier_->Notify(commands, type, name, state, priority, user.user, user.group);
+}
+
+void Daemon::OnPolicyEvent(const vrrp::PolicyEvent& e) {
+  for (const vrrp::keepalived::LogLine& line : vrrp::keepalived::PolicyLogLines(e)) {
+    log_.Log(Level(line.level), line.text);
+  }
+  if (e.kind != vrrp::PolicyEvent::Kind::kGroupState) return;
+  for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
+    if (group.name == e.group) {
+      Notify(group.notify, "GROUP", group.name, vrrp::RouterStateName(e.state), 0, conf_.global);
+    }
+  }
+}
+
 void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
-  EventContext context;
+  vrrp::keepalived::EventContext context;
   if (const vrrp::Instance* instance = driver_->instance(e.id)) {
     context.interface = driver_->spec(e.id)->interface;
     context.effective_priority = instance->router().effective_priority();
@@ -290,23 +261,23 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   if (e.kind == vrrp::InstanceEvent::Kind::kDrop) {
     uint64_t suppressed = 0;
     if (!drop_log_limiter_.Admit(e.instance, e.drop, e.time, suppressed)) return;
-    for (const LogLine& line : EventLogLines(e, context)) {
-      log_.Log(line.level, suppressed == 0
+    for (const vrrp::keepalived::LogLine& line : vrrp::keepalived::EventLogLines(e, context)) {
+      log_.Log(Level(line.level), suppressed == 0
                                ? line.text
                                : fmt::format("{} ({} more not logged)", line.text, suppressed));
     }
     return;
   }
-  for (const LogLine& line : EventLogLines(e, context)) log_.Log(line.level, line.text);
+  for (const vrrp::keepalived::LogLine& line : vrrp::keepalived::EventLogLines(e, context)) {
+    log_.Log(Level(line.level), line.text);
+  }
   if (e.kind == vrrp::InstanceEvent::Kind::kSyncWaiting) ScheduleTracking();
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
-    if (const vrrp::config::VrrpInstance* vi = ConfiguredInstance(e.instance)) {
-      const CommandSpec user = DefaultScriptUser(conf_.global);
-      notifier_->Notify(vi->extras.notify, "INSTANCE", vi->config.name,
-                        vrrp::RouterStateName(e.transition.to), context.effective_priority,
-                        user.user, user.group);
+    if (const vrrp::config::VrrpInstance* vi = conf_.FindInstance(e.instance)) {
+      Notify(vi->extras.notify, "INSTANCE", vi->config.name,
+             vrrp::RouterStateName(e.transition.to), context.effective_priority, conf_.global);
     }
   }
   ScheduleTracking();
@@ -322,126 +293,6 @@ void Daemon::OnTrackedLink() {
 void Daemon::ScheduleTracking() {
   tracking_due_ = true;
   DrainEvents();  // at once, unless events are being handled: then when they are
-}
-
-void Daemon::ApplyTracking() {
-  const absl::Time now = loop_->Now();
-  auto script_failed = [this](std::string_view name) { return checker_->failed(name); };
-  auto script_pending = [this](std::string_view name) { return checker_->pending(name); };
-  auto interface_up = [](std::string_view name) {
-    auto up = vrrp::os::InterfaceIsUp(std::string(name));
-    return up.ok() && *up;
-  };
-  const std::vector<vrrp::InstanceId> ids = driver_->ids();
-  const size_t n = ids.size();
-  std::vector<TrackEffect> effects(n);
-  std::vector<bool> own_fault(n, false);
-  for (size_t i = 0; i < n; ++i) {
-    const vrrp::config::VrrpInstance* vi = ConfiguredInstance(driver_->instance(ids[i])->name());
-    if (vi == nullptr) continue;
-    effects[i] = ComputeTrackEffect(*vi, conf_, script_failed, interface_up, script_pending);
-    own_fault[i] = effects[i].fault || driver_->InterfaceFault(ids[i]);
-  }
-  // A sync group's members move together: one in Fault of its own holds the others in Fault
-  // (keepalived's vrrp_sync_group), so that the VIPs of a group are never split between routers.
-  for (size_t i = 0; i < n; ++i) {
-    const std::string& name = driver_->instance(ids[i])->name();
-    std::vector<std::string> reasons = effects[i].fault_reasons;
-    for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
-      bool member = false;
-      for (const std::string& m : group.instances) member = member || m == name;
-      if (!member) continue;
-      for (const std::string& m : group.instances) {
-        std::optional<vrrp::InstanceId> j = driver_->Find(m);
-        if (!j || *j == ids[i]) continue;
-        const size_t k = std::find(ids.begin(), ids.end(), *j) - ids.begin();
-        if (own_fault[k]) reasons.push_back(fmt::format("sync group {}: {} in fault", group.name, m));
-      }
-    }
-    if (driver_->router(ids[i])->priority_delta() != effects[i].priority_delta) {
-      driver_->SetPriorityDelta(now, ids[i], effects[i].priority_delta);  // logged as an event
-    }
-    driver_->SetExternalFault(now, ids[i], !reasons.empty());  // a no-op when nothing changed
-    fault_reasons_[name] = std::move(reasons);
-  }
-  ApplySyncGroups(now);
-  NotifyGroups();
-}
-
-void Daemon::ApplySyncGroups(absl::Time now) {
-  // keepalived's vrrp_sync_group: the members become Master together or not at all. Every
-  // member is held (a Backup whose timer runs out waits and says so with kSyncWaiting); when
-  // every member is Master or waiting, the waiting ones are released together. A member that
-  // lost an election (a Backup that accepts another router as master) takes the group's
-  // Masters to Backup with it, so the VIPs of a group never stay split between two routers.
-  absl::flat_hash_set<vrrp::InstanceId> grouped;
-  for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
-    std::vector<vrrp::InstanceId> members;
-    for (const std::string& m : group.instances) {
-      if (std::optional<vrrp::InstanceId> j = driver_->Find(m)) members.push_back(*j);
-    }
-    if (members.size() < 2) continue;
-    auto router = [&](vrrp::InstanceId j) -> const vrrp::Router& { return *driver_->router(j); };
-    auto lost = [&](vrrp::InstanceId j) {
-      const vrrp::Router& r = router(j);
-      return r.state() == RouterState::kBackup && !r.sync_ready() && r.master_address() &&
-             *r.master_address() != r.config().primary_address;
-    };
-    for (vrrp::InstanceId j : members) {
-      grouped.insert(j);
-      if (!router(j).sync_hold()) driver_->SetSyncHold(now, j, true);
-    }
-    if (std::any_of(members.begin(), members.end(), lost)) {
-      for (vrrp::InstanceId j : members) {
-        if (router(j).state() != RouterState::kMaster) continue;
-        log_.Info(fmt::format("({}) leaving MASTER with its sync group {}",
-                              driver_->instance(j)->name(), group.name));
-        driver_->SyncStepDown(now, j);
-      }
-      continue;
-    }
-    const bool all_ready = std::all_of(members.begin(), members.end(), [&](vrrp::InstanceId j) {
-      return router(j).state() == RouterState::kMaster || router(j).sync_ready();
-    });
-    if (!all_ready) continue;
-    for (vrrp::InstanceId j : members) {
-      if (!router(j).sync_ready()) continue;
-      driver_->SetSyncHold(now, j, false);  // ready: Master now
-      driver_->SetSyncHold(now, j, true);
-    }
-  }
-  // Instances a reload took out of their group run on their own again.
-  for (vrrp::InstanceId j : driver_->ids()) {
-    if (!grouped.contains(j) && driver_->router(j)->sync_hold()) {
-      driver_->SetSyncHold(now, j, false);
-    }
-  }
-}
-
-void Daemon::NotifyGroups() {
-  for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
-    std::optional<RouterState> common;
-    bool same = true;
-    for (const std::string& m : group.instances) {
-      std::optional<vrrp::InstanceId> j = driver_->Find(m);
-      if (!j) {
-        same = false;
-        break;
-      }
-      const RouterState state = driver_->router(*j)->state();
-      if (common && *common != state) same = false;
-      common = state;
-    }
-    if (!same || !common || *common == RouterState::kInitialize) continue;
-    auto it = group_states_.find(group.name);
-    if (it != group_states_.end() && it->second == *common) continue;
-    group_states_[group.name] = *common;
-    log_.Info(fmt::format("VRRP_Group({}) Syncing instances to {} state", group.name,
-                          vrrp::RouterStateName(*common)));
-    const CommandSpec user = DefaultScriptUser(conf_.global);
-    notifier_->Notify(group.notify, "GROUP", group.name, vrrp::RouterStateName(*common), 0,
-                      user.user, user.group);
-  }
 }
 
 void Daemon::EnterRealtime() {
@@ -486,21 +337,22 @@ absl::Status Daemon::Reload() {
   const absl::Time now = loop_->Now();
   vrrp::config::Configuration previous = std::move(conf_);
   conf_ = std::move(*conf);
-  for (const std::string& w : ApplySyncGroupTracking(conf_)) log_.Warning(w);
   DropInsecureNotifyCommands();
-  if (absl::Status s = driver_->Update(now, DriverInstances(conf_)); !s.ok()) {
+  if (absl::Status s = driver_->Update(now, vrrp::keepalived::DriverInstances(conf_)); !s.ok()) {
     conf_ = std::move(previous);
     return refuse(s);
   }
+  std::vector<std::string> warnings;
+  policy_.Reconfigure(vrrp::keepalived::PolicyConfigOf(conf_, &warnings));
+  for (const std::string& w : warnings) log_.Warning(w);
   DrainEvents();
-  const CommandSpec previous_user = DefaultScriptUser(previous.global);
   for (const std::string& name : leaving) {
     if (const vrrp::config::VrrpInstance* vi = previous.FindInstance(name)) {
-      notifier_->Notify(vi->extras.notify, "INSTANCE", name, "STOP", vi->config.router.priority,
-                        previous_user.user, previous_user.group);
+      Notify(vi->extras.notify, "INSTANCE", name, "STOP", vi->config.router.priority,
+             previous.global);
     }
   }
-  if (!SameScripts(previous.scripts, conf_.scripts) ||
+  if (!vrrp::keepalived::SameScripts(previous.scripts, conf_.scripts) ||
       previous.global.script_user != conf_.global.script_user ||
       previous.global.enable_script_security != conf_.global.enable_script_security) {
     checker_->Stop();
@@ -508,7 +360,7 @@ absl::Status Daemon::Reload() {
     checker_->Start();
   }
   ++reloads_;
-  ApplyTracking();
+  ScheduleTracking();
   log_.Info(fmt::format("Reload finished: {} instances", conf_.instances.size()));
   sd_notify(0, "READY=1\nSTATUS=running");
   return absl::OkStatus();
@@ -537,9 +389,8 @@ DaemonStatus Daemon::Status() const {
     }
     s.fault = router.fault();
     if (driver_->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
-    if (auto it = fault_reasons_.find(s.name); it != fault_reasons_.end()) {
-      s.fault_reasons.insert(s.fault_reasons.end(), it->second.begin(), it->second.end());
-    }
+    const std::vector<std::string>& reasons = policy_.fault_reasons(s.name);
+    s.fault_reasons.insert(s.fault_reasons.end(), reasons.begin(), reasons.end());
     if (router.state() == RouterState::kBackup) s.master = router.master_address();
     s.stats = router.stats();
     status.instances.push_back(std::move(s));
@@ -569,15 +420,12 @@ void Daemon::Shutdown() {
   tracking_due_ = false;
   driver_->Shutdown(loop_->Now());
   DrainEvents();
-  const CommandSpec user = DefaultScriptUser(conf_.global);
-  for (const auto& instance : driver_->instances()) {
-    if (const vrrp::config::VrrpInstance* vi = ConfiguredInstance(instance->name())) {
-      notifier_->Notify(vi->extras.notify, "INSTANCE", vi->config.name, "STOP",
-                        vi->config.router.priority, user.user, user.group);
-    }
+  for (const vrrp::config::VrrpInstance& vi : conf_.instances) {
+    Notify(vi.extras.notify, "INSTANCE", vi.config.name, "STOP", vi.config.router.priority,
+           conf_.global);
   }
   for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
-    notifier_->Notify(group.notify, "GROUP", group.name, "STOP", 0, user.user, user.group);
+    Notify(group.notify, "GROUP", group.name, "STOP", 0, conf_.global);
   }
   runner_->Drain(kStopNotifyTimeout);
   log_.Info("Stopped");

@@ -1,12 +1,12 @@
-#include "event_log.h"
+#include "vrrp/keepalived/log_lines.h"
 
 #include "fmt/format.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
 namespace {
 
 using Kind = vrrp::InstanceEvent::Kind;
-using Level = Logger::Level;
+using Level = LogLevel;
 using vrrp::RouterState;
 using vrrp::TransitionReason;
 
@@ -56,6 +56,18 @@ void TransitionLines(const vrrp::InstanceEvent& e, const EventContext& context,
 }
 
 }  // namespace
+
+std::vector<LogLine> PolicyLogLines(const vrrp::PolicyEvent& e) {
+  switch (e.kind) {
+    case vrrp::PolicyEvent::Kind::kGroupState:
+      return {{Level::kInfo, fmt::format("VRRP_Group({}) Syncing instances to {} state", e.group,
+                                         vrrp::RouterStateName(e.state))}};
+    case vrrp::PolicyEvent::Kind::kStepDown:
+      return {{Level::kInfo,
+               fmt::format("({}) leaving MASTER with its sync group {}", e.instance, e.group)}};
+  }
+  return {};
+}
 
 std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventContext& context) {
   std::vector<LogLine> lines;
@@ -130,4 +142,4 @@ bool DropLogLimiter::Admit(std::string_view instance, vrrp::DropReason reason, a
   return true;
 }
 
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived

@@ -1,12 +1,12 @@
-#include "event_log.h"
+#include "vrrp/keepalived/log_lines.h"
 
 #include <catch2/catch.hpp>
 
-namespace vrrpd {
+namespace vrrp::keepalived {
 namespace {
 
 using Kind = vrrp::InstanceEvent::Kind;
-using Level = Logger::Level;
+using Level = LogLevel;
 using vrrp::RouterState;
 using vrrp::TransitionReason;
 
@@ -121,4 +121,4 @@ TEST_CASE("vrrpd log: refused packets are logged once per 10 s per instance and 
 }
 
 }  // namespace
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived

@@ -1,8 +1,16 @@
 // The log lines keepalived 2.2.7 writes for the same events, built from the library's
 // InstanceEvents, so that alerting written against keepalived's logs ("(VI_1) Entering MASTER
 // STATE") keeps working when vrrpd replaces it.
-#ifndef VRRPD_EVENT_LOG_H_
-#define VRRPD_EVENT_LOG_H_
+//
+// Part of vrrp::keepalived, the glue between keepalived's configuration and conventions and the
+// library: an embedder that replaces keepalived logs the same lines with it.
+//
+//   while (auto e = driver->PollEvent()) {
+//     for (const vrrp::keepalived::LogLine& line : vrrp::keepalived::EventLogLines(*e, context))
+//       Log(line.level, line.text);   // "(VI_1) Entering MASTER STATE"
+//   }
+#ifndef VRRP_KEEPALIVED_LOG_LINES_H_
+#define VRRP_KEEPALIVED_LOG_LINES_H_
 
 #include <map>
 #include <optional>
@@ -10,13 +18,16 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "logger.h"
-#include "vrrp/instance.h"
+#include "vrrp/event.h"
+#include "vrrp/policy.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
+
+// keepalived's levels: Detail lines are logged only with --log-detail (-D).
+enum class LogLevel { kError, kWarning, kInfo, kDetail };
 
 struct LogLine {
-  Logger::Level level = Logger::Level::kInfo;
+  LogLevel level = LogLevel::kInfo;
   std::string text;
 
   friend bool operator==(const LogLine&, const LogLine&) = default;
@@ -35,6 +46,10 @@ struct EventContext {
 // announcements and refused packets other than a bad password are Detail (-D), as keepalived
 // logs most of them only with --log-detail.
 std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& event, const EventContext& context);
+
+// keepalived's lines for a policy event: "VRRP_Group(G1) Syncing instances to MASTER state",
+// "(VI_6) leaving MASTER with its sync group G1".
+std::vector<LogLine> PolicyLogLines(const vrrp::PolicyEvent& event);
 
 // Refused packets are logged at most once per `period` per instance and reason (DESIGN.md:
 // drops are counted always, logged rate-limited), so a flood of forged or misconfigured
@@ -56,6 +71,6 @@ class DropLogLimiter {
   std::map<std::pair<std::string, vrrp::DropReason>, Entry> entries_;
 };
 
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived
 
-#endif  // VRRPD_EVENT_LOG_H_
+#endif  // VRRP_KEEPALIVED_LOG_LINES_H_
