@@ -7,6 +7,7 @@
 //   if (vip.ok() && vip->family() == vrrp::Family::kIPv4) { ... }
 //   fmt::print("{}\n", *vip);                               // 192.0.2.3
 //   vrrp::MacAddress mac = vrrp::VirtualMac(vrrp::Family::kIPv4, 50);  // 00:00:5e:00:01:32
+//   auto net = vrrp::IpPrefix::Parse("192.0.2.3/24");     // address 192.0.2.3, prefix_len 24
 #ifndef VRRP_IP_ADDRESS_H_
 #define VRRP_IP_ADDRESS_H_
 
@@ -72,6 +73,25 @@ class IpAddress {
   std::array<uint8_t, 16> bytes_{};  // IPv4 uses the first 4, the rest stay zero
 };
 
+// "ADDRESS[/PREFIX]", as keepalived's virtual_ipaddress and `ip addr` write an address with its
+// prefix length. Without "/PREFIX" it is a host address (32 or 128), as `ip addr add` takes it.
+struct IpPrefix {
+  IpAddress address;
+  int prefix_len = 32;      // 0..32 for IPv4, 0..128 for IPv6
+  bool has_length = false;  // "/PREFIX" was written (else prefix_len is the host length)
+
+  // The errors keep the two parts apart, so a caller can tell "not an address at all" from "an
+  // address with a bad length" without reading the text:
+  //   kInvalidArgument "'TEXT' is not an address"  (the part before the first '/')
+  //   kOutOfRange      "prefix length 'P' of ADDRESS is out of range 0..MAX"  (not a decimal
+  //                    number, as absl::SimpleAtoi reads one, or beyond the family's length)
+  static absl::StatusOr<IpPrefix> Parse(std::string_view text);
+
+  std::string ToString() const;  // "192.0.2.3/24", always with the length
+
+  friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
+};
+
 class MacAddress {
  public:
   constexpr MacAddress() = default;
@@ -101,6 +121,14 @@ struct fmt::formatter<vrrp::IpAddress> : fmt::formatter<std::string_view> {
   template <typename FormatContext>
   auto format(const vrrp::IpAddress& ip, FormatContext& ctx) const {
     return fmt::formatter<std::string_view>::format(ip.ToString(), ctx);
+  }
+};
+
+template <>
+struct fmt::formatter<vrrp::IpPrefix> : fmt::formatter<std::string_view> {
+  template <typename FormatContext>
+  auto format(const vrrp::IpPrefix& prefix, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(prefix.ToString(), ctx);
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 
 namespace vrrp {
 
@@ -68,6 +69,29 @@ std::string IpAddress::ToString() const {
   inet_ntop(is_v4() ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof(buf));
   return buf;
 }
+
+absl::StatusOr<IpPrefix> IpPrefix::Parse(std::string_view text) {
+  const size_t slash = text.find('/');
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(text.substr(0, slash));
+  if (!ip.ok()) return absl::InvalidArgumentError(fmt::format("'{}' is not an address", text));
+  IpPrefix prefix;
+  prefix.address = *ip;
+  const int max = ip->is_v4() ? 32 : 128;
+  prefix.prefix_len = max;
+  if (slash == std::string_view::npos) return prefix;
+  // Debian's Abseil has its own string_view (docs/DESIGN.md), hence the conversion.
+  const std::string_view length = text.substr(slash + 1);
+  int n = -1;
+  if (!absl::SimpleAtoi(absl::string_view(length.data(), length.size()), &n) || n < 0 || n > max) {
+    return absl::OutOfRangeError(
+        fmt::format("prefix length '{}' of {} is out of range 0..{}", length, *ip, max));
+  }
+  prefix.prefix_len = n;
+  prefix.has_length = true;
+  return prefix;
+}
+
+std::string IpPrefix::ToString() const { return fmt::format("{}/{}", address, prefix_len); }
 
 absl::StatusOr<MacAddress> MacAddress::Parse(std::string_view text) {
   auto bad = [&] {

@@ -34,6 +34,70 @@ TEST_CASE("IpAddress refuses what is not an address") {
   CHECK_FALSE(IpAddress::FromBytes(std::vector<uint8_t>(5)).ok());
 }
 
+TEST_CASE("IpPrefix parses ADDRESS[/PREFIX] for both families") {
+  auto v4 = IpPrefix::Parse("192.0.2.3/24");
+  REQUIRE(v4.ok());
+  CHECK(v4->address == IpAddress::V4(192, 0, 2, 3));
+  CHECK(v4->prefix_len == 24);
+  CHECK(v4->has_length);
+  CHECK(v4->ToString() == "192.0.2.3/24");
+  auto v6 = IpPrefix::Parse("2001:db8::3/64");
+  REQUIRE(v6.ok());
+  CHECK(v6->address == *IpAddress::Parse("2001:db8::3"));
+  CHECK(v6->prefix_len == 64);
+  CHECK(fmt::format("{}", *v6) == "2001:db8::3/64");
+  // The ends of both ranges.
+  CHECK(IpPrefix::Parse("192.0.2.3/0")->prefix_len == 0);
+  CHECK(IpPrefix::Parse("192.0.2.3/32")->prefix_len == 32);
+  CHECK(IpPrefix::Parse("2001:db8::3/128")->prefix_len == 128);
+}
+
+TEST_CASE("IpPrefix without a prefix is a host address, as `ip addr add` takes it") {
+  auto v4 = IpPrefix::Parse("192.0.2.3");
+  REQUIRE(v4.ok());
+  CHECK(v4->prefix_len == 32);
+  CHECK_FALSE(v4->has_length);
+  auto v6 = IpPrefix::Parse("2001:db8::3");
+  REQUIRE(v6.ok());
+  CHECK(v6->prefix_len == 128);
+  CHECK_FALSE(v6->has_length);
+  CHECK(v6->ToString() == "2001:db8::3/128");
+}
+
+TEST_CASE("IpPrefix tells a bad prefix length (kOutOfRange) from a bad address") {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{"192.0.2.3/33", "prefix length '33' of 192.0.2.3 is out of range 0..32"},
+           Case{"2001:db8::3/129", "prefix length '129' of 2001:db8::3 is out of range 0..128"},
+           Case{"192.0.2.3/-1", "prefix length '-1' of 192.0.2.3 is out of range 0..32"},
+           Case{"192.0.2.3/", "prefix length '' of 192.0.2.3 is out of range 0..32"},
+           Case{"192.0.2.3/x", "prefix length 'x' of 192.0.2.3 is out of range 0..32"},
+           Case{"192.0.2.3/24/8", "prefix length '24/8' of 192.0.2.3 is out of range 0..32"},
+           Case{"192.0.2.3/99999999999",
+                "prefix length '99999999999' of 192.0.2.3 is out of range 0..32"},
+       }) {
+    INFO(c.text);
+    auto prefix = IpPrefix::Parse(c.text);
+    REQUIRE_FALSE(prefix.ok());
+    CHECK(prefix.status().code() == absl::StatusCode::kOutOfRange);
+    CHECK(prefix.status().message() == c.message);
+  }
+}
+
+TEST_CASE("IpPrefix refuses what is not an address, whatever its prefix") {
+  for (const char* bad : {"", "/24", "192.0.2.300/24", "192.0.2", "not an address", "abc/x",
+                          "fe80::1%eth0/64", "192.0.2.3 /24"}) {
+    INFO(bad);
+    auto prefix = IpPrefix::Parse(bad);
+    REQUIRE_FALSE(prefix.ok());
+    CHECK(prefix.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(prefix.status().message() == fmt::format("'{}' is not an address", bad));
+  }
+}
+
 TEST_CASE("IpAddress orders as unsigned integers in network order (RFC 5798 §6.4.3)") {
   CHECK(IpAddress::V4(192, 0, 2, 5) < IpAddress::V4(192, 0, 2, 6));
   CHECK(IpAddress::V4(9, 255, 255, 255) < IpAddress::V4(10, 0, 0, 0));
