@@ -1,9 +1,11 @@
 // libFuzzer target for the keepalived.conf parser: the input is a whole configuration file, read
 // from memory (ParseString with an empty MemoryFileSource, so `include` never touches the disk).
-// The parser must return a Configuration or an error for any bytes, never crash or hang; an
-// accepted configuration must hold only instances that the core accepts too.
+// The parser must return a Configuration or an error for any bytes, never crash or hang; an error
+// must carry its ConfigError, and an accepted configuration hold only instances that the core
+// accepts too.
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "vrrp/config/config.h"
@@ -21,6 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto conf = vrrp::config::ParseString(text, "fuzz/keepalived.conf", options);
     if (!conf.ok()) {
       if (conf.status().code() != absl::StatusCode::kInvalidArgument) std::abort();
+      // Every refusal is a structured error at a line, saying what the message says.
+      const std::optional<vrrp::config::ConfigError> error =
+          vrrp::config::ConfigErrorOf(conf.status());
+      if (!error || error->where.line < 1 || ToString(*error) != conf.status().message()) {
+        std::abort();
+      }
       continue;
     }
     for (const vrrp::config::VrrpInstance& vi : conf->instances) {

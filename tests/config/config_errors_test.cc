@@ -122,8 +122,9 @@ TEST_CASE("virtual_ipaddress entries are checked at their own line") {
   CHECK(ErrorOf(Instance("  virtual_ipaddress {\n    2001:db8::4\n  }")) ==
         "keepalived.conf:6: virtual_ipaddress 2001:db8::4 is IPv6 but vrrp_instance VI_1 is IPv4 "
         "(from its first address); use another instance");
+  // At the second listing, not at the line of its block's keyword.
   CHECK(ErrorOf(Instance("  virtual_ipaddress {\n    192.0.2.3\n  }")) ==
-        "keepalived.conf:5: virtual_ipaddress 192.0.2.3 is listed twice");
+        "keepalived.conf:6: virtual_ipaddress 192.0.2.3 is listed twice");
   CHECK(ErrorOf("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n}\n") ==
         "keepalived.conf:1: virtual_ipaddress must hold at least one address");
   CHECK(ErrorOf(Instance("  unicast_src_ip 2001:db8::5")) ==

@@ -35,6 +35,11 @@ void CheckParses(const std::string& text, MemoryFileSource& files, bool strict) 
     REQUIRE(colon != std::string::npos);
     REQUIRE(std::isdigit(static_cast<unsigned char>(message[colon + 6])));
     REQUIRE(message[colon + 6] != '0');
+    // And the same as a structured error.
+    const std::optional<ConfigError> error = ConfigErrorOf(conf.status());
+    REQUIRE(error.has_value());
+    REQUIRE(ToString(*error) == message);
+    REQUIRE(error->where.line > 0);
     return;
   }
   for (const VrrpInstance& vi : conf->instances) {

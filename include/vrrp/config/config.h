@@ -10,7 +10,11 @@
 //
 //   absl::StatusOr<vrrp::config::Configuration> conf =
 //       vrrp::config::ParseFile("/etc/keepalived/keepalived.conf");
-//   if (!conf.ok()) { Log(conf.status().message()); return; }  // "keepalived.conf:12: ..."
+//   if (!conf.ok()) {
+//     Log(conf.status().message());  // "keepalived.conf:12: priority 0 is out of range 1..255"
+//     if (auto e = vrrp::config::ConfigErrorOf(conf.status())) Mark(e->where, e->keyword);
+//     return;
+//   }
 //   for (const auto& w : conf->warnings) Log(vrrp::config::ToString(w));
 //   for (const vrrp::config::VrrpInstance& vi : conf->instances) {
 //     // vi.config is a vrrp::InstanceConfig for Instance::Create / os::Driver;
@@ -18,6 +22,8 @@
 //   }
 //
 // Tests and fuzzers parse from memory with ParseString and a MemoryFileSource for includes.
+// The keywords read, and those accepted only to be ignored, are listed by KeywordTable()
+// (vrrp/config/keywords.h).
 #ifndef VRRP_CONFIG_CONFIG_H_
 #define VRRP_CONFIG_CONFIG_H_
 
@@ -51,6 +57,25 @@ struct Warning {
   std::string message;
 };
 std::string ToString(const Warning& warning);  // "keepalived.conf:12: message"
+
+// Why a configuration was refused, and where: the structured form of a Parse* error, whose status
+// message is ToString(error). The parser makes it where it finds the fault.
+struct ConfigError {
+  Location where;
+  // The keyword of the statement at fault, as written at `where`: "priority" for its bad value,
+  // "vrrp_garp_master_delay" when an instance's bad value came from global_defs,
+  // "virtual_ipaddress" for one of its addresses, "vrrp_instance" for an instance that lacks
+  // something. Empty for a stray brace or an unterminated quote.
+  std::string keyword;
+  std::string message;  // without the location: "priority 0 is out of range 1..255"
+
+  friend bool operator==(const ConfigError&, const ConfigError&) = default;
+};
+std::string ToString(const ConfigError& error);  // "keepalived.conf:12: message"
+
+// The ConfigError that a kInvalidArgument from ParseFile / ParseString carries (as a status
+// payload); nullopt for any other status, e.g. kNotFound when the top file cannot be read.
+std::optional<ConfigError> ConfigErrorOf(const absl::Status& status);
 
 // `state` as configured. keepalived (and we) start every instance as Backup whatever it says
 // (RFC 5798 §6.4.1 only lets the address owner start as Master); the daemon may still report it.
@@ -222,8 +247,8 @@ struct ParseOptions {
   int max_include_depth = 16;
 };
 
-// kInvalidArgument "FILE:LINE: message" for anything wrong; kNotFound when `path` cannot be
-// read.
+// kInvalidArgument "FILE:LINE: message" for anything wrong, carrying its ConfigError (see
+// ConfigErrorOf); kNotFound when `path` cannot be read.
 [[nodiscard]] absl::StatusOr<Configuration> ParseFile(const std::string& path,
                                                       const ParseOptions& options = {});
 

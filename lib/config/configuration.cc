@@ -1,0 +1,27 @@
+// The small functions of the public types: locations and warnings as text, lookups by name.
+#include "fmt/format.h"
+#include "vrrp/config/config.h"
+
+namespace vrrp::config {
+
+std::string ToString(const Location& where) { return fmt::format("{}:{}", where.file, where.line); }
+
+std::string ToString(const Warning& warning) {
+  return fmt::format("{}: {}", ToString(warning.where), warning.message);
+}
+
+const VrrpInstance* Configuration::FindInstance(std::string_view name) const {
+  for (const VrrpInstance& vi : instances) {
+    if (vi.config.name == name) return &vi;
+  }
+  return nullptr;
+}
+
+const VrrpScript* Configuration::FindScript(std::string_view name) const {
+  for (const VrrpScript& s : scripts) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace vrrp::config

@@ -1,0 +1,214 @@
+// global_defs: defaults that every instance takes unless it sets its own (VRRP version, multicast
+// groups, gratuitous ARP timing), script users, and how the VRRP process is scheduled. keepalived's
+// settings for its other processes (e-mail, SNMP, LVS, the checker and BFD children) are ignored.
+#include <cstdint>
+
+#include "blocks.h"
+#include "fmt/format.h"
+#include "keyword_table.h"
+#include "values.h"
+
+namespace vrrp::config {
+namespace {
+
+// vrrp_priority is a nice value; vrrp_rt_priority a SCHED_RR priority (sched_get_priority_min
+// and _max of SCHED_RR on Linux); vrrp_rlimit_rttime microseconds, as far as keepalived reads.
+constexpr int kMinNice = -20;
+constexpr int kMaxNice = 19;
+constexpr int kMinRtPriority = 1;
+constexpr int kMaxRtPriority = 99;
+constexpr int64_t kMaxRlimitRttime = UINT32_MAX;
+
+GlobalDefs& G(ParseState& s) { return s.conf.global; }
+
+absl::Status McastGroup(Cursor& in, const Token& kw, bool v4, IpAddress& group) {
+  absl::StatusOr<IpAddress> ip = ReadAddress(in, kw);
+  if (!ip.ok()) return ip.status();
+  if (ip->is_v4() != v4 || !ip->IsMulticast()) {
+    return in.Error(
+        kw, kw.text,
+        fmt::format("{} {} is not an {} multicast address", kw.text, *ip, v4 ? "IPv4" : "IPv6"));
+  }
+  group = *ip;
+  return absl::OkStatus();
+}
+
+absl::Status RlimitRttime(Cursor& in, ParseState& s, const Token& kw) {
+  return Assign(ReadInt64(in, kw, 1, kMaxRlimitRttime), G(s).vrrp_rlimit_rttime);
+}
+
+constexpr KeywordEntry<ParseState> kEntries[] = {
+    {"router_id",
+     [](Cursor& in, ParseState& s, const Token& kw) -> absl::Status {
+       absl::StatusOr<const Token*> v = ReadWord(in, kw);
+       if (!v.ok()) return v.status();
+       G(s).router_id = (*v)->text;
+       return absl::OkStatus();
+     },
+     "NAME: this router's name"},
+    {"vrrp_version",
+     [](Cursor& in, ParseState& s, const Token& kw) -> absl::Status {
+       absl::StatusOr<int> v = ReadInt(in, kw, 2, 3);
+       if (!v.ok()) return v.status();
+       G(s).vrrp_version = *v == 2 ? Version::kV2 : Version::kV3;
+       s.global_version_set = true;
+       return absl::OkStatus();
+     },
+     "2 | 3: the instances' default (2; IPv6 instances use 3)"},
+    {"vrrp_mcast_group4",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return McastGroup(in, kw, true, G(s).mcast_group4);
+     },
+     "ADDRESS: IPv4 multicast group (224.0.0.18)"},
+    {"vrrp_mcast_group6",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return McastGroup(in, kw, false, G(s).mcast_group6);
+     },
+     "ADDRESS: IPv6 multicast group (ff02::12)"},
+    {"vrrp_garp_master_delay",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadSeconds(in, kw), G(s).garp_master_delay);
+     },
+     "SECONDS: default garp_master_delay (5)"},
+    {"vrrp_garp_master_repeat",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadInt(in, kw), G(s).garp_master_repeat);
+     },
+     "N: default garp_master_repeat (5)"},
+    {"vrrp_garp_master_refresh",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadSeconds(in, kw), G(s).garp_master_refresh);
+     },
+     "SECONDS: default garp_master_refresh (0: none)"},
+    {"vrrp_garp_master_refresh_repeat",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadInt(in, kw), G(s).garp_master_refresh_repeat);
+     },
+     "N: default garp_master_refresh_repeat (1)"},
+    {"script_user",
+     [](Cursor& in, ParseState& s, const Token& kw) -> absl::Status {
+       absl::StatusOr<const Token*> user = ReadWord(in, kw);
+       if (!user.ok()) return user.status();
+       G(s).script_user = (*user)->text;
+       if (const Token* group = in.Value(kw)) G(s).script_group = group->text;
+       return absl::OkStatus();
+     },
+     "USER [GROUP]: who runs scripts and notify commands"},
+    {"enable_script_security",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).enable_script_security = true;
+       return absl::OkStatus();
+     },
+     "refuse root scripts that others can write"},
+    {"vrrp_strict",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).vrrp_strict = true;
+       return absl::OkStatus();
+     },
+     "RFC conformance: no authentication, no unicast, no_accept by default"},
+    {"vrrp_priority",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadInt(in, kw, kMinNice, kMaxNice), G(s).vrrp_priority);
+     },
+     "N: the process's nice value, -20..19"},
+    {"vrrp_rt_priority",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadInt(in, kw, kMinRtPriority, kMaxRtPriority), G(s).vrrp_rt_priority);
+     },
+     "N: SCHED_RR priority, 1..99"},
+    {"vrrp_rlimit_rttime", RlimitRttime,
+     "MICROSECONDS: RLIMIT_RTTIME with vrrp_rt_priority, 1..4294967295"},
+    {"vrrp_rlimit_rtime",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       in.Warn(kw, "'vrrp_rlimit_rtime' is deprecated, use 'vrrp_rlimit_rttime'");
+       s.global_locations["vrrp_rlimit_rttime"] = in.Where(kw);
+       return RlimitRttime(in, s, kw);
+     },
+     "MICROSECONDS: deprecated spelling of vrrp_rlimit_rttime"},
+    {"vrrp_no_swap",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).vrrp_no_swap = true;
+       return absl::OkStatus();
+     },
+     "lock the process in memory"},
+    // keepalived features vrrpd does not have (e-mail, SNMP, firewall sets, LVS, tuning).
+    {"notification_email", kIgnore},
+    {"notification_email_from", kIgnore},
+    {"smtp_server", kIgnore},
+    {"smtp_helo_name", kIgnore},
+    {"smtp_connect_timeout", kIgnore},
+    {"smtp_alert", kIgnore},
+    {"smtp_alert_vrrp", kIgnore},
+    {"enable_traps", kIgnore},
+    {"enable_snmp_vrrp", kIgnore},
+    {"enable_snmp_keepalived", kIgnore},
+    {"enable_snmp_rfcv2", kIgnore},
+    {"enable_snmp_rfcv3", kIgnore},
+    {"enable_snmp_checker", kIgnore},
+    {"snmp_socket", kIgnore},
+    {"lvs_id", kIgnore},
+    {"vrrp_skip_check_adv_addr", kIgnore},
+    {"vrrp_garp_interval", kIgnore},
+    {"vrrp_gna_interval", kIgnore},
+    {"vrrp_iptables", kIgnore},
+    {"vrrp_ipsets", kIgnore},
+    {"vrrp_nftables", kIgnore},
+    {"dynamic_interfaces", kIgnore},
+    {"max_auto_priority", kIgnore},
+    // The checker (LVS) and BFD processes' twins of vrrp_priority and the rest: vrrpd runs
+    // neither process.
+    {"checker_priority", kIgnore},
+    {"checker_rt_priority", kIgnore},
+    {"checker_rlimit_rttime", kIgnore},
+    {"checker_rlimit_rtime", kIgnore},
+    {"checker_no_swap", kIgnore},
+    {"bfd_priority", kIgnore},
+    {"bfd_rt_priority", kIgnore},
+    {"bfd_rlimit_rttime", kIgnore},
+    {"bfd_rlimit_rtime", kIgnore},
+    {"bfd_no_swap", kIgnore},
+    {"vrrp_notify_fifo", kIgnore},
+    {"vrrp_notify_fifo_script", kIgnore},
+    {"notify_fifo", kIgnore},
+    {"notify_fifo_script", kIgnore},
+    {"vrrp_check_unicast_src", kIgnore},
+    {"vrrp_lower_prio_no_advert", kIgnore},
+    {"vrrp_higher_prio_send_advert", kIgnore},
+    {"vrrp_rx_bufs_policy", kIgnore},
+    {"vrrp_rx_bufs_multiplier", kIgnore},
+    {"vrrp_garp_lower_prio_delay", kIgnore},
+    {"vrrp_garp_lower_prio_repeat", kIgnore},
+    {"vrrp_min_garp", kIgnore},
+    {"vrrp_startup_delay", kIgnore},
+    {"vrrp_dont_track_primary", kIgnore},
+    {"vrrp_netlink_cmd_rcv_bufs", kIgnore},
+    {"vrrp_netlink_monitor_rcv_bufs", kIgnore},
+    {"umask", kIgnore},
+    {"instance", kIgnore},
+    {"net_namespace", kIgnore},
+    {"uid", kIgnore},
+    {"gid", kIgnore},
+    {"script_security", kIgnore},
+    {"router_id_from_hostname", kIgnore},
+    {"lvs_timeouts", kIgnore},
+    {"lvs_flush", kIgnore},
+    {"lvs_sync_daemon", kIgnore},
+};
+
+constexpr KeywordBlock<ParseState> kGlobalDefs{"global_defs", "global_defs", kEntries};
+
+}  // namespace
+
+absl::Status ReadGlobalDefs(Cursor& in, ParseState& state, const Token& kw) {
+  GlobalDefs& g = state.conf.global;
+  if (g.where.line == 0) g.where = in.Where(kw);
+  if (absl::Status s = in.OpenBlock(kw, "global_defs"); !s.ok()) return s;
+  return in.Body(kw, "global_defs", [&](const Token& t) {
+    state.global_locations[t.text] = in.Where(t);
+    return Dispatch(in, kGlobalDefs, state, t);
+  });
+}
+
+void AppendGlobalDefsKeywords(std::vector<KeywordInfo>& out) { Describe(kGlobalDefs, out); }
+
+}  // namespace vrrp::config

@@ -1,0 +1,108 @@
+// Includes spliced into the token stream, with keepalived's rules: relative to the including
+// file's directory, glob order, a pattern that matches nothing only a warning. Cycles, depth and
+// the total size are bounded so that no input can make the reader run away.
+#include "include_reader.h"
+
+#include <algorithm>
+
+#include "errors.h"
+#include "fmt/format.h"
+#include "lexer.h"
+
+namespace vrrp::config {
+namespace {
+
+constexpr size_t kMaxTotalBytes = size_t{64} << 20;
+
+}  // namespace
+
+absl::Status IncludeReader::Read(std::string_view text, const std::string& file_name) {
+  file_names_.push_back(file_name);
+  stack_.push_back(files_.Identity(file_name));
+  if (absl::Status s = Tokenize(text, 0, 0); !s.ok()) return s;
+  stack_.pop_back();
+  return absl::OkStatus();
+}
+
+absl::Status IncludeReader::Tokenize(std::string_view text, int file, int depth) {
+  // Includes can repeat a file without a cycle (a diamond); this bounds what that can cost.
+  total_bytes_ += text.size();
+  if (total_bytes_ > kMaxTotalBytes) {
+    return Failure(Location{file_names_[file], 1}, "",
+                   fmt::format("the configuration with its includes is larger than {} MiB",
+                               kMaxTotalBytes >> 20));
+  }
+  int line = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    ++line;
+    std::vector<Token> words;
+    if (absl::Status s =
+            TokenizeLine(text.substr(start, end - start), file, line, file_names_[file], words);
+        !s.ok()) {
+      return s;
+    }
+    if (!words.empty() && !words[0].quoted && words[0].text == kIncludeKeyword.keyword) {
+      if (absl::Status s = Include(words, depth); !s.ok()) return s;
+    } else {
+      for (Token& t : words) tokens_.push_back(std::move(t));
+    }
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IncludeReader::Include(const std::vector<Token>& line, int depth) {
+  const Token& kw = line[0];
+  auto error = [&](std::string message) { return Failure(Where(kw), kw.text, std::move(message)); };
+  if (line.size() < 2 || line[1].IsBrace()) return error("include needs a file name");
+  if (line.size() > 2) {
+    warnings_.push_back(
+        Warning{Where(line[2]), "extra words after the include file name are ignored"});
+  }
+  std::string pattern = line[1].text;
+  if (pattern.empty()) return error("include needs a file name");
+  // Relative to the including file's directory, as keepalived resolves it.
+  if (pattern[0] != '/') {
+    const std::string& including = file_names_[kw.file];
+    const size_t slash = including.rfind('/');
+    if (slash != std::string::npos) pattern = including.substr(0, slash + 1) + pattern;
+  }
+  absl::StatusOr<std::vector<std::string>> paths = files_.Glob(pattern);
+  if (!paths.ok()) {
+    return error(fmt::format("include {}: {}", pattern, std::string(paths.status().message())));
+  }
+  if (paths->empty()) {
+    warnings_.push_back(Warning{Where(kw), fmt::format("include {} matches no file", pattern)});
+    return absl::OkStatus();
+  }
+  for (const std::string& path : *paths) {
+    const std::string identity = files_.Identity(path);
+    if (std::find(stack_.begin(), stack_.end(), identity) != stack_.end()) {
+      std::string chain;
+      for (const std::string& f : stack_) chain += f + " -> ";
+      return error(fmt::format("include cycle: {}{}", chain, identity));
+    }
+    if (depth + 1 > options_.max_include_depth) {
+      return error(fmt::format("include {}: more than {} nested includes", path,
+                               options_.max_include_depth));
+    }
+    absl::StatusOr<std::string> text = files_.Read(path);
+    if (!text.ok()) {
+      return error(fmt::format("include {}: {}", path, std::string(text.status().message())));
+    }
+    file_names_.push_back(path);
+    stack_.push_back(identity);
+    if (absl::Status s = Tokenize(*text, static_cast<int>(file_names_.size() - 1), depth + 1);
+        !s.ok()) {
+      return s;
+    }
+    stack_.pop_back();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vrrp::config

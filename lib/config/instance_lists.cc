@@ -1,0 +1,57 @@
+// The lists inside a vrrp_instance: unicast_peer, track_interface and track_script, one entry
+// per line (or several on a line), each with its own location.
+#include "blocks.h"
+#include "fmt/format.h"
+#include "values.h"
+
+namespace vrrp::config {
+
+absl::Status ReadUnicastPeers(Cursor& in, PendingInstance& p, const Token& kw) {
+  if (absl::Status s = in.OpenBlock(kw, "unicast_peer"); !s.ok()) return s;
+  return in.Body(kw, "unicast_peer", [&](const Token& a) -> absl::Status {
+    absl::StatusOr<IpAddress> ip = IpAddress::Parse(a.text);
+    if (!ip.ok()) {
+      return in.Error(a, kw.text, fmt::format("unicast_peer '{}' is not an address", a.text));
+    }
+    p.vi.extras.unicast_peers.push_back(*ip);
+    while (in.HasValue(a) && (in.Peek().text == "min_ttl" || in.Peek().text == "max_ttl")) {
+      in.Warn(in.Next(), "unicast_peer: min_ttl / max_ttl are not supported and are ignored");
+      if (in.HasValue(a)) in.Next();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ReadTrackInterfaces(Cursor& in, PendingInstance& p, const Token& kw) {
+  if (absl::Status s = in.OpenBlock(kw, "track_interface"); !s.ok()) return s;
+  return in.Body(kw, "track_interface", [&](const Token& a) -> absl::Status {
+    TrackedInterface ti{in.Where(a), a.text, 0};
+    if (in.HasValue(a) && in.Peek().text == "weight") {
+      if (absl::Status s = Assign(ReadInt(in, in.Next(), -254, 254), ti.weight); !s.ok()) {
+        return s;
+      }
+    }
+    p.vi.extras.track_interfaces.push_back(std::move(ti));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ReadTrackScripts(Cursor& in, PendingInstance& p, const Token& kw) {
+  if (absl::Status s = in.OpenBlock(kw, "track_script"); !s.ok()) return s;
+  return in.Body(kw, "track_script", [&](const Token& a) -> absl::Status {
+    TrackedScript ts{in.Where(a), a.text, std::nullopt, false};
+    if (in.HasValue(a) && in.Peek().text == "weight") {
+      if (absl::Status s = Assign(ReadInt(in, in.Next(), -253, 253), ts.weight); !s.ok()) {
+        return s;
+      }
+      if (in.HasValue(a) && in.Peek().text == "reverse") {
+        in.Next();
+        ts.reverse = true;
+      }
+    }
+    p.vi.extras.track_scripts.push_back(std::move(ts));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace vrrp::config

@@ -1,0 +1,46 @@
+// The top level of keepalived.conf: the four VRRP blocks, and keepalived's other sections
+// (LVS, static routes, BFD...) accepted and skipped with a warning.
+#include "blocks.h"
+#include "keyword_table.h"
+
+namespace vrrp::config {
+namespace {
+
+constexpr KeywordEntry<ParseState> kEntries[] = {
+    {"global_defs", ReadGlobalDefs, "{ ... }: settings for every instance and the process"},
+    {"vrrp_script", ReadVrrpScript, "NAME { ... }: a check command that instances track"},
+    {"vrrp_instance", ReadVrrpInstance, "NAME { ... }: one virtual router"},
+    {"vrrp_sync_group", ReadVrrpSyncGroup, "NAME { ... }: instances that change state together"},
+    {"virtual_server", kIgnore},
+    {"virtual_server_group", kIgnore},
+    {"static_ipaddress", kIgnore},
+    {"static_routes", kIgnore},
+    {"static_rules", kIgnore},
+    {"vrrp_track_process", kIgnore},
+    {"vrrp_track_file", kIgnore},
+    {"linkbeat_interfaces", kIgnore},
+    {"garp_group", kIgnore},
+    {"bfd_instance", kIgnore},
+    {"net_namespace", kIgnore},
+    {"instance", kIgnore},
+    {"use_pid_dir", kIgnore},
+    {"include_check", kIgnore},
+};
+
+constexpr KeywordBlock<ParseState> kTopLevel{"top", "the top level", kEntries};
+
+}  // namespace
+
+absl::Status ReadTopLevel(Cursor& in, ParseState& state) {
+  while (!in.AtEnd()) {
+    const Token& kw = in.Next();
+    if (kw.IsClose()) return in.Error(kw, "", "unexpected '}' (no block is open)");
+    if (kw.IsOpen()) return in.Error(kw, "", "unexpected '{'");
+    if (absl::Status s = Dispatch(in, kTopLevel, state, kw); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+void AppendTopLevelKeywords(std::vector<KeywordInfo>& out) { Describe(kTopLevel, out); }
+
+}  // namespace vrrp::config

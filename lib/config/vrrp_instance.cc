@@ -1,0 +1,232 @@
+// vrrp_instance NAME { }: one virtual router. Its values are collected as written; defaults from
+// global_defs, the family, the version and all range checks come in the second pass (resolve.cc),
+// once every block has been read.
+#include <string>
+
+#include "blocks.h"
+#include "fmt/format.h"
+#include "keyword_table.h"
+#include "values.h"
+
+namespace vrrp::config {
+namespace {
+
+InstanceExtras& X(PendingInstance& p) { return p.vi.extras; }
+RouterConfig& R(PendingInstance& p) { return p.vi.config.router; }
+
+absl::Status Source(Cursor& in, PendingInstance& p, const Token& kw) {
+  if (absl::Status s = Assign(ReadAddress(in, kw), X(p).source); !s.ok()) return s;
+  p.vi.locations["source"] = in.Where(kw);
+  p.source_keyword = kw.text;
+  return absl::OkStatus();
+}
+
+constexpr KeywordEntry<PendingInstance> kEntries[] = {
+    {"state",
+     [](Cursor& in, PendingInstance& p, const Token& kw) -> absl::Status {
+       absl::StatusOr<const Token*> v = ReadWord(in, kw);
+       if (!v.ok()) return v.status();
+       if ((*v)->text == "MASTER") {
+         X(p).state = InitialState::kMaster;
+       } else if ((*v)->text == "BACKUP") {
+         X(p).state = InitialState::kBackup;
+       } else {
+         return in.Error(**v, kw.text,
+                         fmt::format("state '{}' is not MASTER or BACKUP", (*v)->text));
+       }
+       X(p).state_configured = true;
+       return absl::OkStatus();
+     },
+     "MASTER | BACKUP: reported only; every instance starts as BACKUP"},
+    {"interface",
+     [](Cursor& in, PendingInstance& p, const Token& kw) -> absl::Status {
+       absl::StatusOr<const Token*> v = ReadWord(in, kw);
+       if (!v.ok()) return v.status();
+       const std::string& name = (*v)->text;
+       if (name.empty() || name.size() > kMaxInterfaceNameLength) {
+         return in.Error(**v, kw.text,
+                         fmt::format("interface name '{}' is not 1..{} characters", name,
+                                     kMaxInterfaceNameLength));
+       }
+       X(p).interface = name;
+       return absl::OkStatus();
+     },
+     "NAME: where advertisements go (required)"},
+    {"virtual_router_id",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadInt(in, kw), p.vrid);
+     },
+     "N: 1..255 (required)"},
+    {"priority",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadInt(in, kw), R(p).priority);
+     },
+     "N: 1..255 (100; 255 owns the addresses)"},
+    {"advert_int",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadMicros(in, kw), p.advert_us);
+     },
+     "SECONDS: 1..255 whole for VRRPv2, 0.01..40.95 for VRRPv3 (1)"},
+    {"version",
+     [](Cursor& in, PendingInstance& p, const Token& kw) -> absl::Status {
+       absl::StatusOr<int> v = ReadInt(in, kw, 2, 3);
+       if (!v.ok()) return v.status();
+       p.version = *v == 2 ? Version::kV2 : Version::kV3;
+       return absl::OkStatus();
+     },
+     "2 | 3 (global_defs vrrp_version)"},
+    {"authentication", ReadAuthentication, "{ auth_type PASS  auth_pass SECRET }: VRRPv2 only"},
+    {"virtual_ipaddress",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadAddressBlock(in, kw, p.vips);
+     },
+     "{ ADDRESS[/PREFIX] [OPTIONS] ... }: the advertised addresses, 1..255"},
+    {"virtual_ipaddress_excluded",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadAddressBlock(in, kw, p.excluded);
+     },
+     "{ ADDRESS[/PREFIX] [OPTIONS] ... }: added with them, never advertised"},
+    {"nopreempt",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       R(p).preempt = false;
+       return absl::OkStatus();
+     },
+     "a higher priority does not take over from a Master"},
+    {"preempt",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       R(p).preempt = true;
+       return absl::OkStatus();
+     },
+     "the default"},
+    {"preempt_delay",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadSeconds(in, kw), R(p).preempt_delay);
+     },
+     "SECONDS: 0..1000, before preempting after start-up"},
+    {"unicast_src_ip", Source, "ADDRESS: our source address (the interface's)"},
+    {"mcast_src_ip", Source, "ADDRESS: the same as unicast_src_ip"},
+    {"unicast_peer", ReadUnicastPeers, "{ ADDRESS ... }: unicast instead of multicast"},
+    {"accept",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       p.accept = true;
+       return absl::OkStatus();
+     },
+     "accept packets for the addresses (the default without vrrp_strict)"},
+    {"no_accept",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       p.accept = false;
+       return absl::OkStatus();
+     },
+     "do not (the default with vrrp_strict)"},
+    {"garp_master_delay",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadSeconds(in, kw), p.garp_delay);
+     },
+     "SECONDS: 0..3600, second gratuitous ARP burst after becoming Master (5)"},
+    {"garp_master_repeat",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadInt(in, kw), p.garp_repeat);
+     },
+     "N: 0..255 gratuitous ARPs per burst (5)"},
+    {"garp_master_refresh",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadSeconds(in, kw), p.garp_refresh);
+     },
+     "SECONDS: 0..86400, repeat while Master (0: never)"},
+    {"garp_master_refresh_repeat",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadInt(in, kw), p.garp_refresh_repeat);
+     },
+     "N: 1..255 gratuitous ARPs per refresh (1)"},
+    {"down_timer_adverts",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadInt(in, kw), R(p).down_timer_adverts);
+     },
+     "N: 1..100 advertisements missed before taking over (3)"},
+    {"track_interface", ReadTrackInterfaces, "{ NAME [weight N] ... }: -254..254"},
+    {"track_script", ReadTrackScripts, "{ NAME [weight N [reverse]] ... }: -253..253"},
+    {"notify_master",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadCommandInto(in, kw, X(p).notify.master);
+     },
+     "COMMAND [USER [GROUP]]: run on becoming Master"},
+    {"notify_backup",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadCommandInto(in, kw, X(p).notify.backup);
+     },
+     "COMMAND [USER [GROUP]]: run on becoming Backup"},
+    {"notify_fault",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadCommandInto(in, kw, X(p).notify.fault);
+     },
+     "COMMAND [USER [GROUP]]: run on entering Fault"},
+    {"notify_stop",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadCommandInto(in, kw, X(p).notify.stop);
+     },
+     "COMMAND [USER [GROUP]]: run when the instance stops"},
+    {"notify",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadCommandInto(in, kw, X(p).notify.notify);
+     },
+     "COMMAND [USER [GROUP]]: run on every change, with INSTANCE NAME STATE PRIORITY"},
+    {"use_vmac", kIgnore},
+    {"vmac_xmit_base", kIgnore},
+    {"use_ipvlan", kIgnore},
+    {"dont_track_primary", kIgnore},
+    {"smtp_alert", kIgnore},
+    {"lvs_sync_daemon_interface", kIgnore},
+    {"native_ipv6", kIgnore},
+    {"virtual_routes", kIgnore},
+    {"virtual_rules", kIgnore},
+    {"notify_master_rx_lower_pri", kIgnore},
+    {"track_file", kIgnore},
+    {"track_process", kIgnore},
+    {"track_bfd", kIgnore},
+    {"debug", kIgnore},
+    {"skip_check_adv_addr", kIgnore},
+    {"strict_mode", kIgnore},
+    {"garp_lower_prio_delay", kIgnore},
+    {"garp_lower_prio_repeat", kIgnore},
+    {"lower_prio_no_advert", kIgnore},
+    {"higher_prio_send_advert", kIgnore},
+    {"promote_secondaries", kIgnore},
+    {"linkbeat_use_polling", kIgnore},
+    {"kernel_rx_buf_size", kIgnore},
+    {"unicast_ttl", kIgnore},
+    {"old_unicast_checksum", kIgnore},
+    {"check_unicast_src", kIgnore},
+    {"notify_deleted", kIgnore},
+};
+
+constexpr KeywordBlock<PendingInstance> kVrrpInstance{"vrrp_instance", "vrrp_instance", kEntries};
+
+}  // namespace
+
+absl::Status ReadVrrpInstance(Cursor& in, ParseState& state, const Token& kw) {
+  absl::StatusOr<const Token*> name = ReadName(in, kw);
+  if (!name.ok()) return name.status();
+  for (const PendingInstance& other : state.pending) {
+    if (other.vi.config.name == (*name)->text) {
+      return in.Error(kw, kw.text,
+                      fmt::format("vrrp_instance {} is already defined at {}", other.vi.config.name,
+                                  ToString(other.vi.where)));
+    }
+  }
+  PendingInstance p;
+  p.vi.where = in.Where(kw);
+  p.vi.config.name = (*name)->text;
+  const std::string what = "vrrp_instance " + p.vi.config.name;
+  if (absl::Status s = in.OpenBlock(kw, what); !s.ok()) return s;
+  absl::Status s = in.Body(kw, what, [&](const Token& t) {
+    p.vi.locations[t.text] = in.Where(t);
+    return Dispatch(in, kVrrpInstance, p, t);
+  });
+  if (!s.ok()) return s;
+  state.pending.push_back(std::move(p));
+  return absl::OkStatus();
+}
+
+void AppendVrrpInstanceKeywords(std::vector<KeywordInfo>& out) { Describe(kVrrpInstance, out); }
+
+}  // namespace vrrp::config
