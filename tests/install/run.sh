@@ -27,9 +27,26 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 out=$("$work/pc-consumer")
 [ "$out" = "vrid 50 priority 150" ] || { echo "FAIL: pkg-config consumer printed '$out'"; exit 1; }
 
+echo "-- pkg-config per library"
+for pc in vrrp-core vrrp-config vrrp-linux vrrp-keepalived; do
+  pkg-config --exists --print-errors "$pc" || { echo "FAIL: pkg-config $pc"; exit 1; }
+  [ "$(pkg-config --modversion "$pc")" = "$(pkg-config --modversion vrrp)" ] ||
+    { echo "FAIL: $pc has another version than vrrp"; exit 1; }
+done
+# vrrp-keepalived brings the layers below it.
+libs=$(pkg-config --libs vrrp-keepalived)
+for lib in -lvrrp_keepalived -lvrrp_config -lvrrp_linux -lvrrp_core; do
+  grep -q -- "$lib" <<<"$libs" || { echo "FAIL: vrrp-keepalived's libs lack $lib: $libs"; exit 1; }
+done
+# shellcheck disable=SC2046
+"$cxx" -o "$work/pc-core-consumer" "$src/tests/install/consumer/main.cc" \
+  $(pkg-config --cflags --libs vrrp-core)
+[ "$("$work/pc-core-consumer")" = "vrid 50 priority 150" ] ||
+  { echo "FAIL: vrrp-core consumer"; exit 1; }
+
 echo "-- add_subdirectory(vrrp)"
 cmake -S "$src/tests/install/embed" -B "$work/embed" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
-  -DVRRP_SOURCE_DIR="$src" -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  -DVRRP_SOURCE_DIR="$src" -DCMAKE_BUILD_TYPE=Debug -DBUILD_SHARED_LIBS=ON >/dev/null
 targets=$(cmake --build "$work/embed" --target help)
 for unwanted in codec_test vrrp-dump codec_bench; do
   if grep -q "$unwanted" <<<"$targets"; then
@@ -40,4 +57,9 @@ done
 cmake --build "$work/embed" --target consumer >/dev/null
 out=$("$work/embed/consumer")
 [ "$out" = "vrid 50 priority 150" ] || { echo "FAIL: embedded consumer printed '$out'"; exit 1; }
-echo "install test: all three ways build and decode"
+# Built shared, the library carries its ABI in its name (SOVERSION).
+version=$(sed -n 's/^project(vrrp VERSION \([0-9]*\)\.\([0-9]*\).*/\1.\2/p' "$src/CMakeLists.txt")
+soname=$(objdump -p "$work/embed/vrrp/lib/core/libvrrp_core.so" | awk '/SONAME/ {print $2}')
+[ "$soname" = "libvrrp_core.so.$version" ] ||
+  { echo "FAIL: libvrrp_core's SONAME is '$soname', not libvrrp_core.so.$version"; exit 1; }
+echo "install test: all three ways build and decode; one pkg-config file per library; SONAME $soname"
