@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "vrrp/testing/fakes.h"
+
 namespace vrrp {
 namespace {
 
@@ -13,55 +15,6 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
 const IpAddress kSelf = IpAddress::V4(192, 0, 2, 5);
 const IpAddress kPeer = IpAddress::V4(192, 0, 2, 6);
 const IpAddress kVip = IpAddress::V4(192, 0, 2, 3);
-
-class FakeTransport : public Transport {
- public:
-  std::vector<std::pair<std::vector<uint8_t>, IpAddress>> sent;
-  std::vector<IpAddress> sources;
-  absl::Status fail_with;
-
-  absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& from,
-                    const IpAddress& to) override {
-    if (!fail_with.ok()) return fail_with;
-    sent.emplace_back(std::vector<uint8_t>(payload.begin(), payload.end()), to);
-    sources.push_back(from);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::optional<ReceivedPacket>> Receive(absl::Span<uint8_t>) override {
-    return std::nullopt;
-  }
-};
-
-class FakeAddressManager : public AddressManager {
- public:
-  std::set<IpAddress> present;
-  std::vector<std::string> calls;
-  absl::Status fail_with;
-
-  absl::Status Add(const VirtualAddress& vip) override {
-    calls.push_back("add " + ToString(vip));
-    if (!fail_with.ok()) return fail_with;
-    present.insert(vip.address);
-    return absl::OkStatus();
-  }
-  absl::Status Remove(const VirtualAddress& vip) override {
-    calls.push_back("remove " + ToString(vip));
-    present.erase(vip.address);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::vector<InterfaceAddress>> List(std::string_view) override {
-    return std::vector<InterfaceAddress>{};
-  }
-};
-
-class FakeAnnouncer : public Announcer {
- public:
-  std::vector<IpAddress> announced;
-  absl::Status Announce(const IpAddress& ip) override {
-    announced.push_back(ip);
-    return absl::OkStatus();
-  }
-};
 
 InstanceConfig V2Config() {
   InstanceConfig c;
@@ -78,9 +31,9 @@ InstanceConfig V2Config() {
 }
 
 struct Rig {
-  FakeTransport transport;
-  FakeAddressManager addresses;
-  FakeAnnouncer announcer;
+  testing::FakeTransport transport;
+  testing::FakeAddressManager addresses;
+  testing::FakeAnnouncer announcer;
   std::vector<std::string> logged;
   std::vector<InstanceEvent> polled;
   std::unique_ptr<Instance> instance;
@@ -146,18 +99,18 @@ std::vector<uint8_t> PeerAdvert(uint8_t priority, const char* key = "1111") {
 TEST_CASE("Instance becoming Master adds its addresses, announces them and advertises") {
   Rig rig(V2Config());
   rig.MakeMaster();
-  CHECK(rig.addresses.calls ==
+  CHECK(rig.addresses.calls() ==
         std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip"});
-  CHECK(rig.addresses.present.count(kVip) == 1);
+  CHECK(rig.addresses.Holds(kVip));
   // keepalived's garp_master_repeat 5 at the transition.
-  CHECK(rig.announcer.announced == std::vector<IpAddress>(5, kVip));
-  REQUIRE(rig.transport.sent.size() == 1);
-  CHECK(rig.transport.sources == std::vector<IpAddress>{kSelf});
+  CHECK(rig.announcer.announced() == std::vector<IpAddress>(5, kVip));
+  REQUIRE(rig.transport.sent().size() == 1);
+  CHECK(rig.transport.sent()[0].source == kSelf);
   // What went out is a v2 PASS advert a keepalived peer accepts: decode it with the peer's view.
   DecodeOptions peer_view{.version = Version::kV2, .auth_type = AuthType::kPass};
   peer_view.pass_key = *PassKey::Create("1111");
   Advertisement adv;
-  REQUIRE(DecodeAdvertisement(rig.transport.sent[0].first,
+  REQUIRE(DecodeAdvertisement(rig.transport.sent()[0].payload,
                               {.source = kSelf, .destination = kMulticastGroupV4, .ttl = 255},
                               peer_view, adv) == DropReason::kNone);
   CHECK(int(adv.priority) == 150);
@@ -173,8 +126,9 @@ TEST_CASE("Instance hands a higher-priority advert to the router and gives the a
   auto bytes = PeerAdvert(200);
   CHECK(rig.Receive(kT0 + absl::Seconds(5), bytes).reason == DropReason::kNone);
   CHECK(rig.instance->router().state() == RouterState::kBackup);
-  CHECK(rig.addresses.present.empty());
-  CHECK(rig.addresses.calls.back() == "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
+  CHECK(rig.addresses.addresses().empty());
+  CHECK(rig.addresses.calls().back() ==
+        "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
 }
 
 TEST_CASE("Instance counts and reports each refused packet with its reason") {
@@ -214,7 +168,7 @@ TEST_CASE("Instance counts and reports each refused packet with its reason") {
 
 TEST_CASE("Instance reports an address it could not add, and stays Master") {
   Rig rig(V2Config());
-  rig.addresses.fail_with = absl::PermissionDeniedError("RTM_NEWADDR: Operation not permitted");
+  rig.addresses.Fail(kVip, absl::PermissionDeniedError("RTM_NEWADDR: Operation not permitted"));
   rig.MakeMaster();
   auto it = std::find_if(rig.raw().begin(), rig.raw().end(), [](const InstanceEvent& e) {
     return e.kind == InstanceEvent::Kind::kAddressAdded;
@@ -226,7 +180,7 @@ TEST_CASE("Instance reports an address it could not add, and stays Master") {
 
 TEST_CASE("Instance reports a failed send") {
   Rig rig(V2Config());
-  rig.transport.fail_with = absl::UnavailableError("sendmsg: Network is down");
+  rig.transport.FailSends(absl::UnavailableError("sendmsg: Network is down"));
   rig.MakeMaster();
   auto it = std::find_if(rig.raw().begin(), rig.raw().end(), [](const InstanceEvent& e) {
     return e.kind == InstanceEvent::Kind::kSendFailed;
@@ -240,11 +194,11 @@ TEST_CASE("Instance reports a failed send") {
 TEST_CASE("Instance shutdown as Master sends priority 0 and removes the address") {
   Rig rig(V2Config());
   rig.MakeMaster();
-  rig.transport.sent.clear();
+  rig.transport.clear_sent();
   rig.instance->Shutdown(kT0 + absl::Seconds(10));
-  REQUIRE(rig.transport.sent.size() == 1);
-  CHECK(rig.transport.sent[0].first[2] == 0);  // the priority octet (RFC 3768 §5.1)
-  CHECK(rig.addresses.present.empty());
+  REQUIRE(rig.transport.sent().size() == 1);
+  CHECK(rig.transport.sent()[0].payload[2] == 0);  // the priority octet (RFC 3768 §5.1)
+  CHECK(rig.addresses.addresses().empty());
 }
 
 TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own checksum") {
@@ -256,14 +210,15 @@ TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own ch
   c.unicast_peers = {p1, p2};
   Rig rig(c);
   rig.MakeMaster();
-  REQUIRE(rig.transport.sent.size() == 2);
-  CHECK(rig.transport.sent[0].second == p1);
-  CHECK(rig.transport.sent[1].second == p2);
+  REQUIRE(rig.transport.sent().size() == 2);
+  CHECK(rig.transport.sent()[0].destination == p1);
+  CHECK(rig.transport.sent()[1].destination == p2);
   // The pseudo-header covers the destination, so the checksums differ (RFC 5798 §5.2.8).
-  CHECK(rig.transport.sent[0].first != rig.transport.sent[1].first);
-  for (const auto& [bytes, to] : rig.transport.sent) {
+  CHECK(rig.transport.sent()[0].payload != rig.transport.sent()[1].payload);
+  for (const testing::SentPacket& sent : rig.transport.sent()) {
     Advertisement adv;
-    CHECK(DecodeAdvertisement(bytes, {.source = kSelf, .destination = to, .ttl = 255},
+    CHECK(DecodeAdvertisement(sent.payload,
+                              {.source = kSelf, .destination = sent.destination, .ttl = 255},
                               DecodeOptions{}, adv) == DropReason::kNone);
   }
   // Only the peers are heard: a higher priority from elsewhere is dropped before the router.
@@ -277,9 +232,9 @@ TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own ch
 }
 
 TEST_CASE("Instance configuration errors name the instance and the field") {
-  FakeTransport t;
-  FakeAddressManager m;
-  FakeAnnouncer a;
+  testing::FakeTransport t;
+  testing::FakeAddressManager m;
+  testing::FakeAnnouncer a;
   SECTION("auth on v3") {
     InstanceConfig c = V2Config();
     c.router.version = Version::kV3;
@@ -322,18 +277,18 @@ TEST_CASE("Instance reconfigured without an address while Master removes it by i
       {.address = IpAddress::V4(192, 0, 2, 4), .prefix_len = 32, .interface = "eth0"});
   Rig rig(c);
   rig.MakeMaster();
-  CHECK(rig.addresses.present.size() == 2);
+  CHECK(rig.addresses.addresses().size() == 2);
   InstanceConfig smaller = V2Config();
   REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(10), smaller).ok());
   CHECK(rig.instance->router().state() == RouterState::kMaster);
-  CHECK(rig.addresses.present == std::set<IpAddress>{kVip});
-  CHECK(rig.addresses.calls.back() == "remove 192.0.2.4/32 dev eth0 scope global");
+  CHECK(rig.addresses.addresses() == std::set<IpAddress>{kVip});
+  CHECK(rig.addresses.calls().back() == "remove 192.0.2.4/32 dev eth0 scope global");
   // An identical configuration changes nothing at all.
-  const size_t calls = rig.addresses.calls.size();
-  const size_t sent = rig.transport.sent.size();
+  const size_t calls = rig.addresses.calls().size();
+  const size_t sent = rig.transport.sent().size();
   REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(11), smaller).ok());
-  CHECK(rig.addresses.calls.size() == calls);
-  CHECK(rig.transport.sent.size() == sent);
+  CHECK(rig.addresses.calls().size() == calls);
+  CHECK(rig.transport.sent().size() == sent);
 }
 
 TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs, never advertising them") {
@@ -342,16 +297,16 @@ TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs
   c.excluded_addresses = {{.address = v6, .prefix_len = 64, .interface = "eth0"}};
   Rig rig(c);
   rig.instance->Start(kT0);
-  CHECK(rig.addresses.present.empty());
+  CHECK(rig.addresses.addresses().empty());
   rig.instance->OnTimer(rig.instance->NextDeadline());
   REQUIRE(rig.instance->router().state() == RouterState::kMaster);
-  CHECK(rig.addresses.present == std::set<IpAddress>{kVip, v6});
-  CHECK(std::count(rig.announcer.announced.begin(), rig.announcer.announced.end(), v6) == 5);
+  CHECK(rig.addresses.addresses() == std::set<IpAddress>{kVip, v6});
+  CHECK(rig.announcer.count(v6) == 5);
   // The advertisement carries the VIP only (a v2 advert cannot even carry an IPv6 address).
   DecodeOptions peer_view{.version = Version::kV2, .auth_type = AuthType::kPass};
   peer_view.pass_key = *PassKey::Create("1111");
   Advertisement adv;
-  REQUIRE(DecodeAdvertisement(rig.transport.sent.back().first,
+  REQUIRE(DecodeAdvertisement(rig.transport.sent().back().payload,
                               {.source = kSelf, .destination = kMulticastGroupV4, .ttl = 255},
                               peer_view, adv) == DropReason::kNone);
   CHECK(adv.addresses == AddressList{kVip});
@@ -362,12 +317,12 @@ TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs
     next.excluded_addresses = {{.address = other, .prefix_len = 64, .interface = "eth0"}};
     REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(10), next).ok());
     CHECK(rig.instance->router().state() == RouterState::kMaster);
-    CHECK(rig.addresses.present == std::set<IpAddress>{kVip, other});
+    CHECK(rig.addresses.addresses() == std::set<IpAddress>{kVip, other});
   }
   SECTION("leaving Master removes them") {
     rig.Receive(kT0 + absl::Seconds(5), PeerAdvert(200));
     CHECK(rig.instance->router().state() == RouterState::kBackup);
-    CHECK(rig.addresses.present.empty());
+    CHECK(rig.addresses.addresses().empty());
   }
   SECTION("an invalid one is refused by name") {
     InstanceConfig bad = c;
@@ -385,17 +340,17 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
   rig.instance->OnTimer(rig.instance->NextDeadline());
   CHECK(rig.instance->router().state() == RouterState::kMaster);
   // On the wire already; the address, the announcement and the event wait.
-  CHECK(rig.transport.sent.size() == 1);
-  CHECK(rig.addresses.calls.empty());
-  CHECK(rig.announcer.announced.empty());
+  CHECK(rig.transport.sent().size() == 1);
+  CHECK(rig.addresses.calls().empty());
+  CHECK(rig.announcer.announced().empty());
   CHECK(rig.events().size() == 1);
   CHECK(rig.instance->has_deferred());
 
   SECTION("flushed, in the router's order") {
     rig.instance->FlushDeferred(kT0 + absl::Seconds(4));
     CHECK_FALSE(rig.instance->has_deferred());
-    CHECK(rig.addresses.present.count(kVip) == 1);
-    CHECK(rig.announcer.announced.size() == 5);
+    CHECK(rig.addresses.Holds(kVip));
+    CHECK(rig.announcer.announced().size() == 5);
     CHECK(std::find(rig.events().begin(), rig.events().end(),
                     "VIP_1 transition BACKUP -> MASTER (master_down_timer)") != rig.events().end());
   }
@@ -403,17 +358,17 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
     rig.Receive(kT0 + absl::Seconds(4), PeerAdvert(200));
     CHECK(rig.instance->router().state() == RouterState::kBackup);
     rig.instance->FlushDeferred(kT0 + absl::Seconds(4));
-    CHECK(rig.addresses.calls ==
+    CHECK(rig.addresses.calls() ==
           std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip",
                                    "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip"});
-    CHECK(rig.addresses.present.empty());
-    CHECK(rig.announcer.announced.empty());
+    CHECK(rig.addresses.addresses().empty());
+    CHECK(rig.announcer.announced().empty());
   }
   SECTION("any other input carries out what waits first") {
     rig.instance->Shutdown(kT0 + absl::Seconds(4));
     CHECK_FALSE(rig.instance->has_deferred());
-    CHECK(rig.addresses.calls.size() == 2);
-    CHECK(rig.addresses.present.empty());
+    CHECK(rig.addresses.calls().size() == 2);
+    CHECK(rig.addresses.addresses().empty());
     CHECK(std::find(rig.events().begin(), rig.events().end(),
                     "VIP_1 transition MASTER -> INIT (shutdown)") != rig.events().end());
   }
@@ -421,11 +376,11 @@ TEST_CASE("Instance with deferred effects: the advertisement at once, the rest o
     InstanceConfig other = V2Config();
     other.addresses[0].address = IpAddress::V4(192, 0, 2, 4);
     REQUIRE(rig.instance->Reconfigure(kT0 + absl::Seconds(4), other).ok());
-    CHECK(rig.addresses.calls ==
+    CHECK(rig.addresses.calls() ==
           std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global label eth0:vip",
                                    "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip",
                                    "add 192.0.2.4/24 dev eth0 scope global label eth0:vip"});
-    CHECK(rig.addresses.present == std::set<IpAddress>{IpAddress::V4(192, 0, 2, 4)});
+    CHECK(rig.addresses.addresses() == std::set<IpAddress>{IpAddress::V4(192, 0, 2, 4)});
   }
 }
 

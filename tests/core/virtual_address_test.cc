@@ -1,10 +1,12 @@
 // VirtualAddress validation and text, and the start-up reconciliation that removes the
 // addresses a crashed earlier run left behind (with a fake AddressManager: no system calls).
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "vrrp/address_manager.h"
+#include "vrrp/testing/fakes.h"
 
 namespace vrrp {
 namespace {
@@ -106,61 +108,40 @@ TEST_CASE("LeftoverAddresses picks the VIPs of an earlier run, not the interface
   CHECK(LeftoverAddresses(owned, {}).empty());
 }
 
-// Records what the reconciliation asks of it.
-class FakeManager : public AddressManager {
- public:
-  std::vector<InterfaceAddress> addresses;
-  std::vector<VirtualAddress> removed;
-  absl::Status list_status = absl::OkStatus();
-  absl::Status remove_status = absl::OkStatus();
-
-  absl::Status Add(const VirtualAddress&) override { return absl::OkStatus(); }
-  absl::Status Remove(const VirtualAddress& vip) override {
-    if (!remove_status.ok()) return remove_status;
-    removed.push_back(vip);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::vector<InterfaceAddress>> List(std::string_view interface) override {
-    if (!list_status.ok()) return list_status;
-    std::vector<InterfaceAddress> on;
-    for (const InterfaceAddress& a : addresses) {
-      if (a.vip.interface == interface) on.push_back(a);
-    }
-    return on;
-  }
-};
-
 TEST_CASE("RemoveLeftoverAddresses removes exactly the leftovers, as found") {
-  FakeManager manager;
-  manager.addresses = {Found("192.0.2.1", 24), Found("192.0.2.3", 32, "eth0:vip")};
+  testing::FakeAddressManager manager;
+  manager.Put(Found("192.0.2.1", 24));
+  manager.Put(Found("192.0.2.3", 32, "eth0:vip"));
   const std::vector<VirtualAddress> owned = {Vip("192.0.2.3", 24), Vip("192.0.2.4", 24)};
   absl::StatusOr<std::vector<InterfaceAddress>> removed =
       RemoveLeftoverAddresses(manager, "eth0", owned);
   REQUIRE(removed.ok());
   REQUIRE(removed->size() == 1);
-  REQUIRE(manager.removed.size() == 1);
-  CHECK(manager.removed[0].address == IpAddress::V4(192, 0, 2, 3));
-  CHECK(manager.removed[0].prefix_len == 32);
-  CHECK(manager.removed[0].label == "eth0:vip");
+  // Removed as found: prefix /32 and its label, not the configuration's /24.
+  CHECK(manager.calls() ==
+        std::vector<std::string>{"remove 192.0.2.3/32 dev eth0 scope global label eth0:vip"});
+  CHECK(manager.addresses() == std::set<IpAddress>{IpAddress::V4(192, 0, 2, 1)});
 
-  manager.removed.clear();
+  manager.clear_calls();
   absl::StatusOr<std::vector<InterfaceAddress>> none =
       RemoveLeftoverAddresses(manager, "eth1", owned);
   REQUIRE(none.ok());
   CHECK(none->empty());
-  CHECK(manager.removed.empty());
+  CHECK(manager.calls().empty());
 }
 
 TEST_CASE("RemoveLeftoverAddresses passes the manager's errors on") {
-  FakeManager manager;
-  manager.addresses = {Found("192.0.2.3", 24)};
-  manager.list_status = absl::NotFoundError("RTM_GETADDR on dev eth0: No such device (ENODEV)");
-  CHECK(RemoveLeftoverAddresses(manager, "eth0", {Vip("192.0.2.3", 24)}).status() ==
-        manager.list_status);
-  manager.list_status = absl::OkStatus();
-  manager.remove_status = absl::PermissionDeniedError("RTM_DELADDR ... CAP_NET_ADMIN");
-  CHECK(RemoveLeftoverAddresses(manager, "eth0", {Vip("192.0.2.3", 24)}).status() ==
-        manager.remove_status);
+  testing::FakeAddressManager manager;
+  manager.Put(Found("192.0.2.3", 24));
+  const absl::Status no_device =
+      absl::NotFoundError("RTM_GETADDR on dev eth0: No such device (ENODEV)");
+  manager.FailList(no_device);
+  CHECK(RemoveLeftoverAddresses(manager, "eth0", {Vip("192.0.2.3", 24)}).status() == no_device);
+  manager.FailList(absl::OkStatus());
+  const absl::Status denied = absl::PermissionDeniedError("RTM_DELADDR ... CAP_NET_ADMIN");
+  manager.Fail(IpAddress::V4(192, 0, 2, 3), denied);
+  CHECK(RemoveLeftoverAddresses(manager, "eth0", {Vip("192.0.2.3", 24)}).status() == denied);
+  CHECK(manager.Holds(IpAddress::V4(192, 0, 2, 3)));
 }
 
 }  // namespace
