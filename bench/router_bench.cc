@@ -17,7 +17,7 @@
 
 #include "fmt/format.h"
 #include "vrrp/router.h"
-#include "vrrp/simulated_lan.h"
+#include "vrrp/testing/simulated_lan.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
-#include "vrrp/simulated_lan.h"
+#include "vrrp/testing/simulated_lan.h"
 
 namespace vrrp_sim {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fmt/format.h"
-#include "vrrp/simulated_lan.h"
+#include "vrrp/testing/simulated_lan.h"
 
 namespace vrrp {
 namespace {

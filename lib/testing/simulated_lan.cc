@@ -1,4 +1,4 @@
-#include "vrrp/simulated_lan.h"
+#include "vrrp/testing/simulated_lan.h"
 
 #include <algorithm>
 #include <utility>

@@ -5,8 +5,9 @@
 // seeded generator: the same seed gives the same run), block one way or partition. Routers can
 // crash (like SIGKILL: silent, the addresses stay on the dead host), restart, shut down, lose
 // their link (keepalived's FAULT) and change priority. Every transition and address move lands
-// in a timeline with its virtual time. Like the rest of vrrp::core it reads no clock and no OS
-// random source.
+// in a timeline with its virtual time. Like vrrp::core, which is all it uses, it reads no clock
+// and no OS random source. Part of vrrp::testing (link it): a tool for tests and vrrp-sim, not
+// for a product's runtime.
 //
 //   vrrp::SimulatedLan lan;                          // starts at FromUnixSeconds(1'000'000)
 //   auto r1 = lan.AddRouter("r1", config1);          // absl::StatusOr<NodeId>
@@ -24,8 +25,8 @@
 // Ordering: events run in time order; events at the same time run in the order they were
 // scheduled. With zero latency an advertisement is delivered at the instant it is sent, after
 // whatever was already scheduled for that instant.
-#ifndef VRRP_SIMULATED_LAN_H_
-#define VRRP_SIMULATED_LAN_H_
+#ifndef VRRP_TESTING_SIMULATED_LAN_H_
+#define VRRP_TESTING_SIMULATED_LAN_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -248,4 +249,4 @@ struct fmt::formatter<vrrp::TimelineEntry> : vrrp::internal::PlainFormatter {
   }
 };
 
-#endif  // VRRP_SIMULATED_LAN_H_
+#endif  // VRRP_TESTING_SIMULATED_LAN_H_
