@@ -17,11 +17,11 @@
 #include <string_view>
 
 #include "absl/types/span.h"
-#include "common/json_string.h"
 #include "vrrp/advertisement.h"
 #include "vrrp/codec.h"
 #include "vrrp/drop_reason.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/json.h"
 
 namespace vrrp_dump {
 
@@ -73,7 +73,7 @@ std::string FormatLine(const Summary& s);
 std::string FormatJson(const Summary& s);
 
 // `text` as a JSON string literal, quotes included (RFC 8259 §7); shared with vrrp-sim.
-using vrrp_examples::JsonString;
+using vrrp::JsonString;
 
 }  // namespace vrrp_dump
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <utility>
 
-#include "common/json_string.h"
 #include "fmt/format.h"
+#include "vrrp/json.h"
 
 namespace vrrp_sim {
 namespace {
@@ -58,7 +58,7 @@ std::string VipPhrase(const SimEvent& e) {
   return fmt::format("{} released{}", vips, where.empty() ? "" : " (still on " + where + ")");
 }
 
-using vrrp_examples::JsonString;
+using vrrp::JsonString;
 
 template <typename List, typename Fn>
 std::string JsonList(const List& list, Fn fn) {

@@ -1,36 +1,22 @@
 // vrrpd's status as JSON (written on SIGUSR1; the schema is in README.md): the daemon, every
-// instance's state, priorities and RFC 6527 / keepalived counters, every script's status.
+// instance's state, priorities and RFC 6527 / keepalived counters (each formatted by
+// vrrp::InstanceStatusJson), every script's status, the sync groups.
 #ifndef VRRPD_STATUS_H_
 #define VRRPD_STATUS_H_
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "vrrp/action.h"
-#include "vrrp/ip_address.h"
-#include "vrrp/router_stats.h"
+#include "vrrp/status.h"
 
 namespace vrrpd {
 
-struct InstanceStatus {
-  std::string name;
-  std::string interface;
-  int vrid = 0;
-  int version = 2;
-  vrrp::Family family = vrrp::Family::kIPv4;
-  vrrp::RouterState state = vrrp::RouterState::kInitialize;
-  int priority = 0;            // configured
-  int effective_priority = 0;  // after tracking
-  std::vector<std::string> addresses;
-  bool fault = false;
-  std::vector<std::string> fault_reasons;
-  std::optional<vrrp::IpAddress> master;  // the master last heard from, when Backup
-  vrrp::RouterStats stats;
-};
+// One instance's part: state, priorities, addresses, faults, master and counters, with its
+// JSON from the library (vrrp/status.h).
+using InstanceStatus = vrrp::InstanceStatus;
 
 struct DaemonStatus {
   std::string version;
