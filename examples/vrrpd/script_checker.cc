@@ -98,54 +98,6 @@ bool SetIdRoot(const struct stat& st) {
 
 }  // namespace
 
-// --- ScriptState ------------------------------------------------------------------------------
-
-std::string_view ScriptStatusName(ScriptStatus status) {
-  switch (status) {
-    case ScriptStatus::kInit:
-      return "INIT";
-    case ScriptStatus::kGood:
-      return "GOOD";
-    case ScriptStatus::kBad:
-      return "BAD";
-  }
-  return "?";
-}
-
-ScriptState::ScriptState(int rise, int fall, bool init_fail)
-    : rise_(std::max(rise, 1)),
-      fall_(std::max(fall, 1)),
-      init_fail_(init_fail),
-      // keepalived: "one success is enough" from INIT, all `rise` of them after init_fail.
-      result_(init_fail ? 0 : rise_ - 1) {}
-
-bool ScriptState::Record(bool success) {
-  if (disabled_) return false;
-  const ScriptStatus before = status();
-  if (success) {
-    result_ = result_ < rise_ - 1 ? result_ + 1 : rise_ + fall_ - 1;
-  } else {
-    result_ = result_ > rise_ ? result_ - 1 : 0;
-  }
-  init_ = false;
-  return status() != before;
-}
-
-void ScriptState::Disable() {
-  disabled_ = true;
-  init_ = false;
-  result_ = 0;
-}
-
-ScriptStatus ScriptState::status() const {
-  if (init_) return ScriptStatus::kInit;
-  return result_ >= rise_ ? ScriptStatus::kGood : ScriptStatus::kBad;
-}
-
-bool ScriptState::failed() const { return init_ ? init_fail_ : result_ < rise_; }
-
-bool ScriptState::pending() const { return init_ && !init_fail_; }
-
 // --- Users and security -------------------------------------------------------------------------
 
 CommandSpec DefaultScriptUser(const GlobalDefs& global) {

@@ -4,11 +4,8 @@
 // keepalived's rules (keepalived.conf(5) "VRRP script(s)", and its vrrp_scheduler.c):
 // - Exit status 0 is a success; any other status, a signal, a timeout or a failure to start is
 //   a failure. A run still going when the next is due is not started twice ("skipping run").
-// - A good script turns bad after `fall` failures in a row, a bad one good after `rise`
-//   successes in a row.
-// - Until its first result a script is INIT. Without init_fail one success makes it good and
-//   one failure bad, and meanwhile tracking applies neither its weight nor a fault (it is
-//   "pending"); with init_fail it counts as failed from the start and needs `rise` successes.
+// - rise, fall and init_fail count as vrrp::CheckState does (vrrp/check_state.h): INIT until
+//   the first result, "pending" for tracking meanwhile unless init_fail.
 // - With global_defs enable_script_security, a script that would run as root (uid or gid 0)
 //   while its program or a directory above it can be changed by someone else is refused: it
 //   never runs and stays failed.
@@ -32,43 +29,19 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "process.h"
+#include "vrrp/check_state.h"
 #include "vrrp/config/config.h"
 #include "vrrp/linux/event_loop.h"
 
 namespace vrrpd {
 
-enum class ScriptStatus { kInit, kGood, kBad };
-std::string_view ScriptStatusName(ScriptStatus status);  // "INIT", "GOOD", "BAD"
-
-// The rise/fall counting of one script, without processes.
-class ScriptState {
- public:
-  ScriptState(int rise, int fall, bool init_fail);
-
-  // One run's outcome; true when status() changed.
-  bool Record(bool success);
-  // Refused by enable_script_security: BAD and failed for good; Record changes nothing.
-  void Disable();
-
-  ScriptStatus status() const;
-  // Whether the script counts as failed for tracking now: BAD, or INIT with init_fail.
-  bool failed() const;
-  // INIT without init_fail: no result yet, and keepalived applies neither the script's weight
-  // nor a fault until there is one.
-  bool pending() const;
-  bool disabled() const { return disabled_; }
-
- private:
-  int rise_;
-  int fall_;
-  bool init_fail_;
-  // keepalived's counter: 0..rise-1 is bad, rise..rise+fall-1 good. A success below rise-1
-  // counts up, otherwise jumps to the top; a failure above rise counts down, otherwise drops
-  // to 0. So it takes `rise` successes to leave 0 and `fall` failures to leave the top.
-  int result_;
-  bool init_ = true;
-  bool disabled_ = false;
-};
+// The rise/fall/init_fail counting of one script lives in the library (vrrp/check_state.h);
+// these names keep the daemon's vocabulary.
+using ScriptStatus = vrrp::CheckStatus;
+using ScriptState = vrrp::CheckState;
+inline std::string_view ScriptStatusName(ScriptStatus status) {  // "INIT", "GOOD", "BAD"
+  return vrrp::CheckStatusName(status);
+}
 
 // The user a script runs as when it names none: global_defs script_user (with script_group),
 // else keepalived_script if that user exists, else empty (the daemon's own user). This is
