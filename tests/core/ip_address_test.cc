@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "fmt/format.h"
 #include "support/vectors.h"
 #include "vrrp/pass_key.h"
 
