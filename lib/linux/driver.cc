@@ -69,7 +69,8 @@ absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
 struct Driver::Link {
   std::string interface;
   Family family;
-  std::unique_ptr<RawSocketTransport> transport;
+  std::unique_ptr<VrrpSocket> transport;
+  int fd;  // transport->fd(), which never changes: no virtual call to find a socket by fd
   Endpoint endpoint;
   int users = 0;
   bool watched = false;
@@ -78,8 +79,9 @@ struct Driver::Link {
   bool polling = false;
   absl::Time last_wake = absl::InfinitePast();  // the last wake-up for this socket
 
-  Link(std::string name, Family f, std::unique_ptr<RawSocketTransport> t)
-      : interface(std::move(name)), family(f), transport(std::move(t)), endpoint(f) {}
+  Link(std::string name, Family f, std::unique_ptr<VrrpSocket> t)
+      : interface(std::move(name)), family(f), transport(std::move(t)), fd(transport->fd()),
+        endpoint(f) {}
 };
 
 // One AF_PACKET announcer per (interface, MAC).
@@ -87,7 +89,7 @@ struct Driver::Announcers {
   struct Entry {
     std::string interface;
     std::optional<MacAddress> mac;
-    std::unique_ptr<PacketAnnouncer> announcer;
+    std::unique_ptr<Announcer> announcer;
     int users = 0;
   };
   std::vector<Entry> entries;
@@ -97,7 +99,7 @@ struct Driver::Announcers {
 struct Driver::Slot {
   uint64_t key = 0;         // the instance's route on link->endpoint and its deadline
   Link* link = nullptr;
-  PacketAnnouncer* announcer = nullptr;
+  Announcer* announcer = nullptr;
   std::optional<IpAddress> group;  // joined on link->transport for this instance
   bool routed = false;
   bool effects_queued = false;  // in Driver::effects_
@@ -107,7 +109,9 @@ struct Driver::Slot {
 };
 
 Driver::Driver(DriverOptions options)
-    : options_(std::move(options)), announcers_(std::make_unique<Announcers>()) {}
+    : options_(std::move(options)), announcers_(std::make_unique<Announcers>()) {
+  options_.parts = WithLinuxDefaults(std::move(options_.parts));
+}
 
 Driver::~Driver() {
   Detach();
@@ -119,12 +123,17 @@ Driver::~Driver() {
 absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
   if (absl::Status s = CheckRoutes(options.instances); !s.ok()) return s;
   std::unique_ptr<Driver> driver(new Driver(std::move(options)));
-  auto manager = NetlinkAddressManager::Open();
+  const DriverParts& parts = driver->options_.parts;
+  auto manager = parts.open_address_manager();
   if (!manager.ok()) return manager.status();
   driver->address_manager_ = std::move(*manager);
-  auto monitor = LinkMonitor::Open();
+  auto monitor = parts.open_link_monitor();
   if (!monitor.ok()) return monitor.status();
   driver->link_monitor_ = std::move(*monitor);
+  driver->queries_ = parts.open_queries();
+  if (driver->queries_ == nullptr) {
+    return absl::InvalidArgumentError("DriverParts::open_queries gave no InterfaceQueries");
+  }
   for (const DriverInstance& spec : driver->options_.instances) {
     std::unique_ptr<Slot> slot;
     std::unique_ptr<Instance> instance;
@@ -149,8 +158,8 @@ absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, 
       return link.get();
     }
   }
-  auto transport = RawSocketTransport::Open(
-      {.interface = interface, .family = family, .receive_buffer_bytes = kReceiveBufferMin});
+  // Its receive buffer is sized by Driver::Open as instances join.
+  auto transport = options_.parts.open_socket(interface, family);
   if (!transport.ok()) return transport.status();
   links_.push_back(std::make_unique<Link>(interface, family, std::move(*transport)));
   Link* link = links_.back().get();
@@ -158,15 +167,15 @@ absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, 
   return link;
 }
 
-absl::StatusOr<PacketAnnouncer*> Driver::AcquireAnnouncer(const std::string& interface,
-                                                          const std::optional<MacAddress>& mac) {
+absl::StatusOr<Announcer*> Driver::AcquireAnnouncer(const std::string& interface,
+                                                    const std::optional<MacAddress>& mac) {
   for (auto& e : announcers_->entries) {
     if (e.interface == interface && e.mac == mac) {
       ++e.users;
       return e.announcer.get();
     }
   }
-  auto announcer = PacketAnnouncer::Open({.interface = interface, .mac = mac});
+  auto announcer = options_.parts.open_announcer(interface, mac);
   if (!announcer.ok()) return announcer.status();
   announcers_->entries.push_back({interface, mac, std::move(*announcer), 1});
   return announcers_->entries.back().announcer.get();
@@ -185,7 +194,7 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
     if (spec.source) {
       config.router.primary_address = *spec.source;
     } else {
-      auto primary = InterfacePrimaryAddress(spec.interface, config.router.family);
+      auto primary = queries_->PrimaryAddress(spec.interface, config.router.family);
       if (!primary.ok()) return fail(primary.status());
       config.router.primary_address = *primary;
     }
@@ -196,7 +205,7 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
   if (!link.ok()) return fail(link.status());
   slot->link = *link;
   const int wanted = std::max(kReceiveBufferMin, slot->link->users * kReceiveBufferPerRouter);
-  if (wanted > slot->link->transport->options().receive_buffer_bytes) {
+  if (wanted > slot->link->transport->receive_buffer_bytes()) {
     // Not fatal: a smaller buffer only loses packets in the worst burst, and the kernel caps it.
     (void)slot->link->transport->SetReceiveBuffer(wanted);
   }
@@ -235,7 +244,7 @@ void Driver::Release(Slot& slot) {
     if (slot.routed) link->endpoint.Remove(slot.key);
     if (slot.group) (void)link->transport->LeaveGroup(*slot.group);
     if (--link->users == 0) {
-      if (link->watched && loop_ != nullptr) (void)loop_->Unwatch(link->transport->fd());
+      if (link->watched && loop_ != nullptr) (void)loop_->Unwatch(link->fd);
       links_.erase(std::find_if(links_.begin(), links_.end(),
                                 [&](const auto& l) { return l.get() == link; }));
     }
@@ -390,7 +399,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
       Touch(i);
       continue;
     }
-    auto up = InterfaceIsUp(spec.interface);
+    auto up = queries_->IsUp(spec.interface);
     slots_[i]->link_up = up.ok() && *up;
     if (loop_ != nullptr) {
       if (absl::Status s = Watch(*slots_[i]->link); !s.ok() && options_.on_error) {
@@ -473,7 +482,7 @@ absl::Status Driver::Start(absl::Time now) {
     }
   }
   for (size_t i = 0; i < instances_.size(); ++i) {
-    auto up = InterfaceIsUp(options_.instances[i].interface);
+    auto up = queries_->IsUp(options_.instances[i].interface);
     slots_[i]->link_up = up.ok() && *up;
     UpdateFault(now, i);
     instances_[i]->Start(now);
@@ -494,7 +503,7 @@ void Driver::Shutdown(absl::Time now) {
 std::vector<int> Driver::fds() const {
   std::vector<int> fds;
   fds.push_back(link_monitor_->fd());
-  for (const auto& link : links_) fds.push_back(link->transport->fd());
+  for (const auto& link : links_) fds.push_back(link->fd);
   return fds;
 }
 
@@ -518,7 +527,7 @@ void Driver::OnReadable(absl::Time now, int fd) {
     if (!s.ok()) {
       // Notifications were lost: read the link state afresh rather than trust what we had.
       for (size_t i = 0; i < slots_.size(); ++i) {
-        auto up = InterfaceIsUp(options_.instances[i].interface);
+        auto up = queries_->IsUp(options_.instances[i].interface);
         slots_[i]->link_up = up.ok() && *up;
         UpdateFault(now, i);
         Touch(i);
@@ -529,7 +538,7 @@ void Driver::OnReadable(absl::Time now, int fd) {
     return;
   }
   for (auto& link : links_) {
-    if (link->transport->fd() == fd) {
+    if (link->fd == fd) {
       OnPackets(now, *link);
       break;
     }
@@ -538,7 +547,7 @@ void Driver::OnReadable(absl::Time now, int fd) {
 }
 
 size_t Driver::OnPackets(absl::Time now, Link& link) {
-  receive_arena_.resize(RawSocketTransport::kMaxReceiveBatch * kReceiveBufferSize);
+  receive_arena_.resize(VrrpSocket::kMaxReceiveBatch * kReceiveBufferSize);
   size_t count = 0;
   for (;;) {
     received_.clear();
@@ -560,7 +569,7 @@ size_t Driver::OnPackets(absl::Time now, Link& link) {
       Touch(index);
       QueueEffects(index);
     }
-    if (*read < RawSocketTransport::kMaxReceiveBatch) return count;  // drained
+    if (*read < VrrpSocket::kMaxReceiveBatch) return count;  // drained
   }
 }
 
@@ -715,14 +724,14 @@ absl::Status Driver::Attach(EventLoop& loop, std::function<void()> after_turn) {
 absl::Status Driver::Watch(Link& link) {
   if (link.watched) return absl::OkStatus();
   Link* target = &link;
-  absl::Status s = loop_->Watch(link.transport->fd(), [this, target](uint32_t) {
+  absl::Status s = loop_->Watch(link.fd, [this, target](uint32_t) {
     const absl::Time now = loop_->Now();
     const absl::Time previous = std::exchange(target->last_wake, now);
     // Woken again soon after the last time: busy. Stop waking per packet; read again after the
     // hold-off. A socket that wakes us rarely (a few routers) keeps waking as packets come.
     if (OnPackets(now, *target) > 0 && options_.receive_holdoff > absl::ZeroDuration() &&
         now - previous < kBusyWakeups * options_.receive_holdoff) {
-      (void)loop_->Unwatch(target->transport->fd());
+      (void)loop_->Unwatch(target->fd);
       target->watched = false;
       target->polling = true;
       poll_deadline_ = std::min(poll_deadline_, now + options_.receive_holdoff);
@@ -738,7 +747,7 @@ void Driver::Detach() {
   if (loop_ == nullptr) return;
   (void)loop_->Unwatch(link_monitor_->fd());
   for (auto& link : links_) {
-    if (link->watched) (void)loop_->Unwatch(link->transport->fd());
+    if (link->watched) (void)loop_->Unwatch(link->fd);
     link->watched = false;
     link->polling = false;
   }

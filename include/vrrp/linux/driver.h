@@ -7,6 +7,8 @@
 // address is gone, and queues every event (transitions, drops, address changes, failures) for
 // its owner to poll (PollEvent) after each call: for logs, notify hooks and metrics. Each
 // instance has an InstanceId for its whole life: a reload that keeps the name keeps the id.
+// Those parts come from DriverOptions::parts (driver_parts.h): the Linux ones unless a test
+// brings vrrp::testing's fakes, which run all of the above without root.
 //
 // Thread-safety: none; one thread calls the driver. Lifetime: an attached loop outlives the
 // attachment (Detach, or destroy the driver first).
@@ -47,11 +49,8 @@
 #include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
 #include "vrrp/instance_set.h"
-#include "vrrp/linux/address_manager.h"
+#include "vrrp/linux/driver_parts.h"
 #include "vrrp/linux/event_loop.h"
-#include "vrrp/linux/link_monitor.h"
-#include "vrrp/linux/packet_announcer.h"
-#include "vrrp/linux/raw_socket.h"
 
 namespace vrrp::os {
 
@@ -86,6 +85,8 @@ struct DriverOptions {
   // wait in the socket (its buffer is sized for the burst) and are read before any due timer.
   // Zero: every packet wakes the loop. A foreign loop watches fds() itself: no effect there.
   absl::Duration receive_holdoff = absl::Milliseconds(1);
+  // What the driver is wired to; empty factories are the Linux parts (driver_parts.h).
+  DriverParts parts;
 };
 
 struct DriverStats {
@@ -167,8 +168,8 @@ class Driver final : public InstanceSet {
   void Release(Slot& slot);
   absl::Status Route(Slot& slot, Instance& instance);
   absl::StatusOr<Link*> AcquireLink(const std::string& interface, Family family);
-  absl::StatusOr<PacketAnnouncer*> AcquireAnnouncer(const std::string& interface,
-                                                    const std::optional<MacAddress>& mac);
+  absl::StatusOr<Announcer*> AcquireAnnouncer(const std::string& interface,
+                                              const std::optional<MacAddress>& mac);
   absl::Status Watch(Link& link);
   // Reads and routes what waits in `link`'s socket; how many packets.
   size_t OnPackets(absl::Time now, Link& link);
@@ -191,8 +192,9 @@ class Driver final : public InstanceSet {
   void Reschedule();
 
   DriverOptions options_;
-  std::unique_ptr<NetlinkAddressManager> address_manager_;
-  std::unique_ptr<LinkMonitor> link_monitor_;
+  std::unique_ptr<AddressManager> address_manager_;
+  std::unique_ptr<LinkEventSource> link_monitor_;
+  std::unique_ptr<InterfaceQueries> queries_;
   std::vector<std::unique_ptr<Link>> links_;
   std::unique_ptr<Announcers> announcers_;
   EventQueue events_;  // every instance reports here

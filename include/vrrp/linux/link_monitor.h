@@ -7,7 +7,8 @@
 //   // when monitor->fd() is readable:
 //   (*monitor)->Process([](const vrrp::os::LinkEvent& e) { ... });
 //
-// The parsing is a pure function (ParseLinkNotification), tested without root.
+// The parsing is a pure function (ParseLinkNotification), tested without root. The Driver sees
+// it as a LinkEventSource (link_events.h), so its tests can bring a fake one.
 #ifndef VRRP_LINUX_LINK_MONITOR_H_
 #define VRRP_LINUX_LINK_MONITOR_H_
 
@@ -21,24 +22,10 @@
 #include "absl/types/span.h"
 #include "fmt/format.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/linux/link_events.h"
 #include "vrrp/linux/unique_fd.h"
 
 namespace vrrp::os {
-
-struct LinkEvent {
-  enum class Kind : uint8_t {
-    kLink,            // RTM_NEWLINK: `up` says whether the link is usable
-    kLinkRemoved,     // RTM_DELLINK: the interface is gone
-    kAddressAdded,    // RTM_NEWADDR: `address`
-    kAddressRemoved,  // RTM_DELADDR: `address`
-  };
-  Kind kind = Kind::kLink;
-  int ifindex = 0;
-  std::string interface;  // IFLA_IFNAME for link events; empty for address events
-  // Administratively up (IFF_UP) and with carrier (IFF_RUNNING): what VRRP needs to work.
-  bool up = false;
-  std::optional<IpAddress> address;
-};
 
 // Parses one rtnetlink message (header included). nullopt for messages of other types (the
 // monitor ignores them); kDataLoss naming the fault for a truncated or malformed one.
@@ -47,16 +34,17 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
 // Whether `interface` is up with carrier now (SIOCGIFFLAGS); kNotFound naming it if it is gone.
 absl::StatusOr<bool> InterfaceIsUp(const std::string& interface);
 
-class LinkMonitor {
+class LinkMonitor final : public LinkEventSource {
  public:
   // A NETLINK_ROUTE socket bound to the link and address groups; needs no privilege.
   static absl::StatusOr<std::unique_ptr<LinkMonitor>> Open();
 
-  int fd() const { return fd_.get(); }
+  int fd() const override { return fd_.get(); }
   // Reads every notification waiting (non-blocking) and calls `on_event` for each. A malformed
   // message is skipped and counted; an overrun (ENOBUFS: the kernel dropped notifications) is
   // reported as kDataLoss so the caller can re-read the state it cares about.
-  [[nodiscard]] absl::Status Process(const std::function<void(const LinkEvent&)>& on_event);
+  [[nodiscard]] absl::Status Process(
+      const std::function<void(const LinkEvent&)>& on_event) override;
   uint64_t malformed() const { return malformed_; }
 
  private:

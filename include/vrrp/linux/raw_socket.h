@@ -1,6 +1,7 @@
 // RawSocketTransport: VRRP over a raw IP socket (protocol 112) on one interface and family, the
 // Linux implementation of vrrp::Transport, shared by every virtual router on that interface and
-// family (the driver gives each socket an Endpoint, which routes packets by VRID).
+// family (the driver gives each socket an Endpoint, which routes packets by VRID). The Driver
+// sees it as a VrrpSocket (vrrp_socket.h), so its tests can bring a fake one.
 //
 // What goes on the wire matches keepalived 2.2 (tests/vectors/): TTL / hop limit 255, DSCP CS6
 // (traffic class 0xc0), from the sending router's address (its interface's primary IPv4 address
@@ -36,12 +37,10 @@
 
 #include "absl/status/statusor.h"
 #include "vrrp/linux/unique_fd.h"
+#include "vrrp/linux/vrrp_socket.h"
 #include "vrrp/transport.h"
 
 namespace vrrp::os {
-
-// Enough for the largest advertisement behind an IPv4 header with options.
-inline constexpr size_t kReceiveBufferSize = 60 + kMaxAdvertisementSize;
 
 struct RawSocketOptions {
   std::string interface;
@@ -59,7 +58,7 @@ struct RawSocketStats {
   uint64_t skipped_truncated = 0;  // larger than the buffer given to Receive
 };
 
-class RawSocketTransport final : public Transport {
+class RawSocketTransport final : public VrrpSocket {
  public:
   // Opens and configures the socket (no group joined yet). Errors: kNotFound for an unknown
   // interface;
@@ -68,18 +67,19 @@ class RawSocketTransport final : public Transport {
   static absl::StatusOr<std::unique_ptr<RawSocketTransport>> Open(RawSocketOptions options);
   ~RawSocketTransport() override;
 
-  int fd() const { return fd_.get(); }
-  int ifindex() const { return ifindex_; }
+  int fd() const override { return fd_.get(); }
+  int ifindex() const override { return ifindex_; }
   const RawSocketOptions& options() const { return options_; }
   const RawSocketStats& stats() const { return stats_; }
 
   // Joins `group` on the interface (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP), counting joins: the
   // group is left when LeaveGroup has been called as often. A socket that joined nothing
   // receives only unicast VRRP to this host (keepalived's unicast_peer mode).
-  [[nodiscard]] absl::Status JoinGroup(const IpAddress& group);
-  [[nodiscard]] absl::Status LeaveGroup(const IpAddress& group);
+  [[nodiscard]] absl::Status JoinGroup(const IpAddress& group) override;
+  [[nodiscard]] absl::Status LeaveGroup(const IpAddress& group) override;
   // Raises the receive buffer (RawSocketOptions::receive_buffer_bytes) as routers join the socket.
-  [[nodiscard]] absl::Status SetReceiveBuffer(int bytes);
+  [[nodiscard]] absl::Status SetReceiveBuffer(int bytes) override;
+  int receive_buffer_bytes() const override { return options_.receive_buffer_bytes; }
 
   [[nodiscard]] absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& source,
                                   const IpAddress& destination) override;
@@ -90,8 +90,8 @@ class RawSocketTransport final : public Transport {
   // instead of one per message. Flush returns the first failure since BeginBatch, naming its
   // destination and source, and how many failed; the others are sent. No allocation once the
   // queue has grown.
-  void BeginBatch();
-  [[nodiscard]] absl::Status Flush();
+  void BeginBatch() override;
+  [[nodiscard]] absl::Status Flush() override;
   static constexpr size_t kMaxBatch = 32;
   // Non-blocking: nullopt when nothing is waiting.
   [[nodiscard]] absl::StatusOr<std::optional<ReceivedPacket>> Receive(
@@ -101,10 +101,9 @@ class RawSocketTransport final : public Transport {
   // each. The readable ones are appended to `out` (their payloads point into `arena`); skipped
   // ones are counted as Receive counts them. Returns how many the kernel handed over, read or
   // skipped: fewer than the slots means the socket was drained. Non-blocking: 0 when nothing
-  // waits.
+  // waits. (kMaxReceiveBatch is VrrpSocket's.)
   [[nodiscard]] absl::StatusOr<size_t> ReceiveMany(absl::Span<uint8_t> arena, size_t slot_size,
-                                                   std::vector<ReceivedPacket>& out);
-  static constexpr size_t kMaxReceiveBatch = 32;
+                                                   std::vector<ReceivedPacket>& out) override;
 
  private:
   RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex);

@@ -1,0 +1,74 @@
+// DriverParts: where the Driver gets what it is wired to — the socket of each (interface,
+// family), the announcer of each (interface, MAC), the address manager, the link monitor and
+// the two questions it asks the system about an interface. Each is a factory; one left empty
+// means the Linux part (raw sockets, AF_PACKET, rtnetlink, ioctl), so an embedder never sets
+// them, and a test sets them all to vrrp::testing's fakes (testing/linux/fake_host.h) to run
+// the Driver's demultiplexing, fault and reload logic without root.
+//
+//   vrrp::testing::FakeHost host;              // interfaces, addresses, links, sockets in memory
+//   host.AddInterface("eth0", {*vrrp::IpAddress::Parse("192.0.2.5")});
+//   vrrp::os::DriverOptions options;
+//   options.instances = ...;
+//   options.parts = host.Parts();
+//   auto driver = vrrp::os::Driver::Create(std::move(options));   // no CAP_NET_RAW needed
+//
+// The Driver names no Linux type but through LinuxDriverParts().
+//
+// Thread-safety: the factories are called from the thread that calls the Driver (Create,
+// Update). Lifetime: whatever they capture must outlive the Driver.
+#ifndef VRRP_LINUX_DRIVER_PARTS_H_
+#define VRRP_LINUX_DRIVER_PARTS_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "vrrp/address_manager.h"
+#include "vrrp/announcer.h"
+#include "vrrp/ip_address.h"
+#include "vrrp/linux/link_events.h"
+#include "vrrp/linux/vrrp_socket.h"
+
+namespace vrrp::os {
+
+// What the Driver asks the system about an interface when it opens or restarts an instance.
+class InterfaceQueries {
+ public:
+  virtual ~InterfaceQueries() = default;
+  // Up with carrier now; kNotFound naming the interface when it is gone.
+  [[nodiscard]] virtual absl::StatusOr<bool> IsUp(const std::string& interface) = 0;
+  // The address to send from when the configuration names none: the first IPv4 address, or
+  // the first IPv6 link-local one (RFC 5798 §5.1.2.1). kNotFound naming the interface.
+  [[nodiscard]] virtual absl::StatusOr<IpAddress> PrimaryAddress(const std::string& interface,
+                                                                 Family family) = 0;
+};
+
+struct DriverParts {
+  // The socket every instance on (interface, family) shares; the Driver joins groups and sizes
+  // its receive buffer. Called once per (interface, family) in use.
+  std::function<absl::StatusOr<std::unique_ptr<VrrpSocket>>(const std::string& interface,
+                                                            Family family)>
+      open_socket;
+  // The announcer of the instances on `interface` announcing with `mac` (nullopt: the
+  // interface's own). Called once per (interface, MAC) in use.
+  std::function<absl::StatusOr<std::unique_ptr<Announcer>>(const std::string& interface,
+                                                           const std::optional<MacAddress>& mac)>
+      open_announcer;
+  // One per Driver, at Create.
+  std::function<absl::StatusOr<std::unique_ptr<AddressManager>>()> open_address_manager;
+  std::function<absl::StatusOr<std::unique_ptr<LinkEventSource>>()> open_link_monitor;
+  std::function<std::unique_ptr<InterfaceQueries>()> open_queries;
+};
+
+// Every factory set to the Linux part: RawSocketTransport, PacketAnnouncer,
+// NetlinkAddressManager, LinkMonitor, and InterfaceIsUp / InterfacePrimaryAddress.
+DriverParts LinuxDriverParts();
+
+// `parts` with each empty factory set to LinuxDriverParts()'s.
+DriverParts WithLinuxDefaults(DriverParts parts);
+
+}  // namespace vrrp::os
+
+#endif  // VRRP_LINUX_DRIVER_PARTS_H_
