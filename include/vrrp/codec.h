@@ -38,7 +38,8 @@ namespace vrrp {
 inline constexpr uint8_t kIpProtocolVrrp = 112;  // RFC 5798 §5.1.1.3
 inline constexpr uint8_t kVrrpTtl = 255;         // RFC 5798 §5.1.1.3, §5.1.2.3
 inline constexpr IpAddress kMulticastGroupV4 = IpAddress::V4(224, 0, 0, 18);
-// ff02::12 is built by MulticastGroup(Family::kIPv6); IpAddress has no constexpr IPv6 maker.
+inline constexpr IpAddress kMulticastGroupV6 =
+    IpAddress::V6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});  // ff02::12
 IpAddress MulticastGroup(Family family);
 
 inline constexpr size_t kHeaderSize = 8;        // both versions

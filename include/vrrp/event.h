@@ -25,7 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "fmt/core.h"
+#include "fmt/format.h"
 #include "vrrp/action.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/drop_reason.h"

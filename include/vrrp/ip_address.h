@@ -38,6 +38,12 @@ class IpAddress {
     ip.bytes_ = {a, b, c, d};
     return ip;
   }
+  static constexpr IpAddress V6(const std::array<uint8_t, 16>& bytes) {
+    IpAddress ip;
+    ip.family_ = Family::kIPv6;
+    ip.bytes_ = bytes;
+    return ip;
+  }
   // From 4 or 16 bytes in network order; any other size is kInvalidArgument.
   static absl::StatusOr<IpAddress> FromBytes(absl::Span<const uint8_t> bytes);
   // Unchecked variants for parsers that already validated the length.

@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "fmt/core.h"
+#include "fmt/format.h"
 #include "vrrp/action.h"
 #include "vrrp/event.h"
 #include "vrrp/instance_set.h"

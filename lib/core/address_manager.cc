@@ -1,4 +1,5 @@
 #include "vrrp/address_manager.h"
+#include "vrrp/enum_names.h"
 
 #include <algorithm>
 #include <string>
@@ -7,19 +8,14 @@
 
 namespace vrrp {
 
-std::string_view AddressScopeName(AddressScope scope) {
-  switch (scope) {
-    case AddressScope::kGlobal:
-      return "global";
-    case AddressScope::kSite:
-      return "site";
-    case AddressScope::kLink:
-      return "link";
-    case AddressScope::kHost:
-      return "host";
-  }
-  return "unknown";
-}
+namespace {
+
+constexpr EnumNames<AddressScope, 4> kScopeNames{{"global", "site", "link", "host"}};
+static_assert(kScopeNames.Covers(AddressScope::kHost));
+
+}  // namespace
+
+std::string_view AddressScopeName(AddressScope scope) { return kScopeNames(scope); }
 
 absl::Status Validate(const VirtualAddress& vip) {
   auto bad = [&vip](std::string_view why) {

@@ -1,14 +1,15 @@
 #include "vrrp/advertisement.h"
 
-namespace vrrp {
+#include "vrrp/enum_names.h"
 
-std::string_view AuthTypeName(AuthType type) {
-  switch (type) {
-    case AuthType::kNone: return "none";
-    case AuthType::kPass: return "PASS";
-    case AuthType::kAh: return "AH";
-  }
-  return "unknown";
-}
+namespace vrrp {
+namespace {
+
+constexpr EnumNames<AuthType, 3> kAuthTypeNames{{"none", "PASS", "AH"}};
+static_assert(kAuthTypeNames.Covers(AuthType::kAh));
+
+}  // namespace
+
+std::string_view AuthTypeName(AuthType type) { return kAuthTypeNames(type); }
 
 }  // namespace vrrp

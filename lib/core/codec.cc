@@ -63,10 +63,8 @@ inline void StoreAddress(IpAddress* slot, const uint8_t* bytes) {
 }  // namespace
 
 IpAddress MulticastGroup(Family family) {
-  if (family == Family::kIPv4) return kMulticastGroupV4;
-  // ff02::12, RFC 5798 §5.1.2.2.
-  static constexpr uint8_t kGroupV6[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};
-  return IpAddress::FromV6Bytes(kGroupV6);
+  // RFC 5798 §5.1.2.2 (IPv6), §5.1.1.2 (IPv4).
+  return family == Family::kIPv4 ? kMulticastGroupV4 : kMulticastGroupV6;
 }
 
 DropReason DecodeAdvertisement(absl::Span<const uint8_t> payload, const ReceiveInfo& info,

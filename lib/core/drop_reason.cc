@@ -1,28 +1,20 @@
 #include "vrrp/drop_reason.h"
 
+#include "vrrp/enum_names.h"
+
 namespace vrrp {
 
-std::string_view DropReasonName(DropReason reason) {
-  switch (reason) {
-    case DropReason::kNone: return "none";
-    case DropReason::kTooShort: return "too_short";
-    case DropReason::kVersion: return "version";
-    case DropReason::kType: return "type";
-    case DropReason::kChecksum: return "checksum";
-    case DropReason::kLength: return "length";
-    case DropReason::kTtl: return "ttl";
-    case DropReason::kInvalidAuthType: return "invalid_auth_type";
-    case DropReason::kAuthTypeMismatch: return "auth_type_mismatch";
-    case DropReason::kAuthFailure: return "auth_failure";
-    case DropReason::kVrid: return "vrid";
-    case DropReason::kInterval: return "interval";
-    case DropReason::kAddressList: return "address_list";
-    case DropReason::kFamily: return "family";
-    case DropReason::kPeer: return "peer";
-    case DropReason::kCount: break;
-  }
-  return "unknown";
-}
+namespace {
+
+// In the enum's order (drop_reason.h); kCount has none.
+constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{{
+    "none", "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
+    "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer"}};
+static_assert(kDropNames.Covers(DropReason::kPeer));
+
+}  // namespace
+
+std::string_view DropReasonName(DropReason reason) { return kDropNames(reason); }
 
 uint64_t DropCounters::Total() const {
   uint64_t total = 0;

@@ -4,25 +4,21 @@
 #include <iterator>
 
 #include "fmt/format.h"
+#include "vrrp/enum_names.h"
 #include "vrrp/router.h"
 
 namespace vrrp {
 namespace {
 
-// Indexed by InstanceEvent::Kind: the names are data, and a new kind without a name fails to
-// compile below.
-constexpr std::array<std::string_view, 8> kKindNames = {
-    "transition", "drop",        "address_added",  "address_removed",
-    "announced",  "send_failed", "sync_waiting",   "priority_changed",
-};
-static_assert(kKindNames.size() ==
-              static_cast<size_t>(InstanceEvent::Kind::kPriorityChanged) + 1);
+constexpr EnumNames<InstanceEvent::Kind, 8> kKindNames{{
+    "transition", "drop", "address_added", "address_removed", "announced", "send_failed",
+    "sync_waiting", "priority_changed"}};
+static_assert(kKindNames.Covers(InstanceEvent::Kind::kPriorityChanged));
 
 }  // namespace
 
 std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
-  const auto i = static_cast<size_t>(kind);
-  return i < kKindNames.size() ? kKindNames[i] : "unknown";
+  return kKindNames(kind);
 }
 
 std::string DescribeEvent(const InstanceEvent& e) {

@@ -7,13 +7,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
+#include "vrrp/enum_names.h"
 #include "vrrp/sync_group.h"
 
 namespace vrrp {
 namespace {
 
-constexpr std::array<std::string_view, 2> kKindNames = {"group_state", "step_down"};
-static_assert(kKindNames.size() == static_cast<size_t>(PolicyEvent::Kind::kStepDown) + 1);
+constexpr EnumNames<PolicyEvent::Kind, 2> kKindNames{{"group_state", "step_down"}};
+static_assert(kKindNames.Covers(PolicyEvent::Kind::kStepDown));
 
 const std::vector<std::string>& NoReasons() {
   static const std::vector<std::string> none;
@@ -23,8 +24,7 @@ const std::vector<std::string>& NoReasons() {
 }  // namespace
 
 std::string_view PolicyEventKindName(PolicyEvent::Kind kind) {
-  const auto i = static_cast<size_t>(kind);
-  return i < kKindNames.size() ? kKindNames[i] : "unknown";
+  return kKindNames(kind);
 }
 
 std::string DescribePolicyEvent(const PolicyEvent& e) {

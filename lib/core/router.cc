@@ -1,4 +1,5 @@
 #include "vrrp/router.h"
+#include "vrrp/enum_names.h"
 
 #include <algorithm>
 #include <utility>
@@ -7,49 +8,23 @@
 
 namespace vrrp {
 
-std::string_view RouterStateName(RouterState state) {
-  switch (state) {
-    case RouterState::kInitialize:
-      return "INIT";
-    case RouterState::kBackup:
-      return "BACKUP";
-    case RouterState::kMaster:
-      return "MASTER";
-    case RouterState::kFault:
-      return "FAULT";
-  }
-  return "unknown";
-}
+namespace {
 
-std::string_view TransitionReasonName(TransitionReason reason) {
-  switch (reason) {
-    case TransitionReason::kNone:
-      return "none";
-    case TransitionReason::kStartup:
-      return "startup";
-    case TransitionReason::kOwnerStartup:
-      return "owner_startup";
-    case TransitionReason::kMasterDownTimer:
-      return "master_down_timer";
-    case TransitionReason::kSyncGroup:
-      return "sync_group";
-    case TransitionReason::kPriorityZeroReceived:
-      return "priority_zero_received";
-    case TransitionReason::kPreempted:
-      return "preempted";
-    case TransitionReason::kHigherPriorityReceived:
-      return "higher_priority_received";
-    case TransitionReason::kFault:
-      return "fault";
-    case TransitionReason::kFaultCleared:
-      return "fault_cleared";
-    case TransitionReason::kShutdown:
-      return "shutdown";
-    case TransitionReason::kReconfigured:
-      return "reconfigured";
-  }
-  return "unknown";
-}
+constexpr EnumNames<RouterState, 4> kStateNames{{"INIT", "BACKUP", "MASTER", "FAULT"}};
+static_assert(kStateNames.Covers(RouterState::kFault));
+
+// In the enum's order (action.h).
+constexpr EnumNames<TransitionReason, 12> kReasonNames{{
+    "none", "startup", "owner_startup", "master_down_timer", "priority_zero_received",
+    "preempted", "higher_priority_received", "fault", "fault_cleared", "shutdown",
+    "reconfigured", "sync_group"}};
+static_assert(kReasonNames.Covers(TransitionReason::kSyncGroup));
+
+}  // namespace
+
+std::string_view RouterStateName(RouterState state) { return kStateNames(state); }
+
+std::string_view TransitionReasonName(TransitionReason reason) { return kReasonNames(reason); }
 
 Centiseconds SkewTime(Version version, int priority, Centiseconds master_adver_interval) {
   const int64_t weight = 256 - priority;
