@@ -18,6 +18,12 @@
 namespace vrrpd {
 namespace {
 
+using vrrp::keepalived::CheckScriptSecurity;
+using vrrp::keepalived::DefaultScriptUser;
+using vrrp::keepalived::ScriptStatus;
+using vrrp::keepalived::ScriptStatusName;
+using vrrp::keepalived::TrackedScripts;
+
 using vrrp::RouterState;
 using vrrp::os::Driver;
 

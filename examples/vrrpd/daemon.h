@@ -20,11 +20,10 @@
 #include "logger.h"
 #include "notifier.h"
 #include "options.h"
-#include "process.h"
-#include "script_checker.h"
 #include "status.h"
 #include "vrrp/config/config.h"
 #include "vrrp/keepalived/log_lines.h"
+#include "vrrp/keepalived/script_checker.h"
 #include "vrrp/policy.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/linux/event_loop.h"
@@ -32,6 +31,8 @@
 #include "vrrp/linux/unique_fd.h"
 
 namespace vrrpd {
+
+using vrrp::keepalived::ScriptChecker;
 
 class Daemon {
  public:

@@ -6,11 +6,11 @@
 // the notify_* script(s) and is executed with 4 additional arguments after the configured
 // arguments": "GROUP"|"INSTANCE", the name, the target state ("MASTER"|"BACKUP"|"FAULT"|"STOP",
 // always uppercase) and the priority. notify_* get no extra argument. A script given without a
-// user runs as global_defs script_user / script_group (vrrpd::DefaultScriptUser).
+// user runs as global_defs script_user / script_group (vrrp::keepalived::DefaultScriptUser).
 //
 //   vrrpd::Notifier notifier(runner, absl::Seconds(10),
 //                            [](const std::string& line) { Log(line); });
-//   const vrrpd::CommandSpec user = vrrpd::DefaultScriptUser(conf.global);
+//   const vrrpd::CommandSpec user = vrrp::keepalived::DefaultScriptUser(conf.global);
 //   notifier.Notify(vi.extras.notify, "INSTANCE", "VI_1", "MASTER", 150, user.user,
 //                   user.group);
 //   // runs notify_master, then `notify ... INSTANCE VI_1 MASTER 150`
@@ -28,10 +28,14 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "process.h"
+#include "vrrp/linux/process.h"
 #include "vrrp/config/config.h"
 
 namespace vrrpd {
+
+using vrrp::os::CommandSpec;
+using vrrp::os::ProcessResult;
+using vrrp::os::ProcessRunner;
 
 class Notifier {
  public:

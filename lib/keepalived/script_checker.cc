@@ -1,4 +1,4 @@
-#include "script_checker.h"
+#include "vrrp/keepalived/script_checker.h"
 
 #include <pwd.h>
 #include <stdlib.h>
@@ -12,7 +12,12 @@
 
 #include "fmt/format.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
+
+using os::Credentials;
+using os::ResolveCredentials;
+using os::CommandArgv;
+using os::NeedsShell;
 namespace {
 
 using vrrp::config::GlobalDefs;
@@ -306,4 +311,4 @@ std::vector<std::pair<std::string, ScriptStatus>> ScriptChecker::statuses() cons
   return out;
 }
 
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived

@@ -1,4 +1,4 @@
-#include "process.h"
+#include "vrrp/linux/process.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -20,7 +20,7 @@
 
 #include "fmt/format.h"
 
-namespace vrrpd {
+namespace vrrp::os {
 namespace {
 
 std::string ErrorText(int error) {
@@ -564,4 +564,4 @@ size_t ProcessRunner::Drain(absl::Duration max_wait) {
   return KillAll();
 }
 
-}  // namespace vrrpd
+}  // namespace vrrp::os

@@ -1,4 +1,4 @@
-#include "script_checker.h"
+#include "vrrp/keepalived/script_checker.h"
 
 #include <pwd.h>
 #include <stdlib.h>
@@ -16,10 +16,10 @@
 
 #include "absl/strings/str_split.h"
 #include "fmt/format.h"
-#include "test_support.h"
+#include "support/process_support.h"
 #include "vrrp/linux/event_loop.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
 namespace {
 
 using test::NewLoop;
@@ -338,4 +338,4 @@ TEST_CASE("vrrpd script checker: unknown names") {
 }
 
 }  // namespace
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived

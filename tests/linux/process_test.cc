@@ -1,4 +1,4 @@
-#include "process.h"
+#include "vrrp/linux/process.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "fmt/format.h"
-#include "test_support.h"
+#include "support/process_support.h"
 #include "vrrp/linux/event_loop.h"
 
-namespace vrrpd {
+namespace vrrp::os {
 namespace {
 
 using test::NewLoop;
@@ -408,4 +408,4 @@ TEST_CASE("vrrpd process: destroying the runner kills and reaps its children and
 }
 
 }  // namespace
-}  // namespace vrrpd
+}  // namespace vrrp::os

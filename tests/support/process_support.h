@@ -1,7 +1,7 @@
 // What the vrrpd unit tests share: a throw-away directory, whole-file reads and writes, and an
 // event loop driven until a condition holds (never an assertion on how fast).
-#ifndef VRRPD_TESTS_UNIT_TEST_SUPPORT_H_
-#define VRRPD_TESTS_UNIT_TEST_SUPPORT_H_
+#ifndef VRRP_TESTS_SUPPORT_PROCESS_SUPPORT_H_
+#define VRRP_TESTS_SUPPORT_PROCESS_SUPPORT_H_
 
 #include <sys/stat.h>
 
@@ -18,7 +18,7 @@
 #include "absl/time/time.h"
 #include "vrrp/linux/event_loop.h"
 
-namespace vrrpd::test {
+namespace vrrp::test {
 
 // A fresh directory under /tmp, removed with everything in it.
 class TempDir {
@@ -67,6 +67,6 @@ inline bool WaitFor(vrrp::os::EventLoop& loop, const std::function<bool()>& done
   return done();
 }
 
-}  // namespace vrrpd::test
+}  // namespace vrrp::test
 
-#endif  // VRRPD_TESTS_UNIT_TEST_SUPPORT_H_
+#endif  // VRRP_TESTS_SUPPORT_PROCESS_SUPPORT_H_

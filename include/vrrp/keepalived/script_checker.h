@@ -10,14 +10,14 @@
 //   while its program or a directory above it can be changed by someone else is refused: it
 //   never runs and stays failed.
 //
-//   vrrpd::ScriptChecker checker(loop, runner, vrrpd::TrackedScripts(conf), conf.global,
-//       [&](const std::string& name, vrrpd::ScriptStatus status, const vrrpd::ProcessResult&) {
-//         UpdateTracking();  // vrrpd::ComputeTrackEffect with checker.failed / checker.pending
+//   vrrp::keepalived::ScriptChecker checker(loop, runner, vrrp::keepalived::TrackedScripts(conf), conf.global,
+//       [&](const std::string& name, vrrp::keepalived::ScriptStatus status, const vrrp::os::ProcessResult&) {
+//         UpdateTracking();  // vrrp::Policy::Apply with checker.failed / checker.pending
 //       },
 //       [&](const std::string& line) { Log(line); });  // "VRRP_Script(chk_nginx) succeeded"
 //   checker.Start();
-#ifndef VRRPD_SCRIPT_CHECKER_H_
-#define VRRPD_SCRIPT_CHECKER_H_
+#ifndef VRRP_KEEPALIVED_SCRIPT_CHECKER_H_
+#define VRRP_KEEPALIVED_SCRIPT_CHECKER_H_
 
 #include <functional>
 #include <memory>
@@ -28,12 +28,16 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "process.h"
+#include "vrrp/linux/process.h"
 #include "vrrp/check_state.h"
 #include "vrrp/config/config.h"
 #include "vrrp/linux/event_loop.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
+
+using os::CommandSpec;
+using os::ProcessResult;
+using os::ProcessRunner;
 
 // The rise/fall/init_fail counting of one script lives in the library (vrrp/check_state.h);
 // these names keep the daemon's vocabulary.
@@ -122,6 +126,6 @@ class ScriptChecker {
   std::vector<vrrp::os::EventLoop::TimerId> one_shots_;  // deferred on_change of refusals
 };
 
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived
 
-#endif  // VRRPD_SCRIPT_CHECKER_H_
+#endif  // VRRP_KEEPALIVED_SCRIPT_CHECKER_H_

@@ -8,18 +8,18 @@
 // the daemon dies (keepalived.conf(5), "Note: All processes/scripts run by keepalived are run
 // with parent death signal set to SIGTERM"); so do we.
 //
-//   vrrpd::ProcessRunner runner(loop);
+//   vrrp::os::ProcessRunner runner(loop);
 //   runner.Run({"/usr/local/bin/check nginx", "nobody", ""}, {}, absl::Seconds(2),
-//              [](const vrrpd::ProcessResult& r) {
-//                if (!r.success()) Log(vrrpd::Describe(r));  // "exited with status 1"
+//              [](const vrrp::os::ProcessResult& r) {
+//                if (!r.success()) Log(vrrp::os::Describe(r));  // "exited with status 1"
 //              });
 //   ...
 //   runner.Drain(absl::Seconds(5));  // at shutdown: let notify_stop finish
 //
 // The runner owns its children: nothing else in the process may reap them (no waitpid(-1),
 // no SIGCHLD set to SIG_IGN), or their results are lost.
-#ifndef VRRPD_PROCESS_H_
-#define VRRPD_PROCESS_H_
+#ifndef VRRP_LINUX_PROCESS_H_
+#define VRRP_LINUX_PROCESS_H_
 
 #include <signal.h>
 #include <sys/types.h>
@@ -39,7 +39,7 @@
 #include "vrrp/linux/event_loop.h"
 #include "vrrp/linux/unique_fd.h"
 
-namespace vrrpd {
+namespace vrrp::os {
 
 // A command as keepalived.conf gives it: `notify_master "/path/x arg" [user [[:]group]]`.
 struct CommandSpec {
@@ -149,6 +149,6 @@ class ProcessRunner {
   vrrp::os::EventLoop::TimerId flush_timer_ = 0;
 };
 
-}  // namespace vrrpd
+}  // namespace vrrp::os
 
-#endif  // VRRPD_PROCESS_H_
+#endif  // VRRP_LINUX_PROCESS_H_

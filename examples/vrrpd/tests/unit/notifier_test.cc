@@ -14,17 +14,17 @@
 #include <vector>
 
 #include "fmt/format.h"
-#include "test_support.h"
+#include "support/process_support.h"
 #include "vrrp/linux/event_loop.h"
 
 namespace vrrpd {
 namespace {
 
-using test::NewLoop;
-using test::ReadFile;
-using test::TempDir;
-using test::WaitFor;
-using test::WriteFile;
+using vrrp::test::NewLoop;
+using vrrp::test::ReadFile;
+using vrrp::test::TempDir;
+using vrrp::test::WaitFor;
+using vrrp::test::WriteFile;
 
 using vrrp::config::Command;
 using vrrp::config::NotifyCommands;
