@@ -200,6 +200,7 @@ class Driver final : public InstanceSet {
   EventQueue events_;  // every instance reports here
   std::vector<InstanceId> ids_;  // per index, like slots_ and instances_
   absl::flat_hash_map<InstanceId, size_t> index_by_id_;
+  absl::flat_hash_map<std::string, size_t> index_by_name_;
   uint32_t next_id_ = 1;
   std::function<void()> after_turn_;
   std::vector<std::unique_ptr<Slot>> slots_;
