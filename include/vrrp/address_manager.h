@@ -81,6 +81,7 @@ struct InterfaceAddress {
   friend bool operator==(const InterfaceAddress&, const InterfaceAddress&) = default;
 };
 
+// Thread-safety: an implementation is called from the thread that runs its instances.
 class AddressManager {
  public:
   virtual ~AddressManager() = default;

@@ -18,6 +18,7 @@
 
 namespace vrrp {
 
+// Thread-safety: an implementation is called from the thread that runs its instances.
 class Announcer {
  public:
   virtual ~Announcer() = default;

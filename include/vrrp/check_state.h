@@ -28,6 +28,7 @@ enum class CheckStatus : uint8_t { kInit, kGood, kBad };
 // "INIT", "GOOD", "BAD": keepalived's words, and the `status` of a script in vrrpd's JSON.
 std::string_view CheckStatusName(CheckStatus status);
 
+// Thread-safety: none; a value, owned by whoever runs the check.
 class CheckState {
  public:
   // `rise` and `fall` below 1 count as 1.

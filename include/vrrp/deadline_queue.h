@@ -29,6 +29,7 @@
 
 namespace vrrp {
 
+// Thread-safety: none; one thread.
 class DeadlineQueue {
  public:
   // The key's deadline from now on; absl::InfiniteFuture() (no deadline) removes it.

@@ -64,6 +64,8 @@ struct EndpointStats {
   DropCounters drops;     // the others: kTooShort, kVrid, kPeer
 };
 
+// Thread-safety: none; one thread. Lifetime: the routers added outlive their routes (Remove
+// them first).
 class Endpoint {
  public:
   explicit Endpoint(Family family) : family_(family) {}

@@ -93,6 +93,8 @@ Centiseconds SkewTime(Version version, int priority, Centiseconds master_adver_i
 Centiseconds MasterDownInterval(Version version, int priority, Centiseconds master_adver_interval,
                                 int down_timer_adverts = 3);
 
+// Thread-safety: none; a value that one thread drives (it reads no clock and holds no
+// pointer, so it may be moved between threads between calls).
 class Router {
  public:
   // Validates the configuration (ValidateRouterConfig) and builds a router in Initialize.

@@ -38,6 +38,8 @@ struct ReceivedPacket {
   int ifindex = 0;   // the interface it arrived on
 };
 
+// Thread-safety: an implementation is called from the thread that runs its instances; one
+// transport serves every router of its interface and family.
 class Transport {
  public:
   virtual ~Transport() = default;

@@ -54,6 +54,7 @@ std::vector<LogLine> PolicyLogLines(const vrrp::PolicyEvent& event);
 // Refused packets are logged at most once per `period` per instance and reason (DESIGN.md:
 // drops are counted always, logged rate-limited), so a flood of forged or misconfigured
 // advertisements cannot flood syslog; the next line says how many were not logged.
+// Thread-safety: none; one thread.
 class DropLogLimiter {
  public:
   explicit DropLogLimiter(absl::Duration period = absl::Seconds(10)) : period_(period) {}

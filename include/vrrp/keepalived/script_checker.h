@@ -69,6 +69,7 @@ CommandSpec ScriptCommand(const vrrp::config::VrrpScript& script,
 // page: "the script will only be executed if at least one VRRP instance monitors it").
 std::vector<vrrp::config::VrrpScript> TrackedScripts(const vrrp::config::Configuration& conf);
 
+// Thread-safety: none; it runs on its loop's thread. Lifetime: see the constructor.
 class ScriptChecker {
  public:
   using OnChange =

@@ -36,6 +36,7 @@ struct mnl_socket;
 
 namespace vrrp::os {
 
+// Thread-safety: none; one thread (it owns one netlink socket).
 class NetlinkAddressManager final : public AddressManager {
  public:
   // Opens and binds a NETLINK_ROUTE socket. Needs no privilege; Add and Remove need

@@ -31,6 +31,7 @@ namespace vrrp::os {
 // CLOCK_MONOTONIC as an absl::Time (see above).
 absl::Time MonotonicNow();
 
+// Thread-safety: none; Run and every call on the loop's own thread.
 class EventLoop {
  public:
   using FdCallback = std::function<void(uint32_t epoll_events)>;

@@ -34,6 +34,7 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
 // Whether `interface` is up with carrier now (SIOCGIFFLAGS); kNotFound naming it if it is gone.
 absl::StatusOr<bool> InterfaceIsUp(const std::string& interface);
 
+// Thread-safety: none; one thread.
 class LinkMonitor final : public LinkEventSource {
  public:
   // A NETLINK_ROUTE socket bound to the link and address groups; needs no privilege.

@@ -25,6 +25,7 @@ struct PacketAnnouncerOptions {
   std::optional<MacAddress> mac;
 };
 
+// Thread-safety: none; one thread.
 class PacketAnnouncer final : public Announcer {
  public:
   // kNotFound for an unknown interface; kPermissionDenied naming CAP_NET_RAW without it.

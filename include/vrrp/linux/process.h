@@ -89,6 +89,8 @@ struct ProcessResult {
 // "could not start: unknown user 'x'".
 std::string Describe(const ProcessResult& result);
 
+// Thread-safety: none; it runs on its loop's thread. Lifetime: the loop outlives it; children
+// still running when it goes are killed.
 class ProcessRunner {
  public:
   // `loop` must outlive the runner.

@@ -58,6 +58,7 @@ struct RawSocketStats {
   uint64_t skipped_truncated = 0;  // larger than the buffer given to Receive
 };
 
+// Thread-safety: none; one thread.
 class RawSocketTransport final : public VrrpSocket {
  public:
   // Opens and configures the socket (no group joined yet). Errors: kNotFound for an unknown
