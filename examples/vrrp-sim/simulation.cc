@@ -29,6 +29,26 @@ std::string_view EventName(Kind kind) {
 
 std::string Percent(double p) { return fmt::format("{:g}%", p); }
 
+// The instances report one event per address; an operator reads one line per move. An address
+// entry joins the event before it when both say the same of the same router at the same instant
+// (the same announcement count) and the address is not in it yet: a router's one action on
+// several addresses, as vrrp-sim has always shown it. A second burst for the same addresses at
+// that instant stays a line of its own.
+bool JoinsPrevious(const SimEvent& previous, const vrrp::TimelineEntry& entry, absl::Time start) {
+  if (entry.kind != Kind::kAddressesAdded && entry.kind != Kind::kAddressesRemoved &&
+      entry.kind != Kind::kAnnounce) {
+    return false;
+  }
+  if (entry.addresses.size() != 1 || previous.event != EventName(entry.kind) ||
+      previous.t != entry.time - start || previous.router != entry.router ||
+      previous.detail != entry.detail) {
+    return false;
+  }
+  if (entry.kind == Kind::kAnnounce && previous.count != entry.count) return false;
+  return std::find(previous.addresses.begin(), previous.addresses.end(), entry.addresses.front()) ==
+         previous.addresses.end();
+}
+
 // What each router looks like while the timeline is replayed.
 struct Replay {
   bool alive = true;
@@ -142,11 +162,18 @@ absl::StatusOr<SimResult> Simulate(const Scenario& scenario) {
   std::vector<SimEvent> raw;
   const std::vector<vrrp::TimelineEntry>& timeline = lan.timeline();
   size_t next_note = 0;
+  bool last_is_entry = false;  // raw.back() came from the timeline, not from a note
   for (size_t i = 0; i <= timeline.size(); ++i) {
     while (next_note < notes.size() && notes[next_note].first == i) {
       raw.push_back(std::move(notes[next_note++].second));
+      last_is_entry = false;
     }
     if (i == timeline.size()) break;
+    if (last_is_entry && JoinsPrevious(raw.back(), timeline[i], lan.start())) {
+      raw.back().addresses.push_back(timeline[i].addresses.front());
+      continue;
+    }
+    last_is_entry = true;
     const vrrp::TimelineEntry& entry = timeline[i];
     SimEvent e;
     e.t = entry.time - lan.start();

@@ -18,8 +18,8 @@ absl::Status FakeTransport::Send(absl::Span<const uint8_t> payload, const IpAddr
     ++failed_sends_;
     return send_status_;
   }
-  sent_.push_back(SentPacket{std::vector<uint8_t>(payload.begin(), payload.end()), source,
-                             destination});
+  sent_.push_back(
+      SentPacket{std::vector<uint8_t>(payload.begin(), payload.end()), source, destination});
   return absl::OkStatus();
 }
 
@@ -66,8 +66,7 @@ absl::Status FakeAddressManager::Remove(const VirtualAddress& vip) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<InterfaceAddress>> FakeAddressManager::List(
-    std::string_view interface) {
+absl::StatusOr<std::vector<InterfaceAddress>> FakeAddressManager::List(std::string_view interface) {
   if (!list_status_.ok()) return list_status_;
   std::vector<InterfaceAddress> on;
   for (const InterfaceAddress& a : held_) {

@@ -1,48 +1,67 @@
 #include "vrrp/testing/simulated_lan.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
+#include <map>
 #include <utility>
 
 #include "fmt/format.h"
 #include "vrrp/codec.h"
 
 namespace vrrp {
+namespace {
+
+using Kind = TimelineEntry::Kind;
+
+// Indexed by TimelineEntry::Kind: the names are data, and a kind without one fails to compile.
+constexpr std::array<std::string_view, 14> kKindNames = {
+    "state",   "add",   "remove",        "announce", "crash",       "restart", "link_down",
+    "link_up", "fault", "fault_cleared", "priority", "reconfigure", "network", "sync_waiting",
+};
+static_assert(kKindNames.size() == static_cast<size_t>(Kind::kSyncWaiting) + 1);
+
+// Where an instance's event goes in the timeline; nullopt: not there (drops and failed sends
+// are counted on the routers, and PollEvent has them).
+std::optional<Kind> TimelineKindOf(InstanceEvent::Kind kind) {
+  switch (kind) {
+    case InstanceEvent::Kind::kTransition:
+      return Kind::kStateChanged;
+    case InstanceEvent::Kind::kAddressAdded:
+      return Kind::kAddressesAdded;
+    case InstanceEvent::Kind::kAddressRemoved:
+      return Kind::kAddressesRemoved;
+    case InstanceEvent::Kind::kAnnounced:
+      return Kind::kAnnounce;
+    case InstanceEvent::Kind::kPriorityChanged:
+      return Kind::kPriority;
+    case InstanceEvent::Kind::kSyncWaiting:
+      return Kind::kSyncWaiting;
+    case InstanceEvent::Kind::kDrop:
+    case InstanceEvent::Kind::kSendFailed:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The effective priority `config` and the tracking weights' sum `delta` give, by the router's own
+// rule (the owner keeps 255, the others stay within 1..254): for a node that is down, whose
+// instance takes no input.
+int EffectivePriority(const InstanceConfig& config, int delta) {
+  absl::StatusOr<Router> router = Router::Create(config.router);
+  if (!router.ok()) return config.router.priority;     // cannot happen: validated before
+  router->SetPriorityDelta(absl::UnixEpoch(), delta);  // not started: no action
+  return router->effective_priority();
+}
+
+}  // namespace
 
 std::string_view TimelineKindName(TimelineEntry::Kind kind) {
-  using Kind = TimelineEntry::Kind;
-  switch (kind) {
-    case Kind::kStateChanged:
-      return "state";
-    case Kind::kAddressesAdded:
-      return "add";
-    case Kind::kAddressesRemoved:
-      return "remove";
-    case Kind::kAnnounce:
-      return "announce";
-    case Kind::kCrashed:
-      return "crash";
-    case Kind::kRestarted:
-      return "restart";
-    case Kind::kLinkDown:
-      return "link_down";
-    case Kind::kLinkUp:
-      return "link_up";
-    case Kind::kFaultRaised:
-      return "fault";
-    case Kind::kFaultCleared:
-      return "fault_cleared";
-    case Kind::kPriority:
-      return "priority";
-    case Kind::kReconfigured:
-      return "reconfigure";
-    case Kind::kNetwork:
-      return "network";
-  }
-  return "unknown";
+  const auto i = static_cast<size_t>(kind);
+  return i < kKindNames.size() ? kKindNames[i] : "unknown";
 }
 
 std::string DescribeTimelineEntry(const TimelineEntry& e) {
-  using Kind = TimelineEntry::Kind;
   std::string out = e.router;
   auto addresses = [&] {
     for (const IpAddress& ip : e.addresses) fmt::format_to(std::back_inserter(out), " {}", ip);
@@ -74,8 +93,38 @@ std::string DescribeTimelineEntry(const TimelineEntry& e) {
   return out;
 }
 
+InstanceConfig SimulatedInstanceConfig(std::string name, const RouterConfig& config) {
+  InstanceConfig c;
+  c.name = std::move(name);
+  c.router = config;
+  for (const IpAddress& ip : config.virtual_addresses) {
+    c.addresses.push_back({.address = ip,
+                           .prefix_len = uint8_t(ip.family() == Family::kIPv4 ? 32 : 128),
+                           .interface = "eth0"});
+  }
+  // The instance's own fields win over the router's (Instance::Create copies them in).
+  c.auth_type = config.auth_type;
+  c.pass_key = config.pass_key;
+  c.v3_ipv4_pseudo_header = config.v3_ipv4_pseudo_header;
+  return c;
+}
+
+absl::Status SimulatedLan::NodeTransport::Send(absl::Span<const uint8_t> payload,
+                                               const IpAddress& source,
+                                               const IpAddress& destination) {
+  lan_->Send(node_, payload, source, destination);
+  return absl::OkStatus();  // like a datagram socket: what the wire loses, the sender never knows
+}
+
+absl::StatusOr<std::optional<ReceivedPacket>> SimulatedLan::NodeTransport::Receive(
+    absl::Span<uint8_t>) {
+  return std::optional<ReceivedPacket>();
+}
+
 SimulatedLan::SimulatedLan(SimulatedLanOptions options)
     : options_(options), now_(options.start), rng_state_(options.seed) {}
+
+SimulatedLan::~SimulatedLan() = default;
 
 absl::StatusOr<NodeId> SimulatedLan::AddRouter(std::string name, RouterConfig config) {
   for (const Node& n : nodes_) {
@@ -83,25 +132,58 @@ absl::StatusOr<NodeId> SimulatedLan::AddRouter(std::string name, RouterConfig co
       return absl::InvalidArgumentError(fmt::format("router name {} is already used", name));
     }
   }
-  absl::StatusOr<Router> router = Router::Create(config);
-  if (!router.ok()) return router.status();
-  nodes_.push_back(Node{std::move(name), std::move(config), *std::move(router)});
+  InstanceConfig instance = SimulatedInstanceConfig(name, config);
+  if (absl::Status s = ValidateInstanceConfig(instance); !s.ok()) return s;
+  const NodeId id = nodes_.size();
+  Node& node = nodes_.emplace_back();
+  node.name = std::move(name);
+  node.config = std::move(instance);
+  node.transport = std::make_unique<NodeTransport>(*this, id);
+  if (absl::Status s = CreateInstance(id); !s.ok()) {
+    nodes_.pop_back();
+    return s;
+  }
+  Bind(id);
   const size_t n = nodes_.size();
-  Bind(n - 1);
   for (auto& row : latency_) row.push_back(options_.latency);
   for (auto& row : loss_) row.push_back(options_.loss);
   for (auto& row : blocked_) row.push_back(false);
   latency_.emplace_back(n, options_.latency);
   loss_.emplace_back(n, options_.loss);
   blocked_.emplace_back(n, false);
-  return n - 1;
+  return id;
+}
+
+absl::Status SimulatedLan::CreateInstance(NodeId id) {
+  Node& node = nodes_[id];
+  absl::StatusOr<std::unique_ptr<Instance>> created = Instance::Create(
+      node.config, *node.transport, node.addresses, node.announcer, IdOf(id), &events_);
+  if (!created.ok()) return created.status();
+  node.instance = *std::move(created);
+  return absl::OkStatus();
 }
 
 void SimulatedLan::Bind(NodeId id) {
   Node& node = nodes_[id];
-  node.endpoint = std::make_unique<Endpoint>(node.router.config().family);
+  node.endpoint = std::make_unique<Endpoint>(node.instance->router().config().family);
   // A validated router on an empty endpoint of its own family: nothing can refuse it.
-  (void)node.endpoint->Add(id, node.router);
+  (void)node.endpoint->Add(id, node.instance->router());
+  Place(id);
+}
+
+void SimulatedLan::Place(NodeId id) {
+  Node& node = nodes_[id];
+  // From the configuration, not the router: a crashed node reconfigured moves too, so that
+  // senders stop drawing losses for it on its old segment.
+  const Segment segment(node.config.router.vrid, node.config.router.family);
+  if (node.segment == segment) return;
+  if (node.segment) {
+    std::vector<NodeId>& old = segments_[*node.segment];
+    old.erase(std::find(old.begin(), old.end(), id));
+  }
+  std::vector<NodeId>& now = segments_[segment];
+  now.insert(std::lower_bound(now.begin(), now.end(), id), id);
+  node.segment = segment;
 }
 
 void SimulatedLan::Push(Event event) {
@@ -109,22 +191,59 @@ void SimulatedLan::Push(Event event) {
   queue_.push(std::move(event));
 }
 
-void SimulatedLan::Record(NodeId node, TimelineEntry::Kind kind, std::string detail) {
-  TimelineEntry e;
+TimelineEntry& SimulatedLan::Record(NodeId node, TimelineEntry::Kind kind, std::string detail) {
+  TimelineEntry& e = timeline_.emplace_back();
   e.time = now_;
   e.router = nodes_[node].name;
   e.kind = kind;
   e.detail = std::move(detail);
-  timeline_.push_back(std::move(e));
+  return e;
 }
 
 void SimulatedLan::RecordNetwork(std::string detail) {
-  TimelineEntry e;
+  TimelineEntry& e = timeline_.emplace_back();
   e.time = now_;
   e.router = "lan";
-  e.kind = TimelineEntry::Kind::kNetwork;
+  e.kind = Kind::kNetwork;
   e.detail = std::move(detail);
-  timeline_.push_back(std::move(e));
+}
+
+void SimulatedLan::Take(InstanceEvent event) {
+  if (std::optional<Kind> kind = TimelineKindOf(event.kind)) {
+    TimelineEntry& e = timeline_.emplace_back();
+    e.time = event.time;
+    e.router = event.instance;
+    e.kind = *kind;
+    e.from = event.transition.from;
+    e.to = event.transition.to;
+    e.reason = event.transition.reason;
+    if (event.address) e.addresses = {event.address->address};
+    e.count = event.count;  // announced frames; the new effective priority
+    if (!event.status.ok()) e.detail = event.status.ToString();
+    e.event = event;
+  }
+  if (options_.queue_events) polled_.Push(std::move(event));
+}
+
+void SimulatedLan::Drain(NodeId id) {
+  while (std::optional<InstanceEvent> e = events_.Poll()) Take(*std::move(e));
+  Reschedule(id);
+}
+
+void SimulatedLan::Reschedule(NodeId id) {
+  Node& node = nodes_[id];
+  // The instance's one deadline; an older timer event becomes stale.
+  const absl::Time deadline = node.alive ? node.instance->NextDeadline() : absl::InfiniteFuture();
+  if (deadline == node.timer_at) return;
+  node.timer_at = deadline;
+  ++node.timer_generation;
+  if (deadline == absl::InfiniteFuture()) return;
+  Event e;
+  e.time = std::max(deadline, now_);
+  e.kind = Event::Kind::kTimer;
+  e.node = id;
+  e.generation = node.timer_generation;
+  Push(std::move(e));
 }
 
 double SimulatedLan::NextUniform() {
@@ -141,30 +260,26 @@ bool SimulatedLan::Blocked(NodeId from, NodeId to) const { return blocked_[from]
 absl::Duration& SimulatedLan::LatencyOf(NodeId from, NodeId to) { return latency_[from][to]; }
 double& SimulatedLan::LossOf(NodeId from, NodeId to) { return loss_[from][to]; }
 
-void SimulatedLan::Send(NodeId from, uint8_t priority) {
+void SimulatedLan::Send(NodeId from, absl::Span<const uint8_t> payload, const IpAddress& source,
+                        const IpAddress& destination) {
   Node& sender = nodes_[from];
   sender.last_advert = now_;
   if (!sender.alive || !sender.link_up) return;
+  const Router& router = sender.instance->router();
   auto packet = std::make_shared<Packet>();
-  sender.router.FillAdvertisement(priority, packet->adv);
-  const RouterConfig& sc = sender.router.config();
   if (options_.through_codec) {
-    packet->bytes.resize(kMaxAdvertisementSize);
-    absl::StatusOr<size_t> n = sender.router.WriteAdvertisement(
-        priority, MulticastGroup(sc.family), absl::MakeSpan(packet->bytes));
-    if (!n.ok()) {
-      ++lost_;  // cannot happen with a validated configuration
-      return;
-    }
-    packet->bytes.resize(*n);
+    packet->bytes.assign(payload.begin(), payload.end());
+  } else if (payload.size() > 2) {
+    // The value the bytes encode, without a decode: the priority is the third octet of both
+    // versions (RFC 5798 §5.2, RFC 3768 §5.1) and the rest is the sender's configuration.
+    router.FillAdvertisement(payload[2], packet->adv);
+  } else {
+    ++lost_;  // cannot happen: an instance writes whole advertisements
+    return;
   }
-  for (NodeId to = 0; to < nodes_.size(); ++to) {
-    if (to == from) continue;
-    const RouterConfig& rc = nodes_[to].router.config();
-    // Each VRID is as if on a segment of its own (and each family on its own endpoint), so the
-    // 1,000-router benchmark does not deliver every packet to every node.
-    if (rc.vrid != sc.vrid || rc.family != sc.family) continue;
-    if (Blocked(from, to)) continue;
+  // In NodeId order, so that a lossy link draws from the generator as it always has.
+  for (NodeId to : segments_[*sender.segment]) {
+    if (to == from || Blocked(from, to)) continue;
     if (double loss = LossOf(from, to); loss > 0 && NextUniform() < loss) {
       ++lost_;
       continue;
@@ -173,165 +288,156 @@ void SimulatedLan::Send(NodeId from, uint8_t priority) {
     e.time = now_ + LatencyOf(from, to);
     e.kind = Event::Kind::kDeliver;
     e.node = to;
-    e.source = sc.primary_address;
+    e.source = source;
+    e.destination = destination;
     e.packet = packet;
     Push(std::move(e));
   }
 }
 
-void SimulatedLan::Pump(NodeId id) {
+void SimulatedLan::Start(NodeId id) {
   Node& node = nodes_[id];
-  node.router.DrainActions(scratch_);
-  // Send() may not touch scratch_, so iterating it here is safe.
-  for (const Action& action : scratch_) {
-    std::visit(Overloaded{
-                   [&](const SendAdvertisement& a) { Send(id, a.priority); },
-                   [&](const AddAddresses& a) {
-                     for (const IpAddress& ip : a.addresses) {
-                       if (std::find(node.held.begin(), node.held.end(), ip) == node.held.end()) {
-                         node.held.push_back(ip);
-                       }
-                     }
-                     Record(id, TimelineEntry::Kind::kAddressesAdded);
-                     timeline_.back().addresses = a.addresses;
-                   },
-                   [&](const RemoveAddresses& a) {
-                     for (const IpAddress& ip : a.addresses) {
-                       node.held.erase(std::remove(node.held.begin(), node.held.end(), ip),
-                                       node.held.end());
-                     }
-                     Record(id, TimelineEntry::Kind::kAddressesRemoved);
-                     timeline_.back().addresses = a.addresses;
-                   },
-                   [&](const Announce& a) {
-                     if (!node.link_up) return;
-                     Record(id, TimelineEntry::Kind::kAnnounce);
-                     timeline_.back().addresses = a.addresses;
-                     timeline_.back().count = a.count;
-                   },
-                   [&](const StateChanged& a) {
-                     Record(id, TimelineEntry::Kind::kStateChanged);
-                     timeline_.back().from = a.from;
-                     timeline_.back().to = a.to;
-                     timeline_.back().reason = a.reason;
-                   },
-               },
-               action);
-  }
-  scratch_.clear();
-  // Reschedule the router's one deadline; an older timer event becomes stale.
-  const absl::Time deadline = node.alive ? node.router.NextDeadline() : absl::InfiniteFuture();
-  if (deadline != node.timer_at) {
-    node.timer_at = deadline;
-    ++node.timer_generation;
-    if (deadline != absl::InfiniteFuture()) {
-      Event e;
-      e.time = std::max(deadline, now_);
-      e.kind = Event::Kind::kTimer;
-      e.node = id;
-      e.generation = node.timer_generation;
-      Push(std::move(e));
-    }
-  }
-}
-
-void SimulatedLan::Start(NodeId node) {
-  if (!nodes_[node].alive) return;  // a crashed router starts again through Restart
-  nodes_[node].router.Start(now_);
-  Pump(node);
+  if (!node.alive) return;  // a crashed router starts again through Restart
+  node.instance->Start(now_);
+  Drain(id);
 }
 
 void SimulatedLan::StartAll() {
-  for (NodeId i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i].alive) Start(i);
-  }
+  for (NodeId i = 0; i < nodes_.size(); ++i) Start(i);
 }
 
-void SimulatedLan::Shutdown(NodeId node) {
-  if (!nodes_[node].alive) return;
-  nodes_[node].router.Shutdown(now_);
-  Pump(node);
+void SimulatedLan::Shutdown(NodeId id) {
+  Node& node = nodes_[id];
+  if (!node.alive) return;
+  node.instance->Shutdown(now_);
+  Drain(id);
 }
 
 void SimulatedLan::Crash(NodeId id) {
   Node& node = nodes_[id];
   if (!node.alive) return;
   node.alive = false;
-  node.router.ClearActions();
-  Record(id, TimelineEntry::Kind::kCrashed);
-  Pump(id);  // cancels the timer
+  Record(id, Kind::kCrashed);
+  Reschedule(id);  // cancels the timer
 }
 
 void SimulatedLan::Restart(NodeId id) {
   Node& node = nodes_[id];
   if (node.alive) {
-    node.router.Shutdown(now_);
-    Pump(id);
+    node.instance->Shutdown(now_);
+    Drain(id);
   }
-  node.config = node.router.config();
-  absl::StatusOr<Router> fresh = Router::Create(node.config);
-  if (!fresh.ok()) return;  // cannot happen: the configuration was validated
-  node.router = *std::move(fresh);
+  // Cannot fail: the configuration was validated when it was set.
+  if (!CreateInstance(id).ok()) return;
   Bind(id);
   node.alive = true;
-  Record(id, TimelineEntry::Kind::kRestarted);
-  // keepalived removes addresses a previous instance left behind ("removing VIPs.").
-  if (!node.held.empty()) {
-    Record(id, TimelineEntry::Kind::kAddressesRemoved, "stale");
-    timeline_.back().addresses = node.held;
-    node.held.clear();
+  node.priority_delta = 0;
+  Record(id, Kind::kRestarted);
+  // keepalived removes addresses a previous instance left behind ("removing VIPs."). The host's
+  // interface holds nothing else, so whatever is there goes.
+  if (!node.addresses.held().empty()) {
+    const std::vector<InterfaceAddress> held = node.addresses.held();
+    AddressList stale;
+    for (const InterfaceAddress& a : held) {
+      stale.push_back(a.vip.address);
+      (void)node.addresses.Remove(a.vip);  // the fake fails only when told to
+    }
+    Record(id, Kind::kAddressesRemoved, "stale").addresses = std::move(stale);
   }
-  if (!node.link_up || node.fault) node.router.SetFault(now_, true);
-  node.router.Start(now_);
-  Pump(id);
+  if (!node.link_up || node.fault) node.instance->SetFault(now_, true);
+  node.instance->Start(now_);
+  Drain(id);
 }
 
 void SimulatedLan::SetLinkUp(NodeId id, bool up) {
   Node& node = nodes_[id];
   if (node.link_up == up) return;
   node.link_up = up;
-  Record(id, up ? TimelineEntry::Kind::kLinkUp : TimelineEntry::Kind::kLinkDown);
+  // No frames leave a down link; advertisements are dropped in Send.
+  node.announcer.Fail(up ? absl::OkStatus() : absl::UnavailableError("link down"));
+  Record(id, up ? Kind::kLinkUp : Kind::kLinkDown);
   if (!node.alive) return;
-  node.router.SetFault(now_, !up || node.fault);
-  Pump(id);
+  node.instance->SetFault(now_, !up || node.fault);
+  Drain(id);
 }
 
 void SimulatedLan::SetFault(NodeId id, bool fault) {
   Node& node = nodes_[id];
   if (node.fault == fault) return;
   node.fault = fault;
-  Record(id, fault ? TimelineEntry::Kind::kFaultRaised : TimelineEntry::Kind::kFaultCleared);
+  Record(id, fault ? Kind::kFaultRaised : Kind::kFaultCleared);
   if (!node.alive) return;
-  node.router.SetFault(now_, fault || !node.link_up);
-  Pump(id);
+  node.instance->SetFault(now_, fault || !node.link_up);
+  Drain(id);
 }
 
 absl::Status SimulatedLan::SetPriority(NodeId id, int priority) {
   Node& node = nodes_[id];
-  if (absl::Status s = node.router.SetPriority(now_, priority); !s.ok()) return s;
-  node.config.priority = priority;
-  Record(id, TimelineEntry::Kind::kPriority);
-  timeline_.back().count = node.router.effective_priority();
-  Pump(id);
+  // The Instance changes its router's priority through a reconfiguration: the same as
+  // Router::SetPriority when nothing else differs, and the priority survives a restart.
+  InstanceConfig next = node.config;
+  next.router.priority = priority;
+  absl::Status s =
+      node.alive ? node.instance->Reconfigure(now_, next) : ValidateInstanceConfig(next);
+  if (!s.ok()) return s;
+  node.config = std::move(next);
+  Record(id, Kind::kPriority).count = node.alive
+                                          ? node.instance->router().effective_priority()
+                                          : EffectivePriority(node.config, node.priority_delta);
+  if (node.alive) Drain(id);
   return absl::OkStatus();
 }
 
 void SimulatedLan::SetPriorityDelta(NodeId id, int delta) {
   Node& node = nodes_[id];
-  node.router.SetPriorityDelta(now_, delta);
-  Record(id, TimelineEntry::Kind::kPriority);
-  timeline_.back().count = node.router.effective_priority();
-  Pump(id);
+  node.priority_delta = delta;
+  if (!node.alive) {
+    // A dead process takes no input: the entry says what the priority would be. A restart
+    // starts without tracking weights, as a fresh keepalived does until its checks report.
+    Record(id, Kind::kPriority).count = EffectivePriority(node.config, delta);
+    return;
+  }
+  node.instance->SetPriorityDelta(now_, delta);
+  // The instance reports kPriorityChanged first, and only when the effective priority moved;
+  // the timeline shows every scripted change, so an unchanged one gets an entry of the LAN's.
+  std::optional<InstanceEvent> first = events_.Poll();
+  if (!first || first->kind != InstanceEvent::Kind::kPriorityChanged) {
+    Record(id, Kind::kPriority).count = node.instance->router().effective_priority();
+  }
+  if (first) Take(*std::move(first));
+  Drain(id);
 }
 
 absl::Status SimulatedLan::Reconfigure(NodeId id, RouterConfig config) {
   Node& node = nodes_[id];
-  if (absl::Status s = node.router.Reconfigure(now_, config); !s.ok()) return s;
-  node.config = std::move(config);
-  Bind(id);  // the VRID or family may have changed
-  Record(id, TimelineEntry::Kind::kReconfigured);
-  Pump(id);
+  InstanceConfig next = SimulatedInstanceConfig(node.name, config);
+  absl::Status s =
+      node.alive ? node.instance->Reconfigure(now_, next) : ValidateInstanceConfig(next);
+  if (!s.ok()) return s;
+  node.config = std::move(next);
+  // The VRID or family may have changed.
+  if (node.alive) {
+    Bind(id);
+  } else {
+    Place(id);
+  }
+  Record(id, Kind::kReconfigured);
+  if (node.alive) Drain(id);
   return absl::OkStatus();
+}
+
+void SimulatedLan::SetSyncHold(NodeId id, bool hold) {
+  Node& node = nodes_[id];
+  if (!node.alive) return;
+  node.instance->SetSyncHold(now_, hold);
+  Drain(id);
+}
+
+void SimulatedLan::SyncStepDown(NodeId id) {
+  Node& node = nodes_[id];
+  if (!node.alive) return;
+  node.instance->SyncStepDown(now_);
+  Drain(id);
 }
 
 void SimulatedLan::SetLatency(NodeId from, NodeId to, absl::Duration latency) {
@@ -387,23 +493,27 @@ void SimulatedLan::Run(Event& event) {
   switch (event.kind) {
     case Event::Kind::kTimer:
       if (event.generation != node->timer_generation || !node->alive) return;
-      node->timer_at = absl::InfiniteFuture();  // consumed; Pump sets the next one
-      node->router.OnTimer(now_);
-      Pump(event.node);
+      node->timer_at = absl::InfiniteFuture();  // consumed; Drain sets the next one
+      node->instance->OnTimer(now_);
+      Drain(event.node);
       return;
-    case Event::Kind::kDeliver:
+    case Event::Kind::kDeliver: {
       if (!node->alive || !node->link_up) return;
       ++delivered_;
+      Delivery d;
       if (options_.through_codec) {
         ReceiveInfo info;
         info.source = event.source;
-        info.destination = MulticastGroup(event.source.family());
-        (void)node->endpoint->OnPacket(now_, event.packet->bytes, info);
+        info.destination = event.destination;
+        d = node->endpoint->OnPacket(now_, event.packet->bytes, info);
       } else {
-        (void)node->endpoint->OnAdvertisement(now_, event.packet->adv, event.source);
+        d = node->endpoint->OnAdvertisement(now_, event.packet->adv, event.source);
       }
-      Pump(event.node);
+      // Refused by the endpoint (VRID, peer): counted there, the instance never knew.
+      if (d.key) node->instance->OnDelivery(now_, d, event.source);
+      Drain(event.node);
       return;
+    }
     case Event::Kind::kScript:
       event.fn();
       return;
@@ -442,7 +552,7 @@ absl::Status SimulatedLan::RunFor(absl::Duration duration) { return RunUntil(now
 std::vector<NodeId> SimulatedLan::Masters() const {
   std::vector<NodeId> out;
   for (NodeId i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i].alive && nodes_[i].router.state() == RouterState::kMaster) out.push_back(i);
+    if (nodes_[i].alive && router(i).state() == RouterState::kMaster) out.push_back(i);
   }
   return out;
 }
@@ -450,8 +560,7 @@ std::vector<NodeId> SimulatedLan::Masters() const {
 std::vector<NodeId> SimulatedLan::Holders(const IpAddress& address) const {
   std::vector<NodeId> out;
   for (NodeId i = 0; i < nodes_.size(); ++i) {
-    const AddressList& held = nodes_[i].held;
-    if (std::find(held.begin(), held.end(), address) != held.end()) out.push_back(i);
+    if (nodes_[i].addresses.Holds(address)) out.push_back(i);
   }
   return out;
 }
@@ -459,7 +568,7 @@ std::vector<NodeId> SimulatedLan::Holders(const IpAddress& address) const {
 std::vector<TimelineEntry> SimulatedLan::Transitions() const {
   std::vector<TimelineEntry> out;
   for (const TimelineEntry& e : timeline_) {
-    if (e.kind == TimelineEntry::Kind::kStateChanged) out.push_back(e);
+    if (e.kind == Kind::kStateChanged) out.push_back(e);
   }
   return out;
 }
@@ -476,6 +585,60 @@ std::string SimulatedLan::TimelineText() const {
     out += '\n';
   }
   return out;
+}
+
+// --- InstanceSet ---
+
+std::optional<NodeId> SimulatedLan::NodeOf(InstanceId id) const {
+  const uint32_t i = ToInt(id);
+  if (i == 0 || i > nodes_.size()) return std::nullopt;
+  return NodeId{i - 1};
+}
+
+std::vector<InstanceId> SimulatedLan::ids() const {
+  std::vector<InstanceId> out;
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].alive) out.push_back(IdOf(i));
+  }
+  return out;
+}
+
+std::optional<InstanceId> SimulatedLan::Find(std::string_view name) const {
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].alive && nodes_[i].name == name) return IdOf(i);
+  }
+  return std::nullopt;
+}
+
+const Router* SimulatedLan::router(InstanceId id) const {
+  std::optional<NodeId> node = NodeOf(id);
+  if (!node || !nodes_[*node].alive) return nullptr;
+  return &router(*node);
+}
+
+void SimulatedLan::SetExternalFault(absl::Time /*now*/, InstanceId id, bool fault) {
+  std::optional<NodeId> node = NodeOf(id);
+  if (node && nodes_[*node].alive) SetFault(*node, fault);
+}
+
+bool SimulatedLan::InterfaceFault(InstanceId id) const {
+  std::optional<NodeId> node = NodeOf(id);
+  return node && nodes_[*node].alive && !nodes_[*node].link_up;
+}
+
+void SimulatedLan::SetPriorityDelta(absl::Time /*now*/, InstanceId id, int delta) {
+  std::optional<NodeId> node = NodeOf(id);
+  if (node && nodes_[*node].alive) SetPriorityDelta(*node, delta);
+}
+
+void SimulatedLan::SetSyncHold(absl::Time /*now*/, InstanceId id, bool hold) {
+  std::optional<NodeId> node = NodeOf(id);
+  if (node) SetSyncHold(*node, hold);
+}
+
+void SimulatedLan::SyncStepDown(absl::Time /*now*/, InstanceId id) {
+  std::optional<NodeId> node = NodeOf(id);
+  if (node) SyncStepDown(*node);
 }
 
 }  // namespace vrrp

@@ -493,8 +493,9 @@ TEST_CASE("Scripted events, stepping and the timeline format") {
   CHECK(lan.AddRouter("r1", Config(2, 100)).status().code() == absl::StatusCode::kInvalidArgument);
   RouterConfig bad = Config(2, 100);
   bad.vrid = 0;
+  // The node runs an Instance, whose validation names it.
   CHECK(lan.AddRouter("r2", bad).status().message() ==
-        "virtual_router_id 0 is out of range 1..255");
+        "r2: virtual_router_id 0 is out of range 1..255");
   lan.At(At(150), [&] { lan.Shutdown(r1); });
   lan.StartAll();
   absl::StatusOr<bool> stepped = lan.Step();  // the timer at 1 s
