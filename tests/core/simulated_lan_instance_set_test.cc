@@ -210,7 +210,7 @@ TEST_CASE("SimulatedLan priority delta through the InstanceSet carries the insta
   CHECK_FALSE(p.lan.timeline().back().event.has_value());
 }
 
-TEST_CASE("SimulatedLan entries carry their instance events; PollEvent has every event") {
+TEST_CASE("SimulatedLan entries carry their instance events, and PollEvent has them all") {
   SimulatedLanOptions options;
   options.queue_events = true;
   options.through_codec = true;
