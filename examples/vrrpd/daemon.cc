@@ -268,8 +268,8 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
     uint64_t suppressed = 0;
     if (!drop_log_limiter_.Admit(e.instance, e.drop, e.time, suppressed)) return;
     for (const vrrp::keepalived::LogLine& line : vrrp::keepalived::EventLogLines(e, context)) {
-      log_.Log(Level(line.level), suppressed == 0
-                               ? line.text
+      log_.Log(Level(line.level),
+               suppressed == 0 ? line.text
                                : fmt::format("{} ({} more not logged)", line.text, suppressed));
     }
     return;
@@ -282,8 +282,8 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
     if (const vrrp::config::VrrpInstance* vi = conf_.FindInstance(e.instance)) {
-      Notify(vi->extras.notify, "INSTANCE", vi->config.name,
-             vrrp::RouterStateName(e.transition.to), context.effective_priority, conf_.global);
+      Notify(vi->extras.notify, "INSTANCE", vi->config.name, vrrp::RouterStateName(e.transition.to),
+             context.effective_priority, conf_.global);
     }
   }
   ScheduleTracking();
@@ -307,9 +307,10 @@ void Daemon::EnterRealtime() {
   realtime_ = plan.rt_priority.has_value();
   // Never a stretch of CPU near RLIMIT_RTTIME without a sleep: a quarter of the limit, at most
   // 2 ms (a takeover of many instances keeps every fd ready for longer than that).
-  loop_->SetBusyYield(realtime_ ? std::clamp(absl::Microseconds(plan.rttime_hard_us.value_or(0)) / 4,
-                                             absl::Microseconds(100), absl::Milliseconds(2))
-                                : absl::ZeroDuration());
+  loop_->SetBusyYield(realtime_
+                          ? std::clamp(absl::Microseconds(plan.rttime_hard_us.value_or(0)) / 4,
+                                       absl::Microseconds(100), absl::Milliseconds(2))
+                          : absl::ZeroDuration());
 }
 
 absl::Status Daemon::Reload() {

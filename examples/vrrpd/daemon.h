@@ -24,11 +24,11 @@
 #include "vrrp/config/config.h"
 #include "vrrp/keepalived/log_lines.h"
 #include "vrrp/keepalived/script_checker.h"
-#include "vrrp/policy.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/linux/event_loop.h"
 #include "vrrp/linux/link_monitor.h"
 #include "vrrp/linux/unique_fd.h"
+#include "vrrp/policy.h"
 
 namespace vrrpd {
 

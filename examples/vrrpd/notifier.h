@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "vrrp/linux/process.h"
 #include "vrrp/config/config.h"
+#include "vrrp/linux/process.h"
 
 namespace vrrpd {
 

@@ -121,9 +121,8 @@ SchedulingPlan PlanScheduling(const vrrp::config::GlobalDefs& global, size_t ins
   plan.nice = global.vrrp_priority;
   plan.rt_priority = global.vrrp_rt_priority;
   if (plan.rt_priority) {
-    const int64_t hard = global.vrrp_rlimit_rttime.value_or(
-        std::max(kDefaultRlimitRttimeUs,
-                 kRlimitRttimePerInstanceUs * static_cast<int64_t>(instances)));
+    const int64_t hard = global.vrrp_rlimit_rttime.value_or(std::max(
+        kDefaultRlimitRttimeUs, kRlimitRttimePerInstanceUs * static_cast<int64_t>(instances)));
     plan.rttime_hard_us = hard;
     plan.rttime_soft_us = std::max<int64_t>(hard / 2, 1);  // a soft limit of 0 would fire at once
   }
@@ -212,9 +211,10 @@ void ApplyScheduling(const SchedulingPlan& plan, SchedulingSystem& system, Logge
 
 void LeaveRealtime(SchedulingSystem& system, Logger& log) {
   if (const int error = system.SetNormal(); error != 0) {
-    log.Warning(fmt::format("Unable to leave realtime scheduling - "
-                            "sched_setscheduler(SCHED_OTHER|SCHED_RESET_ON_FORK) failed: {}",
-                            ErrnoText(error)));
+    log.Warning(
+        fmt::format("Unable to leave realtime scheduling - "
+                    "sched_setscheduler(SCHED_OTHER|SCHED_RESET_ON_FORK) failed: {}",
+                    ErrnoText(error)));
   }
 }
 

@@ -24,9 +24,7 @@ class Centiseconds {
   constexpr Centiseconds() = default;
   constexpr explicit Centiseconds(int64_t count) : count_(count) {}
 
-  static constexpr Centiseconds FromSeconds(int64_t seconds) {
-    return Centiseconds(seconds * 100);
-  }
+  static constexpr Centiseconds FromSeconds(int64_t seconds) { return Centiseconds(seconds * 100); }
   // Truncates toward zero: a Duration shorter than 10 ms is 0 cs.
   static Centiseconds FromDuration(absl::Duration d) {
     return Centiseconds(absl::ToInt64Milliseconds(d) / 10);

@@ -42,17 +42,17 @@ inline constexpr IpAddress kMulticastGroupV6 =
     IpAddress::V6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});  // ff02::12
 IpAddress MulticastGroup(Family family);
 
-inline constexpr size_t kHeaderSize = 8;        // both versions
-inline constexpr size_t kV2AuthDataSize = 8;    // RFC 3768 §5.3.10
-inline constexpr size_t kMaxAddressCount = 255; // one octet
+inline constexpr size_t kHeaderSize = 8;         // both versions
+inline constexpr size_t kV2AuthDataSize = 8;     // RFC 3768 §5.3.10
+inline constexpr size_t kMaxAddressCount = 255;  // one octet
 // The largest advertisement: v3 IPv6 with 255 addresses.
 inline constexpr size_t kMaxAdvertisementSize = kHeaderSize + kMaxAddressCount * 16;
 
 // Receive metadata the kernel (or a capture) gives along with the payload.
 struct ReceiveInfo {
-  IpAddress source;       // its family is the packet's family
-  IpAddress destination;  // needed for the v3 pseudo-header
-  uint8_t ttl = kVrrpTtl; // IPv4 TTL or IPv6 hop limit
+  IpAddress source;        // its family is the packet's family
+  IpAddress destination;   // needed for the v3 pseudo-header
+  uint8_t ttl = kVrrpTtl;  // IPv4 TTL or IPv6 hop limit
 };
 
 struct DecodeOptions {
@@ -71,8 +71,8 @@ struct DecodeOptions {
 // Decodes `payload` (the IP payload: the VRRP message alone) into `out`. Returns kNone when the
 // advertisement is accepted; otherwise the first check that failed, and `out` is unspecified.
 [[nodiscard]] DropReason DecodeAdvertisement(absl::Span<const uint8_t> payload,
-                                             const ReceiveInfo& info,
-                                             const DecodeOptions& options, Advertisement& out);
+                                             const ReceiveInfo& info, const DecodeOptions& options,
+                                             Advertisement& out);
 
 struct EncodeOptions {
   IpAddress source;       // v3: the pseudo-header's source (the sending interface's address)

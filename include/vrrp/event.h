@@ -42,15 +42,15 @@ constexpr uint32_t ToInt(InstanceId id) { return static_cast<uint32_t>(id); }
 
 struct InstanceEvent {
   enum class Kind : uint8_t {
-    kTransition,      // transition: from, to, reason
-    kDrop,            // a received packet refused: drop, peer
-    kAddressAdded,    // address (status OK) or failed to add (status says why)
-    kAddressRemoved,  // address (status OK) or failed to remove
-    kAnnounced,       // address, count frames sent (status: the first failure, if any)
-    kSendFailed,      // an advertisement could not be sent: status, peer = destination
-    kSyncWaiting,     // held by its sync group, the master-down timer ran out: it waits for the
-                      // group (Router::SetSyncHold)
-    kPriorityChanged, // the effective priority moved (tracking): count = new, previous = old
+    kTransition,       // transition: from, to, reason
+    kDrop,             // a received packet refused: drop, peer
+    kAddressAdded,     // address (status OK) or failed to add (status says why)
+    kAddressRemoved,   // address (status OK) or failed to remove
+    kAnnounced,        // address, count frames sent (status: the first failure, if any)
+    kSendFailed,       // an advertisement could not be sent: status, peer = destination
+    kSyncWaiting,      // held by its sync group, the master-down timer ran out: it waits for the
+                       // group (Router::SetSyncHold)
+    kPriorityChanged,  // the effective priority moved (tracking): count = new, previous = old
   };
   Kind kind = Kind::kTransition;
   InstanceId id = InstanceId::kNone;

@@ -28,8 +28,8 @@
 
 namespace vrrp {
 
-inline constexpr size_t kGratuitousArpSize = 42;        // 14 Ethernet + 28 ARP
-inline constexpr size_t kUnsolicitedNaSize = 86;        // 14 + 40 IPv6 + 32 ICMPv6
+inline constexpr size_t kGratuitousArpSize = 42;  // 14 Ethernet + 28 ARP
+inline constexpr size_t kUnsolicitedNaSize = 86;  // 14 + 40 IPv6 + 32 ICMPv6
 inline constexpr size_t kMaxAnnouncementSize = kUnsolicitedNaSize;
 
 // kInvalidArgument if `address` is not IPv4; kResourceExhausted if `out` is too small.

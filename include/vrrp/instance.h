@@ -77,12 +77,9 @@ class Instance {
   // v2 auth is only set on v2). The interfaces must outlive the instance. Events carry `id`;
   // they go to `events` when given (a runner of many instances shares one queue and drains it
   // once), else to the instance's own queue, read with PollEvent.
-  static absl::StatusOr<std::unique_ptr<Instance>> Create(InstanceConfig config,
-                                                          Transport& transport,
-                                                          AddressManager& addresses,
-                                                          Announcer& announcer,
-                                                          InstanceId id = InstanceId::kNone,
-                                                          EventQueue* events = nullptr);
+  static absl::StatusOr<std::unique_ptr<Instance>> Create(
+      InstanceConfig config, Transport& transport, AddressManager& addresses, Announcer& announcer,
+      InstanceId id = InstanceId::kNone, EventQueue* events = nullptr);
 
   const std::string& name() const { return config_.name; }
   InstanceId id() const { return id_; }

@@ -116,8 +116,8 @@ class MacAddress {
 // The virtual router MAC of RFC 5798 §7.3: 00-00-5E-00-01-{VRID} for IPv4,
 // 00-00-5E-00-02-{VRID} for IPv6.
 constexpr MacAddress VirtualMac(Family family, uint8_t vrid) {
-  return MacAddress({0x00, 0x00, 0x5e, 0x00,
-                     static_cast<uint8_t>(family == Family::kIPv4 ? 0x01 : 0x02), vrid});
+  return MacAddress(
+      {0x00, 0x00, 0x5e, 0x00, static_cast<uint8_t>(family == Family::kIPv4 ? 0x01 : 0x02), vrid});
 }
 
 }  // namespace vrrp

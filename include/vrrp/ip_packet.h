@@ -25,9 +25,9 @@ inline constexpr uint16_t kEtherTypeArp = 0x0806;
 inline constexpr uint16_t kEtherTypeIPv6 = 0x86dd;
 
 struct LinkFrame {
-  MacAddress source;       // zero for SLL captures that carry none
-  MacAddress destination;  // zero for SLL
-  uint16_t ether_type = 0; // after any VLAN tags
+  MacAddress source;        // zero for SLL captures that carry none
+  MacAddress destination;   // zero for SLL
+  uint16_t ether_type = 0;  // after any VLAN tags
   absl::Span<const uint8_t> payload;
 };
 
@@ -37,8 +37,8 @@ absl::StatusOr<LinkFrame> ParseEthernet(absl::Span<const uint8_t> frame);
 absl::StatusOr<LinkFrame> ParseLinuxSll(absl::Span<const uint8_t> frame);
 
 struct IpDatagram {
-  ReceiveInfo info;   // source, destination, TTL / hop limit
-  uint8_t protocol = 0;  // IPv4 protocol or IPv6 final next header
+  ReceiveInfo info;                   // source, destination, TTL / hop limit
+  uint8_t protocol = 0;               // IPv4 protocol or IPv6 final next header
   absl::Span<const uint8_t> payload;  // bounded by the IP length fields, not the capture
 };
 

@@ -102,7 +102,7 @@ class Policy {
   PolicyConfig config_;
   std::map<std::string, std::vector<std::string>, std::less<>> fault_reasons_;
   std::map<std::string, RouterState, std::less<>> group_states_;  // last reported
-  std::deque<PolicyEvent> events_;  // oldest first
+  std::deque<PolicyEvent> events_;                                // oldest first
 };
 
 }  // namespace vrrp

@@ -158,8 +158,8 @@ class Router {
   // configured authentication. Returns the bytes written; kResourceExhausted when `out` is
   // smaller than kMaxAdvertisementSize needs. No allocation once the router has sent once.
   [[nodiscard]] absl::StatusOr<size_t> WriteAdvertisement(uint8_t priority,
-                                                         const IpAddress& destination,
-                                                         absl::Span<uint8_t> out);
+                                                          const IpAddress& destination,
+                                                          absl::Span<uint8_t> out);
   // How received advertisements for this router are decoded: its version and authentication.
   const DecodeOptions& decode_options() const { return decode_options_; }
 

@@ -1,10 +1,10 @@
 #include "vrrp/address_manager.h"
-#include "vrrp/enum_names.h"
 
 #include <algorithm>
 #include <string>
 
 #include "fmt/format.h"
+#include "vrrp/enum_names.h"
 
 namespace vrrp {
 

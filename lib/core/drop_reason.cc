@@ -7,9 +7,9 @@ namespace vrrp {
 namespace {
 
 // In the enum's order (drop_reason.h); kCount has none.
-constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{{
-    "none", "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
-    "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer"}};
+constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{
+    {"none", "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
+     "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer"}};
 static_assert(kDropNames.Covers(DropReason::kPeer));
 
 }  // namespace

@@ -11,13 +11,15 @@ namespace {
 bool Overlap(absl::Span<const IpAddress> a, absl::Span<const IpAddress> b) {
   // No peers means every source: it overlaps with anything.
   if (a.empty() || b.empty()) return true;
-  return std::any_of(a.begin(), a.end(),
-                     [&](const IpAddress& ip) { return std::find(b.begin(), b.end(), ip) != b.end(); });
+  return std::any_of(a.begin(), a.end(), [&](const IpAddress& ip) {
+    return std::find(b.begin(), b.end(), ip) != b.end();
+  });
 }
 
 }  // namespace
 
-absl::Status Endpoint::Add(uint64_t key, Router& router, absl::Span<const IpAddress> unicast_peers) {
+absl::Status Endpoint::Add(uint64_t key, Router& router,
+                           absl::Span<const IpAddress> unicast_peers) {
   const RouterConfig& config = router.config();
   if (config.family != family_) {
     return absl::InvalidArgumentError(fmt::format("VRID {} is {} but the endpoint is {}",
@@ -52,9 +54,9 @@ bool Endpoint::Remove(uint64_t key) {
   auto it = vrid_of_.find(key);
   if (it == vrid_of_.end()) return false;
   auto& routes = routes_[it->second];
-  routes.erase(std::remove_if(routes.begin(), routes.end(),
-                              [&](const Route& r) { return r.key == key; }),
-               routes.end());
+  routes.erase(
+      std::remove_if(routes.begin(), routes.end(), [&](const Route& r) { return r.key == key; }),
+      routes.end());
   vrid_of_.erase(it);
   return true;
 }

@@ -10,16 +10,14 @@
 namespace vrrp {
 namespace {
 
-constexpr EnumNames<InstanceEvent::Kind, 8> kKindNames{{
-    "transition", "drop", "address_added", "address_removed", "announced", "send_failed",
-    "sync_waiting", "priority_changed"}};
+constexpr EnumNames<InstanceEvent::Kind, 8> kKindNames{
+    {"transition", "drop", "address_added", "address_removed", "announced", "send_failed",
+     "sync_waiting", "priority_changed"}};
 static_assert(kKindNames.Covers(InstanceEvent::Kind::kPriorityChanged));
 
 }  // namespace
 
-std::string_view InstanceEventKindName(InstanceEvent::Kind kind) {
-  return kKindNames(kind);
-}
+std::string_view InstanceEventKindName(InstanceEvent::Kind kind) { return kKindNames(kind); }
 
 std::string DescribeEvent(const InstanceEvent& e) {
   std::string out = fmt::format("{} {}", e.instance, InstanceEventKindName(e.kind));

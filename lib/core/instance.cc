@@ -45,9 +45,9 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
   }
   for (const IpAddress& peer : config.unicast_peers) {
     if (peer.family() != config.router.family || peer.IsUnspecified() || peer.IsMulticast()) {
-      return absl::InvalidArgumentError(fmt::format("{}: unicast_peer {} is not an {} unicast address",
-                                                    config.name, peer,
-                                                    FamilyName(config.router.family)));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: unicast_peer {} is not an {} unicast address", config.name, peer,
+                      FamilyName(config.router.family)));
     }
   }
   if (config.multicast_group && (config.multicast_group->family() != config.router.family ||
@@ -65,8 +65,8 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
 absl::StatusOr<std::unique_ptr<Instance>> Instance::Create(InstanceConfig config,
                                                            Transport& transport,
                                                            AddressManager& addresses,
-                                                           Announcer& announcer,
-                                                           InstanceId id, EventQueue* events) {
+                                                           Announcer& announcer, InstanceId id,
+                                                           EventQueue* events) {
   if (absl::Status s = ValidateInstanceConfig(config); !s.ok()) return s;
   absl::StatusOr<Router> router = Router::Create(RouterConfigOf(config));
   if (!router.ok()) return router.status();
@@ -256,10 +256,9 @@ void Instance::Send(absl::Time now, uint8_t priority) {
   for (const IpAddress& destination : destinations_) {
     absl::StatusOr<size_t> n =
         router_.WriteAdvertisement(priority, destination, absl::MakeSpan(buffer));
-    absl::Status status =
-        n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
-                                 config_.router.primary_address, destination)
-               : n.status();
+    absl::Status status = n.ok() ? transport_.Send(absl::MakeConstSpan(buffer.data(), *n),
+                                                   config_.router.primary_address, destination)
+                                 : n.status();
     if (!status.ok()) {
       InstanceEvent e = MakeEvent(InstanceEvent::Kind::kSendFailed, now);
       e.peer = destination;

@@ -11,9 +11,7 @@
 
 namespace vrrp {
 
-std::string_view FamilyName(Family family) {
-  return family == Family::kIPv4 ? "IPv4" : "IPv6";
-}
+std::string_view FamilyName(Family family) { return family == Family::kIPv4 ? "IPv4" : "IPv6"; }
 
 absl::StatusOr<IpAddress> IpAddress::FromBytes(absl::Span<const uint8_t> bytes) {
   if (bytes.size() == 4) return FromV4Bytes(bytes.data());

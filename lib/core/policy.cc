@@ -23,9 +23,7 @@ const std::vector<std::string>& NoReasons() {
 
 }  // namespace
 
-std::string_view PolicyEventKindName(PolicyEvent::Kind kind) {
-  return kKindNames(kind);
-}
+std::string_view PolicyEventKindName(PolicyEvent::Kind kind) { return kKindNames(kind); }
 
 std::string DescribePolicyEvent(const PolicyEvent& e) {
   switch (e.kind) {

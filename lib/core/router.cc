@@ -1,10 +1,10 @@
 #include "vrrp/router.h"
-#include "vrrp/enum_names.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "fmt/format.h"
+#include "vrrp/enum_names.h"
 
 namespace vrrp {
 
@@ -14,10 +14,10 @@ constexpr EnumNames<RouterState, 4> kStateNames{{"INIT", "BACKUP", "MASTER", "FA
 static_assert(kStateNames.Covers(RouterState::kFault));
 
 // In the enum's order (action.h).
-constexpr EnumNames<TransitionReason, 12> kReasonNames{{
-    "none", "startup", "owner_startup", "master_down_timer", "priority_zero_received",
-    "preempted", "higher_priority_received", "fault", "fault_cleared", "shutdown",
-    "reconfigured", "sync_group"}};
+constexpr EnumNames<TransitionReason, 12> kReasonNames{
+    {"none", "startup", "owner_startup", "master_down_timer", "priority_zero_received", "preempted",
+     "higher_priority_received", "fault", "fault_cleared", "shutdown", "reconfigured",
+     "sync_group"}};
 static_assert(kReasonNames.Covers(TransitionReason::kSyncGroup));
 
 }  // namespace

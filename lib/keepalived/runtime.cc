@@ -39,8 +39,7 @@ std::vector<Track> InstanceTracks(const config::VrrpInstance& instance,
   return tracks;
 }
 
-PolicyConfig PolicyConfigOf(const config::Configuration& conf,
-                            std::vector<std::string>* warnings) {
+PolicyConfig PolicyConfigOf(const config::Configuration& conf, std::vector<std::string>* warnings) {
   PolicyConfig policy;
   for (const config::VrrpInstance& vi : conf.instances) {
     std::vector<Track> tracks = InstanceTracks(vi, conf);
@@ -61,8 +60,8 @@ PolicyConfig PolicyConfigOf(const config::Configuration& conf,
               "({}) {} {} weight {} ignored: in vrrp_sync_group {} a failure means FAULT "
               "(sync_group_tracking_weight keeps weights)",
               instance.name,
-              track.kind == Track::Kind::kScript ? "track_script" : "track_interface",
-              track.name, track.weight, group.name));
+              track.kind == Track::Kind::kScript ? "track_script" : "track_interface", track.name,
+              track.weight, group.name));
         }
         track.weight = 0;
       }

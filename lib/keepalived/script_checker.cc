@@ -14,10 +14,10 @@
 
 namespace vrrp::keepalived {
 
-using os::Credentials;
-using os::ResolveCredentials;
 using os::CommandArgv;
+using os::Credentials;
 using os::NeedsShell;
+using os::ResolveCredentials;
 namespace {
 
 using vrrp::config::GlobalDefs;

@@ -54,9 +54,9 @@ absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
                    b.unicast_peers.end();
           });
       if (!disjoint) {
-        return absl::InvalidArgumentError(fmt::format(
-            "{}: virtual_router_id {} on {} ({}) is already used by {}", a.name, a.router.vrid,
-            specs[i].interface, FamilyName(a.router.family), b.name));
+        return absl::InvalidArgumentError(
+            fmt::format("{}: virtual_router_id {} on {} ({}) is already used by {}", a.name,
+                        a.router.vrid, specs[i].interface, FamilyName(a.router.family), b.name));
       }
     }
   }
@@ -80,7 +80,10 @@ struct Driver::Link {
   absl::Time last_wake = absl::InfinitePast();  // the last wake-up for this socket
 
   Link(std::string name, Family f, std::unique_ptr<VrrpSocket> t)
-      : interface(std::move(name)), family(f), transport(std::move(t)), fd(transport->fd()),
+      : interface(std::move(name)),
+        family(f),
+        transport(std::move(t)),
+        fd(transport->fd()),
         endpoint(f) {}
 };
 
@@ -97,7 +100,7 @@ struct Driver::Announcers {
 
 // What one instance runs on, and what the driver knows of its interface.
 struct Driver::Slot {
-  uint64_t key = 0;         // the instance's route on link->endpoint and its deadline
+  uint64_t key = 0;  // the instance's route on link->endpoint and its deadline
   Link* link = nullptr;
   Announcer* announcer = nullptr;
   std::optional<IpAddress> group;  // joined on link->transport for this instance
@@ -141,7 +144,8 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
     if (absl::Status s = driver->Open(spec, id, slot, instance); !s.ok()) return s;
     if (absl::Status s = driver->Route(*slot, *instance); !s.ok()) {
       driver->Release(*slot);
-      return absl::Status(s.code(), fmt::format("{}: {}", spec.config.name, std::string(s.message())));
+      return absl::Status(s.code(),
+                          fmt::format("{}: {}", spec.config.name, std::string(s.message())));
     }
     driver->slots_.push_back(std::move(slot));
     driver->instances_.push_back(std::move(instance));
@@ -265,8 +269,7 @@ bool DriverInstance::SameTransport(const DriverInstance& other) const {
   return interface == other.interface && config.router.family == other.config.router.family &&
          config.router.vrid == other.config.router.vrid && source == other.source &&
          config.multicast_group == other.config.multicast_group &&
-         config.unicast_peers == other.config.unicast_peers &&
-         announce_mac == other.announce_mac;
+         config.unicast_peers == other.config.unicast_peers && announce_mac == other.announce_mac;
 }
 
 std::optional<size_t> Driver::IndexOf(std::string_view name) const {
@@ -556,8 +559,8 @@ size_t Driver::OnPackets(absl::Time now, Link& link) {
   size_t count = 0;
   for (;;) {
     received_.clear();
-    auto read = link.transport->ReceiveMany(absl::MakeSpan(receive_arena_), kReceiveBufferSize,
-                                            received_);
+    auto read =
+        link.transport->ReceiveMany(absl::MakeSpan(receive_arena_), kReceiveBufferSize, received_);
     if (!read.ok()) {
       ++receive_errors_;
       if (options_.on_error) options_.on_error(read.status());

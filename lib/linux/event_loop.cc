@@ -119,8 +119,8 @@ absl::Status EventLoop::RunOnce(absl::Duration max_wait) {
   if (absl::Status armed = ArmTimerFd(); !armed.ok()) return armed;
   int timeout_ms = -1;
   if (max_wait != absl::InfiniteDuration()) {
-    timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(absl::Ceil(
-        std::max(max_wait, absl::ZeroDuration()), absl::Milliseconds(1))));
+    timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(
+        absl::Ceil(std::max(max_wait, absl::ZeroDuration()), absl::Milliseconds(1))));
   }
   epoll_event events[16];
   const absl::Time before = Now();

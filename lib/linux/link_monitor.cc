@@ -59,14 +59,14 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
       event.ifindex = info.ifi_index;
       event.up = header.nlmsg_type == RTM_NEWLINK && (info.ifi_flags & IFF_UP) != 0 &&
                  (info.ifi_flags & IFF_RUNNING) != 0;
-      absl::Status walked = ForEachAttribute(
-          message.subspan(NLMSG_LENGTH(sizeof(ifinfomsg))),
-          [&](uint16_t type, absl::Span<const uint8_t> value) {
-            if (type == IFLA_IFNAME && !value.empty()) {
-              const char* name = reinterpret_cast<const char*>(value.data());
-              event.interface.assign(name, strnlen(name, value.size()));
-            }
-          });
+      absl::Status walked =
+          ForEachAttribute(message.subspan(NLMSG_LENGTH(sizeof(ifinfomsg))),
+                           [&](uint16_t type, absl::Span<const uint8_t> value) {
+                             if (type == IFLA_IFNAME && !value.empty()) {
+                               const char* name = reinterpret_cast<const char*>(value.data());
+                               event.interface.assign(name, strnlen(name, value.size()));
+                             }
+                           });
       if (!walked.ok()) return walked;
       return std::optional<LinkEvent>(std::move(event));
     }

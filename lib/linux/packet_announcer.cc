@@ -28,9 +28,9 @@ absl::StatusOr<MacAddress> InterfaceMac(const std::string& interface) {
   std::memcpy(req.ifr_name, interface.data(), interface.size());
   if (ioctl(fd.get(), SIOCGIFHWADDR, &req) < 0) return SysError("ioctl(SIOCGIFHWADDR)", interface);
   if (req.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-    return absl::FailedPreconditionError(fmt::format(
-        "interface {} is not Ethernet (hardware type {}): no ARP or NA to send on it", interface,
-        req.ifr_hwaddr.sa_family));
+    return absl::FailedPreconditionError(
+        fmt::format("interface {} is not Ethernet (hardware type {}): no ARP or NA to send on it",
+                    interface, req.ifr_hwaddr.sa_family));
   }
   std::array<uint8_t, 6> bytes;
   std::memcpy(bytes.data(), req.ifr_hwaddr.sa_data, 6);
@@ -55,8 +55,8 @@ absl::StatusOr<std::unique_ptr<PacketAnnouncer>> PacketAnnouncer::Open(
     const int error = errno;
     absl::Status status = SysError("socket(AF_PACKET, SOCK_RAW)", options.interface, error);
     if (error == EPERM || error == EACCES) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{} (announcing addresses needs CAP_NET_RAW)", std::string(status.message())));
+      return absl::PermissionDeniedError(fmt::format("{} (announcing addresses needs CAP_NET_RAW)",
+                                                     std::string(status.message())));
     }
     return status;
   }
@@ -74,11 +74,11 @@ absl::Status PacketAnnouncer::Announce(const IpAddress& address) {
   to.sll_halen = 6;
   // The frame has its own Ethernet header; the address only picks the interface.
   std::memcpy(to.sll_addr, frame.data(), 6);
-  if (sendto(fd_.get(), frame.data(), *n, 0, reinterpret_cast<const sockaddr*>(&to),
-             sizeof(to)) < 0) {
-    return SysError(fmt::format("sendto({} for {})", address.is_v4() ? "gratuitous ARP" : "NA",
-                                address),
-                    interface_);
+  if (sendto(fd_.get(), frame.data(), *n, 0, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) <
+      0) {
+    return SysError(
+        fmt::format("sendto({} for {})", address.is_v4() ? "gratuitous ARP" : "NA", address),
+        interface_);
   }
   ++sent_;
   return absl::OkStatus();

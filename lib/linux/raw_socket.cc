@@ -21,10 +21,10 @@ namespace {
 // which capability to grant, not only the errno.
 absl::Status SocketError(const std::string& interface, Family family) {
   int error = errno;
-  absl::Status status = SysError(
-      fmt::format("socket({}, SOCK_RAW, {})", family == Family::kIPv4 ? "AF_INET" : "AF_INET6",
-                  kIpProtocolVrrp),
-      interface, error);
+  absl::Status status =
+      SysError(fmt::format("socket({}, SOCK_RAW, {})",
+                           family == Family::kIPv4 ? "AF_INET" : "AF_INET6", kIpProtocolVrrp),
+               interface, error);
   if (error == EPERM || error == EACCES) {
     return absl::PermissionDeniedError(
         fmt::format("{} (VRRP needs CAP_NET_RAW for raw sockets)", std::string(status.message())));
@@ -40,8 +40,7 @@ struct IntOption {
   const char* label;
 };
 
-absl::Status SetOptions(int fd, absl::Span<const IntOption> options,
-                        const std::string& interface) {
+absl::Status SetOptions(int fd, absl::Span<const IntOption> options, const std::string& interface) {
   for (const IntOption& o : options) {
     if (setsockopt(fd, o.level, o.name, &o.value, sizeof(o.value)) < 0) {
       return SysError(fmt::format("setsockopt({})", o.label), interface);
@@ -49,7 +48,6 @@ absl::Status SetOptions(int fd, absl::Span<const IntOption> options,
   }
   return absl::OkStatus();
 }
-
 
 sockaddr_storage ToSockaddr(const IpAddress& ip, int ifindex, socklen_t& len) {
   sockaddr_storage ss{};
@@ -135,10 +133,10 @@ absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, 
   }
   freeifaddrs(list);
   if (!found) {
-    return absl::NotFoundError(fmt::format(
-        "interface {} has no {} to send VRRP from{}", interface,
-        family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address",
-        family == Family::kIPv4 ? "" : " (is it up, with IPv6 enabled?)"));
+    return absl::NotFoundError(
+        fmt::format("interface {} has no {} to send VRRP from{}", interface,
+                    family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address",
+                    family == Family::kIPv4 ? "" : " (is it up, with IPv6 enabled?)"));
   }
   return *found;
 }
@@ -190,7 +188,8 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
                                 ? ConfigureV4(fd.get(), options, static_cast<int>(ifindex))
                                 : ConfigureV6(fd.get(), options, static_cast<int>(ifindex));
   if (!configured.ok()) return configured;
-  if (absl::Status s = ApplyReceiveBuffer(fd.get(), options.receive_buffer_bytes, ifname); !s.ok()) {
+  if (absl::Status s = ApplyReceiveBuffer(fd.get(), options.receive_buffer_bytes, ifname);
+      !s.ok()) {
     return s;
   }
   return std::unique_ptr<RawSocketTransport>(
@@ -222,14 +221,14 @@ absl::Status RawSocketTransport::LeaveGroup(const IpAddress& group) {
     groups_.erase(groups_.begin() + static_cast<std::ptrdiff_t>(i));
     return Membership(group, false);
   }
-  return absl::NotFoundError(fmt::format("group {} was not joined on {}", group,
-                                         options_.interface));
+  return absl::NotFoundError(
+      fmt::format("group {} was not joined on {}", group, options_.interface));
 }
 
 absl::Status RawSocketTransport::Membership(const IpAddress& group, bool join) {
   if (group.family() != options_.family || !group.IsMulticast()) {
-    return absl::InvalidArgumentError(fmt::format("multicast group {} is not an {} multicast address",
-                                                  group, FamilyName(options_.family)));
+    return absl::InvalidArgumentError(fmt::format(
+        "multicast group {} is not an {} multicast address", group, FamilyName(options_.family)));
   }
   int level = 0, name = 0;
   const char* label = nullptr;
@@ -290,8 +289,8 @@ void RawSocketTransport::Prepare(Outgoing& out, const IpAddress& source,
   }
 }
 
-absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
-                                      const IpAddress& source, const IpAddress& destination) {
+absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload, const IpAddress& source,
+                                      const IpAddress& destination) {
   if (destination.family() != options_.family || source.family() != options_.family) {
     return absl::InvalidArgumentError(fmt::format("cannot send from {} to {} on an {} transport",
                                                   source, destination,
@@ -319,8 +318,7 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload,
   msg.msg_control = out.control;
   msg.msg_controllen = out.control_len;
   if (sendmsg(fd_.get(), &msg, 0) < 0) {
-    return SysError(fmt::format("sendmsg to {} from {}", destination, source),
-                    options_.interface);
+    return SysError(fmt::format("sendmsg to {} from {}", destination, source), options_.interface);
   }
   ++stats_.sent;
   return absl::OkStatus();
@@ -336,9 +334,9 @@ absl::Status RawSocketTransport::Flush() {
   absl::Status status = std::move(batch_error_);
   batch_error_ = absl::OkStatus();
   if (batch_failures_ > 1) {
-    status = absl::Status(status.code(), fmt::format("{} (and {} more in the batch)",
-                                                     std::string(status.message()),
-                                                     batch_failures_ - 1));
+    status = absl::Status(
+        status.code(), fmt::format("{} (and {} more in the batch)", std::string(status.message()),
+                                   batch_failures_ - 1));
   }
   batch_failures_ = 0;
   return status;
@@ -361,8 +359,8 @@ void RawSocketTransport::SendQueued() {
     msg.msg_controllen = out.control_len;
   }
   for (size_t next = 0; next < headers.size();) {
-    const int sent = sendmmsg(fd_.get(), headers.data() + next,
-                              static_cast<unsigned>(headers.size() - next), 0);
+    const int sent =
+        sendmmsg(fd_.get(), headers.data() + next, static_cast<unsigned>(headers.size() - next), 0);
     if (sent > 0) {
       stats_.sent += static_cast<uint64_t>(sent);
       next += static_cast<size_t>(sent);
@@ -395,8 +393,7 @@ absl::StatusOr<std::optional<ReceivedPacket>> RawSocketTransport::Receive(
   }
 }
 
-absl::StatusOr<size_t> RawSocketTransport::ReceiveMany(absl::Span<uint8_t> arena,
-                                                       size_t slot_size,
+absl::StatusOr<size_t> RawSocketTransport::ReceiveMany(absl::Span<uint8_t> arena, size_t slot_size,
                                                        std::vector<ReceivedPacket>& out) {
   const size_t count = std::min(arena.size() / slot_size, kMaxReceiveBatch);
   if (count == 0) {

@@ -48,8 +48,8 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); 
 namespace vrrp {
 namespace {
 
-using testing::LoadVector;
 using testing::InParens;
+using testing::LoadVector;
 using testing::Vector;
 using Bytes = std::vector<uint8_t>;
 
@@ -95,8 +95,6 @@ DecodeOptions OptionsFor(const Capture& c) {
   }
   return o;
 }
-
-
 
 // The generic checksum functions (tested on their own in checksum_test) as the oracle.
 uint32_t PseudoSum(const Bytes& msg, const ReceiveInfo& info) {

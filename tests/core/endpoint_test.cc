@@ -205,8 +205,7 @@ TEST_CASE("Endpoint survives any bytes: nothing but a counted reason") {
     (void)endpoint.OnPacket(kT0, bytes, c.info);
   }
   CHECK(endpoint.stats().received == 2000);
-  CHECK(endpoint.stats().received ==
-        endpoint.stats().drops.Total() + endpoint.stats().routed);
+  CHECK(endpoint.stats().received == endpoint.stats().drops.Total() + endpoint.stats().routed);
 }
 
 }  // namespace

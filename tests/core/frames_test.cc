@@ -10,10 +10,9 @@
 namespace vrrp {
 namespace {
 
-using testing::LoadVector;
 using testing::InParens;
+using testing::LoadVector;
 using testing::Vector;
-
 
 // "request (1)" -> 1, "IPv4 (0x0800)" -> 0x0800, "255" -> 255.
 unsigned long Number(const std::string& text) {

@@ -40,8 +40,8 @@ struct Rig {
   Endpoint endpoint{Family::kIPv4};
 
   explicit Rig(InstanceConfig config) {
-    auto created = Instance::Create(std::move(config), transport, addresses, announcer,
-                                    InstanceId{7});
+    auto created =
+        Instance::Create(std::move(config), transport, addresses, announcer, InstanceId{7});
     INFO(created.status().ToString());
     REQUIRE(created.ok());
     instance = std::move(*created);
@@ -127,8 +127,7 @@ TEST_CASE("Instance hands a higher-priority advert to the router and gives the a
   CHECK(rig.Receive(kT0 + absl::Seconds(5), bytes).reason == DropReason::kNone);
   CHECK(rig.instance->router().state() == RouterState::kBackup);
   CHECK(rig.addresses.addresses().empty());
-  CHECK(rig.addresses.calls().back() ==
-        "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
+  CHECK(rig.addresses.calls().back() == "remove 192.0.2.3/24 dev eth0 scope global label eth0:vip");
 }
 
 TEST_CASE("Instance counts and reports each refused packet with its reason") {
@@ -291,7 +290,9 @@ TEST_CASE("Instance reconfigured without an address while Master removes it by i
   CHECK(rig.transport.sent().size() == sent);
 }
 
-TEST_CASE("Instance adds, announces and removes excluded addresses with the VIPs, never advertising them") {
+TEST_CASE(
+    "Instance adds, announces and removes excluded addresses with the VIPs, never advertising "
+    "them") {
   InstanceConfig c = V2Config();
   const IpAddress v6 = *IpAddress::Parse("2001:db8::99");
   c.excluded_addresses = {{.address = v6, .prefix_len = 64, .interface = "eth0"}};

@@ -24,9 +24,9 @@ TEST_CASE("IpAddress parses and prints both families") {
 }
 
 TEST_CASE("IpAddress refuses what is not an address") {
-  for (const char* bad : {"", "192.0.2", "192.0.2.256", "2001:db8:::3", "192.0.2.3/24",
-                          "fe80::1%eth0", "not an address",
-                          "0000:0000:0000:0000:0000:0000:0000:0000:0000"}) {
+  for (const char* bad :
+       {"", "192.0.2", "192.0.2.256", "2001:db8:::3", "192.0.2.3/24", "fe80::1%eth0",
+        "not an address", "0000:0000:0000:0000:0000:0000:0000:0000:0000"}) {
     INFO(bad);
     auto ip = IpAddress::Parse(bad);
     REQUIRE_FALSE(ip.ok());

@@ -10,12 +10,10 @@ namespace vrrp {
 namespace {
 
 using testing::FromHex;
-using testing::LoadVector;
 using testing::InParens;
+using testing::LoadVector;
 using testing::Vector;
 using Bytes = std::vector<uint8_t>;
-
-
 
 Bytes ToBytes(absl::Span<const uint8_t> span) { return Bytes(span.begin(), span.end()); }
 

@@ -2,16 +2,16 @@
 // across hosts (a fault, a crash, a lost election), tracking moves priorities and raises
 // faults, and a reload of the policy takes effect. Each host runs its own Policy over its own
 // instances, as each host's Driver would: HostView shows a policy one host's nodes only.
-#include <catch2/catch.hpp>
+#include "vrrp/policy.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "fmt/format.h"
-#include "vrrp/policy.h"
 #include "vrrp/testing/simulated_lan.h"
 
 namespace vrrp {
@@ -85,10 +85,11 @@ struct Pair {
   }
 
   TrackInputs Inputs() const {
-    return {.script_failed = [this](std::string_view s) {
-              auto it = failed_scripts.find(std::string(s));
-              return it != failed_scripts.end() && it->second;
-            },
+    return {.script_failed =
+                [this](std::string_view s) {
+                  auto it = failed_scripts.find(std::string(s));
+                  return it != failed_scripts.end() && it->second;
+                },
             .interface_up = [](std::string_view) { return true; },
             .script_pending = nullptr};
   }
@@ -132,8 +133,7 @@ TEST_CASE("Policy: a sync group's members move together when one of them fails")
   CHECK(pair.lan.router(pair.a6).state() == RouterState::kFault);
   CHECK(pair.policy_a.fault_reasons("a6") ==
         std::vector<std::string>{"sync group GA: a4 in fault"});
-  CHECK(pair.events ==
-        std::vector<std::string>{"GA group_state FAULT", "GB group_state MASTER"});
+  CHECK(pair.events == std::vector<std::string>{"GA group_state FAULT", "GB group_state MASTER"});
   CHECK(pair.lan.Holders(IpAddress::V4(192, 0, 2, 4)) == std::vector<NodeId>{pair.b6});
 
   // The link returns: A takes both back (preemption), together.
@@ -173,12 +173,11 @@ TEST_CASE("Policy: a member that loses an election takes its group's Masters wit
 TEST_CASE("Policy: tracking weights move the priority, a weight-0 failure is a fault") {
   Pair pair(/*grouped=*/false);
   pair.policy_a.Reconfigure(
-      {.instances = {{.name = "a4",
-                      .tracks = {{.kind = Track::Kind::kScript, .name = "chk_nginx",
-                                  .weight = -60}}},
-                     {.name = "a6",
-                      .tracks = {{.kind = Track::Kind::kScript, .name = "chk_maint",
-                                  .weight = 0}}}}});
+      {.instances = {
+           {.name = "a4",
+            .tracks = {{.kind = Track::Kind::kScript, .name = "chk_nginx", .weight = -60}}},
+           {.name = "a6",
+            .tracks = {{.kind = Track::Kind::kScript, .name = "chk_maint", .weight = 0}}}}});
   pair.RunFor(absl::Seconds(5));
   REQUIRE(pair.Masters() == std::vector<std::string>{"a4", "a6"});
 

@@ -5,7 +5,6 @@
 // addresses an earlier run left are removed at Start; Shutdown removes every VIP; two Drivers on
 // a FakeNetwork elect one master. The same paths on real sockets are the root tests beside this.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

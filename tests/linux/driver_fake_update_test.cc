@@ -4,7 +4,6 @@
 // instance whose transport changed is replaced under the same id; a configuration that cannot
 // be applied is refused before anything running is touched, with nothing left open.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

@@ -157,7 +157,8 @@ TEST_CASE("Driver: unicast instances share a VRID on one socket when their peers
                 options.instances.back().config.name = "VI_9_mcast";
                 auto clash = Driver::Create(options);
                 CHECK(clash.status().code() == absl::StatusCode::kInvalidArgument);
-              }).ok());
+              })
+              .ok());
 }
 
 }  // namespace

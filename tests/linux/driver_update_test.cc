@@ -4,7 +4,6 @@
 // it, and a configuration that cannot be applied changes nothing. External faults and priority
 // deltas (tracking) move the instance as the daemon needs.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 

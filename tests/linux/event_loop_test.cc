@@ -36,7 +36,8 @@ TEST_CASE("EventLoop timers can be cancelled, also from another timer") {
   EventLoop& l = **loop;
   bool cancelled_ran = false;
   const absl::Time t0 = l.Now();
-  EventLoop::TimerId victim = l.AddTimer(t0 + absl::Milliseconds(20), [&] { cancelled_ran = true; });
+  EventLoop::TimerId victim =
+      l.AddTimer(t0 + absl::Milliseconds(20), [&] { cancelled_ran = true; });
   l.AddTimer(t0 + absl::Milliseconds(5), [&] { CHECK(l.CancelTimer(victim)); });
   l.AddTimer(t0 + absl::Milliseconds(30), [&] { l.Stop(); });
   REQUIRE(l.Run().ok());
@@ -52,13 +53,13 @@ TEST_CASE("EventLoop calls a watched fd's callback when it is readable") {
   REQUIRE(efd.valid());
   int calls = 0;
   REQUIRE(l.Watch(efd.get(), [&](uint32_t events) {
-               CHECK((events & EPOLLIN) != 0);
-               uint64_t v;
-               REQUIRE(read(efd.get(), &v, sizeof(v)) == sizeof(v));
-               CHECK(v == 7);
-               ++calls;
-               l.Stop();
-             }).ok());
+             CHECK((events & EPOLLIN) != 0);
+             uint64_t v;
+             REQUIRE(read(efd.get(), &v, sizeof(v)) == sizeof(v));
+             CHECK(v == 7);
+             ++calls;
+             l.Stop();
+           }).ok());
   CHECK(l.Watch(efd.get(), [](uint32_t) {}).code() == absl::StatusCode::kAlreadyExists);
   l.AddTimer(l.Now() + absl::Milliseconds(5), [&] {
     uint64_t v = 7;

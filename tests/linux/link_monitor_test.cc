@@ -94,10 +94,12 @@ std::vector<LinkEvent> Collect(LinkMonitor& monitor,
     pollfd p{monitor.fd(), POLLIN, 0};
     if (poll(&p, 1, 100) != 1) continue;
     bool finished = false;
-    REQUIRE(monitor.Process([&](const LinkEvent& e) {
-                     events.push_back(e);
-                     if (done(e)) finished = true;
-                   }).ok());
+    REQUIRE(monitor
+                .Process([&](const LinkEvent& e) {
+                  events.push_back(e);
+                  if (done(e)) finished = true;
+                })
+                .ok());
     if (finished) break;
   }
   return events;
@@ -109,14 +111,16 @@ TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel"
   REQUIRE(ns.ok());
   REQUIRE((*ns)->AddVeth("m0", "m1").ok());
   std::unique_ptr<LinkMonitor> monitor;
-  REQUIRE((*ns)->Inside([&] {
-                  auto opened = LinkMonitor::Open();
-                  REQUIRE(opened.ok());
-                  monitor = std::move(*opened);
-                  auto up = InterfaceIsUp("m0");
-                  REQUIRE(up.ok());
-                  CHECK(*up);
-                }).ok());
+  REQUIRE((*ns)
+              ->Inside([&] {
+                auto opened = LinkMonitor::Open();
+                REQUIRE(opened.ok());
+                monitor = std::move(*opened);
+                auto up = InterfaceIsUp("m0");
+                REQUIRE(up.ok());
+                CHECK(*up);
+              })
+              .ok());
 
   REQUIRE((*ns)->Check("ip link set m1 down").ok());  // m0 loses carrier
   auto down = Collect(*monitor, [](const LinkEvent& e) {
@@ -134,16 +138,14 @@ TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel"
   CHECK(up.back().up);
 
   REQUIRE((*ns)->Check("ip addr add 198.51.100.7/24 dev m0").ok());
-  auto added = Collect(*monitor, [](const LinkEvent& e) {
-    return e.kind == LinkEvent::Kind::kAddressAdded;
-  });
+  auto added = Collect(*monitor,
+                       [](const LinkEvent& e) { return e.kind == LinkEvent::Kind::kAddressAdded; });
   REQUIRE_FALSE(added.empty());
   CHECK(added.back().address == IpAddress::V4(198, 51, 100, 7));
 
   REQUIRE((*ns)->Check("ip addr del 198.51.100.7/24 dev m0").ok());
-  auto removed = Collect(*monitor, [](const LinkEvent& e) {
-    return e.kind == LinkEvent::Kind::kAddressRemoved;
-  });
+  auto removed = Collect(
+      *monitor, [](const LinkEvent& e) { return e.kind == LinkEvent::Kind::kAddressRemoved; });
   REQUIRE_FALSE(removed.empty());
   CHECK(removed.back().address == IpAddress::V4(198, 51, 100, 7));
   CHECK(monitor->malformed() == 0);

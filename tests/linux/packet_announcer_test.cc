@@ -39,7 +39,8 @@ Pair MakePair(std::optional<MacAddress> mac = std::nullopt) {
   p.a = std::move(*a);
   p.b = std::move(*b);
   REQUIRE(p.b->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                     "net.ipv6.conf.default.accept_dad=0").ok());
+                     "net.ipv6.conf.default.accept_dad=0")
+              .ok());
   REQUIRE(p.a->AddVeth("a0", "b0", p.b.get()).ok());
   REQUIRE(p.a->Check("ip addr add 192.0.2.3/24 dev a0 && ip addr add 2001:db8::3/64 dev a0 nodad")
               .ok());
@@ -50,11 +51,12 @@ Pair MakePair(std::optional<MacAddress> mac = std::nullopt) {
                      "ip neigh replace 2001:db8::3 lladdr 02:00:5e:10:00:01 dev b0 nud stale")
               .ok());
   REQUIRE(p.a->Inside([&] {
-                auto opened = PacketAnnouncer::Open({.interface = "a0", .mac = mac});
-                INFO(opened.status().ToString());
-                REQUIRE(opened.ok());
-                p.announcer = std::move(*opened);
-              }).ok());
+               auto opened = PacketAnnouncer::Open({.interface = "a0", .mac = mac});
+               INFO(opened.status().ToString());
+               REQUIRE(opened.ok());
+               p.announcer = std::move(*opened);
+             })
+              .ok());
   return p;
 }
 
@@ -101,10 +103,12 @@ TEST_CASE("PacketAnnouncer without CAP_NET_RAW names the capability") {
   REQUIRE(ns.ok());
   REQUIRE((*ns)->AddVeth("d0", "d1").ok());
   absl::Status status;
-  REQUIRE((*ns)->Inside([&] {
-                  REQUIRE(vrrp::test::DropEffectiveCapability(CAP_NET_RAW).ok());
-                  status = PacketAnnouncer::Open({.interface = "d0"}).status();
-                }).ok());
+  REQUIRE((*ns)
+              ->Inside([&] {
+                REQUIRE(vrrp::test::DropEffectiveCapability(CAP_NET_RAW).ok());
+                status = PacketAnnouncer::Open({.interface = "d0"}).status();
+              })
+              .ok());
   CHECK(status.code() == absl::StatusCode::kPermissionDenied);
   CHECK(std::string(status.message()).find("CAP_NET_RAW") != std::string::npos);
 }

@@ -218,8 +218,8 @@ TEST_CASE("RawSocketTransport unicast: a socket that joined no group hears its p
   CHECK(packet.info.destination == b_addr);
   CHECK(int(packet.info.ttl) == 255);
   // Multicast does not reach a socket that joined no group (IP_MULTICAST_ALL is off).
-  REQUIRE(a->Send(EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4), a_addr, kMulticastGroupV4)
-              .ok());
+  REQUIRE(
+      a->Send(EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4), a_addr, kMulticastGroupV4).ok());
   CHECK_FALSE(Readable(b->fd(), 300));
   // A source of the other family is refused before anything is sent.
   CHECK(a->Send(payload, *IpAddress::Parse("2001:db8::5"), b_addr).code() ==
@@ -312,8 +312,10 @@ TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark r
   std::remove(log.c_str());
   REQUIRE(link.b
               ->Spawn("tshark -l -n -i b0 -c 1 -a duration:20 -f 'ip proto 112' -T fields "
-                      "-e ip.dsfield -e ip.ttl -e ip.src -e ip.dst -e vrrp.prio -e vrrp.virt_rtr_id -e vrrp.checksum.status "
-                      "2>" + log + ".err",
+                      "-e ip.dsfield -e ip.ttl -e ip.src -e ip.dst -e vrrp.prio -e "
+                      "vrrp.virt_rtr_id -e vrrp.checksum.status "
+                      "2>" +
+                          log + ".err",
                       log)
               .ok());
   auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);

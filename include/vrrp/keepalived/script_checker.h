@@ -10,8 +10,10 @@
 //   while its program or a directory above it can be changed by someone else is refused: it
 //   never runs and stays failed.
 //
-//   vrrp::keepalived::ScriptChecker checker(loop, runner, vrrp::keepalived::TrackedScripts(conf), conf.global,
-//       [&](const std::string& name, vrrp::keepalived::ScriptStatus status, const vrrp::os::ProcessResult&) {
+//   vrrp::keepalived::ScriptChecker checker(loop, runner, vrrp::keepalived::TrackedScripts(conf),
+//   conf.global,
+//       [&](const std::string& name, vrrp::keepalived::ScriptStatus status, const
+//       vrrp::os::ProcessResult&) {
 //         UpdateTracking();  // vrrp::Policy::Apply with checker.failed / checker.pending
 //       },
 //       [&](const std::string& line) { Log(line); });  // "VRRP_Script(chk_nginx) succeeded"
@@ -28,10 +30,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "vrrp/linux/process.h"
 #include "vrrp/check_state.h"
 #include "vrrp/config/config.h"
 #include "vrrp/linux/event_loop.h"
+#include "vrrp/linux/process.h"
 
 namespace vrrp::keepalived {
 

@@ -42,9 +42,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "absl/container/flat_hash_map.h"
 #include "vrrp/deadline_queue.h"
 #include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
@@ -58,7 +58,7 @@ struct DriverInstance {
   // config.router.primary_address may be left unspecified: `source` or the interface's is used.
   // config.unicast_peers / config.multicast_group say where advertisements go.
   InstanceConfig config;
-  std::string interface;                   // where advertisements are sent and received
+  std::string interface;  // where advertisements are sent and received
   // unicast_src_ip / mcast_src_ip. Default: the interface's first IPv4 address, or its IPv6
   // link-local address (RFC 5798 §5.1.2.1 requires link-local).
   std::optional<IpAddress> source;
@@ -197,7 +197,7 @@ class Driver final : public InstanceSet {
   std::unique_ptr<InterfaceQueries> queries_;
   std::vector<std::unique_ptr<Link>> links_;
   std::unique_ptr<Announcers> announcers_;
-  EventQueue events_;  // every instance reports here
+  EventQueue events_;            // every instance reports here
   std::vector<InstanceId> ids_;  // per index, like slots_ and instances_
   absl::flat_hash_map<InstanceId, size_t> index_by_id_;
   absl::flat_hash_map<std::string, size_t> index_by_name_;
@@ -211,11 +211,11 @@ class Driver final : public InstanceSet {
   absl::flat_hash_map<std::pair<int, IpAddress>, std::vector<size_t>> with_source_;
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
-  std::vector<uint64_t> due_;  // reused by OnTimer
+  std::vector<uint64_t> due_;             // reused by OnTimer
   std::vector<uint8_t> receive_arena_;    // OnPackets' recvmmsg slots, allocated once
   std::vector<ReceivedPacket> received_;  // what one recvmmsg read, pointing into the arena
   std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
-  absl::Time effects_resume_ = absl::InfinitePast();    // the next slice of effects
+  absl::Time effects_resume_ = absl::InfinitePast();   // the next slice of effects
   absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links
   uint64_t receive_errors_ = 0;
   EventLoop* loop_ = nullptr;

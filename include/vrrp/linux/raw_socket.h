@@ -127,7 +127,7 @@ class RawSocketTransport final : public VrrpSocket {
   std::vector<uint8_t> batch_bytes_;
   std::vector<mmsghdr> batch_headers_;
   std::vector<iovec> batch_iovs_;
-  absl::Status batch_error_;  // the first failure since BeginBatch
+  absl::Status batch_error_;                 // the first failure since BeginBatch
   std::vector<ReceivedPacket> receive_one_;  // Receive's one-slot ReceiveMany
   size_t batch_failures_ = 0;
 };

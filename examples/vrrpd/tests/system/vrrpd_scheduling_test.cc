@@ -256,9 +256,8 @@ TEST_CASE("vrrpd: realtime survives a takeover of 100 instances under the defaul
         i);
   }
   WriteFile(box.Path("vrrpd.conf"), conf);
-  auto started = box.ns->Run(
-      fmt::format("{0} -l -f {1}/vrrpd.conf -p {1}/vrrpd.pid >> {1}/vrrpd.log 2>&1",
-                  VRRPD_BINARY, box.dir));
+  auto started = box.ns->Run(fmt::format(
+      "{0} -l -f {1}/vrrpd.conf -p {1}/vrrpd.pid >> {1}/vrrpd.log 2>&1", VRRPD_BINARY, box.dir));
   REQUIRE(started.exit_code == 0);
   const pid_t pid = box.Pid();
   INFO(box.Log());
