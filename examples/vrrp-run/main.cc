@@ -47,14 +47,11 @@ int ParseInt(std::string_view flag, std::string_view text) {
 vrrp::VirtualAddress ParseVip(std::string_view text, const std::string& interface) {
   vrrp::VirtualAddress vip;
   vip.interface = interface;
-  size_t slash = text.find('/');
-  auto ip = vrrp::IpAddress::Parse(text.substr(0, slash));
-  if (!ip.ok()) Die(fmt::format("--vip: {}", std::string(ip.status().message())));
-  vip.address = *ip;
-  vip.prefix_len = static_cast<uint8_t>(ip->is_v4() ? 32 : 128);
-  if (slash != std::string_view::npos) {
-    vip.prefix_len = static_cast<uint8_t>(ParseInt("--vip prefix", text.substr(slash + 1)));
-  }
+  // ADDRESS[/PREFIX], the host length by default.
+  absl::StatusOr<vrrp::IpPrefix> prefix = vrrp::IpPrefix::Parse(text);
+  if (!prefix.ok()) Die(fmt::format("--vip: {}", std::string(prefix.status().message())));
+  vip.address = prefix->address;
+  vip.prefix_len = static_cast<uint8_t>(prefix->prefix_len);
   return vip;
 }
 

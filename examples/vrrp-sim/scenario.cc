@@ -225,22 +225,14 @@ class Parser {
           if (comma == std::string_view::npos) comma = value.size();
           std::string_view item = value.substr(start, comma - start);
           start = comma + 1;
-          int prefix = -1;
-          std::string_view addr = item;
-          if (size_t slash = item.find('/'); slash != std::string_view::npos) {
-            addr = item.substr(0, slash);
-            std::optional<int64_t> len = ParseInt(item.substr(slash + 1));
-            if (!len || *len < 0 || *len > 128) {
-              return Error(fmt::format("bad prefix length in vip '{}'", item));
-            }
-            prefix = static_cast<int>(*len);
+          absl::StatusOr<vrrp::IpPrefix> ip = vrrp::IpPrefix::Parse(item);
+          if (!ip.ok()) {
+            return Error(ip.status().code() == absl::StatusCode::kOutOfRange
+                             ? fmt::format("bad prefix length in vip '{}'", item)
+                             : fmt::format("bad address '{}' for vip", item));
           }
-          absl::StatusOr<vrrp::IpAddress> ip = vrrp::IpAddress::Parse(addr);
-          if (!ip.ok()) return Error(fmt::format("bad address '{}' for vip", item));
-          if (prefix > (ip->is_v4() ? 32 : 128)) {
-            return Error(fmt::format("bad prefix length in vip '{}'", item));
-          }
-          c.virtual_addresses.push_back(*ip);
+          const int prefix = ip->has_length ? ip->prefix_len : -1;
+          c.virtual_addresses.push_back(ip->address);
           spec.prefix_lengths.push_back(prefix);
           if (comma == value.size()) break;
         }

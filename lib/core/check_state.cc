@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <array>
 
+#include "vrrp/enum_names.h"
+
 namespace vrrp {
 namespace {
 
-constexpr std::array<std::string_view, 3> kCheckStatusNames = {"INIT", "GOOD", "BAD"};
+constexpr EnumNames<CheckStatus, 3> kCheckStatusNames{{"INIT", "GOOD", "BAD"}};
+static_assert(kCheckStatusNames.Covers(CheckStatus::kBad));
 
 }  // namespace
 
-std::string_view CheckStatusName(CheckStatus status) {
-  const auto i = static_cast<size_t>(status);
-  return i < kCheckStatusNames.size() ? kCheckStatusNames[i] : "?";
-}
+std::string_view CheckStatusName(CheckStatus status) { return kCheckStatusNames(status); }
 
 CheckState::CheckState(int rise, int fall, bool init_fail)
     : rise_(std::max(rise, 1)),

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 
+#include "vrrp/enum_names.h"
+
 namespace vrrp {
 namespace {
 
-constexpr std::array<std::string_view, 3> kKindNames = {"hold", "step_down", "release"};
+constexpr EnumNames<SyncCommand::Kind, 3> kKindNames{{"hold", "step_down", "release"}};
+static_assert(kKindNames.Covers(SyncCommand::Kind::kRelease));
 
 // A member that accepts another router as master: it lost its election (or never won one).
 // Its own address as master is not a loss: that is a Master that stepped down with its group,
@@ -18,10 +21,7 @@ bool Lost(const Router& r) {
 
 }  // namespace
 
-std::string_view SyncCommandKindName(SyncCommand::Kind kind) {
-  const auto i = static_cast<size_t>(kind);
-  return i < kKindNames.size() ? kKindNames[i] : "?";
-}
+std::string_view SyncCommandKindName(SyncCommand::Kind kind) { return kKindNames(kind); }
 
 std::vector<SyncCommand> PlanSyncGroup(absl::Span<const Router* const> members) {
   std::vector<SyncCommand> plan;

@@ -8,18 +8,17 @@
 
 #include "fmt/format.h"
 #include "vrrp/codec.h"
+#include "vrrp/enum_names.h"
 
 namespace vrrp {
 namespace {
 
 using Kind = TimelineEntry::Kind;
 
-// Indexed by TimelineEntry::Kind: the names are data, and a kind without one fails to compile.
-constexpr std::array<std::string_view, 14> kKindNames = {
-    "state",   "add",   "remove",        "announce", "crash",       "restart", "link_down",
-    "link_up", "fault", "fault_cleared", "priority", "reconfigure", "network", "sync_waiting",
-};
-static_assert(kKindNames.size() == static_cast<size_t>(Kind::kSyncWaiting) + 1);
+constexpr EnumNames<TimelineEntry::Kind, 14> kKindNames{
+    {"state", "add", "remove", "announce", "crash", "restart", "link_down", "link_up", "fault",
+     "fault_cleared", "priority", "reconfigure", "network", "sync_waiting"}};
+static_assert(kKindNames.Covers(TimelineEntry::Kind::kSyncWaiting));
 
 // Where an instance's event goes in the timeline; nullopt: not there (drops and failed sends
 // are counted on the routers, and PollEvent has them).
@@ -56,10 +55,7 @@ int EffectivePriority(const InstanceConfig& config, int delta) {
 
 }  // namespace
 
-std::string_view TimelineKindName(TimelineEntry::Kind kind) {
-  const auto i = static_cast<size_t>(kind);
-  return i < kKindNames.size() ? kKindNames[i] : "unknown";
-}
+std::string_view TimelineKindName(TimelineEntry::Kind kind) { return kKindNames(kind); }
 
 std::string DescribeTimelineEntry(const TimelineEntry& e) {
   std::string out = e.router;

@@ -32,7 +32,7 @@ TEST_CASE("Check state: names are keepalived's") {
   CHECK(CheckStatusName(CheckStatus::kInit) == "INIT");
   CHECK(CheckStatusName(CheckStatus::kGood) == "GOOD");
   CHECK(CheckStatusName(CheckStatus::kBad) == "BAD");
-  CHECK(CheckStatusName(static_cast<CheckStatus>(7)) == "?");
+  CHECK(CheckStatusName(static_cast<CheckStatus>(7)) == "unknown");
 }
 
 TEST_CASE("Check state: INIT without init_fail is pending, and one result decides") {

@@ -215,7 +215,7 @@ TEST_CASE("Sync group: commands print for logs") {
   CHECK(fmt::format("{}", SyncCommand{SyncCommand::Kind::kHold, 0}) == "hold 0");
   CHECK(fmt::format("{}", SyncCommand{SyncCommand::Kind::kStepDown, 1}) == "step_down 1");
   CHECK(fmt::format("{}", SyncCommand{SyncCommand::Kind::kRelease, 2}) == "release 2");
-  CHECK(SyncCommandKindName(static_cast<SyncCommand::Kind>(9)) == "?");
+  CHECK(SyncCommandKindName(static_cast<SyncCommand::Kind>(9)) == "unknown");
 }
 
 }  // namespace
