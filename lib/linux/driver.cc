@@ -424,7 +424,8 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
 
 void Driver::SetExternalFault(absl::Time now, InstanceId id, bool fault) {
   std::optional<size_t> i = IndexOf(id);
-  if (!i) return;
+  // The policy sets every instance's fault on each pass: nothing to do when it is unchanged.
+  if (!i || slots_[*i]->external_fault == fault) return;
   slots_[*i]->external_fault = fault;
   UpdateFault(now, *i);
   Touch(*i);

@@ -345,7 +345,8 @@ TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them grace
   LAB_CHECK(lab, Eventually([&] { return lab.Log(1).find("Stopped") != std::string::npos; }));
   CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
   CHECK(ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_1 STOP 150") != std::string::npos);
-  CHECK(access(lab.Path("r1.pid").c_str(), F_OK) != 0);
+  // "Stopped" is logged before main() removes the pid file and exits: wait for that too.
+  CHECK(Eventually([&] { return access(lab.Path("r1.pid").c_str(), F_OK) != 0; }));
   CHECK(ReadFile(lab.Path("sd_notify")).find("STOPPING=1") != std::string::npos);
   vrrp::test::RunOnHost("kill " + listener_pid);
 }

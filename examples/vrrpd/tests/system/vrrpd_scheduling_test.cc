@@ -266,7 +266,9 @@ TEST_CASE("vrrpd: realtime survives a takeover of 100 instances under the defaul
   }));
   // Still there a while later, never warned of the limit, and realtime.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  CHECK(kill(pid, 0) == 0);
+  const bool alive = kill(pid, 0) == 0;
+  INFO("vrrpd's log at that point:\n" << box.Log());
+  CHECK(alive);
   CHECK(box.Log().find("RLIMIT_RTTIME 10000 us") != std::string::npos);
   CHECK(box.Log().find("vrrpd: SIGXCPU") == std::string::npos);
   CHECK(sched_getscheduler(pid) == (SCHED_RR | SCHED_RESET_ON_FORK));
