@@ -18,8 +18,9 @@ constexpr absl::Duration kEffectsSlice = absl::Milliseconds(2);
 // takeovers' netlink round trips and announcements would exceed it (the kernel kills the
 // process). It also leaves the CPU to others for a moment.
 constexpr absl::Duration kEffectsPause = absl::Microseconds(50);
-// A slice of effects also ends once this many events wait for the owner (Attach's after_turn),
-// so that one turn's effects and their handling stay a short stretch of CPU together.
+// A slice of effects also ends once this many events wait for an owner that drains them after
+// each turn (Attach's after_turn), so that one turn's effects and their handling stay a short
+// stretch of CPU together. An owner that polls at its own pace does not slow the effects.
 constexpr size_t kEventsPerTurn = 32;
 // A socket that wakes the loop twice within this many hold-offs is busy: it is then read on a
 // timer (DriverOptions::receive_holdoff) instead of waking the loop per packet.
@@ -637,7 +638,7 @@ void Driver::RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines) {
       // them after the turn: under vrrp_rt_priority that work counts towards RLIMIT_RTTIME too).
       const absl::Time clock = MonotonicNow();
       if (clock >= slice_end || clock >= std::min(deadlines_.Next(), poll_deadline_) ||
-          events_.size() >= kEventsPerTurn) {
+          (after_turn_ && events_.size() >= kEventsPerTurn)) {
         effects_resume_ = clock + kEffectsPause;
         return;
       }
