@@ -100,7 +100,10 @@ TEST_CASE("Driver: 100 instances share one socket per interface and elect one ma
   CHECK(bs.received > static_cast<uint64_t>(kInstances));
   CHECK(bs.other_peer == 0);
   CHECK(bs.too_short == 0);
-  CHECK((*a)->Run("ip -o addr show dev a0 | grep -c '198.51.100.'").output == "101\n");
+  // Address changes are effects that follow the advertisements, in slices: wait for them.
+  CHECK(RunLoopUntil(**loop, [&] {
+    return (*a)->Run("ip -o addr show dev a0 | grep -c '198.51.100.'").output == "101\n";
+  }));
 
   // A reload that adds an instance keeps the one socket (same fd) and every Master.
   const std::vector<int> fds_before = da->fds();
