@@ -91,10 +91,6 @@ class Policy {
   // Why `instance` is held in Fault by the policy, as of the last Apply: "script chk failed",
   // "interface eth1 down", "sync group G1: VI_6 in fault". Empty when it is not.
   const std::vector<std::string>& fault_reasons(std::string_view instance) const;
-  // The weight-0 scripts of `instance` that have no result yet (TrackEffect::waiting_for).
-  std::vector<std::string> waiting_for(std::string_view instance, const TrackInputs& inputs) const;
-  // The instances' own tracks, by name (nullptr: none).
-  const std::vector<Track>* tracks(std::string_view instance) const;
 
  private:
   void ApplyGroups(absl::Time now, InstanceSet& instances);

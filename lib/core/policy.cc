@@ -46,13 +46,6 @@ void Policy::Reconfigure(PolicyConfig config) {
   });
 }
 
-const std::vector<Track>* Policy::tracks(std::string_view instance) const {
-  for (const PolicyConfig::Instance& i : config_.instances) {
-    if (i.name == instance) return &i.tracks;
-  }
-  return nullptr;
-}
-
 std::optional<PolicyEvent> Policy::PollEvent() {
   if (events_.empty()) return std::nullopt;
   std::optional<PolicyEvent> e(std::move(events_.front()));
@@ -63,13 +56,6 @@ std::optional<PolicyEvent> Policy::PollEvent() {
 const std::vector<std::string>& Policy::fault_reasons(std::string_view instance) const {
   auto it = fault_reasons_.find(instance);
   return it == fault_reasons_.end() ? NoReasons() : it->second;
-}
-
-std::vector<std::string> Policy::waiting_for(std::string_view instance,
-                                             const TrackInputs& inputs) const {
-  const std::vector<Track>* own = tracks(instance);
-  if (own == nullptr) return {};
-  return ComputeTrackEffect(*own, inputs).waiting_for;
 }
 
 void Policy::Apply(absl::Time now, InstanceSet& instances, const TrackInputs& inputs) {
@@ -134,16 +120,16 @@ void Policy::ApplyGroups(absl::Time now, InstanceSet& instances) {
   for (const PolicyConfig::Group& group : config_.groups) {
     std::vector<InstanceId> members;
     std::vector<const std::string*> member_names;
+    std::vector<const Router*> routers;  // they stay valid, and show the commands' effects
     for (const std::string& m : group.members) {
       if (std::optional<InstanceId> id = instances.Find(m)) {
         members.push_back(*id);
         member_names.push_back(&m);
+        routers.push_back(instances.router(*id));
       }
     }
     if (members.size() >= 2) {
       for (InstanceId id : members) grouped.insert(id);
-      std::vector<const Router*> routers;
-      for (InstanceId id : members) routers.push_back(instances.router(id));
       for (const SyncCommand& c : PlanSyncGroup(routers)) {
         const InstanceId id = members[c.member];
         switch (c.kind) {
@@ -166,8 +152,6 @@ void Policy::ApplyGroups(absl::Time now, InstanceSet& instances) {
     }
     // Every configured member running, all in one state other than Initialize: report it once.
     if (members.size() != group.members.size() || members.empty()) continue;
-    std::vector<const Router*> routers;
-    for (InstanceId id : members) routers.push_back(instances.router(id));
     std::optional<RouterState> common = SyncGroupState(routers);
     if (!common || *common == RouterState::kInitialize) continue;
     auto [it, inserted] = group_states_.try_emplace(group.name, *common);

@@ -1,17 +1,31 @@
-// keepalived.conf → vrrp::Track: which weight and direction each track_script and
-// track_interface gets. The arithmetic itself is tested in tests/core/tracking_test.cc.
-#include "tracking.h"
+// keepalived.conf → vrrp::Track (vrrp::keepalived::InstanceTracks): which weight and direction
+// each track_script and track_interface gets. The arithmetic itself is tested in
+// tests/core/tracking_test.cc.
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "fmt/format.h"
+#include "vrrp/keepalived/runtime.h"
+#include "vrrp/tracking.h"
 
-namespace vrrpd {
+namespace vrrp::keepalived {
 namespace {
+
+// What the instance's tracks do, with the given lookups (`pending` may be empty).
+TrackEffect ComputeTrackEffect(const config::VrrpInstance& instance,
+                               const config::Configuration& conf,
+                               std::function<bool(std::string_view)> failed,
+                               std::function<bool(std::string_view)> up,
+                               std::function<bool(std::string_view)> pending = nullptr) {
+  return vrrp::ComputeTrackEffect(
+      InstanceTracks(instance, conf),
+      TrackInputs{std::move(failed), std::move(up), std::move(pending)});
+}
 
 using vrrp::Track;
 using vrrp::config::Configuration;
@@ -50,7 +64,7 @@ struct World {
   }
 };
 
-TEST_CASE("vrrpd tracking: a track_script's weight overrides its vrrp_script's") {
+TEST_CASE("keepalived tracks: a track_script's weight overrides its vrrp_script's") {
   struct Row {
     int script_weight;
     bool script_reverse;
@@ -82,7 +96,7 @@ TEST_CASE("vrrpd tracking: a track_script's weight overrides its vrrp_script's")
   }
 }
 
-TEST_CASE("vrrpd tracking: the resolved weights reach the arithmetic") {
+TEST_CASE("keepalived tracks: the resolved weights reach the arithmetic") {
   World w;
   w.conf.scripts = {Script("chk", 20, /*reverse=*/true)};
   w.instance.extras.track_scripts = {TrackScript("chk", -7)};  // -7 reverse: +7 while failing
@@ -93,7 +107,7 @@ TEST_CASE("vrrpd tracking: the resolved weights reach the arithmetic") {
   CHECK(w.Compute().fault_reasons == std::vector<std::string>{"script chk succeeded"});
 }
 
-TEST_CASE("vrrpd tracking: interfaces first, then scripts, each in config order") {
+TEST_CASE("keepalived tracks: interfaces first, then scripts, each in config order") {
   World w;
   w.conf.scripts = {Script("chk_b", 0), Script("chk_a", -30)};
   w.instance.extras.track_scripts = {TrackScript("chk_b"), TrackScript("chk_a")};
@@ -112,7 +126,7 @@ TEST_CASE("vrrpd tracking: interfaces first, then scripts, each in config order"
         std::vector<std::string>{"interface eth1 down", "script chk_b failed"});
 }
 
-TEST_CASE("vrrpd tracking: a track_script without its vrrp_script is left out") {
+TEST_CASE("keepalived tracks: a track_script without its vrrp_script is left out") {
   World w;
   w.instance.extras.track_scripts = {TrackScript("missing", 0)};
   CHECK(InstanceTracks(w.instance, w.conf).empty());
@@ -120,7 +134,7 @@ TEST_CASE("vrrpd tracking: a track_script without its vrrp_script is left out") 
   CHECK(w.Compute() == TrackEffect{});
 }
 
-TEST_CASE("vrrpd tracking: pending scripts, and no pending callback") {
+TEST_CASE("keepalived tracks: pending scripts, and no pending callback") {
   World w;
   w.conf.scripts = {Script("zero", 0), Script("plus", 15)};
   w.instance.extras.track_scripts = {TrackScript("zero"), TrackScript("plus")};
@@ -137,11 +151,11 @@ TEST_CASE("vrrpd tracking: pending scripts, and no pending callback") {
   CHECK(plain.waiting_for.empty());
 }
 
-TEST_CASE("vrrpd tracking: nothing tracked, nothing changes") {
+TEST_CASE("keepalived tracks: nothing tracked, nothing changes") {
   World w;
   CHECK(InstanceTracks(w.instance, w.conf).empty());
   CHECK(w.Compute() == TrackEffect{});
 }
 
 }  // namespace
-}  // namespace vrrpd
+}  // namespace vrrp::keepalived
