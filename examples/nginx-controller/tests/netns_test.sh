@@ -59,6 +59,7 @@ cleanup() {
         echo "==== logs (the test failed)"
         show_logs
     fi
+    [[ -n ${KEEP_TMP:-} ]] && cp -a "$TMP" "$KEEP_TMP"
     rm -rf "$TMP"
     exit "$rc"
 }
