@@ -151,13 +151,16 @@ absl::StatusOr<RouterConfig> ToRouterConfig(const vrrp_router_config& c) {
   for (size_t i = 0; i < c.n_virtual_addresses; ++i) {
     absl::StatusOr<IpAddress> a = ToAddress(c.virtual_addresses[i]);
     if (!a.ok()) {
-      return absl::InvalidArgumentError(fmt::format("virtual_addresses[{}]: {}", i, std::string(a.status().message())));
+      return absl::InvalidArgumentError(
+          fmt::format("virtual_addresses[{}]: {}", i, std::string(a.status().message())));
     }
     config.virtual_addresses.push_back(*a);
   }
   if (c.primary_address.family != 0) {
     absl::StatusOr<IpAddress> a = ToAddress(c.primary_address);
-    if (!a.ok()) return absl::InvalidArgumentError(fmt::format("primary_address: {}", std::string(a.status().message())));
+    if (!a.ok())
+      return absl::InvalidArgumentError(
+          fmt::format("primary_address: {}", std::string(a.status().message())));
     config.primary_address = *a;
   }
   config.preempt = c.preempt != 0;
