@@ -16,6 +16,10 @@ def main() -> int:
     with vrrp.Driver.from_conf(text) as driver:
         ident = driver.find("VI_1")
         print(f"FIND VI_1 {ident}", flush=True)
+        try:
+            driver.find("VI_2")
+        except vrrp.NotFoundError as error:
+            print(f"NOT_FOUND {error.code.name} warnings={driver.warnings()}", flush=True)
         driver.start()
         print(f"STATE {driver.state(ident).name}", flush=True)
         status = driver.status()

@@ -43,6 +43,7 @@ def test_vip_moves_when_the_master_is_terminated(pair, tmp_path: pathlib.Path) -
     assert not pair.a.has_address(VIP)
     out_b = stop(b)
     assert a.returncode == 0, out_a
+    assert "NOT_FOUND NOT_FOUND warnings=[]" in out_a, out_a
     assert "FIND VI_1 " in out_a and "STATE BACKUP" in out_a and "STATUS VI_1 1" in out_a
     assert "EVENT TRANSITION VI_1 MASTER" in out_a, out_a
     assert "EVENT ADDRESS_ADDED VI_1" in out_a, out_a
