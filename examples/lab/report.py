@@ -36,6 +36,9 @@ STATE_RE = re.compile(r"\((\S+)\) Entering (MASTER|BACKUP|FAULT) STATE(.*)")
 PRIO_RE = re.compile(r"\((\S+)\) Changing effective priority from (\d+) to (\d+)")
 SCRIPT_RE = re.compile(r"VRRP_Script\((\S+)\) (succeeded|failed.*)")
 LAB_RE = re.compile(r"# lab: (.*)")
+# nginx-controller's own lines about nginx ("nginx: master process 42 exited", "nginx: up ->
+# restarting (...)", "nginx: check ... failed (...)"): its native check in place of chk_nginx.
+NGINX_RE = re.compile(r"\d{4}: (nginx: (?!watching|checking ).*)")
 
 
 def read_meta(path):
@@ -101,6 +104,10 @@ def read_daemon_log(lb, path):
             m = SCRIPT_RE.search(text)
             if m:
                 entries.append((t, lb, "SCRIPT", f"{m.group(1)} {m.group(2)}"))
+                continue
+            m = NGINX_RE.search(text)
+            if m:
+                entries.append((t, lb, "NGINX", m.group(1)))
     return entries
 
 
@@ -233,6 +240,7 @@ def analyse(run_dir):
         "daemon_version": meta.get("daemon_version"), "date": meta.get("date"),
         "host": meta.get("host"), "cpus": int(meta.get("cpus", "0") or 0),
         "configs": meta.get("configs", "").split(), "track_weight": meta.get("track_weight") or None,
+        "controller_restart": meta.get("controller_restart") or None,
         "interval_ms": int(meta.get("interval_ms", "0") or 0),
         "connect_timeout_ms": int(meta.get("connect_timeout_ms", "0") or 0),
         "phase_s": float(meta.get("phase_s", "0") or 0),
@@ -263,6 +271,8 @@ def print_text(report, out):
       f"{report['failed']} failed ({pct:.1f} %); connect timeout {report['connect_timeout_ms']} ms\n")
     if report["track_weight"]:
         w(f"configs: variant with chk_nginx weight -{report['track_weight']}\n")
+    if report.get("controller_restart"):
+        w(f"controller restart command: {report['controller_restart']}\n")
     w("\n")
     w(f"{'event':<12} {'at':>7}  {'requests':>8} {'failed':>6} {'longest gap':>11}  "
       f"{'takeover':>9}  {'master after':<12} action\n")
@@ -279,7 +289,8 @@ def print_text(report, out):
     for m in report["vip_holders"]:
         w(f"  {m['from_s']:>8.3f} .. {m['to_s']:>8.3f}  {m['lb']}\n")
     w(f"  on both for {report['dual_vip_ms']:.0f} ms in total\n")
-    w("\nTimeline (state changes, priority changes, scripts, the lab's actions):\n")
+    w("\nTimeline (state changes, priority changes, scripts or the controller's nginx checks, "
+      "the lab's actions):\n")
     for t in report["timeline"]:
         w(f"  {t['t_s']:>8.3f}  {t['lb']}  {t['text']}\n")
     served = ", ".join(f"{k}: {v}" for k, v in report["served"].items())

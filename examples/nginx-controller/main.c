@@ -158,9 +158,8 @@ static void nginx_down(controller *c, vrrp_tstamp now, const char *why) {
   }
   set_health(c, now, RESTARTING, why);
   c->restart_deadline = now + c->opt.restart_wait;
-  if (c->check.state != HTTP_CHECK_PENDING && c->next_check > now + RESTART_CHECK_INTERVAL) {
-    c->next_check = now + RESTART_CHECK_INTERVAL;
-  }
+  /* A check running now started before the restart; the next one follows it closely. */
+  if (c->next_check > now + RESTART_CHECK_INTERVAL) c->next_check = now + RESTART_CHECK_INTERVAL;
 }
 
 static void on_check_done(controller *c, vrrp_tstamp now, int ok) {
