@@ -64,16 +64,21 @@ void ReportFaultReasons(vrrp_driver& d, absl::Time now) {
   }
 }
 
-// After every call into the Driver: its events, then the Policy, until nothing changes.
+// After every call into the Driver: its events, then the Policy, until nothing changes. What a
+// pass of the Policy did is queued as cause, then effects, then summary: the fault reasons that
+// changed, the transitions they made, the group states those give.
 void Settle(vrrp_driver& d, absl::Time now) {
   const bool apply = d.has_policy && (d.phase == Phase::kOpen || d.phase == Phase::kStarted);
   for (int pass = 0; pass < kMaxSettlePasses; ++pass) {
     while (std::optional<InstanceEvent> e = d.driver->PollEvent()) d.events.push_back(*e);
-    if (apply) d.policy.Apply(now, *d.instances, Inputs());
+    if (!apply) return;
+    d.policy.Apply(now, *d.instances, Inputs());
+    ReportFaultReasons(d, now);
+    while (std::optional<InstanceEvent> e = d.driver->PollEvent()) d.events.push_back(*e);
     while (std::optional<PolicyEvent> e = d.policy.PollEvent()) {
       d.events.push_back(TimedPolicyEvent{.event = std::move(*e), .time = now});
     }
-    if (apply) ReportFaultReasons(d, now);
+    // Apply is idempotent: a pass that changed nothing ends it.
     if (!d.driver->has_events()) return;
   }
   while (std::optional<InstanceEvent> e = d.driver->PollEvent()) d.events.push_back(*e);
