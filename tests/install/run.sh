@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install test: the three ways an embedder takes the library — an installed CMake package, the
-# pkg-config file, and add_subdirectory — each builds and runs a small decoder program.
+# pkg-config file, and add_subdirectory — each builds and runs a small decoder program; and the
+# C ABI (libvrrp.so, vrrp.h, pkg-config vrrp-c), which a C program builds against with `cc`.
 # Usage: run.sh SOURCE_DIR BUILD_DIR CXX_COMPILER
 set -euo pipefail
 src=$1 build=$2 cxx=$3
@@ -44,6 +45,23 @@ done
 [ "$("$work/pc-core-consumer")" = "vrid 50 priority 150" ] ||
   { echo "FAIL: vrrp-core consumer"; exit 1; }
 
+echo "-- pkg-config vrrp-c (the C ABI, libvrrp.so)"
+test -f "$prefix/include/vrrp.h" || { echo "FAIL: no vrrp.h installed"; exit 1; }
+pkg-config --exists --print-errors vrrp-c || { echo "FAIL: pkg-config vrrp-c"; exit 1; }
+# The C++ layers are inside libvrrp.so: a C program needs nothing else.
+[ -z "$(pkg-config --print-requires vrrp-c)" ] || { echo "FAIL: vrrp-c has Requires"; exit 1; }
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Wextra -pedantic -Werror -o "$work/c-consumer" \
+  "$src/tests/install/c-consumer/main.c" $(pkg-config --cflags --libs vrrp-c)
+out=$(LD_LIBRARY_PATH="$prefix/lib" "$work/c-consumer")
+[ "$out" = "vrid 50 MASTER after 3600 ms" ] || { echo "FAIL: C consumer printed '$out'"; exit 1; }
+c_version=$(sed -n 's/^project(vrrp VERSION \([0-9]*\)\.\([0-9]*\).*/\1.\2/p' "$src/CMakeLists.txt")
+c_soname=$(objdump -p "$prefix/lib/libvrrp.so" | awk '/SONAME/ {print $2}')
+[ "$c_soname" = "libvrrp.so.$c_version" ] ||
+  { echo "FAIL: libvrrp's SONAME is '$c_soname', not libvrrp.so.$c_version"; exit 1; }
+objdump -p "$work/c-consumer" | grep -q "NEEDED *libvrrp.so.$c_version" ||
+  { echo "FAIL: the C consumer does not need libvrrp.so.$c_version"; exit 1; }
+
 echo "-- add_subdirectory(vrrp)"
 cmake -S "$src/tests/install/embed" -B "$work/embed" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
   -DVRRP_SOURCE_DIR="$src" -DCMAKE_BUILD_TYPE=Debug -DBUILD_SHARED_LIBS=ON >/dev/null
@@ -62,4 +80,4 @@ version=$(sed -n 's/^project(vrrp VERSION \([0-9]*\)\.\([0-9]*\).*/\1.\2/p' "$sr
 soname=$(objdump -p "$work/embed/vrrp/lib/core/libvrrp_core.so" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libvrrp_core.so.$version" ] ||
   { echo "FAIL: libvrrp_core's SONAME is '$soname', not libvrrp_core.so.$version"; exit 1; }
-echo "install test: all three ways build and decode; one pkg-config file per library; SONAME $soname"
+echo "install test: all three ways build and decode; one pkg-config file per library; SONAME $soname; C consumer on $c_soname"
