@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "vrrp/testing/simulated_lan.h"
 
+// Thread-safety: none (vrrp.h). Owns its LAN, whose nodes live until the handle is deleted.
 struct vrrp_lan {
   explicit vrrp_lan(const vrrp::SimulatedLanOptions& options) : lan(options) {}
 
