@@ -194,20 +194,20 @@ VRRP_EXTERN int vrrp_decode(const uint8_t *payload, size_t len, const vrrp_packe
 #define VRRP_ROUTER_CONFIG_V1 1
 
 typedef struct vrrp_router_config {
-  int struct_version; /* VRRP_ROUTER_CONFIG_V1, set by vrrp_router_config_init */
-  int vrid;           /* virtual_router_id 1..255; no default */
-  int family;         /* VRRP_FAMILY_IPV4 (default) or _IPV6 */
-  int version;        /* 3 (default) or 2 (IPv4 only) */
-  int priority;       /* 1..255, default 100; 255 owns the addresses */
-  int advert_interval_cs; /* default 100 (1 s); v2: whole seconds */
+  int struct_version;                 /* VRRP_ROUTER_CONFIG_V1, set by vrrp_router_config_init */
+  int vrid;                           /* virtual_router_id 1..255; no default */
+  int family;                         /* VRRP_FAMILY_IPV4 (default) or _IPV6 */
+  int version;                        /* 3 (default) or 2 (IPv4 only) */
+  int priority;                       /* 1..255, default 100; 255 owns the addresses */
+  int advert_interval_cs;             /* default 100 (1 s); v2: whole seconds */
   const vrrp_addr *virtual_addresses; /* 1..255 of `family`, no duplicates; copied */
   size_t n_virtual_addresses;
-  vrrp_addr primary_address; /* ours: the advertisement's source and the tie-break */
-  int preempt;               /* default 1; 0 is keepalived's nopreempt */
-  vrrp_tstamp preempt_delay; /* nanoseconds, 0..1000 s, default 0 */
-  int accept_mode;           /* carried only */
-  int down_timer_adverts;    /* default 3 */
-  int garp_master_repeat;    /* default 5 */
+  vrrp_addr primary_address;       /* ours: the advertisement's source and the tie-break */
+  int preempt;                     /* default 1; 0 is keepalived's nopreempt */
+  vrrp_tstamp preempt_delay;       /* nanoseconds, 0..1000 s, default 0 */
+  int accept_mode;                 /* carried only */
+  int down_timer_adverts;          /* default 3 */
+  int garp_master_repeat;          /* default 5 */
   vrrp_tstamp garp_master_delay;   /* default 5 s */
   vrrp_tstamp garp_master_refresh; /* default 0: none */
   int garp_master_refresh_repeat;  /* default 1 */
@@ -258,9 +258,9 @@ VRRP_EXTERN void vrrp_router_set_fault(vrrp_router *router, vrrp_tstamp now, int
 #define VRRP_ACTION_STATE_CHANGED 5      /* from, to, reason: log it, notify */
 
 typedef struct vrrp_action {
-  int type;     /* VRRP_ACTION_* */
-  int priority; /* SEND_ADVERTISEMENT: 0 when resigning */
-  int count;    /* ANNOUNCE: frames per address */
+  int type;             /* VRRP_ACTION_* */
+  int priority;         /* SEND_ADVERTISEMENT: 0 when resigning */
+  int count;            /* ANNOUNCE: frames per address */
   int from, to, reason; /* STATE_CHANGED: VRRP_STATE_*, VRRP_REASON_* */
   size_t n_addresses;
   const vrrp_addr *addresses; /* ADD, REMOVE, ANNOUNCE; valid until the next call on it */
@@ -335,27 +335,26 @@ typedef struct vrrp_endpoint_stats {
   uint64_t routed;
   uint64_t drops[VRRP_DROP_COUNT]; /* TOO_SHORT, VRID, PEER */
 } vrrp_endpoint_stats;
-VRRP_EXTERN void vrrp_endpoint_get_stats(const vrrp_endpoint *endpoint,
-                                         vrrp_endpoint_stats *out);
+VRRP_EXTERN void vrrp_endpoint_get_stats(const vrrp_endpoint *endpoint, vrrp_endpoint_stats *out);
 
 /* ---------------------------------------------------------------------------------------------
  * Events: what happened to an instance of the driver or a node of the simulated LAN.
  */
-#define VRRP_EVENT_TRANSITION 1      /* from, to, reason */
-#define VRRP_EVENT_DROP 2            /* drop, peer: a received packet refused */
-#define VRRP_EVENT_ADDRESS_ADDED 3   /* address, prefix_len (error: it failed, message why) */
-#define VRRP_EVENT_ADDRESS_REMOVED 4 /* address, prefix_len (error: it failed) */
-#define VRRP_EVENT_ANNOUNCED 5       /* address, count */
-#define VRRP_EVENT_SEND_FAILED 6     /* peer = destination, message */
-#define VRRP_EVENT_SYNC_WAITING 7    /* held by its sync group */
+#define VRRP_EVENT_TRANSITION 1       /* from, to, reason */
+#define VRRP_EVENT_DROP 2             /* drop, peer: a received packet refused */
+#define VRRP_EVENT_ADDRESS_ADDED 3    /* address, prefix_len (error: it failed, message why) */
+#define VRRP_EVENT_ADDRESS_REMOVED 4  /* address, prefix_len (error: it failed) */
+#define VRRP_EVENT_ANNOUNCED 5        /* address, count */
+#define VRRP_EVENT_SEND_FAILED 6      /* peer = destination, message */
+#define VRRP_EVENT_SYNC_WAITING 7     /* held by its sync group */
 #define VRRP_EVENT_PRIORITY_CHANGED 8 /* count = new effective priority, previous = old */
 #define VRRP_EVENT_GROUP_STATE 9      /* driver with a sync group: group, to = its state */
 #define VRRP_EVENT_STEP_DOWN 10       /* driver: a sync group made `instance` step down */
-#define VRRP_EVENT_FAULT_REASONS 11   /* driver: the instance's tracked faults changed; message
-                                         lists them ("" when none) */
+/* driver: the instance's tracked faults changed; message lists them ("" when none) */
+#define VRRP_EVENT_FAULT_REASONS 11
 
 typedef struct vrrp_event {
-  int type;            /* VRRP_EVENT_* */
+  int type;             /* VRRP_EVENT_* */
   uint32_t instance_id; /* stable for the instance's life; 0 for group events */
   const char *instance; /* its name ("VIP_1"); "" for group events */
   const char *group;    /* GROUP_STATE, STEP_DOWN: the sync group; "" otherwise */
@@ -380,11 +379,11 @@ typedef struct vrrp_event {
 typedef struct vrrp_lan vrrp_lan;
 
 typedef struct vrrp_lan_options {
-  uint64_t seed;         /* loss generator, default 1 */
-  vrrp_tstamp latency;   /* every link's, default 0 */
-  double loss;           /* 0..1, default 0 */
-  int through_codec;     /* 1: carry encoded bytes through each receiver's codec; default 0 */
-  int queue_events;      /* 1: keep events for vrrp_lan_poll_event; default 0 */
+  uint64_t seed;       /* loss generator, default 1 */
+  vrrp_tstamp latency; /* every link's, default 0 */
+  double loss;         /* 0..1, default 0 */
+  int through_codec;   /* 1: carry encoded bytes through each receiver's codec; default 0 */
+  int queue_events;    /* 1: keep events for vrrp_lan_poll_event; default 0 */
 } vrrp_lan_options;
 VRRP_EXTERN void vrrp_lan_options_init(vrrp_lan_options *options);
 
@@ -509,11 +508,10 @@ VRRP_EXTERN int vrrp_driver_poll_event(vrrp_driver *driver, vrrp_event *out);
 VRRP_EXTERN int64_t vrrp_driver_find(const vrrp_driver *driver, const char *name);
 /* The embedder's health check: 1 puts the instance in FAULT (a Master resigns at once with
  * priority 0), 0 clears it. 0, or VRRP_ERR_NOT_FOUND. Then poll events. */
-VRRP_EXTERN int vrrp_driver_set_fault(vrrp_driver *driver, vrrp_tstamp now, uint32_t id,
-                                      int fault);
+VRRP_EXTERN int vrrp_driver_set_fault(vrrp_driver *driver, vrrp_tstamp now, uint32_t id, int fault);
 /* Weights: the effective priority is the configured one plus `delta` (clamped 1..254). */
-VRRP_EXTERN int vrrp_driver_set_priority_delta(vrrp_driver *driver, vrrp_tstamp now,
-                                               uint32_t id, int delta);
+VRRP_EXTERN int vrrp_driver_set_priority_delta(vrrp_driver *driver, vrrp_tstamp now, uint32_t id,
+                                               int delta);
 /* VRRP_STATE_*, or VRRP_ERR_NOT_FOUND. */
 VRRP_EXTERN int vrrp_driver_state(const vrrp_driver *driver, uint32_t id);
 /* Every instance's state, configuration and counters as keepalived's JSON (a list of
