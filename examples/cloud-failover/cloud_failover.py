@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""cloud_failover: VRRP elects, hooks move the address (a cloud's API call, not ARP). A hook that
-fails (exit status, timeout) faults the instance so the peer takes over, is retried every
---retry seconds, and clears the fault once it succeeds."""
+"""cloud_failover: VRRP elects, hooks move the address (a cloud's API call, not ARP). An
+--on-master hook that fails (exit status, timeout) faults the instance so the peer takes over;
+--retry seconds later the fault is cleared and the instance rejoins the election."""
 import argparse
 import shlex
 import signal
@@ -17,8 +17,8 @@ class Failover:
     def __init__(self, driver: vrrp.Driver, args: argparse.Namespace) -> None:
         self.driver, self.args = driver, args
         self.proc: subprocess.Popen | None = None
-        self.hook, self.deadline, self.retry_at = "", 0.0, 0.0
-        self.failed: str | None = None  # the hook to retry while the instance is faulted
+        self.hook, self.deadline = "", 0.0
+        self.held_until: float | None = None  # in FAULT after a failed hook, until then
 
     def on_event(self, event: vrrp.Event) -> None:
         """Starts the hook of a transition of our instance."""
@@ -38,22 +38,20 @@ class Failover:
         self.hook, self.deadline = hook, vrrp.now() + self.args.timeout
 
     def tick(self) -> bool:
-        """Called by Driver.run at least every 0.2 s: reaps the hook, faults or retries."""
+        """Called by Driver.run at least every 0.2 s: ends a hold, reaps the hook, faults."""
         now = vrrp.now()
-        if self.proc is None and self.failed is not None and now >= self.retry_at:
-            self.start(self.failed)
+        if self.held_until is not None and now >= self.held_until:
+            self.held_until = None  # rejoin as BACKUP; winning runs --on-master again
+            self.driver.set_fault(self.args.instance, False)
         if self.proc is None or (self.proc.poll() is None and now < self.deadline):
             return False
         self.proc.kill()  # a no-op when it exited; it timed out otherwise
         rc, self.proc = self.proc.wait(), None
         print(f"hook exited {rc}: {self.hook}", flush=True)
-        if rc == 0 and self.hook == self.failed:  # the retry worked: back in the election
-            self.failed = None
-            self.driver.set_fault(self.args.instance, False)
-        elif rc != 0:
-            if self.failed is None:
-                self.driver.set_fault(self.args.instance, True)
-            self.failed, self.retry_at = self.hook, now + self.args.retry
+        # Only a failed claim faults: never retry it while the peer may hold the address.
+        if rc != 0 and self.hook == self.args.on_master and self.held_until is None:
+            self.driver.set_fault(self.args.instance, True)  # resigns with priority 0
+            self.held_until = now + self.args.retry
         return False
 
 
@@ -64,10 +62,13 @@ def main() -> int:
     p.add_argument("--on-master", default="", help="command run on becoming MASTER")
     p.add_argument("--on-backup", default="", help="command run on leaving MASTER")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds a hook may run")
-    p.add_argument("--retry", type=float, default=10.0, help="seconds between retries")
+    p.add_argument("--retry", type=float, default=10.0,
+                   help="seconds in FAULT after a failed --on-master")
     args = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with open(args.conf) as f, vrrp.Driver.from_conf(f.read(), True) as driver:
+    with open(args.conf) as f:
+        text = f.read()
+    with vrrp.Driver.from_conf(text, manage_addresses_externally=True) as driver:
         failover = Failover(driver, args)
         driver.run(failover.on_event, until=failover.tick, poll_interval=0.2)
     return 0

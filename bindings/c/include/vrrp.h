@@ -21,8 +21,9 @@
  *    specific message of the last failure on the calling thread (a configuration error's line
  *    number, the interface that is missing), valid until the thread's next failing call.
  *  - Buffers are the caller's. A function that writes text or bytes takes (buf, len) and returns
- *    the length it needed; when that is more than len, nothing useful was written
- *    (VRRP_ERR_NOBUF), and the caller retries with a larger buffer.
+ *    the length it wrote (text: without its NUL). When the buffer is too small it returns
+ *    VRRP_ERR_NOBUF, nothing useful was written, and the caller retries with a larger buffer
+ *    (doubling it; vrrp_last_error() says how many bytes were needed).
  *  - Pointers inside a struct a function filled (addresses, names, messages) belong to the
  *    handle and stay valid until the next call on that handle.
  *  - Structs the caller fills are initialised by their *_init function first, which sets every
@@ -58,7 +59,7 @@ VRRP_EXTERN const char *vrrp_version(void);
  * Errors
  */
 #define VRRP_ERR_INVALID_ARGUMENT -1 /* a bad value: the message names the field and its range */
-#define VRRP_ERR_NOBUF -2            /* the caller's buffer is too small: retry with the length */
+#define VRRP_ERR_NOBUF -2            /* the caller's buffer is too small: retry with a larger one */
 #define VRRP_ERR_NOT_FOUND -3        /* no such instance, key, node, interface or file */
 #define VRRP_ERR_EXISTS -4           /* the key or name is taken */
 #define VRRP_ERR_NOMEM -5            /* out of memory */
@@ -460,7 +461,7 @@ typedef struct vrrp_instance_config {
   const char *name;          /* unique, e.g. "VI_1" */
   const char *interface;     /* e.g. "eth0" */
   vrrp_router_config router; /* virtual_addresses: the VIPs; primary_address may be unset */
-  int prefix_len;            /* of every VIP on the interface: default 32 (IPv4) / 128 (IPv6) */
+  int prefix_len; /* of every VIP on the interface; 0 (default): the host prefix, /32 or /128 */
   const vrrp_addr *unicast_peers; /* none (default): multicast */
   size_t n_unicast_peers;
   vrrp_addr source; /* unset (default): the interface's first address / link-local */
@@ -507,15 +508,20 @@ VRRP_EXTERN int vrrp_driver_poll_event(vrrp_driver *driver, vrrp_event *out);
 /* The id of the instance `name`: > 0, or VRRP_ERR_NOT_FOUND. */
 VRRP_EXTERN int64_t vrrp_driver_find(const vrrp_driver *driver, const char *name);
 /* The embedder's health check: 1 puts the instance in FAULT (a Master resigns at once with
- * priority 0), 0 clears it. 0, or VRRP_ERR_NOT_FOUND. Then poll events. */
+ * priority 0), 0 clears it. 0; VRRP_ERR_NOT_FOUND; VRRP_ERR_STATE after a shutdown. Then poll
+ * events and re-read the expiry. */
 VRRP_EXTERN int vrrp_driver_set_fault(vrrp_driver *driver, vrrp_tstamp now, uint32_t id, int fault);
-/* Weights: the effective priority is the configured one plus `delta` (clamped 1..254). */
+/* Weights: the effective priority is the configured one plus `delta` (clamped 1..254), added to
+ * the weights of the configuration's track_interface. Returns as vrrp_driver_set_fault. */
 VRRP_EXTERN int vrrp_driver_set_priority_delta(vrrp_driver *driver, vrrp_tstamp now, uint32_t id,
                                                int delta);
 /* VRRP_STATE_*, or VRRP_ERR_NOT_FOUND. */
 VRRP_EXTERN int vrrp_driver_state(const vrrp_driver *driver, uint32_t id);
-/* Every instance's state, configuration and counters as keepalived's JSON (a list of
- * {"data": ..., "stats": ...}), as vrrp_addr_format. */
+/* Every instance's state, configuration and counters as a JSON list, one object per instance
+ * as vrrpd's status file has it: {"name": "VI_1", "interface": "eth0", "vrid": 50, "state":
+ * "MASTER", "priority": 150, "effective_priority": 150, "addresses": ["192.0.2.3/24"], "fault":
+ * false, "fault_reasons": [], "master": null, ..., "stats": {"become_master": 1, ..., "drops":
+ * {...}}} (the counters carry keepalived's names). Written as vrrp_addr_format writes. */
 VRRP_EXTERN int vrrp_driver_status_json(const vrrp_driver *driver, char *buf, size_t len);
 
 #ifdef __cplusplus
