@@ -496,7 +496,8 @@ VRRP_EXTERN void vrrp_driver_shutdown(vrrp_driver *driver, vrrp_tstamp now);
 /* For a foreign event loop: the descriptors to watch for readability (writes up to cap,
  * returns how many there are; they change only on open). */
 VRRP_EXTERN int vrrp_driver_fds(const vrrp_driver *driver, int *fds, size_t cap);
-/* `fd` is readable. Then poll events and re-read the expiry. */
+/* `fd` is readable (a call when nothing waits is a no-op). Then poll events and re-read the
+ * expiry. */
 VRRP_EXTERN void vrrp_driver_handle_readable(vrrp_driver *driver, vrrp_tstamp now, int fd);
 /* The expiry passed (an early call is a no-op). Then poll events and re-read the expiry. */
 VRRP_EXTERN void vrrp_driver_handle_timeout(vrrp_driver *driver, vrrp_tstamp now);

@@ -134,8 +134,9 @@ class Driver(_Handle):
         return State(check(C.driver_state(self._h, self._id(instance))))
 
     def status(self) -> Any:
-        """Every instance's state, configuration and counters: keepalived's JSON, parsed (a list
-        of {"data": ..., "stats": ...})."""
+        """Every instance's state, configuration and counters, parsed from vrrp_driver_status_json:
+        a list of one dict per instance ("name", "state", "priority", "addresses", "fault",
+        "fault_reasons", ..., "stats" with keepalived's counter names)."""
         return json.loads(read_text(lambda buf, size: C.driver_status_json(self._h, buf, size)))
 
     def run(
