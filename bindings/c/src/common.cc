@@ -26,6 +26,8 @@ static_assert(VRRP_DROP_VRID == static_cast<int>(DropReason::kVrid));
 static_assert(VRRP_DROP_PEER == static_cast<int>(DropReason::kPeer));
 static_assert(VRRP_DROP_COUNT == static_cast<int>(DropReason::kCount));
 static_assert(VRRP_AUTH_PASS == static_cast<int>(AuthType::kPass));
+static_assert(VRRP_FAMILY_IPV4 == static_cast<int>(Family::kIPv4));
+static_assert(VRRP_FAMILY_IPV6 == static_cast<int>(Family::kIPv6));
 static_assert(VRRP_MAX_ADVERTISEMENT_SIZE == kMaxAdvertisementSize);
 
 }  // namespace
