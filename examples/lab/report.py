@@ -21,7 +21,13 @@ Per event (its window runs until the next event):
   takeover           from the event to the expected master's "Entering MASTER STATE"
   master             the master at the end of the window, from the daemons' logs
 
-Usage: report.py RUN_DIR [--json FILE]   (FILE "-" = stdout, then no text report)
+The report as a picture (--svg FILE): timeline_svg.py draws a lane per load balancer (its
+state over time from the daemon's log, the lab's kills and starts as DOWN, the VIP from `ip
+monitor`), both-MASTER spans shaded, the lab's events as notes, and the client's failed
+requests beneath (the JSON's failed_requests).
+
+Usage: report.py RUN_DIR [--json FILE] [--svg FILE]   (FILE "-" = stdout, then no text report)
+       report.py --from-json REPORT.json [--svg FILE]  (a report written before, e.g. by --json)
 """
 import argparse
 import bisect
@@ -30,6 +36,8 @@ import json
 import os
 import re
 import sys
+
+import timeline_svg
 
 LBS = ("lb-5", "lb-6")
 STATE_RE = re.compile(r"\((\S+)\) Entering (MASTER|BACKUP|FAULT) STATE(.*)")
@@ -255,6 +263,9 @@ def analyse(run_dir):
         "dual_vip_ms": round(overlap_ms(vips), 1),
         "timeline": [{"t_s": round(t - t0, 3), "lb": lb, "kind": kind, "text": text}
                      for t, lb, kind, text in timeline],
+        # Each failed request, for the picture's client row: when it started and ended, why.
+        "failed_requests": [{"t_s": round(r["start"] - t0, 3), "end_s": round(r["end"] - t0, 3),
+                             "reason": r["reason"]} for r in requests if not r["ok"]],
     }
 
 
@@ -297,21 +308,109 @@ def print_text(report, out):
     w(f"\nAnswered by: {served}\n")
 
 
+def picture(report):
+    """The report as timeline_svg's input: times are the report's (seconds since the client
+    started; the warm-up is negative)."""
+    changes, notes = [], []
+    state = {lb: "DOWN" for lb in LBS}  # nothing runs until the lab's "up"
+    for e in report["timeline"]:
+        lb, kind, text, t = e["lb"], e["kind"], e["text"], e["t_s"]
+        if lb not in state:
+            continue
+        to, reason = None, ""
+        if kind in ("MASTER", "BACKUP", "FAULT"):
+            # keepalived's lines name no reason; "Entering BACKUP STATE (init)" has one.
+            to, reason = kind, text[len(kind):].strip().strip("()")
+        elif kind == "DOWN":
+            to, reason = "DOWN", text.split("down:", 1)[-1].strip()
+        elif kind == "LAB" and text.startswith("[lab] up"):
+            to, reason = "INIT", "started"
+        elif kind in ("VIP+", "VIP-"):
+            changes.append({"at": t, "router": lb, "holds_vip": kind == "VIP+",
+                            "vips": text.split()[1] if len(text.split()) > 1 else ""})
+        elif kind == "PRIO":
+            notes.append({"at": t, "text": f"{lb} {text}"})
+        if to is not None:
+            changes.append({"at": t, "router": lb, "from": state[lb], "to": to,
+                            "reason": reason})
+            state[lb] = to
+    for e in report["events"]:
+        notes.append({"at": e["at_s"], "text": e["name"]})
+    notes.sort(key=lambda n: n["at"])
+    times = [e["t_s"] for e in report["timeline"]] + [0.0]
+    ends = [e["at_s"] + e["window_s"] for e in report["events"]] or [max(times)]
+    begin, end = min(times), max(ends + times)
+    if end <= begin:
+        end = begin + 1.0
+    failures = report.get("failed_requests")
+    daemon = report.get("daemon") or "VRRP"
+    return {
+        "title": f"Seed lab: {daemon}, {report.get('date') or ''}".rstrip(", "),
+        "begin": begin, "end": end,
+        "lanes": [{"name": lb, "detail": daemon, "group": "vip", "initial": "DOWN"}
+                  for lb in LBS],
+        "changes": changes, "notes": notes,
+        "failures": None if failures is None else
+        [{"t": f["t_s"], "end": f["end_s"], "reason": f["reason"]} for f in failures],
+    }
+
+
+def write_file(path, text):
+    """Whole or not at all: a temporary file renamed over PATH."""
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("run_dir")
+    parser.add_argument("run_dir", nargs="?")
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--svg", metavar="FILE", help="the timeline as an SVG picture")
+    parser.add_argument("--from-json", metavar="REPORT",
+                        help="read a report written by --json instead of a run directory")
     args = parser.parse_args()
-    report = analyse(args.run_dir)
+    if (args.run_dir is None) == (args.from_json is None):
+        parser.error("give either a run directory or --from-json REPORT")
+    if args.json == "-" and args.svg == "-":
+        parser.error("--json - and --svg - would both write to stdout")
+    try:
+        if args.from_json:
+            with open(args.from_json) as f:
+                report = json.load(f)
+            if not isinstance(report, dict) or not all(
+                    k in report for k in ("events", "timeline", "masters", "vip_holders")):
+                sys.exit(f"report.py: {args.from_json}: not a lab report (written by --json)")
+        else:
+            report = analyse(args.run_dir)
+        svg = timeline_svg.render(picture(report)) if args.svg else None
+    except (OSError, ValueError) as e:
+        sys.exit(f"report.py: {e}")
+    except (KeyError, TypeError, AttributeError) as e:
+        sys.exit(f"report.py: {args.from_json or args.run_dir}: not a lab report "
+                 f"({type(e).__name__}: {e})")
+    if args.svg == "-":
+        sys.stdout.write(svg)
     if args.json == "-":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        return
-    print_text(report, sys.stdout)
-    if args.json:
+    elif args.svg != "-":
+        print_text(report, sys.stdout)
+    if args.json and args.json != "-":
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
             f.write("\n")
+    if args.svg and args.svg != "-":
+        try:
+            write_file(args.svg, svg)
+        except OSError as e:
+            sys.exit(f"report.py: cannot write {args.svg}: {e}")
 
 
 if __name__ == "__main__":
