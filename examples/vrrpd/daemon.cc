@@ -98,6 +98,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   for (const std::string& w : warnings) log.Warning(w);
   d->DropInsecureNotifyCommands();
   d->checker_ = d->MakeChecker();
+  if (absl::Status s = d->StartMetrics(); !s.ok()) return s;
   return d;
 }
 
@@ -162,6 +163,7 @@ absl::Status Daemon::Run() {
       !s.ok()) {
     return s;
   }
+  ScheduleMetrics();
   EnterRealtime();
   sd_notify(0, "READY=1\nSTATUS=running");
   absl::Status result = loop_->Run();
@@ -223,6 +225,7 @@ void Daemon::DrainEvents() {
     while (std::optional<vrrp::PolicyEvent> e = policy_.PollEvent()) OnPolicyEvent(*e);
   } while (driver_->has_events());
   draining_ = false;
+  if (metrics_due_) PublishMetrics();
 }
 
 vrrp::TrackInputs Daemon::TrackInputs() const {
@@ -279,6 +282,7 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   }
   if (e.kind == vrrp::InstanceEvent::Kind::kSyncWaiting) ScheduleTracking();
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
+  metrics_due_ = true;
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
     if (const vrrp::config::VrrpInstance* vi = conf_.FindInstance(e.instance)) {

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "logger.h"
+#include "metrics_server.h"
 #include "notifier.h"
 #include "options.h"
 #include "status.h"
@@ -55,6 +56,9 @@ class Daemon {
   // SIGUSR1: writes Status() as JSON to the status file.
   void WriteStatus();
   DaemonStatus Status() const;
+  // --metrics: Status() plus what the exposition adds (addresses' interfaces, deadlines), read
+  // now (daemon_metrics.cc).
+  vrrp::MetricsSnapshot Metrics() const;
 
   vrrp::os::EventLoop& loop() { return *loop_; }
 
@@ -78,6 +82,11 @@ class Daemon {
   void DropInsecureNotifyCommands();
   // At start: runs the loop until every weight-0 tracked script has a first result.
   void WaitForFirstResults();
+  // --metrics: binds and starts the HTTP thread (before realtime scheduling: it inherits it).
+  absl::Status StartMetrics();
+  // --metrics: hands a new snapshot to the HTTP thread, every second and after transitions.
+  void PublishMetrics();
+  void ScheduleMetrics();
 
   Options options_;
   Logger& log_;
@@ -96,6 +105,9 @@ class Daemon {
   int reloads_ = 0;
   bool started_ = false;
   bool realtime_ = false;  // vrrp_rt_priority in force (EnterRealtime)
+  // --metrics (null when off), and whether a transition came since the last snapshot.
+  std::unique_ptr<MetricsServer> metrics_;
+  bool metrics_due_ = false;
 };
 
 // Blocks SIGTERM, SIGINT, SIGHUP and SIGUSR1 (delivered through the daemon's signalfd) and

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "fmt/format.h"
+#include "metrics_server.h"
 
 namespace vrrpd {
 namespace {
@@ -17,6 +18,7 @@ enum class Flag {
   kVersion,
   kHelp,
   kStatus,
+  kMetrics,
   kStrict
 };
 
@@ -37,6 +39,7 @@ constexpr FlagSpec kFlags[] = {
     {'v', "version", Flag::kVersion, false},
     {'h', "help", Flag::kHelp, false},
     {0, "status-file", Flag::kStatus, true},
+    {0, "metrics", Flag::kMetrics, true},
     {0, "strict", Flag::kStrict, false},
 };
 
@@ -72,6 +75,14 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
     case Flag::kStatus:
       options.status_file = value;
       break;
+    case Flag::kMetrics:
+      // Checked here so that a typo stops vrrpd at once, not when the daemon binds.
+      if (absl::StatusOr<ListenAddress> listen = ParseListenAddress(value); !listen.ok()) {
+        return absl::InvalidArgumentError(
+            fmt::format("--metrics: {}", std::string(listen.status().message())));
+      }
+      options.metrics = value;
+      break;
     case Flag::kStrict:
       options.strict = true;
       break;
@@ -83,6 +94,7 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
 
 std::string Usage() {
   return "usage: vrrpd [-f FILE] [-n] [-l] [-D] [-p PIDFILE] [--status-file FILE] [--strict]\n"
+         "             [--metrics ADDRESS:PORT]\n"
          "       vrrpd -t [-f FILE]      check the configuration and exit 0 or 1\n"
          "       vrrpd -v | -h\n"
          "  -f, --use-file FILE    keepalived configuration (/etc/keepalived/keepalived.conf)\n"
@@ -92,6 +104,7 @@ std::string Usage() {
          "  -p, --pid FILE         pid file (/run/vrrpd.pid)\n"
          "  -t, --config-test      check the configuration file and exit\n"
          "      --status-file FILE  where SIGUSR1 writes the JSON status (/run/vrrpd.json)\n"
+         "      --metrics ADDRESS:PORT  Prometheus metrics at http://ADDRESS:PORT/metrics (off)\n"
          "      --strict           unknown keywords are errors, not warnings\n"
          "  -v, --version          print the version and exit\n";
 }

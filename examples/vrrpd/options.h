@@ -21,6 +21,7 @@ struct Options {
   bool help = false;                                            // -h, --help
   std::string status_file = "/run/vrrpd.json";                  // --status-file
   bool strict = false;                                          // --strict
+  std::string metrics;  // --metrics ADDRESS:PORT: Prometheus /metrics there; empty: off
 };
 
 // The usage text printed by -h and after a flag error.
