@@ -14,12 +14,11 @@ vrrp::TimelinePicture TimelineOf(const Scenario& scenario, const SimResult& resu
   p.title = fmt::format("vrrp-sim: {}", scenario.title.empty() ? "scenario" : scenario.title);
   p.end = result.end;
   for (const RouterSpec& r : scenario.routers) {
-    p.lanes.push_back({.name = r.name,
-                       .detail = fmt::format("vrid {}, priority {}", r.config.vrid,
-                                             r.config.priority),
-                       .group = fmt::format("{} {}", r.config.vrid,
-                                            vrrp::FamilyName(r.config.family)),
-                       .initial = vrrp::LaneState::kInit});
+    p.lanes.push_back(
+        {.name = r.name,
+         .detail = fmt::format("vrid {}, priority {}", r.config.vrid, r.config.priority),
+         .group = fmt::format("{} {}", r.config.vrid, vrrp::FamilyName(r.config.family)),
+         .initial = vrrp::LaneState::kInit});
   }
 
   struct Lane {
@@ -30,11 +29,8 @@ vrrp::TimelinePicture TimelineOf(const Scenario& scenario, const SimResult& resu
   std::map<std::string, Lane> lanes;
   auto move = [&](const SimEvent& e, vrrp::LaneState to, std::string reason) {
     Lane& lane = lanes[e.router];
-    p.changes.push_back({.at = e.t,
-                         .router = e.router,
-                         .from = lane.state,
-                         .to = to,
-                         .reason = std::move(reason)});
+    p.changes.push_back(
+        {.at = e.t, .router = e.router, .from = lane.state, .to = to, .reason = std::move(reason)});
     lane.state = to;
   };
   auto note = [&](const SimEvent& e, std::string text) {
@@ -56,7 +52,8 @@ vrrp::TimelinePicture TimelineOf(const Scenario& scenario, const SimResult& resu
       }
       if (had != !lane.held.empty()) {
         std::string vips;
-        for (const vrrp::IpAddress& ip : lane.held) vips += (vips.empty() ? "" : " ") + ip.ToString();
+        for (const vrrp::IpAddress& ip : lane.held)
+          vips += (vips.empty() ? "" : " ") + ip.ToString();
         p.changes.push_back({.at = e.t, .router = e.router, .holds_vip = !had, .vips = vips});
       }
     } else if (e.event == "crash") {

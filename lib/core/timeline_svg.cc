@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "fmt/format.h"
 #include "vrrp/enum_names.h"
@@ -75,12 +76,23 @@ std::string Escape(std::string_view in) {
     const auto c = static_cast<unsigned char>(in[i]);
     if (c < 0x80) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : char(c);
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          out += (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : char(c);
       }
       ++i;
       continue;
@@ -153,9 +165,9 @@ LabelSpan Label(double x, std::string_view text) {
 
 // Axis ticks: the smallest step from a 1-2-5 series (in milliseconds) that gives at most 12.
 int64_t TickStepMs(absl::Duration end) {
-  static constexpr std::array<int64_t, 18> kSteps = {
-      1,    2,     5,     10,    20,     50,     100,    200,     500,
-      1000, 2000,  5000,  10000, 15000,  30000,  60000,  300000,  600000};
+  static constexpr std::array<int64_t, 18> kSteps = {1,     2,     5,     10,    20,     50,
+                                                     100,   200,   500,   1000,  2000,   5000,
+                                                     10000, 15000, 30000, 60000, 300000, 600000};
   const int64_t end_ms = absl::ToInt64Milliseconds(end);
   for (int64_t s : kSteps) {
     if (end_ms / s <= 12) return s;
@@ -170,9 +182,7 @@ std::string TickLabel(int64_t ms) {
   return fmt::format("{}.{:03}s", ms / 1000, ms % 1000);
 }
 
-absl::Status Invalid(std::string message) {
-  return absl::InvalidArgumentError(std::move(message));
-}
+absl::Status Invalid(std::string message) { return absl::InvalidArgumentError(std::move(message)); }
 
 absl::Status Validate(const TimelinePicture& p) {
   if (p.end <= absl::ZeroDuration()) {
@@ -192,8 +202,8 @@ absl::Status Validate(const TimelinePicture& p) {
       return Invalid(fmt::format("timeline: change {} names no lane: '{}'", i, c.router));
     }
     if (c.at < absl::ZeroDuration() || c.at > p.end) {
-      return Invalid(fmt::format("timeline: change {} at {}s is outside 0..{}s", i,
-                                 Seconds(c.at), Seconds(p.end)));
+      return Invalid(fmt::format("timeline: change {} at {}s is outside 0..{}s", i, Seconds(c.at),
+                                 Seconds(p.end)));
     }
     if (c.at < last) {
       return Invalid(fmt::format("timeline: change {} at {}s comes after one at {}s", i,
@@ -218,11 +228,11 @@ struct Segment {
   absl::Duration end;
 };
 
-size_t LaneIndex(const TimelinePicture& p, std::string_view name) {
-  for (size_t i = 0; i < p.lanes.size(); ++i) {
-    if (p.lanes[i].name == name) return i;
-  }
-  return p.lanes.size();
+// Lane names to indexes, so that many lanes and long histories cost a look-up per change.
+absl::flat_hash_map<std::string_view, size_t> LaneIndexes(const TimelinePicture& p) {
+  absl::flat_hash_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < p.lanes.size(); ++i) index.try_emplace(p.lanes[i].name, i);
+  return index;
 }
 
 }  // namespace
@@ -231,71 +241,87 @@ std::string_view LaneStateName(LaneState state) { return kLaneStateNames(state);
 
 LaneState ToLaneState(RouterState state) {
   switch (state) {
-    case RouterState::kInitialize: return LaneState::kInit;
-    case RouterState::kBackup: return LaneState::kBackup;
-    case RouterState::kMaster: return LaneState::kMaster;
-    case RouterState::kFault: return LaneState::kFault;
+    case RouterState::kInitialize:
+      return LaneState::kInit;
+    case RouterState::kBackup:
+      return LaneState::kBackup;
+    case RouterState::kMaster:
+      return LaneState::kMaster;
+    case RouterState::kFault:
+      return LaneState::kFault;
   }
   return LaneState::kInit;
 }
 
 std::vector<TimelineSplitBrain> TimelineSplitBrains(const TimelinePicture& p) {
+  const absl::flat_hash_map<std::string_view, size_t> index = LaneIndexes(p);
   std::vector<LaneState> state;
-  for (const TimelineLane& lane : p.lanes) state.push_back(lane.initial);
-  // Open spans by group. An empty group is the lane's own: it can never have two masters.
-  std::map<std::string, TimelineSplitBrain> open;
-  std::vector<TimelineSplitBrain> done;
-  auto judge = [&](absl::Duration now) {
-    std::map<std::string, std::vector<size_t>> masters;
-    for (size_t i = 0; i < p.lanes.size(); ++i) {
-      if (state[i] == LaneState::kMaster && !p.lanes[i].group.empty()) {
-        masters[p.lanes[i].group].push_back(i);
-      }
+  // The MASTER lanes of each group, kept as changes come; an empty group is the lane's own and
+  // can never have two.
+  std::map<std::string_view, std::set<size_t>> masters;
+  for (size_t i = 0; i < p.lanes.size(); ++i) {
+    state.push_back(p.lanes[i].initial);
+    if (p.lanes[i].initial == LaneState::kMaster && !p.lanes[i].group.empty()) {
+      masters[p.lanes[i].group].insert(i);
     }
-    for (auto it = open.begin(); it != open.end();) {
-      auto m = masters.find(it->first);
-      if (m == masters.end() || m->second.size() < 2) {
+  }
+  std::map<std::string_view, TimelineSplitBrain> open;
+  std::vector<TimelineSplitBrain> done;
+  // Only the groups that changed at this instant are judged again.
+  auto judge = [&](absl::Duration now, std::string_view group) {
+    const std::set<size_t>& lanes = masters[group];
+    auto it = open.find(group);
+    if (lanes.size() < 2) {
+      if (it != open.end()) {
         it->second.end = now;
         done.push_back(std::move(it->second));
-        it = open.erase(it);
-      } else {
-        ++it;
+        open.erase(it);
       }
+      return;
     }
-    for (const auto& [group, lanes] : masters) {
-      if (lanes.size() < 2) continue;
-      auto [it, fresh] = open.try_emplace(group);
-      if (fresh) it->second.begin = now;
-      // Everyone who was MASTER during the span, in lane order.
-      for (size_t i : lanes) {
-        std::vector<std::string>& r = it->second.routers;
-        if (std::find(r.begin(), r.end(), p.lanes[i].name) == r.end()) r.push_back(p.lanes[i].name);
-      }
-      std::sort(it->second.routers.begin(), it->second.routers.end(),
-                [&](const std::string& a, const std::string& b) {
-                  return LaneIndex(p, a) < LaneIndex(p, b);
-                });
+    if (it == open.end()) it = open.emplace(group, TimelineSplitBrain{.begin = now}).first;
+    // Everyone who was MASTER during the span, in lane order.
+    std::vector<std::string>& r = it->second.routers;
+    for (size_t i : lanes) {
+      if (std::find(r.begin(), r.end(), p.lanes[i].name) == r.end()) r.push_back(p.lanes[i].name);
     }
+    std::sort(r.begin(), r.end(), [&](const std::string& x, const std::string& y) {
+      return index.at(x) < index.at(y);
+    });
   };
+  for (const auto& [group, lanes] : masters) judge(absl::ZeroDuration(), group);
   // Judged once per instant, after all of that instant's changes.
   size_t i = 0;
-  if (p.changes.empty() || p.changes[0].at > absl::ZeroDuration()) judge(absl::ZeroDuration());
+  std::set<std::string_view> touched;
   while (i < p.changes.size()) {
     const absl::Duration now = p.changes[i].at;
+    touched.clear();
     for (; i < p.changes.size() && p.changes[i].at == now; ++i) {
-      const size_t lane = LaneIndex(p, p.changes[i].router);
-      if (lane < state.size() && p.changes[i].to) state[lane] = *p.changes[i].to;
+      const TimelineChange& c = p.changes[i];
+      auto lane = index.find(c.router);
+      if (lane == index.end() || !c.to) continue;
+      const size_t l = lane->second;
+      const std::string_view group = p.lanes[l].group;
+      state[l] = *c.to;
+      if (group.empty()) continue;
+      if (state[l] == LaneState::kMaster) {
+        masters[group].insert(l);
+      } else {
+        masters[group].erase(l);
+      }
+      touched.insert(group);
     }
-    judge(now);
+    for (std::string_view group : touched) judge(now, group);
   }
   for (auto& [group, span] : open) {
     span.end = p.end;
     done.push_back(std::move(span));
   }
-  std::stable_sort(done.begin(), done.end(),
-                   [](const TimelineSplitBrain& a, const TimelineSplitBrain& b) {
-                     return a.begin < b.begin;
-                   });
+  // The initial states are judged before the changes at 0 s: a span they open may end at once.
+  std::erase_if(done, [](const TimelineSplitBrain& s) { return s.end <= s.begin; });
+  std::stable_sort(
+      done.begin(), done.end(),
+      [](const TimelineSplitBrain& a, const TimelineSplitBrain& b) { return a.begin < b.begin; });
   return done;
 }
 
@@ -323,8 +349,8 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
   out += "<g class=\"legend\">\n";
   double lx = 8;
   auto legend = [&](std::string_view cls, std::string_view text, bool strip) {
-    fmt::format_to(o, "<rect class=\"swatch {}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"{}\"/>", cls,
-                   Num(lx), strip ? "37.0" : "33.0", strip ? "5" : "12");
+    fmt::format_to(o, "<rect class=\"swatch {}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"{}\"/>",
+                   cls, Num(lx), strip ? "37.0" : "33.0", strip ? "5" : "12");
     fmt::format_to(o, "<text x=\"{}\" y=\"43\">{}</text>\n", Num(lx + 18), text);
     lx += 18 + kCharWidth * static_cast<double>(text.size()) + 14;
   };
@@ -343,7 +369,8 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
   const int64_t end_ms = absl::ToInt64Milliseconds(p.end);
   // Grid lines first, so the bars cover them; the axis under the lanes.
   std::vector<std::pair<double, int64_t>> ticks;
-  for (int64_t ms = 0; ms <= end_ms; ms += step) ticks.emplace_back(X(absl::Milliseconds(ms), p.end), ms);
+  for (int64_t ms = 0; ms <= end_ms; ms += step)
+    ticks.emplace_back(X(absl::Milliseconds(ms), p.end), ms);
   out += "<g class=\"grid\">\n";
   for (const auto& [x, ms] : ticks) {
     fmt::format_to(o, "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", Num(x),
@@ -360,7 +387,10 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
   }
   out += "</g>\n";
 
-  // Each lane's states and VIP holding, as spans between its changes.
+  // Each lane's changes, states and VIP holding (as spans between its changes).
+  const absl::flat_hash_map<std::string_view, size_t> index = LaneIndexes(p);
+  std::vector<std::vector<const TimelineChange*>> lane_changes(p.lanes.size());
+  for (const TimelineChange& c : p.changes) lane_changes[index.at(c.router)].push_back(&c);
   std::vector<std::vector<std::pair<LaneState, Segment>>> states(p.lanes.size());
   std::vector<std::vector<Segment>> vip(p.lanes.size());
   std::vector<std::vector<std::string>> vip_text(p.lanes.size());
@@ -371,7 +401,7 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
     std::vector<std::string> held_text(p.lanes.size());
     for (const TimelineLane& lane : p.lanes) now.push_back(lane.initial);
     for (const TimelineChange& c : p.changes) {
-      const size_t i = LaneIndex(p, c.router);
+      const size_t i = index.at(c.router);
       if (c.to && *c.to != now[i]) {
         if (c.at > since[i]) states[i].push_back({now[i], {since[i], c.at}});
         now[i] = *c.to;
@@ -403,10 +433,10 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
     const TimelineLane& lane = p.lanes[i];
     const double top = lanes_top + kLaneHeight * static_cast<double>(i);
     const std::string name = Escape(lane.name);
-    fmt::format_to(o, "<g class=\"lane\" id=\"lane-{}\" data-router=\"{}\" data-group=\"{}\">\n",
-                   i, name, Escape(lane.group));
-    fmt::format_to(o, "<text class=\"name\" x=\"8\" y=\"{}\">{}</text>\n",
-                   Num(top + kBarTop + 14), name);
+    fmt::format_to(o, "<g class=\"lane\" id=\"lane-{}\" data-router=\"{}\" data-group=\"{}\">\n", i,
+                   name, Escape(lane.group));
+    fmt::format_to(o, "<text class=\"name\" x=\"8\" y=\"{}\">{}</text>\n", Num(top + kBarTop + 14),
+                   name);
     if (!lane.detail.empty()) {
       fmt::format_to(o, "<text class=\"detail\" x=\"8\" y=\"{}\">{}</text>\n",
                      Num(top + kBarTop + 27), Escape(lane.detail));
@@ -435,8 +465,9 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
     // Transition markers, their labels stacked in rows where they would overlap.
     std::array<double, kLabelRows> row_ends;
     row_ends.fill(-1e9);
-    for (const TimelineChange& c : p.changes) {
-      if (c.router != lane.name || !c.to) continue;
+    for (const TimelineChange* change : lane_changes[i]) {
+      const TimelineChange& c = *change;
+      if (!c.to) continue;
       const std::string_view from = LaneStateName(*c.from);
       const std::string_view to = LaneStateName(*c.to);
       const std::string text = c.reason.empty() ? std::string(to) : c.reason;
@@ -454,8 +485,8 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
                      name, Seconds(c.at), from, to, Escape(c.reason),
                      c.reason.empty() ? "" : " (" + Escape(c.reason) + ")", Num(x),
                      Num(baseline - 8), Num(top + kBarTop + kBarHeight), Num(top + kBarTop),
-                     Num(span.text_x), Num(baseline),
-                     span.anchor_end ? " text-anchor=\"end\"" : "", Escape(text));
+                     Num(span.text_x), Num(baseline), span.anchor_end ? " text-anchor=\"end\"" : "",
+                     Escape(text));
     }
     out += "</g>\n";
   }
@@ -473,8 +504,7 @@ absl::StatusOr<std::string> RenderTimelineSvg(const TimelinePicture& p) {
                    "height=\"{6}\"><title>split brain {7}s ({0}s..{1}s): {8} MASTER</title></rect>",
                    Seconds(sb.begin), Seconds(sb.end), Escape(routers), Num(x0), Num(lanes_top),
                    Num(w), Num(lanes_bottom - lanes_top), length,
-                   Escape(sb.routers.size() == 2 ? sb.routers[0] + " and " + sb.routers[1] +
-                                                       " both"
+                   Escape(sb.routers.size() == 2 ? sb.routers[0] + " and " + sb.routers[1] + " both"
                                                  : routers + " all"));
     if (w >= 80) {
       fmt::format_to(o,

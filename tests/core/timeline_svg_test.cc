@@ -26,8 +26,8 @@ size_t Count(const std::string& haystack, const std::string& needle) {
 
 TimelineChange Move(absl::Duration at, std::string router, LaneState from, LaneState to,
                     std::string reason) {
-  return {.at = at, .router = std::move(router), .from = from, .to = to,
-          .reason = std::move(reason)};
+  return {
+      .at = at, .router = std::move(router), .from = from, .to = to, .reason = std::move(reason)};
 }
 
 TimelineChange Vip(absl::Duration at, std::string router, bool holds) {
@@ -75,12 +75,10 @@ TEST_CASE("timeline svg: lanes, states, transitions with reasons, VIP strips") {
   CHECK(s.find("<title>3.41s a: BACKUP -&gt; MASTER (master_down_timer)</title>") !=
         std::string::npos);
   // a: INIT is zero-length at 0 and left out; BACKUP 0..3.41, MASTER 3.41..20, INIT 20..30.
-  CHECK(s.find("data-state=\"BACKUP\" data-begin=\"0.00\" data-end=\"3.41\"") !=
-        std::string::npos);
+  CHECK(s.find("data-state=\"BACKUP\" data-begin=\"0.00\" data-end=\"3.41\"") != std::string::npos);
   CHECK(s.find("data-state=\"MASTER\" data-begin=\"3.41\" data-end=\"20.00\"") !=
         std::string::npos);
-  CHECK(s.find("data-state=\"INIT\" data-begin=\"20.00\" data-end=\"30.00\"") !=
-        std::string::npos);
+  CHECK(s.find("data-state=\"INIT\" data-begin=\"20.00\" data-end=\"30.00\"") != std::string::npos);
   CHECK(Count(s, "data-state=\"INIT\" data-begin=\"0.00\"") == 0);
   // The VIP: a from 3.41 to the end (never released), b from 10 to 12.
   CHECK(Count(s, "<rect class=\"vip\"") == 2);
@@ -155,6 +153,9 @@ TEST_CASE("timeline svg: split brain is two MASTERs of one group, judged per ins
     CHECK(drawn->find("data-reason=\"\"><title>2.00s y: MASTER -&gt; BACKUP</title>") !=
           std::string::npos);
     CHECK(drawn->find(">BACKUP</text></g>") != std::string::npos);
+    // Both MASTER at first but one steps down at 0 s: no span at all.
+    q.changes[0].at = absl::ZeroDuration();
+    CHECK(TimelineSplitBrains(q).empty());
   }
 }
 
@@ -166,12 +167,11 @@ TEST_CASE("timeline svg: text is escaped and the output is deterministic") {
   for (TimelineChange& c : p.changes) {
     if (c.router == "a") c.router = "a<&>";
   }
-  p.changes[2].reason = "why\xff";  // not UTF-8
+  p.changes[2].reason = "why\xff";     // not UTF-8
   p.notes[0].text = "caf\xc3\xa9 ok";  // UTF-8 passes through
   absl::StatusOr<std::string> svg = RenderTimelineSvg(p);
   REQUIRE(svg.ok());
-  CHECK(svg->find("R&amp;D &lt;lab&gt; &quot;quoted&quot; &#39;single&#39;") !=
-        std::string::npos);
+  CHECK(svg->find("R&amp;D &lt;lab&gt; &quot;quoted&quot; &#39;single&#39;") != std::string::npos);
   CHECK(svg->find("data-router=\"a&lt;&amp;&gt;\"") != std::string::npos);
   CHECK(svg->find("vrid ? 1") != std::string::npos);
   CHECK(svg->find("data-reason=\"why?\"") != std::string::npos);
