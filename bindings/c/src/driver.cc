@@ -139,7 +139,7 @@ InstanceStatus StatusOf(const vrrp_driver& d, InstanceId id) {
   }
   s.fault = router.fault();
   if (d.driver->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
-  if (d.instances->embedder_fault(id)) s.fault_reasons.push_back("vrrp_driver_set_fault");
+  if (d.instances->override_fault(id)) s.fault_reasons.push_back("vrrp_driver_set_fault");
   const std::vector<std::string>& reasons = d.policy.fault_reasons(s.name);
   s.fault_reasons.insert(s.fault_reasons.end(), reasons.begin(), reasons.end());
   if (router.state() == RouterState::kBackup) s.master = router.master_address();
@@ -166,7 +166,7 @@ std::unique_ptr<vrrp_driver> MakeDriverHandle(std::unique_ptr<os::Driver> driver
                                               std::vector<std::string> warnings) {
   auto d = std::make_unique<vrrp_driver>();
   d->driver = std::move(driver);
-  d->instances = std::make_unique<EmbedderInstances>(*d->driver);
+  d->instances = std::make_unique<OverrideSet>(*d->driver);
   d->has_policy = !policy.instances.empty() || !policy.groups.empty();
   d->policy.Reconfigure(std::move(policy));
   d->warnings = std::move(warnings);
@@ -285,7 +285,7 @@ int vrrp_driver_set_fault(vrrp_driver* driver, vrrp_tstamp now, uint32_t id, int
   if (vrrp::c_abi::Running(*driver, id) == nullptr) {
     return Fail(VRRP_ERR_NOT_FOUND, fmt::format("vrrp_driver_set_fault: no instance {}", id));
   }
-  driver->instances->SetEmbedderFault(ToTime(now), vrrp::InstanceId{id}, fault != 0);
+  (void)driver->instances->SetOverrideFault(ToTime(now), vrrp::InstanceId{id}, fault != 0);
   Settle(*driver, ToTime(now));  // a sync group follows its member
   return 0;
 }
@@ -299,7 +299,7 @@ int vrrp_driver_set_priority_delta(vrrp_driver* driver, vrrp_tstamp now, uint32_
     return Fail(VRRP_ERR_NOT_FOUND,
                 fmt::format("vrrp_driver_set_priority_delta: no instance {}", id));
   }
-  driver->instances->SetEmbedderDelta(ToTime(now), vrrp::InstanceId{id}, delta);
+  (void)driver->instances->SetOverrideDelta(ToTime(now), vrrp::InstanceId{id}, delta);
   Settle(*driver, ToTime(now));
   return 0;
 }
