@@ -71,6 +71,17 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   auto loop = vrrp::os::EventLoop::Create();
   if (!loop.ok()) return loop.status();
   d->loop_ = std::move(*loop);
+  // First, so that a second vrrpd finds the first one's socket answering and stops here,
+  // before it opens anything else.
+  if (ControlSocketEnabled(options)) {
+    auto control =
+        control::ControlServer::Listen(*d->loop_, options.control_socket,
+                                       [daemon = d.get()](const control::Request& r, uid_t uid) {
+                                         return daemon->OnControl(r, uid);
+                                       });
+    if (!control.ok()) return control.status();
+    d->control_ = std::move(*control);
+  }
   d->runner_ = std::make_unique<ProcessRunner>(*d->loop_);
   d->notifier_ = std::make_unique<Notifier>(*d->runner_, kNotifyTimeout,
                                             [&log](const std::string& line) { log.Info(line); });
@@ -83,6 +94,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   auto driver = Driver::Create(std::move(driver_options));
   if (!driver.ok()) return driver.status();
   d->driver_ = std::move(*driver);
+  d->overrides_ = std::make_unique<vrrp::OverrideSet>(*d->driver_);
 
   auto links = vrrp::os::LinkMonitor::Open();
   if (!links.ok()) return links.status();
@@ -151,7 +163,7 @@ absl::Status Daemon::Run() {
   WaitForFirstResults();
   // Tracking first: an instance whose weight-0 script failed or whose tracked interface is
   // down starts in Fault, not as a Master for a moment.
-  policy_.Apply(now, *driver_, TrackInputs());
+  policy_.Apply(now, *overrides_, TrackInputs());
   if (absl::Status s = driver_->Start(now); !s.ok()) return s;
   started_ = true;
   DrainEvents();
@@ -164,6 +176,9 @@ absl::Status Daemon::Run() {
     return s;
   }
   ScheduleMetrics();
+  if (control_) {
+    if (absl::Status s = control_->Start(); !s.ok()) return s;
+  }
   EnterRealtime();
   sd_notify(0, "READY=1\nSTATUS=running");
   absl::Status result = loop_->Run();
@@ -220,7 +235,7 @@ void Daemon::DrainEvents() {
     while (std::optional<vrrp::InstanceEvent> e = driver_->PollEvent()) OnEvent(*e);
     if (tracking_due_ && started_) {
       tracking_due_ = false;
-      policy_.Apply(loop_->Now(), *driver_, TrackInputs());
+      policy_.Apply(loop_->Now(), *overrides_, TrackInputs());
     }
     while (std::optional<vrrp::PolicyEvent> e = policy_.PollEvent()) OnPolicyEvent(*e);
   } while (driver_->has_events());
@@ -353,6 +368,7 @@ absl::Status Daemon::Reload() {
     conf_ = std::move(previous);
     return refuse(s);
   }
+  overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name
   std::vector<std::string> warnings;
   policy_.Reconfigure(vrrp::keepalived::PolicyConfigOf(conf_, &warnings));
   for (const std::string& w : warnings) log_.Warning(w);
@@ -400,6 +416,7 @@ DaemonStatus Daemon::Status() const {
     }
     s.fault = router.fault();
     if (driver_->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
+    if (overrides_->override_fault(id)) s.fault_reasons.push_back("operator");
     const std::vector<std::string>& reasons = policy_.fault_reasons(s.name);
     s.fault_reasons.insert(s.fault_reasons.end(), reasons.begin(), reasons.end());
     if (router.state() == RouterState::kBackup) s.master = router.master_address();

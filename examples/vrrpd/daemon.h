@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "control_server.h"
 #include "logger.h"
 #include "metrics_server.h"
 #include "notifier.h"
@@ -29,6 +30,7 @@
 #include "vrrp/linux/event_loop.h"
 #include "vrrp/linux/link_monitor.h"
 #include "vrrp/linux/unique_fd.h"
+#include "vrrp/override_set.h"
 #include "vrrp/policy.h"
 
 namespace vrrpd {
@@ -87,6 +89,8 @@ class Daemon {
   // --metrics: hands a new snapshot to the HTTP thread, every second and after transitions.
   void PublishMetrics();
   void ScheduleMetrics();
+  // A vrrpctl request from the control socket (control_commands.cc).
+  control::Response OnControl(const control::Request& request, uid_t peer_uid);
 
   Options options_;
   Logger& log_;
@@ -108,6 +112,9 @@ class Daemon {
   // --metrics (null when off), and whether a transition came since the last snapshot.
   std::unique_ptr<MetricsServer> metrics_;
   bool metrics_due_ = false;
+  // The Driver with vrrpctl's fault and priority overrides: what the policy is applied to.
+  std::unique_ptr<vrrp::OverrideSet> overrides_;
+  std::unique_ptr<control::ControlServer> control_;  // --control-socket; null when off
 };
 
 // Blocks SIGTERM, SIGINT, SIGHUP and SIGUSR1 (delivered through the daemon's signalfd) and

@@ -19,7 +19,8 @@ enum class Flag {
   kHelp,
   kStatus,
   kMetrics,
-  kStrict
+  kStrict,
+  kControlSocket
 };
 
 struct FlagSpec {
@@ -41,10 +42,12 @@ constexpr FlagSpec kFlags[] = {
     {0, "status-file", Flag::kStatus, true},
     {0, "metrics", Flag::kMetrics, true},
     {0, "strict", Flag::kStrict, false},
+    {0, "control-socket", Flag::kControlSocket, true},
 };
 
 absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& value) {
-  if (spec.takes_value && value.empty()) {
+  // An empty --control-socket turns the socket off, as "none" does.
+  if (spec.takes_value && value.empty() && spec.flag != Flag::kControlSocket) {
     return absl::InvalidArgumentError(fmt::format("--{} needs a file name", spec.long_name));
   }
   switch (spec.flag) {
@@ -86,6 +89,9 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
     case Flag::kStrict:
       options.strict = true;
       break;
+    case Flag::kControlSocket:
+      options.control_socket = value;
+      break;
   }
   return absl::OkStatus();
 }
@@ -106,6 +112,8 @@ std::string Usage() {
          "      --status-file FILE  where SIGUSR1 writes the JSON status (/run/vrrpd.json)\n"
          "      --metrics ADDRESS:PORT  Prometheus metrics at http://ADDRESS:PORT/metrics (off)\n"
          "      --strict           unknown keywords are errors, not warnings\n"
+         "      --control-socket PATH  vrrpctl's socket (/run/vrrpd.ctl); \"none\" or \"\" "
+         "disables\n"
          "  -v, --version          print the version and exit\n";
 }
 

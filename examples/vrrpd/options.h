@@ -22,7 +22,14 @@ struct Options {
   std::string status_file = "/run/vrrpd.json";                  // --status-file
   bool strict = false;                                          // --strict
   std::string metrics;  // --metrics ADDRESS:PORT: Prometheus /metrics there; empty: off
+  // --control-socket: vrrpctl's unix socket; "" or "none" turns it off (ControlSocketEnabled).
+  std::string control_socket = "/run/vrrpd.ctl";
 };
+
+// Whether --control-socket names a socket rather than turning it off.
+inline bool ControlSocketEnabled(const Options& options) {
+  return !options.control_socket.empty() && options.control_socket != "none";
+}
 
 // The usage text printed by -h and after a flag error.
 std::string Usage();

@@ -84,7 +84,7 @@ struct Lab {
     Netns& ns = n == 1 ? *r1 : *r2;
     const std::string command = fmt::format(
         "cd / && NOTIFY_FILE=r{0}.notify {1} exec {2} -n -l -D -f {3}/r{0}.conf "
-        "-p {3}/r{0}.pid --status-file {3}/r{0}.json",
+        "-p {3}/r{0}.pid --status-file {3}/r{0}.json --control-socket {3}/r{0}.ctl",
         n, env, VRRPD_BINARY, dir);
     auto pid = ns.Spawn(command, Path(fmt::format("r{}.log", n)));
     REQUIRE(pid.ok());
@@ -389,9 +389,9 @@ TEST_CASE("vrrpd: without -n it becomes a daemon; the pid file names it and goes
             std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir));
   const std::string pid_file = lab.Path("daemon.pid");
   // The parent returns at once with 0; the daemon lives on, logging to the console (-l).
-  auto started = lab.r1->Run(fmt::format("{} -l -f {} -p {} --status-file {} >> {} 2>&1",
-                                         VRRPD_BINARY, lab.Path("r1.conf"), pid_file,
-                                         lab.Path("r1.json"), lab.Path("r1.log")));
+  auto started = lab.r1->Run(fmt::format(
+      "{} -l -f {} -p {} --status-file {} --control-socket none >> {} 2>&1", VRRPD_BINARY,
+      lab.Path("r1.conf"), pid_file, lab.Path("r1.json"), lab.Path("r1.log")));
   REQUIRE(started.exit_code == 0);
   LAB_REQUIRE(lab, Eventually([&] { return !ReadFile(pid_file).empty(); }));
   const pid_t pid = std::stoi(ReadFile(pid_file));
@@ -427,7 +427,7 @@ TEST_CASE("vrrpd: without -l it logs to syslog, as keepalived does") {
   const std::string script = fmt::format(
       "mkdir -p {0}/olddev && mount --rbind /dev {0}/olddev && mount -t tmpfs tmpfs /dev && "
       "touch /dev/null && mount --bind {0}/olddev/null /dev/null && ln -s {1} /dev/log && "
-      "exec {2} -n -f {0}/r1.conf -p {0}/r1.pid --status-file {0}/r1.json",
+      "exec {2} -n -f {0}/r1.conf -p {0}/r1.pid --status-file {0}/r1.json --control-socket none",
       lab.dir, socket, VRRPD_BINARY);
   auto pid =
       lab.r1->Spawn("exec unshare -m sh -c " + vrrp::test::ShellQuote(script), lab.Path("r1.log"));

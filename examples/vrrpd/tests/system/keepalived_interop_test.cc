@@ -216,9 +216,9 @@ class Daemon {
     REQUIRE(pid_ < 0);
     std::string command;
     if (is_vrrpd()) {
-      command =
-          fmt::format("exec {} -n -l -D -f {} -p {} --status-file {}", kVrrpd, ShellQuote(config),
-                      ShellQuote(dir_ + "/vrrpd.pid"), ShellQuote(status_path()));
+      command = fmt::format("exec {} -n -l -D -f {} -p {} --status-file {} --control-socket none",
+                            kVrrpd, ShellQuote(config), ShellQuote(dir_ + "/vrrpd.pid"),
+                            ShellQuote(status_path()));
     } else {
       // TMPDIR: where keepalived writes keepalived.stats (and .data, .json) on a signal.
       command = fmt::format(

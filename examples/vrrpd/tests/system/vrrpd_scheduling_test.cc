@@ -133,10 +133,11 @@ TEST_CASE("vrrpd: SCHED_RR, nice, RLIMIT_RTTIME and locked memory, its scripts S
       "    vrrp_priority -7\n    vrrp_rt_priority 30\n    vrrp_rlimit_rttime 100000\n"
       "    vrrp_no_swap");
   // As a daemon: what is applied must be applied in the process that stays, after daemon().
-  auto started = box.ns->Run(
-      fmt::format("{0} -l -D -f {1}/vrrpd.conf -p {1}/vrrpd.pid --status-file {1}/vrrpd.json >> "
-                  "{1}/vrrpd.log 2>&1",
-                  VRRPD_BINARY, box.dir));
+  auto started =
+      box.ns->Run(fmt::format("{0} -l -D -f {1}/vrrpd.conf -p {1}/vrrpd.pid --status-file "
+                              "{1}/vrrpd.json --control-socket none >> "
+                              "{1}/vrrpd.log 2>&1",
+                              VRRPD_BINARY, box.dir));
   REQUIRE(started.exit_code == 0);
   const pid_t pid = box.Pid();
   INFO(box.Log());
@@ -202,7 +203,8 @@ TEST_CASE("vrrpd: without CAP_SYS_NICE and CAP_IPC_LOCK each call is a warning a
   // RLIMIT_MEMLOCK: what an unprivileged vrrpd meets.
   auto spawned = box.ns->Spawn(
       fmt::format("ulimit -r 0 && ulimit -l 64 && exec setpriv --bounding-set -sys_nice,-ipc_lock "
-                  "{0} -n -l -f {1}/vrrpd.conf -p {1}/vrrpd.pid --status-file {1}/vrrpd.json",
+                  "{0} -n -l -f {1}/vrrpd.conf -p {1}/vrrpd.pid --status-file {1}/vrrpd.json "
+                  "--control-socket none",
                   VRRPD_BINARY, box.dir),
       box.Path("vrrpd.log"));
   REQUIRE(spawned.ok());
