@@ -63,7 +63,7 @@ measure() {  # daemon count
   config "$n" >"$TMP/k.conf"
   if [[ $daemon == vrrpd ]]; then
     ip netns exec "$NS" "$VRRPD" -n -l -f "$TMP/k.conf" -p "$TMP/vrrpd.pid" \
-      --status-file "$TMP/s.json" 2>"$TMP/log" &
+      --status-file "$TMP/s.json" --control-socket "$TMP/ctl" 2>"$TMP/log" &
   else
     ip netns exec "$NS" env TMPDIR="$TMP" "$KEEPALIVED" -n -l --vrrp -f "$TMP/k.conf" \
       -p "$TMP/k.pid" -r "$TMP/v.pid" >"$TMP/log" 2>&1 &

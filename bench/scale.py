@@ -254,7 +254,7 @@ class Daemon:
         self.log = os.path.join(d, "log")
         if kind == "vrrpd":
             args = [binaries["vrrpd"], "-n", "-l", "-f", conf, "-p", f"{d}/pid",
-                    "--status-file", f"{d}/status.json"]
+                    "--status-file", f"{d}/status.json", "--control-socket", f"{d}/ctl"]
         else:
             args = [binaries["keepalived"], "-n", "-l", "--vrrp", "-f", conf,
                     "-p", f"{d}/pid", "-r", f"{d}/vrrp.pid"]
