@@ -100,6 +100,9 @@ apt_install=(apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeou
 # dependencies come from scripts/install-deps).
 others=$("${apt_install[@]}" -s 2>&1 | awk '/^Inst /{print $2}' | grep -vxF -f <(printf '%s\n' "${!deb_of[@]}") || true)
 [ -z "$others" ] || fail "apt-get would also install: $others (run scripts/install-deps first)"
+# What /etc and systemd's state hold of that name now: the purge must come back to exactly this.
+ours() { find /etc /var/lib/systemd -name '*vrrpd*' 2>/dev/null | sort; }
+ours >"$work/before"
 # Marked before the install: a failure half-way still purges what got in.
 installed=("${!deb_of[@]}")
 DEBIAN_FRONTEND=noninteractive "${apt_install[@]}" >"$work/apt.log" 2>&1 ||
@@ -127,6 +130,8 @@ if command -v systemctl >/dev/null; then
   systemctl enable vrrpd.service >/dev/null 2>&1 || fail "systemctl enable vrrpd"
   [ -L /etc/systemd/system/multi-user.target.wants/vrrpd.service ] || fail "enable made no link"
 fi
+# The purge check below sees what is there now (it would pass on a search that finds nothing).
+ours | grep -qx /etc/default/vrrpd || fail "no /etc/default/vrrpd after install"
 
 echo "-- libvrrp-dev: pkg-config, a C program and a C++ program"
 unset PKG_CONFIG_PATH LD_LIBRARY_PATH
@@ -176,6 +181,6 @@ for p in "${!deb_of[@]}"; do
     if [ -e "$f" ] || [ -L "$f" ]; then fail "$f ($p) is left after purge"; fi
   done <"$work/$p.files"
 done
-leftovers=$(find /etc /var/lib/systemd -name '*vrrpd*' 2>/dev/null || true)
+leftovers=$(ours | comm -13 "$work/before" - || true)
 [ -z "$leftovers" ] || fail "left after purge: $leftovers"
 echo "PASS: packages ${!deb_of[*]} built, lintian-clean, installed, used and purged"
