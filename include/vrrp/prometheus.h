@@ -16,8 +16,9 @@
 //   // keepalived_advertisements_sent_total{iname="VI_1",intf="eth0",vrid="50"} 17 ...
 //
 // The metrics come from the same InstanceStatus as the JSON status (status.h), with the few
-// things it does not carry beside it in InstanceMetrics. docs/performance.md ("Metrics") lists
-// every metric, its keepalived-exporter counterpart and the render time of 1,000 routers.
+// things it does not carry beside it in InstanceMetrics. examples/vrrpd/README.md ("Metrics")
+// lists every metric and its keepalived-exporter counterpart; docs/performance.md ("Metrics")
+// the render time of 1,000 routers.
 #ifndef VRRP_PROMETHEUS_H_
 #define VRRP_PROMETHEUS_H_
 
