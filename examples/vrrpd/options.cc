@@ -45,10 +45,16 @@ constexpr FlagSpec kFlags[] = {
     {0, "control-socket", Flag::kControlSocket, true},
 };
 
+// What a flag's missing value should have been, for its error.
+std::string_view ValueName(const FlagSpec& spec) {
+  return spec.flag == Flag::kMetrics ? "ADDRESS:PORT" : "a file name";
+}
+
 absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& value) {
   // An empty --control-socket turns the socket off, as "none" does.
   if (spec.takes_value && value.empty() && spec.flag != Flag::kControlSocket) {
-    return absl::InvalidArgumentError(fmt::format("--{} needs a file name", spec.long_name));
+    return absl::InvalidArgumentError(
+        fmt::format("--{} needs {}", spec.long_name, ValueName(spec)));
   }
   switch (spec.flag) {
     case Flag::kFile:
@@ -123,7 +129,8 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
     const std::string& arg = args[i];
     auto next_value = [&](const FlagSpec& spec) -> absl::StatusOr<std::string> {
       if (i + 1 >= args.size()) {
-        return absl::InvalidArgumentError(fmt::format("--{} needs a file name", spec.long_name));
+        return absl::InvalidArgumentError(
+            fmt::format("--{} needs {}", spec.long_name, ValueName(spec)));
       }
       return args[++i];
     };

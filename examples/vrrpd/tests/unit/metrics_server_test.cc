@@ -62,6 +62,12 @@ TEST_CASE("metrics: --metrics is off by default and checked when parsed") {
   REQUIRE_FALSE(bad.ok());
   CHECK(std::string(bad.status().message()).rfind("--metrics: '192.0.2.5' is not", 0) == 0);
   CHECK(Usage().find("--metrics ADDRESS:PORT") != std::string::npos);
+  auto missing = ParseOptions({"--metrics"});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == "--metrics needs ADDRESS:PORT");
+  auto empty = ParseOptions({"--metrics="});
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message() == "--metrics needs ADDRESS:PORT");
 }
 
 int Connect(uint16_t port) {
