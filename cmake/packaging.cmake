@@ -16,7 +16,7 @@
 # The packages install under /usr whatever CMAKE_INSTALL_PREFIX is; the library directory is
 # CMAKE_INSTALL_LIBDIR below /usr: lib/<multiarch> when the build was configured with
 # -DCMAKE_INSTALL_PREFIX=/usr (GNUInstallDirs picks it then), else lib. Both are on the
-# linker's and pkg-config's default paths.
+# linker's and pkg-config's default paths (lintian warns about the second: README.md).
 
 set(VRRP_DEB_DIR ${PROJECT_SOURCE_DIR}/packaging/debian)
 set(VRRP_DEB_REVISION 1)
@@ -35,9 +35,10 @@ if(NOT VRRP_DEB_CHANGELOG_TOP MATCHES "^vrrp \\(${VRRP_DEB_VERSION}\\) ")
 endif()
 
 # Debian wants man pages and changelogs compressed with gzip -9n (no name, no time stamp, so
-# that the package is reproducible). The changelog is built here; man pages are installed as
-# they are by whoever installs them (a plain install reads them as well) and compressed in
-# cpack's staging tree (packaging/debian/staging.cmake, which also strips the static archives), whoever added them.
+# that the package is reproducible). The changelog is built here. Man pages are installed as
+# they are, whoever installs them (a plain install reads them as well), and compressed in
+# cpack's staging tree by packaging/debian/staging.cmake, which also strips the static
+# archives and moves the Python package to where Debian's python3 reads it.
 find_program(VRRP_GZIP gzip REQUIRED)
 add_custom_command(OUTPUT ${VRRP_DEB_OUT}/changelog.Debian.gz
                    COMMAND ${VRRP_GZIP} -9nc ${VRRP_DEB_DIR}/changelog
