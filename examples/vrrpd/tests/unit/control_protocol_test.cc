@@ -147,7 +147,7 @@ TEST_CASE("control stats: keepalived's counter names per instance") {
   CHECK(text.find("\nVI_2\n") != std::string::npos);
 }
 
-TEST_CASE("--control-socket: a path, or off with \"\" or \"none\"") {
+TEST_CASE("Options: --control-socket takes a path, or off with \"\" or \"none\"") {
   CHECK(ParseOptions({})->control_socket == "/run/vrrpd.ctl");
   CHECK(ControlSocketEnabled(*ParseOptions({})));
   CHECK(ParseOptions({"--control-socket", "/tmp/x.ctl"})->control_socket == "/tmp/x.ctl");
