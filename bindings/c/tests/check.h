@@ -1,22 +1,26 @@
-/* A tiny assert harness for the C ABI's tests, in C99: a failed CHECK prints file:line and the
- * expression and counts; the test's main returns check_result(), non-zero after any failure.
- * Checks go on after a failure, so one run shows every broken expectation. */
+/* A tiny assert harness for the C ABI's tests, in C99: a failed CHECK prints file:line, the
+ * expression and vrrp_last_error() (what the library said of its last failure), and counts; the
+ * test's main returns check_result(), non-zero after any failure. Checks go on after a failure, so
+ * one run shows every broken expectation. */
 #ifndef VRRP_C_TESTS_CHECK_H_
 #define VRRP_C_TESTS_CHECK_H_
 
 #include <stdio.h>
 #include <string.h>
 
+#include "vrrp.h"
+
 static int check_failures = 0;
 static int check_count = 0;
 
-#define CHECK(expr)                                                            \
-  do {                                                                         \
-    ++check_count;                                                             \
-    if (!(expr)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-      ++check_failures;                                                        \
-    }                                                                          \
+#define CHECK(expr)                                                                            \
+  do {                                                                                         \
+    ++check_count;                                                                             \
+    if (!(expr)) {                                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__, #expr, \
+              vrrp_last_error());                                                              \
+      ++check_failures;                                                                        \
+    }                                                                                          \
   } while (0)
 
 /* Integers, printing both sides on failure. */

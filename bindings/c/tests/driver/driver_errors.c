@@ -13,19 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../check.h"
 #include "vrrp.h"
 
-static int failures = 0;
 static const char *interface_name = "lo";
-
-#define CHECK(cond)                                                                           \
-  do {                                                                                        \
-    if (!(cond)) {                                                                            \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
-              vrrp_last_error());                                                             \
-      ++failures;                                                                             \
-    }                                                                                         \
-  } while (0)
 
 static int contains(const char *haystack, const char *needle) {
   return strstr(haystack, needle) != NULL;
@@ -325,10 +316,5 @@ int main(int argc, char **argv) {
   test_bad_structs();
   test_nulls();
   test_open();
-  if (failures > 0) {
-    fprintf(stderr, "%d checks failed\n", failures);
-    return 1;
-  }
-  printf("PASS: driver errors (%s)\n", geteuid() == 0 ? "as root" : "not root");
-  return 0;
+  return check_result(geteuid() == 0 ? "driver errors (as root)" : "driver errors (not root)");
 }

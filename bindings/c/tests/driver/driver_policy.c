@@ -22,18 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../check.h"
 #include "vrrp.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                                           \
-  do {                                                                                        \
-    if (!(cond)) {                                                                            \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
-              vrrp_last_error());                                                             \
-      ++failures;                                                                             \
-    }                                                                                         \
-  } while (0)
 
 static const char kConf[] =
     "vrrp_sync_group G1 {\n"
@@ -195,10 +185,5 @@ int main(void) {
   CHECK(effective_priority(d, "VI_3") == 105);
 
   vrrp_driver_del(d);
-  if (failures > 0) {
-    fprintf(stderr, "%d checks failed\n", failures);
-    return 1;
-  }
-  printf("PASS: track_interface, sync group and the embedder's fault and delta\n");
-  return 0;
+  return check_result("track_interface, sync group and the embedder's fault and delta");
 }
