@@ -24,7 +24,7 @@ struct DaemonStatus {
   std::string config_file;
   int reloads = 0;
   std::vector<InstanceStatus> instances;
-  std::vector<std::pair<std::string, std::string>> scripts;  // name, GOOD / BAD / INIT
+  std::vector<std::pair<std::string, std::string>> scripts;  // name, GOOD / BAD / INIT / DISABLED
   std::vector<std::pair<std::string, std::vector<std::string>>> sync_groups;
 };
 

@@ -8,7 +8,9 @@
 // - Until its first result a check is INIT. Without init_fail one success makes it good and
 //   one failure bad, and meanwhile tracking applies neither its weight nor a fault (it is
 //   "pending"); with init_fail it counts as failed from the start and needs `rise` successes.
-// - A check refused before it ever runs (enable_script_security) is disabled: bad for good.
+// - A check refused before it ever runs (enable_script_security) is DISABLED for good: as
+//   keepalived ("Disabling track script ... due to insecure"), it is taken out of tracking, so
+//   neither its weight nor a fault applies; it does not count as failed.
 //
 //   vrrp::CheckState state(/*rise=*/2, /*fall=*/3, /*init_fail=*/false);
 //   state.pending();                  // true: no result yet
@@ -23,9 +25,10 @@
 
 namespace vrrp {
 
-enum class CheckStatus : uint8_t { kInit, kGood, kBad };
+enum class CheckStatus : uint8_t { kInit, kGood, kBad, kDisabled };
 
-// "INIT", "GOOD", "BAD": keepalived's words, and the `status` of a script in vrrpd's JSON.
+// "INIT", "GOOD", "BAD", "DISABLED": keepalived's words, and the `status` of a script in
+// vrrpd's JSON.
 std::string_view CheckStatusName(CheckStatus status);
 
 // Thread-safety: none; a value, owned by whoever runs the check.
@@ -36,7 +39,8 @@ class CheckState {
 
   // One run's outcome; true when status() changed.
   bool Record(bool success);
-  // Refused before it could run: BAD and failed for good; Record changes nothing.
+  // Refused before it could run: DISABLED for good, neither failed nor pending; Record changes
+  // nothing.
   void Disable();
 
   CheckStatus status() const;

@@ -59,8 +59,9 @@ struct InstanceMetrics {
 
 struct MetricsSnapshot {
   std::vector<InstanceMetrics> instances;
-  // Tracking scripts: name, "GOOD" / "BAD" / "INIT" (keepalived::ScriptStatusName). INIT has
-  // no keepalived_script_status series: keepalived-exporter knows only BAD (0) and GOOD (1).
+  // Tracking scripts: name, "GOOD" / "BAD" / "INIT" / "DISABLED" (keepalived::ScriptStatusName).
+  // INIT and DISABLED have no keepalived_script_status series: keepalived-exporter knows only
+  // BAD (0) and GOOD (1).
   std::vector<std::pair<std::string, std::string>> scripts;
   int reloads = 0;  // vrrpd_reloads_total
   // The instant the snapshot was taken on the routers' clock (vrrpd: CLOCK_MONOTONIC, see

@@ -8,8 +8,8 @@
 namespace vrrp {
 namespace {
 
-constexpr EnumNames<CheckStatus, 3> kCheckStatusNames{{"INIT", "GOOD", "BAD"}};
-static_assert(kCheckStatusNames.Covers(CheckStatus::kBad));
+constexpr EnumNames<CheckStatus, 4> kCheckStatusNames{{"INIT", "GOOD", "BAD", "DISABLED"}};
+static_assert(kCheckStatusNames.Covers(CheckStatus::kDisabled));
 
 }  // namespace
 
@@ -41,12 +41,16 @@ void CheckState::Disable() {
 }
 
 CheckStatus CheckState::status() const {
+  if (disabled_) return CheckStatus::kDisabled;
   if (init_) return CheckStatus::kInit;
   return result_ >= rise_ ? CheckStatus::kGood : CheckStatus::kBad;
 }
 
-bool CheckState::failed() const { return init_ ? init_fail_ : result_ < rise_; }
+bool CheckState::failed() const {
+  if (disabled_) return false;
+  return init_ ? init_fail_ : result_ < rise_;
+}
 
-bool CheckState::pending() const { return init_ && !init_fail_; }
+bool CheckState::pending() const { return !disabled_ && init_ && !init_fail_; }
 
 }  // namespace vrrp

@@ -130,6 +130,12 @@ CommandSpec ScriptCommand(const VrrpScript& script, const GlobalDefs& global) {
 }
 
 absl::Status CheckScriptSecurity(const CommandSpec& spec) {
+  if (spec.user.empty() && (geteuid() == 0 || getegid() == 0)) {
+    return absl::FailedPreconditionError(
+        fmt::format("no script user: neither the script nor script_user names one and user "
+                    "{} does not exist, and it must not run as root by default",
+                    kKeepalivedScriptUser));
+  }
   if (NeedsShell(spec.command)) return absl::OkStatus();
   const std::vector<std::string> argv = CommandArgv(spec.command, {});
   if (argv.empty()) return absl::OkStatus();
@@ -224,7 +230,7 @@ void ScriptChecker::Refuse(size_t index, const absl::Status& why) {
   std::weak_ptr<int> alive = alive_;
   one_shots_.push_back(loop_.AddTimer(loop_.Now(), [this, alive, index, refused] {
     if (alive.expired()) return;
-    if (on_change_) on_change_(entries_[index].script.name, ScriptStatus::kBad, refused);
+    if (on_change_) on_change_(entries_[index].script.name, ScriptStatus::kDisabled, refused);
   }));
 }
 

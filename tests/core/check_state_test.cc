@@ -32,6 +32,7 @@ TEST_CASE("Check state: names are keepalived's") {
   CHECK(CheckStatusName(CheckStatus::kInit) == "INIT");
   CHECK(CheckStatusName(CheckStatus::kGood) == "GOOD");
   CHECK(CheckStatusName(CheckStatus::kBad) == "BAD");
+  CHECK(CheckStatusName(CheckStatus::kDisabled) == "DISABLED");
   CHECK(CheckStatusName(static_cast<CheckStatus>(7)) == "unknown");
 }
 
@@ -101,15 +102,22 @@ TEST_CASE("Check state: init_fail is failed from the start and needs rise succes
   }
 }
 
-TEST_CASE("Check state: a disabled check is bad for good") {
-  CheckState state(1, 1, false);
-  state.Disable();
-  CHECK(state.status() == kBad);
-  CHECK(state.failed());
-  CHECK_FALSE(state.pending());
-  CHECK(state.disabled());
-  CHECK_FALSE(state.Record(true));
-  CHECK(state.status() == kBad);
+// keepalived takes a script refused by enable_script_security out of tracking ("Disabling track
+// script chk due to insecure"): its weight must not apply, so it must not count as failed.
+TEST_CASE("Check state: a disabled check is out of tracking for good, neither failed nor pending") {
+  for (const bool init_fail : {false, true}) {
+    CAPTURE(init_fail);
+    CheckState state(1, 1, init_fail);
+    state.Disable();
+    CHECK(state.status() == CheckStatus::kDisabled);
+    CHECK_FALSE(state.failed());
+    CHECK_FALSE(state.pending());
+    CHECK(state.disabled());
+    CHECK_FALSE(state.Record(false));
+    CHECK_FALSE(state.Record(true));
+    CHECK(state.status() == CheckStatus::kDisabled);
+    CHECK_FALSE(state.failed());
+  }
 }
 
 }  // namespace

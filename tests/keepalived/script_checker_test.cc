@@ -163,6 +163,15 @@ TEST_CASE("vrrpd script checker: enable_script_security refuses what others coul
   SECTION("a program found through PATH is checked where it is found") {
     CHECK(CheckScriptSecurity({"true", "root", ""}).ok());
   }
+  SECTION("no user at all: root by default, refused even for a safe program (keepalived 2.2.7)") {
+    absl::Status s = CheckScriptSecurity({script, "", ""});
+    CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK(std::string(s.message()) ==
+          "no script user: neither the script nor script_user names one and user "
+          "keepalived_script does not exist, and it must not run as root by default");
+    CHECK_FALSE(CheckScriptSecurity({"true", "", ""}).ok());
+    CHECK_FALSE(CheckScriptSecurity({script + " | cat", "", ""}).ok());
+  }
 }
 
 TEST_CASE("vrrpd script checker: a script that flips, rise 2 fall 2") {
@@ -298,14 +307,17 @@ TEST_CASE("vrrpd script checker: a script refused by enable_script_security neve
   WriteFile(safe / "check.sh", "#!/bin/sh\nexit 0\n", 0755);
   GlobalDefs global;
   global.enable_script_security = true;
+  global.script_user = "root";  // named: allowed to run as root when the file is safe
   Recorder rec;
   ScriptChecker checker(*loop, runner,
                         {Script("insecure", unsafe / "check.sh", absl::Milliseconds(50)),
                          Script("secure", safe / "check.sh", absl::Milliseconds(50))},
                         global, rec.OnChange(), rec.Log());
   checker.Start();
-  CHECK(checker.status("insecure") == ScriptStatus::kBad);
-  CHECK(checker.failed("insecure"));
+  // Out of tracking, as keepalived: not failed (its weight would apply), not pending.
+  CHECK(checker.status("insecure") == ScriptStatus::kDisabled);
+  CHECK_FALSE(checker.failed("insecure"));
+  CHECK_FALSE(checker.pending("insecure"));
   REQUIRE(rec.logs.size() == 1);
   CHECK(rec.logs[0] == fmt::format("VRRP_Script(insecure) disabled: '{}' is writable by everyone "
                                    "(enable_script_security)",
@@ -318,12 +330,39 @@ TEST_CASE("vrrpd script checker: a script refused by enable_script_security neve
   const Recorder::Change& insecure = rec.changes[insecure_first ? 0 : 1];
   const Recorder::Change& secure = rec.changes[insecure_first ? 1 : 0];
   CHECK(insecure.name == "insecure");
-  CHECK(insecure.status == ScriptStatus::kBad);
+  CHECK(insecure.status == ScriptStatus::kDisabled);
   CHECK(insecure.last.outcome == ProcessResult::Outcome::kFailedToStart);
   CHECK(secure.name == "secure");
   CHECK(secure.status == ScriptStatus::kGood);
   CHECK_FALSE(std::filesystem::exists(unsafe / "ran"));
   CHECK(rec.logs.size() == 2);  // + "VRRP_Script(secure) succeeded", nothing more on insecure
+}
+
+TEST_CASE("vrrpd script checker: with script security and no script user, nothing runs as root") {
+  if (geteuid() != 0 || KeepalivedScriptUserExists()) {
+    WARN("skipped: needs root, and no keepalived_script user");
+    return;
+  }
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  TempDir dir;
+  WriteFile(dir / "check.sh", fmt::format("#!/bin/sh\ntouch {}\n", dir / "ran"), 0755);
+  GlobalDefs global;
+  global.enable_script_security = true;
+  Recorder rec;
+  VrrpScript named_root = Script("named_root", dir / "check.sh", absl::Milliseconds(50));
+  named_root.user = "root";
+  ScriptChecker checker(
+      *loop, runner, {Script("default_user", dir / "check.sh", absl::Milliseconds(50)), named_root},
+      global, rec.OnChange(), rec.Log());
+  checker.Start();
+  CHECK(checker.status("default_user") == ScriptStatus::kDisabled);
+  CHECK_FALSE(checker.failed("default_user"));
+  REQUIRE(WaitFor(*loop, [&] { return checker.status("named_root") == ScriptStatus::kGood; }));
+  CHECK(rec.logs.front() ==
+        "VRRP_Script(default_user) disabled: no script user: neither the script nor "
+        "script_user names one and user keepalived_script does not exist, and it must not run "
+        "as root by default (enable_script_security)");
 }
 
 TEST_CASE("vrrpd script checker: unknown names") {

@@ -7,8 +7,11 @@
 // - rise, fall and init_fail count as vrrp::CheckState does (vrrp/check_state.h): INIT until
 //   the first result, "pending" for tracking meanwhile unless init_fail.
 // - With global_defs enable_script_security, a script that would run as root (uid or gid 0)
-//   while its program or a directory above it can be changed by someone else is refused: it
-//   never runs and stays failed.
+//   while its program or a directory above it can be changed by someone else is refused, and
+//   so is one that would run as root only because no script user exists: it never runs and is
+//   DISABLED, out of tracking (neither its weight nor a fault applies), as keepalived does
+//   ("Disabling track script chk due to insecure", "Unable to set default user for vrrp script
+//   chk - removing").
 //
 //   vrrp::keepalived::ScriptChecker checker(loop, runner, vrrp::keepalived::TrackedScripts(conf),
 //   conf.global,
@@ -59,12 +62,16 @@ CommandSpec DefaultScriptUser(const vrrp::config::GlobalDefs& global);
 CommandSpec ScriptCommand(const vrrp::config::VrrpScript& script,
                           const vrrp::config::GlobalDefs& global);
 
-// OK, or why keepalived's enable_script_security refuses `spec`: it would run as root (uid or
-// gid 0, or its program is set-uid/gid root) and its program, or a directory on the way to it
-// (as written and with symlinks resolved), is not owned by root or is writable by a non-root
-// group or by everyone (a sticky directory such as /tmp is fine). A command that needs a shell
-// is not checked (its program is /bin/sh); one whose program cannot be found is left to fail
-// when it runs.
+// OK, or why keepalived's enable_script_security refuses `spec`:
+// - it names no user while the daemon runs as root: neither the script nor global_defs
+//   script_user names one and user keepalived_script does not exist (DefaultScriptUser), so it
+//   would run as root by default; keepalived 2.2.7 removes such a script. Naming `root` (the
+//   script's `user root` or `script_user root`) is a choice, and is allowed;
+// - it would run as root (uid or gid 0, or its program is set-uid/gid root) and its program, or
+//   a directory on the way to it (as written and with symlinks resolved), is not owned by root
+//   or is writable by a non-root group or by everyone (a sticky directory such as /tmp is fine).
+// A command that needs a shell is not checked for the second (its program is /bin/sh); one
+// whose program cannot be found is left to fail when it runs.
 [[nodiscard]] absl::Status CheckScriptSecurity(const CommandSpec& spec);
 
 // The vrrp_scripts some instance tracks, in config order: keepalived runs no other (its man
@@ -87,8 +94,8 @@ class ScriptChecker {
   ScriptChecker& operator=(const ScriptChecker&) = delete;
 
   // Runs every script at once, then every `interval`. A script refused by
-  // enable_script_security is logged once, never runs, and is reported BAD (on_change from the
-  // loop, like every other change).
+  // enable_script_security is logged once, never runs, and is reported DISABLED (on_change from
+  // the loop, like every other change): neither failed nor pending from then on.
   void Start();
   // No more runs; the results of runs in flight are ignored.
   void Stop();

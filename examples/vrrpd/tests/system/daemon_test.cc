@@ -191,6 +191,46 @@ TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STA
         "INSTANCE VI_1 BACKUP 100\nINSTANCE VI_1 MASTER 100\nINSTANCE VI_1 BACKUP 100\n");
 }
 
+// keepalived 2.2.7 logs "Disabling track script chk due to insecure" and the instance keeps its
+// priority; counting the refused script as failed would apply its weight and hand mastership
+// to a lower-priority peer (issue 16).
+TEST_CASE("vrrpd: enable_script_security takes an insecure tracked script out of tracking") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  const std::string unsafe = lab.Path("unsafe");
+  REQUIRE(mkdir(unsafe.c_str(), 0777) == 0);
+  REQUIRE(chmod(unsafe.c_str(), 0777) == 0);  // mkdir's mode passes through the umask
+  WriteFile(unsafe + "/check.sh", "#!/bin/sh\nexit 1\n");
+  REQUIRE(chmod((unsafe + "/check.sh").c_str(), 0755) == 0);
+  const std::string script = fmt::format(R"(vrrp_script chk_unsafe {{
+    script "{}/check.sh"
+    interval 0.1
+    weight -60
+}}
+)",
+                                         unsafe);
+  WriteFile(lab.Path("r1.conf"),
+            "global_defs {\n    vrrp_version 3\n    enable_script_security\n"
+            "    script_user root\n}\n" +
+                script +
+                Instance("VI_1", 51, 150, "192.0.2.3", lab.dir,
+                         "    track_script {\n        chk_unsafe\n    }"));
+  WriteFile(lab.Path("r2.conf"),
+            std::string(kGlobal) + Instance("VI_1", 51, 100, "192.0.2.3", lab.dir));
+  lab.Start(1);
+  lab.Start(2);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
+  LAB_CHECK(lab, lab.Log(1).find(fmt::format("VRRP_Script(chk_unsafe) disabled: '{}' is writable "
+                                             "by everyone (enable_script_security)",
+                                             unsafe)) != std::string::npos);
+  // Well past the script's interval and the pair's Master_Down_Interval: still 150, still r1.
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  LAB_CHECK(lab, lab.SoleMaster(1, "192.0.2.3"));
+  CHECK(lab.Query(1, "d['instances'][0]['effective_priority'], d['scripts'][0]['status']") ==
+        "150 DISABLED");
+  CHECK(lab.Log(1).find("Changing effective priority") == std::string::npos);
+}
+
 TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refuses a bad file") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
