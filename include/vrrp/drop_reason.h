@@ -38,7 +38,8 @@ enum class DropReason : uint8_t {
   // The state machine.
   kVrid,         // no router for this VRID on this interface
   kInterval,     // v2: advertisement interval differs from ours (RFC 3768 §7.1)
-  kAddressList,  // the address list differs from ours (RFC 5798 §7.1 MAY; counted, not fatal)
+  kAddressList,  // the address list differs from ours (RFC 5798 §7.1; discarded unless
+                 // RouterConfig::discard_address_mismatch is false, then counted and acted on)
   kFamily,       // address family of the packet differs from the router's
 
   // The endpoint (endpoint.h), before any router.

@@ -53,8 +53,8 @@ struct Delivery {
   // The key of the router it reached; nullopt when the endpoint dropped it (reason says why,
   // counted on Endpoint::stats()).
   std::optional<uint64_t> key;
-  // kNone: taken. Otherwise the reason counted, on the router when `key` is set; kAddressList is
-  // the one reason on a packet the router still acted on (Router::OnAdvertisement).
+  // kNone: taken. Otherwise the reason counted, on the router when `key` is set; only
+  // kAddressList may be on a packet the router still acted on (Router::OnAdvertisement).
   DropReason reason = DropReason::kNone;
 };
 

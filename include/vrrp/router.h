@@ -114,10 +114,10 @@ class Router {
   void Shutdown(absl::Time now);
   // An advertisement that passed the codec. `source` is the IP source (the sender's primary
   // address). Checks VRID, family, version, v2 interval and the address list, counting drops.
-  // Returns the reason counted for it, kNone when it was taken without remark. kAddressList is
-  // the one reason counted on an advertisement that was still acted on (RFC 5798 §7.1 MAY);
-  // every other reason means it changed nothing. Received bytes normally arrive through an
-  // Endpoint (endpoint.h), which decodes them with decode_options() and calls this.
+  // Returns the reason counted for it, kNone when it was taken without remark. Every reason
+  // means it changed nothing, except kAddressList with RouterConfig::discard_address_mismatch
+  // false: counted, and still acted on (RFC 5798 §7.1 MAY). Received bytes normally arrive through
+  // an Endpoint (endpoint.h), which decodes them with decode_options() and calls this.
   DropReason OnAdvertisement(absl::Time now, const Advertisement& adv, const IpAddress& source);
   // Fires every deadline that is due. A no-op before NextDeadline().
   void OnTimer(absl::Time now);
@@ -198,6 +198,8 @@ class Router {
   void SendAdvert(uint8_t priority);
   void ApplyEffectivePriority(absl::Time now);
   uint8_t ComputeEffectivePriority() const;
+  // Whether `addresses` are virtual_addresses, in any order.
+  bool SameAddressList(const AddressList& addresses) const;
 
   RouterConfig config_;
   RouterState state_ = RouterState::kInitialize;

@@ -64,6 +64,16 @@ struct RouterConfig {
   // (counted as DropReason::kInterval). False accepts it and keeps timing with our own interval.
   // v3 always learns the master's interval (RFC 5798 §6.4.2 (450)).
   bool v2_strict_interval = true;
+  // An advertisement whose address list differs from virtual_addresses (RFC 5798 §7.1: "MAY
+  // ... log the event"; counted as DropReason::kAddressList either way). true, as keepalived
+  // ("one or more VIP associated with VRID mismatch actual MASTER advert"): it is discarded, so
+  // a misconfigured or forged router cannot make a Master step down or hold a Backup back with
+  // addresses that are not ours. false: it is acted on, as FRR does. Matching keepalived keeps
+  // mixed pairs consistent: both sides ignore the same adverts.
+  bool discard_address_mismatch = true;
+  // keepalived's skip_check_adv_addr: the address list of an advertisement from the master we
+  // already follow (its source is master_address() while Backup) is not compared.
+  bool skip_address_check_from_master = false;
   // v2 authentication (keepalived's authentication { auth_type PASS; auth_pass ... }): what the
   // router puts in its advertisements and requires of received ones. kNone for v3 (RFC 5798 §9
   // removed it); AH is not implemented.

@@ -94,6 +94,12 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return absl::OkStatus();
      },
      "USER [GROUP]: who runs scripts and notify commands"},
+    {"vrrp_skip_check_adv_addr",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).skip_check_adv_addr = true;
+       return absl::OkStatus();
+     },
+     "default skip_check_adv_addr: no address-list check on adverts from the current master"},
     {"enable_script_security",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).enable_script_security = true;
@@ -147,7 +153,6 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"enable_snmp_checker", kIgnore},
     {"snmp_socket", kIgnore},
     {"lvs_id", kIgnore},
-    {"vrrp_skip_check_adv_addr", kIgnore},
     {"vrrp_garp_interval", kIgnore},
     {"vrrp_gna_interval", kIgnore},
     {"vrrp_iptables", kIgnore},

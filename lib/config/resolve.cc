@@ -153,6 +153,7 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   r.garp_master_repeat = p.garp_repeat.value_or(g.garp_master_repeat);
   r.garp_master_refresh = p.garp_refresh.value_or(g.garp_master_refresh);
   r.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
+  r.skip_address_check_from_master = p.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
   // keepalived accepts packets for the addresses unless vrrp_strict (RFC 5798 §6.1 Accept_Mode).
   r.accept_mode = p.accept.value_or(!g.vrrp_strict);
   x.mcast_group = r.family == Family::kIPv4 ? g.mcast_group4 : g.mcast_group6;

@@ -34,6 +34,20 @@ absl::StatusOr<int64_t> ReadInt64(Cursor& in, const Token& kw, int64_t lo, int64
   return n;
 }
 
+absl::StatusOr<bool> ReadOptionalBool(Cursor& in, const Token& kw) {
+  const Token* v = in.Value(kw);
+  if (v == nullptr) return true;
+  for (const char* yes : {"on", "true", "yes"}) {
+    if (v->text == yes) return true;
+  }
+  for (const char* no : {"off", "false", "no"}) {
+    if (v->text == no) return false;
+  }
+  return in.Error(
+      *v, kw.text,
+      fmt::format("{} '{}' is not one of on, off, true, false, yes, no", kw.text, v->text));
+}
+
 absl::StatusOr<int64_t> ReadMicros(Cursor& in, const Token& kw) {
   const Token* v = in.Value(kw);
   if (v == nullptr) return in.NeedsValue(kw);

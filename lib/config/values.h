@@ -33,6 +33,8 @@ absl::StatusOr<IpAddress> ReadAddress(Cursor& in, const Token& kw);
 absl::StatusOr<const Token*> ReadWord(Cursor& in, const Token& kw);
 // The name after vrrp_instance, vrrp_script, vrrp_sync_group: present and not empty.
 absl::StatusOr<const Token*> ReadName(Cursor& in, const Token& kw);
+// keepalived's optional [on|off|true|false|yes|no] after a flag keyword: none means true.
+absl::StatusOr<bool> ReadOptionalBool(Cursor& in, const Token& kw);
 // COMMAND [USER [GROUP]]: notify_* in instances and sync groups.
 absl::StatusOr<Command> ReadCommand(Cursor& in, const Token& kw);
 

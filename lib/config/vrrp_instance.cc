@@ -138,6 +138,11 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return Assign(ReadInt(in, kw), p.garp_refresh_repeat);
      },
      "N: 1..255 gratuitous ARPs per refresh (1)"},
+    {"skip_check_adv_addr",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadOptionalBool(in, kw), p.skip_check_adv_addr);
+     },
+     "[on|off]: no address-list check on adverts from the current master"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);
@@ -184,7 +189,6 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
     {"track_process", kIgnore},
     {"track_bfd", kIgnore},
     {"debug", kIgnore},
-    {"skip_check_adv_addr", kIgnore},
     {"strict_mode", kIgnore},
     {"garp_lower_prio_delay", kIgnore},
     {"garp_lower_prio_repeat", kIgnore},

@@ -305,14 +305,15 @@ DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
       adv.interval != config_.advert_interval) {
     return drop(DropReason::kInterval);
   }
-  // RFC 5798 §7.1 MAY: a different address list is a misconfiguration worth counting, not a
-  // reason to ignore the master.
-  bool same_list = adv.addresses.size() == config_.virtual_addresses.size();
-  for (size_t i = 0; same_list && i < adv.addresses.size(); ++i) {
-    same_list = std::find(config_.virtual_addresses.begin(), config_.virtual_addresses.end(),
-                          adv.addresses[i]) != config_.virtual_addresses.end();
+  // RFC 5798 §7.1 MAY: a different address list is logged (counted); whether the advertisement
+  // is then discarded is RouterConfig::discard_address_mismatch (keepalived does discard it).
+  const bool check_list = !(config_.skip_address_check_from_master &&
+                            state_ == RouterState::kBackup && master_address_ == source);
+  DropReason remark = DropReason::kNone;
+  if (check_list && !SameAddressList(adv.addresses)) {
+    remark = drop(DropReason::kAddressList);
+    if (config_.discard_address_mismatch) return remark;
   }
-  const DropReason remark = same_list ? DropReason::kNone : drop(DropReason::kAddressList);
   // RFC 5798 §7.1 also has an owner discard everything; we do not, so that an owner that is
   // Master answers a lower-priority master at once and yields to a second owner by address.
   switch (state_) {
@@ -327,6 +328,18 @@ DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
       break;
   }
   return remark;
+}
+
+bool Router::SameAddressList(const AddressList& addresses) const {
+  // The same addresses in any order (the list has no duplicates: ValidateRouterConfig).
+  if (addresses.size() != config_.virtual_addresses.size()) return false;
+  for (const IpAddress& a : addresses) {
+    if (std::find(config_.virtual_addresses.begin(), config_.virtual_addresses.end(), a) ==
+        config_.virtual_addresses.end()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,

@@ -402,12 +402,12 @@ TEST_CASE("Advertisements the state machine refuses are counted by reason") {
   CHECK(r.NextDeadline() == At(360));  // none of them counted as a master
   CHECK(r.stats().advert_rcvd == 1);   // the version mismatch was for us
 
-  // A different address list is counted but the master is still followed (RFC 5798 §7.1 MAY).
+  // A different address list is counted and, as keepalived, not followed.
   adv = Adv(200);
   adv.addresses = {IpAddress::V4(192, 0, 2, 9)};
   r.OnAdvertisement(At(20), adv, kHigh);
   CHECK(r.stats().drops[DropReason::kAddressList] == 1);
-  CHECK(r.NextDeadline() == At(380));
+  CHECK(r.NextDeadline() == At(360));
   // The same addresses in another order are the same list.
   RouterConfig two = Config();
   two.virtual_addresses = {kVip, IpAddress::V4(192, 0, 2, 10)};
@@ -861,6 +861,76 @@ TEST_CASE("Router::WriteAdvertisement writes what keepalived put on the wire") {
   }
 }
 
+// Issue 16: a forged priority-255 advertisement with addresses that are not ours made a Master
+// step down. keepalived discards it ("one or more VIP associated with VRID mismatch actual
+// MASTER advert"); so do we, and count it.
+TEST_CASE("An advertisement with another address list is counted and discarded, as keepalived") {
+  Advertisement forged = Adv(255);
+  forged.addresses = {IpAddress::V4(198, 51, 100, 7)};
+  SECTION("a Master stays Master and keeps its timer") {
+    Router r = MasterAt360();
+    CHECK(r.OnAdvertisement(At(380), forged, kHigh) == DropReason::kAddressList);
+    CHECK(r.state() == RouterState::kMaster);
+    CHECK(Drain(r).empty());
+    CHECK(r.NextDeadline() == At(460));
+    CHECK(r.stats().drops[DropReason::kAddressList] == 1);
+    CHECK(r.stats().advert_rcvd == 1);
+  }
+  SECTION("a Backup does not take it for a master") {
+    Router r = Make(Config());
+    r.Start(kT0);
+    Drain(r);
+    CHECK(r.OnAdvertisement(At(100), forged, kHigh) == DropReason::kAddressList);
+    CHECK(r.NextDeadline() == At(360));
+    CHECK_FALSE(r.master_address().has_value());
+    r.OnTimer(At(360));
+    CHECK(r.state() == RouterState::kMaster);
+  }
+  SECTION("a missing or an extra address is another list too") {
+    RouterConfig two = Config();
+    two.virtual_addresses = {kVip, IpAddress::V4(192, 0, 2, 10)};
+    Router r = Make(two);
+    r.Start(kT0);
+    Advertisement fewer = Adv(200);  // kVip only
+    CHECK(r.OnAdvertisement(At(10), fewer, kHigh) == DropReason::kAddressList);
+    Advertisement more = Adv(200);
+    more.addresses = {kVip, IpAddress::V4(192, 0, 2, 10), IpAddress::V4(192, 0, 2, 11)};
+    CHECK(r.OnAdvertisement(At(10), more, kHigh) == DropReason::kAddressList);
+    CHECK(r.NextDeadline() == At(360));
+  }
+  SECTION("discard_address_mismatch false: counted and acted on (RFC 5798 §7.1 only logs it)") {
+    RouterConfig c = Config();
+    c.discard_address_mismatch = false;
+    Router r = Make(c);
+    r.Start(kT0);
+    Drain(r);
+    CHECK(r.OnAdvertisement(At(100), forged, kHigh) == DropReason::kAddressList);
+    CHECK(r.master_address() == kHigh);
+    CHECK(r.NextDeadline() > At(360));
+    CHECK(r.stats().drops[DropReason::kAddressList] == 1);
+  }
+}
+
+// keepalived's skip_check_adv_addr: the check is skipped for the master already followed only.
+TEST_CASE("skip_address_check_from_master compares the list of a new master only") {
+  RouterConfig c = Config();
+  c.skip_address_check_from_master = true;
+  Router r = Make(c);
+  r.Start(kT0);
+  Advertisement other = Adv(200);
+  other.addresses = {IpAddress::V4(192, 0, 2, 9)};
+  // Not yet a master we follow: checked, discarded.
+  CHECK(r.OnAdvertisement(At(10), other, kHigh) == DropReason::kAddressList);
+  CHECK_FALSE(r.master_address().has_value());
+  // Followed once its list matched; then its adverts are not compared.
+  CHECK(r.OnAdvertisement(At(20), Adv(200), kHigh) == DropReason::kNone);
+  CHECK(r.OnAdvertisement(At(120), other, kHigh) == DropReason::kNone);
+  CHECK(r.NextDeadline() == At(120 + 360));  // followed: the down timer restarted at 1.20 s
+  CHECK(r.stats().drops[DropReason::kAddressList] == 1);
+  // Another router with another list is still checked.
+  CHECK(r.OnAdvertisement(At(130), other, kLow) == DropReason::kAddressList);
+}
+
 TEST_CASE("Router::OnAdvertisement returns the reason it counted") {
   Router r = Make(Config(100, Version::kV2));
   r.Start(kT0);
@@ -869,9 +939,7 @@ TEST_CASE("Router::OnAdvertisement returns the reason it counted") {
   adv = Adv(150, 100, Version::kV2);
   CHECK(r.OnAdvertisement(At(10), adv, kHigh) == DropReason::kNone);
   adv.addresses.push_back(IpAddress::V4(192, 0, 2, 99));
-  // Counted, and still acted on: the master is heard.
   CHECK(r.OnAdvertisement(At(20), adv, kHigh) == DropReason::kAddressList);
-  CHECK(r.master_address() == kHigh);
   adv.vrid = 51;
   CHECK(r.OnAdvertisement(At(30), adv, kHigh) == DropReason::kVrid);
 }

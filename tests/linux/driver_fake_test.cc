@@ -161,8 +161,11 @@ TEST_CASE("Driver on fakes: unicast instances on one VRID take packets from thei
   CHECK(socket->joins(kMulticastGroupV4) == 0);  // unicast only: no group
 
   Advertisement adv = PeerAdvert(9);
+  // Each peer advertises its own instance's address (another list would be discarded).
+  Advertisement adv_b = adv;
+  adv_b.addresses = {Vip(99)};
   REQUIRE(testing::InjectAdvertisement(*socket, adv, peer_a, kSelf).ok());
-  REQUIRE(testing::InjectAdvertisement(*socket, adv, peer_b, kSelf).ok());
+  REQUIRE(testing::InjectAdvertisement(*socket, adv_b, peer_b, kSelf).ok());
   REQUIRE(testing::InjectAdvertisement(*socket, adv, IpAddress::V4(192, 0, 2, 8), kSelf).ok());
   REQUIRE(RunDriver(*driver, now, now).ok());
   const Router& ra = *driver->router(*driver->Find("VI_A"));

@@ -185,6 +185,8 @@ struct GlobalDefs {
   std::string script_group;
   bool enable_script_security = false;
   bool vrrp_strict = false;
+  // vrrp_skip_check_adv_addr: the default of the instances' skip_check_adv_addr.
+  bool skip_check_adv_addr = false;
   // How the VRRP process runs, so that its timers stay regular under load (keepalived applies
   // these to its VRRP child; vrrpd to itself, once at start).
   std::optional<int> vrrp_priority;     // nice value, -20..19
