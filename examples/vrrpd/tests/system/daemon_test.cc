@@ -398,7 +398,8 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the
   WriteFile(
       lab.Path("r1.conf"),
       fmt::format("global_defs {{\n    vrrp_version 3\n    vrrp_notify_fifo {0}/fifo\n"
-                  "    vrrp_notify_fifo_script {0}/reader.sh\n}}\n",
+                  "    vrrp_notify_fifo_script {0}/reader.sh\n}}\n"
+                  "vrrp_sync_group G1 {{\n    group {{\n        VI_1\n    }}\n}}\n",
                   lab.dir) +
           Instance("VI_1", 50, 150, "192.0.2.3", lab.dir, "    notify_master \"/bin/sleep 600\""));
   lab.Start(1, "", "--notify-block 0.3");
@@ -422,7 +423,8 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the
   std::string fifo_lines;
   for (const std::string& state : transitions) {
     notified += fmt::format("INSTANCE VI_1 {} 150\n", state);
-    fifo_lines += fmt::format("INSTANCE \"VI_1\" {} 150\n", state);
+    // The group's line follows its member's, as keepalived writes them.
+    fifo_lines += fmt::format("INSTANCE \"VI_1\" {0} 150\nGROUP \"G1\" {0} 0\n", state);
   }
   // Within seconds, not the hung command's 60 s timeout.
   LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("r1.notify")) == notified; }));
@@ -441,7 +443,7 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the
             }));
   LAB_CHECK(lab, Eventually([&] {
               return ReadFile(lab.Path("fifo.lines")) ==
-                     fifo_lines + "INSTANCE \"VI_1\" STOP 150\n";
+                     fifo_lines + "INSTANCE \"VI_1\" STOP 150\nGROUP \"G1\" STOP 0\n";
             }));
   LAB_CHECK(lab, Eventually([&] { return access(lab.Path("r1.pid").c_str(), F_OK) != 0; }));
   CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\nend\n", lab.dir));
@@ -450,7 +452,7 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the
   CHECK(log.find("INSTANCE VI_1: notify '/bin/sleep 600' still running after") !=
         std::string::npos);
   CHECK(log.find(", killed: vrrpd is stopping") != std::string::npos);
-  CHECK(log.find(fmt::format("vrrp_notify_fifo {}/fifo: 6 lines written, 0 dropped", lab.dir)) !=
+  CHECK(log.find(fmt::format("vrrp_notify_fifo {}/fifo: 12 lines written, 0 dropped", lab.dir)) !=
         std::string::npos);
 }
 
