@@ -150,7 +150,7 @@ std::string CheckScript(const std::string& dir, const std::string& flag, int wei
                      flag, dir, weight);
 }
 
-TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STATE PRIORITY") {
+TEST_CASE("vrrpd: a failing vrrp_script moves the VIP, notify gets TYPE NAME STATE PRIORITY") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"), std::string(kGlobal) + CheckScript(lab.dir, "down1", -60) +
@@ -255,7 +255,7 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
             }));
 }
 
-TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them gracefully") {
+TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them gracefully") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   const std::string group = fmt::format(R"(vrrp_sync_group G1 {{
@@ -351,7 +351,7 @@ TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them grace
   vrrp::test::RunOnHost("kill " + listener_pid);
 }
 
-TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses follow the VIP") {
+TEST_CASE("vrrpd: a tracked interface moves the priority, excluded addresses follow the VIP") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   // r1 tracks a second link (both ends in its namespace) with weight -60: down means 90 < 100.
@@ -385,7 +385,7 @@ TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses fol
 // Issue 16: a notify_master that hangs held every later notification of its instance for its
 // 60 s timeout, and SIGTERM exited without STOP. Now the next command starts after
 // --notify-block, the FIFO gets every transition in order, and SIGTERM runs STOP.
-TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the order") {
+TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the order") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   // The FIFO's reader keeps every line. It ignores SIGTERM and reads to the FIFO's end, as
@@ -456,7 +456,7 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back; notify_fifo keeps the
         std::string::npos);
 }
 
-TEST_CASE("vrrpd: without -n it becomes a daemon; the pid file names it and goes with it") {
+TEST_CASE("vrrpd: without -n it becomes a daemon, the pid file names it and goes with it") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"),
