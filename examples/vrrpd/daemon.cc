@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -34,10 +35,13 @@ Logger::Level Level(vrrp::keepalived::LogLevel level) {
 }
 
 // notify_stop and the other notifications of a stop get this long to finish before the
-// daemon exits and kills what is left.
+// daemon exits and kills what is left (logged by name).
 constexpr absl::Duration kStopNotifyTimeout = absl::Seconds(10);
-// A notify command that hangs longer than this is killed so the ones after it still run.
+// A notify command that hangs longer than this is killed (it stopped holding back the ones
+// after it long before: --notify-block).
 constexpr absl::Duration kNotifyTimeout = absl::Seconds(60);
+// How often the stop's wait looks whether its notifications are done.
+constexpr absl::Duration kStopPollInterval = absl::Milliseconds(20);
 
 sigset_t DaemonSignals() {
   sigset_t set;
@@ -83,8 +87,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
     d->control_ = std::move(*control);
   }
   d->runner_ = std::make_unique<ProcessRunner>(*d->loop_);
-  d->notifier_ = std::make_unique<Notifier>(*d->runner_, kNotifyTimeout,
-                                            [&log](const std::string& line) { log.Info(line); });
+  d->notifier_ = std::make_unique<Notifier>(
+      *d->loop_, *d->runner_,
+      NotifierOptions{.timeout = kNotifyTimeout, .block = options.notify_block},
+      [&log](const std::string& line) { log.Info(line); });
 
   vrrp::os::DriverOptions driver_options;
   driver_options.instances = vrrp::keepalived::DriverInstances(d->conf_);
@@ -109,9 +115,30 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   d->policy_.Reconfigure(vrrp::keepalived::PolicyConfigOf(d->conf_, &warnings));
   for (const std::string& w : warnings) log.Warning(w);
   d->DropInsecureNotifyCommands();
+  // Unlike keepalived, which logs and runs on without it, a FIFO that cannot be opened stops
+  // the start: its reader would miss every transition without a word.
+  if (absl::Status s = d->OpenNotifyFifos(); !s.ok()) return s;
   d->checker_ = d->MakeChecker();
   if (absl::Status s = d->StartMetrics(); !s.ok()) return s;
   return d;
+}
+
+absl::Status Daemon::OpenNotifyFifos() {
+  auto open = [this](std::unique_ptr<NotifyFifoWriter>& writer,
+                     const vrrp::config::NotifyFifo& fifo,
+                     const std::string& keyword) -> absl::Status {
+    if (writer && writer->config() == fifo) return absl::OkStatus();
+    writer.reset();  // closes and removes the old FIFO before a new one takes its path
+    if (!fifo.configured()) return absl::OkStatus();
+    auto opened = NotifyFifoWriter::Open(*loop_, fifo, keyword, DefaultScriptUser(conf_.global),
+                                         [this](const std::string& line) { log_.Info(line); });
+    if (!opened.ok()) return opened.status();
+    writer = std::move(*opened);
+    return absl::OkStatus();
+  };
+  absl::Status s = open(notify_fifo_, conf_.global.notify_fifo, "notify_fifo");
+  absl::Status v = open(vrrp_notify_fifo_, conf_.global.vrrp_notify_fifo, "vrrp_notify_fifo");
+  return s.ok() ? v : s;
 }
 
 void Daemon::DropInsecureNotifyCommands() {
@@ -142,6 +169,8 @@ void Daemon::DropInsecureNotifyCommands() {
   for (vrrp::config::VrrpInstance& vi : conf_.instances)
     check_all(vi.extras.notify, vi.config.name);
   for (vrrp::config::SyncGroup& g : conf_.sync_groups) check_all(g.notify, g.name);
+  check(conf_.global.notify_fifo.script, "notify_fifo");
+  check(conf_.global.vrrp_notify_fifo.script, "vrrp_notify_fifo");
 }
 
 std::unique_ptr<ScriptChecker> Daemon::MakeChecker() {
@@ -217,7 +246,12 @@ void Daemon::OnSignal() {
         loop_->Stop();
         return;
       case SIGHUP:
-        (void)Reload();
+        // Not while stopping: the instances are gone, only their notifications still run.
+        if (stopping_) {
+          log_.Info("Stopping: SIGHUP ignored");
+        } else {
+          (void)Reload();
+        }
         break;
       case SIGUSR1:
         WriteStatus();
@@ -260,6 +294,10 @@ void Daemon::Notify(const vrrp::config::NotifyCommands& commands, std::string_vi
                     const vrrp::config::GlobalDefs& global) {
   const CommandSpec user = DefaultScriptUser(global);
   notifier_->Notify(commands, type, name, state, priority, user.user, user.group);
+  // keepalived writes the FIFO lines whether or not the instance has notify commands.
+  for (NotifyFifoWriter* fifo : {notify_fifo_.get(), vrrp_notify_fifo_.get()}) {
+    if (fifo != nullptr) fifo->Write(type, name, state, priority);
+  }
 }
 
 void Daemon::OnPolicyEvent(const vrrp::PolicyEvent& e) {
@@ -379,6 +417,11 @@ absl::Status Daemon::Reload() {
              previous.global);
     }
   }
+  // A FIFO whose settings changed is closed (its reader stopped) and opened anew; one that
+  // cannot be is logged, and the daemon runs on without it.
+  if (absl::Status s = OpenNotifyFifos(); !s.ok()) {
+    log_.Error(fmt::format("Reload: {}", Sd(s.message())));
+  }
   if (!vrrp::keepalived::SameScripts(previous.scripts, conf_.scripts) ||
       previous.global.script_user != conf_.global.script_user ||
       previous.global.enable_script_security != conf_.global.enable_script_security) {
@@ -443,11 +486,15 @@ void Daemon::WriteStatus() {
 
 void Daemon::Shutdown() {
   sd_notify(0, "STOPPING=1");
+  stopping_ = true;
+  control_.reset();  // no vrrpctl reload or override while the loop runs for the stop
   checker_->Stop();
   started_ = false;
   tracking_due_ = false;
   driver_->Shutdown(loop_->Now());
   DrainEvents();
+  // keepalived runs notify_stop and `notify ... STOP` for every instance and group at stop.
+  const Notifier::Mark stop_mark = notifier_->mark();
   for (const vrrp::config::VrrpInstance& vi : conf_.instances) {
     Notify(vi.extras.notify, "INSTANCE", vi.config.name, "STOP", vi.config.router.priority,
            conf_.global);
@@ -455,8 +502,46 @@ void Daemon::Shutdown() {
   for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
     Notify(group.notify, "GROUP", group.name, "STOP", 0, conf_.global);
   }
-  runner_->Drain(kStopNotifyTimeout);
+  for (NotifyFifoWriter* fifo : {notify_fifo_.get(), vrrp_notify_fifo_.get()}) {
+    if (fifo != nullptr) fifo->Close();
+  }
+  WaitForStopNotifications(stop_mark);
   log_.Info("Stopped");
+}
+
+void Daemon::WaitForStopNotifications(Notifier::Mark since) {
+  auto busy = [&] {
+    return notifier_->Outstanding(since) > 0 || (notify_fifo_ && notify_fifo_->reader_running()) ||
+           (vrrp_notify_fifo_ && vrrp_notify_fifo_->reader_running());
+  };
+  // The loop, not ProcessRunner::Drain, so that the notifier's block timers still move its
+  // queues on: a notify_master that hangs does not keep notify_stop from running. A second
+  // SIGTERM ends the wait (OnSignal stops the loop again).
+  const absl::Time start = loop_->Now();
+  const absl::Time deadline = start + kStopNotifyTimeout;
+  vrrp::os::EventLoop::TimerId timer = 0;
+  std::function<void()> check = [&] {
+    timer = 0;
+    if (!busy() || loop_->Now() >= deadline) {
+      loop_->Stop();
+    } else {
+      timer = loop_->AddTimer(std::min(deadline, loop_->Now() + kStopPollInterval), check);
+    }
+  };
+  if (busy()) {
+    timer = loop_->AddTimer(loop_->Now() + kStopPollInterval, check);
+    if (absl::Status s = loop_->Run(); !s.ok()) {
+      log_.Error(fmt::format("Stopping: {}", Sd(s.message())));
+    }
+    if (timer != 0) loop_->CancelTimer(timer);  // a second SIGTERM came first
+  }
+  // Each command left is logged by name, then killed with the rest.
+  notifier_->Abandon(
+      fmt::format("vrrpd is stopping and waited {}",
+                  absl::FormatDuration(absl::Trunc(loop_->Now() - start, absl::Milliseconds(1)))));
+  notify_fifo_.reset();  // logs and kills a reader still running
+  vrrp_notify_fifo_.reset();
+  runner_->Drain(absl::ZeroDuration());
 }
 
 }  // namespace vrrpd

@@ -21,6 +21,7 @@
 #include "logger.h"
 #include "metrics_server.h"
 #include "notifier.h"
+#include "notify_fifo.h"
 #include "options.h"
 #include "status.h"
 #include "vrrp/config/config.h"
@@ -80,6 +81,12 @@ class Daemon {
               const std::string& name, std::string_view state, int priority,
               const vrrp::config::GlobalDefs& global);
   void Shutdown();
+  // Runs the loop until the notifications of the stop (those started from `since` on, those
+  // queued) and the FIFO readers are done, at most kStopNotifyTimeout or until a second
+  // SIGTERM; then logs by name what it gives up on and kills it.
+  void WaitForStopNotifications(Notifier::Mark since);
+  // global_defs notify_fifo and vrrp_notify_fifo: (re)opens those whose settings changed.
+  absl::Status OpenNotifyFifos();
   std::unique_ptr<ScriptChecker> MakeChecker();
   void DropInsecureNotifyCommands();
   // At start: runs the loop until every weight-0 tracked script has a first result.
@@ -98,6 +105,9 @@ class Daemon {
   std::unique_ptr<vrrp::os::EventLoop> loop_;
   std::unique_ptr<ProcessRunner> runner_;
   std::unique_ptr<Notifier> notifier_;
+  // notify_fifo, vrrp_notify_fifo (null when not configured), written on every notification.
+  std::unique_ptr<NotifyFifoWriter> notify_fifo_;
+  std::unique_ptr<NotifyFifoWriter> vrrp_notify_fifo_;
   std::unique_ptr<ScriptChecker> checker_;
   std::unique_ptr<vrrp::os::Driver> driver_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
@@ -108,6 +118,7 @@ class Daemon {
   vrrp::keepalived::DropLogLimiter drop_log_limiter_;
   int reloads_ = 0;
   bool started_ = false;
+  bool stopping_ = false;  // Shutdown has begun: its loop runs only for notifications
   bool realtime_ = false;  // vrrp_rt_priority in force (EnterRealtime)
   // --metrics (null when off), and whether a transition came since the last snapshot.
   std::unique_ptr<MetricsServer> metrics_;

@@ -38,16 +38,29 @@ std::string CommandLine(const CommandSpec& spec, const std::vector<std::string>&
 
 }  // namespace
 
-Notifier::Notifier(ProcessRunner& runner, absl::Duration timeout,
+Notifier::Notifier(vrrp::os::EventLoop& loop, ProcessRunner& runner, NotifierOptions options,
                    std::function<void(const std::string&)> log)
-    : runner_(runner), timeout_(timeout), log_(std::move(log)) {}
+    : loop_(loop), runner_(runner), options_(options), log_(std::move(log)) {}
 
-Notifier::~Notifier() { alive_.reset(); }
+Notifier::~Notifier() {
+  alive_.reset();
+  for (auto& [key, queue] : queues_) {
+    if (queue.block_timer != 0) loop_.CancelTimer(queue.block_timer);
+    for (const Job& job : queue.jobs) {
+      Log(fmt::format("{}: notify '{}' not run: the notifier is going away", key,
+                      CommandLine(job.spec, job.args)));
+    }
+  }
+}
+
+void Notifier::Log(std::string line) const {
+  if (log_) log_(line);
+}
 
 void Notifier::Enqueue(const std::string& key, CommandSpec spec, std::vector<std::string> args) {
   Queue& queue = queues_[key];
   queue.jobs.push_back(Job{std::move(spec), std::move(args)});
-  if (!queue.running) StartNext(key);
+  if (queue.holding == 0) StartNext(key);
 }
 
 void Notifier::Notify(const NotifyCommands& commands, std::string_view type,
@@ -65,37 +78,105 @@ void Notifier::Notify(const NotifyCommands& commands, std::string_view type,
 }
 
 size_t Notifier::pending() const {
-  size_t n = 0;
+  size_t n = running_.size();
   for (const auto& [key, queue] : queues_) n += queue.jobs.size();
   return n;
 }
 
-void Notifier::StartNext(const std::string& key) {
-  Queue& queue = queues_[key];
-  queue.running = true;
-  const Job& job = queue.jobs.front();
-  std::weak_ptr<int> alive = alive_;
-  runner_.Run(job.spec, job.args, timeout_, [this, alive, key](const ProcessResult& result) {
-    if (alive.expired()) return;
-    OnDone(key, result);
-  });
+size_t Notifier::Outstanding(Mark since) const {
+  size_t n = 0;
+  for (const auto& [key, queue] : queues_) n += queue.jobs.size();
+  for (const auto& [token, running] : running_) {
+    if (!running.released || token >= since) ++n;
+  }
+  return n;
 }
 
-void Notifier::OnDone(const std::string& key, const ProcessResult& result) {
+void Notifier::StartNext(const std::string& key) {
   auto it = queues_.find(key);
-  if (it == queues_.end() || it->second.jobs.empty()) return;
+  if (it == queues_.end()) return;
   Queue& queue = it->second;
-  const Job job = std::move(queue.jobs.front());
-  queue.jobs.pop_front();
-  queue.running = false;
-  if (!result.success() && log_) {
-    log_(fmt::format("{}: notify '{}' {}", key, CommandLine(job.spec, job.args), Describe(result)));
-  }
   if (queue.jobs.empty()) {
     queues_.erase(it);
-  } else {
-    StartNext(key);
+    return;
   }
+  const uint64_t token = next_token_++;
+  Running& running = running_[token];
+  running.key = key;
+  running.job = std::move(queue.jobs.front());
+  running.start = loop_.Now();
+  queue.jobs.pop_front();
+  queue.holding = token;
+  std::weak_ptr<int> alive = alive_;
+  runner_.Run(running.job.spec, running.job.args, options_.timeout,
+              [this, alive, token](const ProcessResult& result) {
+                if (alive.expired()) return;
+                OnDone(token, result);
+              });
+  if (options_.block <= absl::ZeroDuration()) {
+    Release(key, token);
+  } else if (options_.block != absl::InfiniteDuration()) {
+    queue.block_timer = loop_.AddTimer(running.start + options_.block, [this, key, token] {
+      if (auto fired = queues_.find(key); fired != queues_.end()) fired->second.block_timer = 0;
+      Release(key, token);
+    });
+  }
+}
+
+void Notifier::Release(const std::string& key, uint64_t token) {
+  auto queue = queues_.find(key);
+  if (queue == queues_.end() || queue->second.holding != token) return;
+  queue->second.holding = 0;
+  auto running = running_.find(token);
+  if (running != running_.end()) {
+    running->second.released = true;
+    if (options_.block > absl::ZeroDuration()) {
+      Log(fmt::format(
+          "{}: notify '{}' still running after {}: starting the next notification "
+          "(it may run on until its timeout of {})",
+          key, CommandLine(running->second.job.spec, running->second.job.args),
+          absl::FormatDuration(options_.block), absl::FormatDuration(options_.timeout)));
+    }
+  }
+  StartNext(key);
+}
+
+void Notifier::OnDone(uint64_t token, const ProcessResult& result) {
+  auto it = running_.find(token);
+  if (it == running_.end()) return;
+  Running done = std::move(it->second);
+  running_.erase(it);
+  const std::string line = CommandLine(done.job.spec, done.job.args);
+  if (!result.success()) {
+    Log(fmt::format("{}: notify '{}' {}", done.key, line, Describe(result)));
+  } else if (done.released && options_.block > absl::ZeroDuration()) {  // its let-go was news
+    Log(fmt::format("{}: notify '{}' finished after {}", done.key, line,
+                    absl::FormatDuration(absl::Trunc(result.elapsed, absl::Milliseconds(1)))));
+  }
+  auto queue = queues_.find(done.key);
+  if (queue == queues_.end() || queue->second.holding != token) return;
+  if (queue->second.block_timer != 0) loop_.CancelTimer(queue->second.block_timer);
+  queue->second.block_timer = 0;
+  queue->second.holding = 0;
+  StartNext(done.key);
+}
+
+void Notifier::Abandon(std::string_view why) {
+  for (const auto& [token, running] : running_) {
+    Log(fmt::format(
+        "{}: notify '{}' still running after {}, killed: {}", running.key,
+        CommandLine(running.job.spec, running.job.args),
+        absl::FormatDuration(absl::Trunc(loop_.Now() - running.start, absl::Milliseconds(1))),
+        why));
+  }
+  for (auto& [key, queue] : queues_) {
+    if (queue.block_timer != 0) loop_.CancelTimer(queue.block_timer);
+    for (const Job& job : queue.jobs) {
+      Log(fmt::format("{}: notify '{}' not run: {}", key, CommandLine(job.spec, job.args), why));
+    }
+  }
+  running_.clear();
+  queues_.clear();
 }
 
 }  // namespace vrrpd

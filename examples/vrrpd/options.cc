@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "absl/strings/numbers.h"
 #include "fmt/format.h"
 #include "metrics_server.h"
 
@@ -20,7 +21,8 @@ enum class Flag {
   kStatus,
   kMetrics,
   kStrict,
-  kControlSocket
+  kControlSocket,
+  kNotifyBlock
 };
 
 struct FlagSpec {
@@ -43,11 +45,17 @@ constexpr FlagSpec kFlags[] = {
     {0, "metrics", Flag::kMetrics, true},
     {0, "strict", Flag::kStrict, false},
     {0, "control-socket", Flag::kControlSocket, true},
+    {0, "notify-block", Flag::kNotifyBlock, true},
 };
+
+// --notify-block's limit: beyond an hour it is no bound at all.
+constexpr double kMaxNotifyBlockSeconds = 3600;
 
 // What a flag's missing value should have been, for its error.
 std::string_view ValueName(const FlagSpec& spec) {
-  return spec.flag == Flag::kMetrics ? "ADDRESS:PORT" : "a file name";
+  if (spec.flag == Flag::kMetrics) return "ADDRESS:PORT";
+  if (spec.flag == Flag::kNotifyBlock) return "SECONDS";
+  return "a file name";
 }
 
 absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& value) {
@@ -98,6 +106,17 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
     case Flag::kControlSocket:
       options.control_socket = value;
       break;
+    case Flag::kNotifyBlock: {
+      double seconds = 0;
+      if (!absl::SimpleAtod(value, &seconds) || !(seconds >= 0) ||
+          seconds > kMaxNotifyBlockSeconds) {
+        return absl::InvalidArgumentError(
+            fmt::format("--notify-block: '{}' is not a number of seconds from 0 to {}", value,
+                        kMaxNotifyBlockSeconds));
+      }
+      options.notify_block = absl::Seconds(seconds);
+      break;
+    }
   }
   return absl::OkStatus();
 }
@@ -106,7 +125,7 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
 
 std::string Usage() {
   return "usage: vrrpd [-f FILE] [-n] [-l] [-D] [-p PIDFILE] [--status-file FILE] [--strict]\n"
-         "             [--metrics ADDRESS:PORT]\n"
+         "             [--metrics ADDRESS:PORT] [--notify-block SECONDS]\n"
          "       vrrpd -t [-f FILE]      check the configuration and exit 0 or 1\n"
          "       vrrpd -v | -h\n"
          "  -f, --use-file FILE    keepalived configuration (/etc/keepalived/keepalived.conf)\n"
@@ -120,6 +139,9 @@ std::string Usage() {
          "      --strict           unknown keywords are errors, not warnings\n"
          "      --control-socket PATH  vrrpctl's socket (/run/vrrpd.ctl); \"none\" or \"\" "
          "disables\n"
+         "      --notify-block SECONDS  how long a running notify command holds back the "
+         "next\n"
+         "                         of its instance or group (3; 0: none)\n"
          "  -v, --version          print the version and exit\n";
 }
 

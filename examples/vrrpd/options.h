@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace vrrpd {
 
@@ -24,6 +25,10 @@ struct Options {
   std::string metrics;  // --metrics ADDRESS:PORT: Prometheus /metrics there; empty: off
   // --control-socket: vrrpctl's unix socket; "" or "none" turns it off (ControlSocketEnabled).
   std::string control_socket = "/run/vrrpd.ctl";
+  // --notify-block SECONDS: how long a running notify command holds back the next one of its
+  // instance or group (notifier.h). Ours, not keepalived's, whose scripts never wait for each
+  // other: a command-line flag so that keepalived.conf stays keepalived's.
+  absl::Duration notify_block = absl::Seconds(3);
 };
 
 // Whether --control-socket names a socket rather than turning it off.

@@ -75,6 +75,9 @@ struct ParseState {
 
 // Each reads its block from its keyword `kw` (just read) through its '}'.
 [[nodiscard]] absl::Status ReadGlobalDefs(Cursor& in, ParseState& state, const Token& kw);
+// After every block is read: notify_fifo_script without its FIFO is a warning (and dropped), two
+// FIFO keywords naming one path an error.
+[[nodiscard]] absl::Status CheckNotifyFifos(ParseState& state);
 [[nodiscard]] absl::Status ReadVrrpScript(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpInstance(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpSyncGroup(Cursor& in, ParseState& state, const Token& kw);

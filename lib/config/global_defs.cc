@@ -2,8 +2,11 @@
 // groups, gratuitous ARP timing), script users, and how the VRRP process is scheduled. keepalived's
 // settings for its other processes (e-mail, SNMP, LVS, the checker and BFD children) are ignored.
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "blocks.h"
+#include "errors.h"
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
@@ -35,6 +38,26 @@ absl::Status McastGroup(Cursor& in, const Token& kw, bool v4, IpAddress& group) 
 
 absl::Status RlimitRttime(Cursor& in, ParseState& s, const Token& kw) {
   return Assign(ReadInt64(in, kw, 1, kMaxRlimitRttime), G(s).vrrp_rlimit_rttime);
+}
+
+// notify_fifo / vrrp_notify_fifo FIFO_NAME [USER [GROUP]] (keepalived.conf(5), global_defs):
+// the user and group own the FIFO when the daemon creates it.
+absl::Status FifoPath(Cursor& in, const Token& kw, NotifyFifo& fifo) {
+  const Token* path = in.Value(kw);
+  if (path == nullptr || path->text.empty()) {
+    return in.Error(kw, kw.text, fmt::format("{} needs a FIFO path", kw.text));
+  }
+  fifo.where = in.Where(kw);
+  fifo.path = path->text;
+  fifo.user.clear();
+  fifo.group.clear();
+  std::vector<const Token*> rest = in.RestOfLine(kw);
+  if (!rest.empty()) fifo.user = rest[0]->text;
+  if (rest.size() > 1) fifo.group = rest[1]->text;
+  if (rest.size() > 2) {
+    in.Warn(*rest[2], fmt::format("{}: words after the user and group are ignored", kw.text));
+  }
+  return absl::OkStatus();
 }
 
 constexpr KeywordEntry<ParseState> kEntries[] = {
@@ -137,6 +160,24 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return absl::OkStatus();
      },
      "lock the process in memory"},
+    {"notify_fifo",
+     [](Cursor& in, ParseState& s, const Token& kw) { return FifoPath(in, kw, G(s).notify_fifo); },
+     "PATH [USER [GROUP]]: FIFO that gets a line per transition, in order"},
+    {"notify_fifo_script",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return ReadCommandInto(in, kw, G(s).notify_fifo.script);
+     },
+     "COMMAND [USER [GROUP]]: reader run on notify_fifo, its path as last argument"},
+    {"vrrp_notify_fifo",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return FifoPath(in, kw, G(s).vrrp_notify_fifo);
+     },
+     "PATH [USER [GROUP]]: as notify_fifo (vrrpd has only VRRP events)"},
+    {"vrrp_notify_fifo_script",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return ReadCommandInto(in, kw, G(s).vrrp_notify_fifo.script);
+     },
+     "COMMAND [USER [GROUP]]: reader run on vrrp_notify_fifo"},
     // keepalived features vrrpd does not have (e-mail, SNMP, firewall sets, LVS, tuning).
     {"notification_email", kIgnore},
     {"notification_email_from", kIgnore},
@@ -172,10 +213,11 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"bfd_rlimit_rttime", kIgnore},
     {"bfd_rlimit_rtime", kIgnore},
     {"bfd_no_swap", kIgnore},
-    {"vrrp_notify_fifo", kIgnore},
-    {"vrrp_notify_fifo_script", kIgnore},
-    {"notify_fifo", kIgnore},
-    {"notify_fifo_script", kIgnore},
+    // The FIFOs' extras: priority changes and states at reload are not written; LVS has none.
+    {"vrrp_notify_priority_changes", kIgnore},
+    {"fifo_write_vrrp_states_on_reload", kIgnore},
+    {"lvs_notify_fifo", kIgnore},
+    {"lvs_notify_fifo_script", kIgnore},
     {"vrrp_check_unicast_src", kIgnore},
     {"vrrp_lower_prio_no_advert", kIgnore},
     {"vrrp_higher_prio_send_advert", kIgnore},
@@ -212,6 +254,27 @@ absl::Status ReadGlobalDefs(Cursor& in, ParseState& state, const Token& kw) {
     state.global_locations[t.text] = in.Where(t);
     return Dispatch(in, kGlobalDefs, state, t);
   });
+}
+
+absl::Status CheckNotifyFifos(ParseState& state) {
+  GlobalDefs& g = state.conf.global;
+  for (auto [fifo, keyword] : {std::pair{&g.notify_fifo, "notify_fifo"},
+                               std::pair{&g.vrrp_notify_fifo, "vrrp_notify_fifo"}}) {
+    if (fifo->script && !fifo->configured()) {
+      state.conf.warnings.push_back(
+          {fifo->script->where, fmt::format("{}_script without {} is ignored", keyword, keyword)});
+      fifo->script.reset();
+    }
+  }
+  // keepalived.conf(5): "the FIFO names must all be different"; two writers of one FIFO would
+  // also write every line twice.
+  if (g.notify_fifo.configured() && g.notify_fifo.path == g.vrrp_notify_fifo.path) {
+    return Failure(g.vrrp_notify_fifo.where, "vrrp_notify_fifo",
+                   fmt::format("vrrp_notify_fifo {} is the same FIFO as notify_fifo at {}; the "
+                               "FIFO names must differ",
+                               g.vrrp_notify_fifo.path, ToString(g.notify_fifo.where)));
+  }
+  return absl::OkStatus();
 }
 
 void AppendGlobalDefsKeywords(std::vector<KeywordInfo>& out) { Describe(kGlobalDefs, out); }

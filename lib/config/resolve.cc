@@ -233,6 +233,7 @@ absl::Status Resolve(ParseState& state) {
     state.conf.warnings.push_back({GlobalLocation(state, "vrrp_rlimit_rttime"),
                                    "vrrp_rlimit_rttime has no effect without vrrp_rt_priority"});
   }
+  if (absl::Status s = CheckNotifyFifos(state); !s.ok()) return s;
   for (PendingInstance& p : state.pending) {
     if (absl::Status s = ResolveInstance(p, state); !s.ok()) return s;
   }

@@ -527,6 +527,15 @@ size_t ProcessRunner::KillAll() {
   return killed;
 }
 
+size_t ProcessRunner::SignalAll(int signal) {
+  size_t signalled = 0;
+  for (const auto& [id, child] : children_) {
+    // Not reaped yet, so its pid is still its group's id (see OnTimeout).
+    if (kill(-child.pid, signal) == 0 || kill(child.pid, signal) == 0) ++signalled;
+  }
+  return signalled;
+}
+
 size_t ProcessRunner::Drain(absl::Duration max_wait) {
   const absl::Time deadline = loop_.Now() + max_wait;
   for (;;) {

@@ -185,6 +185,33 @@ TEST_CASE("Syntax errors: braces and quotes") {
         "keepalived.conf:5: notify_master needs a command");
 }
 
+TEST_CASE("notify_fifo errors and warnings") {
+  CHECK(ErrorOf("global_defs {\n  notify_fifo\n}\n") ==
+        "keepalived.conf:2: notify_fifo needs a FIFO path");
+  CHECK(ErrorOf("global_defs {\n  vrrp_notify_fifo \"\"\n}\n") ==
+        "keepalived.conf:2: vrrp_notify_fifo needs a FIFO path");
+  CHECK(ErrorOf("global_defs {\n  vrrp_notify_fifo_script\n}\n") ==
+        "keepalived.conf:2: vrrp_notify_fifo_script needs a value");
+  CHECK(ErrorOf("global_defs {\n  notify_fifo_script \"\"\n}\n") ==
+        "keepalived.conf:2: notify_fifo_script needs a command");
+  // keepalived.conf(5): "the FIFO names must all be different".
+  CHECK(ErrorOf("global_defs {\n  notify_fifo /run/k.fifo\n  router_id r1\n"
+                "  vrrp_notify_fifo /run/k.fifo\n}\n") ==
+        "keepalived.conf:4: vrrp_notify_fifo /run/k.fifo is the same FIFO as notify_fifo at "
+        "keepalived.conf:2; the FIFO names must differ");
+  CHECK(WarningsOf("global_defs {\n  vrrp_notify_fifo_script /bin/reader\n}\n") ==
+        std::vector<std::string>{
+            "keepalived.conf:2: vrrp_notify_fifo_script without vrrp_notify_fifo is ignored"});
+  CHECK(WarningsOf("global_defs {\n  notify_fifo /run/k.fifo root root extra\n}\n") ==
+        std::vector<std::string>{
+            "keepalived.conf:2: notify_fifo: words after the user and group are ignored"});
+  // The dropped script is gone from the configuration, not only warned about.
+  absl::StatusOr<Configuration> conf =
+      ParseString("global_defs {\n  notify_fifo_script /bin/reader\n}\n", "keepalived.conf");
+  REQUIRE(conf.ok());
+  CHECK_FALSE(conf->global.notify_fifo.script.has_value());
+}
+
 TEST_CASE("Unknown keywords: a warning by default, an error when strict") {
   const std::string text = "global_defs {\n  frobnicate 3\n}\n" +
                            Instance("  wibble {\n    nested { x }\n  }\n  priority 120");

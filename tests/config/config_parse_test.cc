@@ -415,6 +415,45 @@ TEST_CASE("Sync groups take sync_group_tracking_weight, and global_tracking for 
   }
 }
 
+TEST_CASE("global_defs notify_fifo, vrrp_notify_fifo and their scripts") {
+  const Configuration plain = MustParse("global_defs {\n  router_id r1\n}\n");
+  CHECK_FALSE(plain.global.notify_fifo.configured());
+  CHECK_FALSE(plain.global.vrrp_notify_fifo.configured());
+
+  // keepalived.conf(5): FIFO_NAME [username [groupname]], STRING|QUOTED_STRING [username
+  // [groupname]]; the script may come before its FIFO.
+  const Configuration conf = MustParse(
+      "global_defs {\n"
+      "  notify_fifo_script \"/usr/local/bin/reader --all\" reader readers\n"
+      "  notify_fifo /run/keepalived.fifo keepalived_script\n"
+      "  vrrp_notify_fifo /run/vrrp.fifo keepalived_script adm\n"
+      "  vrrp_notify_fifo_script /usr/local/bin/vrrp-reader\n"
+      "}\n");
+  CHECK(conf.warnings.empty());
+  const NotifyFifo& all = conf.global.notify_fifo;
+  CHECK(all.path == "/run/keepalived.fifo");
+  CHECK(all.user == "keepalived_script");
+  CHECK(all.group.empty());
+  CHECK(all.where == Location{"keepalived.conf", 3});
+  REQUIRE(all.script.has_value());
+  CHECK(all.script->command == "/usr/local/bin/reader --all");
+  CHECK(all.script->user == "reader");
+  CHECK(all.script->group == "readers");
+  const NotifyFifo& vrrp = conf.global.vrrp_notify_fifo;
+  CHECK(vrrp.path == "/run/vrrp.fifo");
+  CHECK(vrrp.user == "keepalived_script");
+  CHECK(vrrp.group == "adm");
+  REQUIRE(vrrp.script.has_value());
+  CHECK(vrrp.script->command == "/usr/local/bin/vrrp-reader");
+  CHECK(vrrp.script->user.empty());
+
+  // A later one replaces an earlier one, owner included.
+  const Configuration again =
+      MustParse("global_defs {\n  notify_fifo /run/a.fifo root\n  notify_fifo /run/b.fifo\n}\n");
+  CHECK(again.global.notify_fifo.path == "/run/b.fifo");
+  CHECK(again.global.notify_fifo.user.empty());
+}
+
 TEST_CASE("global_defs process scheduling: vrrp_priority, vrrp_rt_priority, rlimit, no_swap") {
   // Unset by default: vrrpd leaves the process as it was started.
   const Configuration plain = MustParse("global_defs {\n  router_id r1\n}\n");

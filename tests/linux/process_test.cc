@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -387,6 +388,30 @@ TEST_CASE("vrrpd process: Drain still applies each child's timeout") {
   CHECK(runner.Drain(absl::Seconds(10)) == 0);
   REQUIRE(result.has_value());
   CHECK(result->outcome == Outcome::kTimedOut);
+}
+
+TEST_CASE("vrrpd process: SignalAll signals every child, whose Done still comes") {
+  auto loop = NewLoop();
+  ProcessRunner runner(*loop);
+  TempDir dir;
+  CHECK(runner.SignalAll(SIGTERM) == 0);
+  // One that catches SIGTERM and exits 3; one that dies of it. Each says when it is ready.
+  std::vector<ProcessResult> results;
+  runner.Run({fmt::format("trap 'exit 3' TERM; touch {}; while :; do sleep 0.01; done", dir / "a"),
+              "", ""},
+             {}, absl::Seconds(30), [&](const ProcessResult& r) { results.push_back(r); });
+  runner.Run({fmt::format("touch {}; exec sleep 30", dir / "b"), "", ""}, {}, absl::Seconds(30),
+             [&](const ProcessResult& r) { results.push_back(r); });
+  REQUIRE(WaitFor(*loop, [&] {
+    return std::filesystem::exists(dir / "a") && std::filesystem::exists(dir / "b");
+  }));
+  CHECK(runner.SignalAll(SIGTERM) == 2);
+  REQUIRE(WaitFor(*loop, [&] { return results.size() == 2; }));
+  std::vector<std::string> described;
+  for (const ProcessResult& r : results) described.push_back(Describe(r));
+  std::sort(described.begin(), described.end());
+  CHECK(described ==
+        std::vector<std::string>{"exited with status 3", "killed by signal 15 (SIGTERM)"});
 }
 
 TEST_CASE("vrrpd process: destroying the runner kills and reaps its children and drops Done") {

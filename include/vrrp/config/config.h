@@ -170,6 +170,21 @@ struct SyncGroup {
 inline constexpr uint8_t kVrrpGroup6[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
                                             0,    0,    0, 0, 0, 0, 0, 0x12};
 
+// global_defs notify_fifo / vrrp_notify_fifo (keepalived.conf(5), global_defs): a FIFO that
+// gets one line per transition, `INSTANCE "VI_1" MASTER 150` or `GROUP "G1" BACKUP 0`, in the
+// order they happen, and the reader the daemon runs on it (notify_fifo_script).
+struct NotifyFifo {
+  Location where;     // of the FIFO keyword; line 0 when not configured
+  std::string path;   // empty: not configured
+  std::string user;   // the FIFO's owner when the daemon creates it; empty: the daemon's user
+  std::string group;  // with a user: empty means the user's primary group
+  // notify_fifo_script COMMAND [USER [GROUP]]: run with the FIFO's path as its last argument.
+  std::optional<Command> script;
+
+  bool configured() const { return !path.empty(); }
+  friend bool operator==(const NotifyFifo&, const NotifyFifo&) = default;
+};
+
 struct GlobalDefs {
   Location where;  // of the first global_defs block; line 0 when there is none
   std::string router_id;
@@ -195,6 +210,10 @@ struct GlobalDefs {
   // vrrpd, like keepalived, uses 10000.
   std::optional<int64_t> vrrp_rlimit_rttime;
   bool vrrp_no_swap = false;  // keep the process in memory (mlockall)
+  // keepalived's notify_fifo gets every process's events and vrrp_notify_fifo the VRRP ones;
+  // vrrpd has only VRRP events, so both get the same lines. Their paths differ (checked).
+  NotifyFifo notify_fifo;
+  NotifyFifo vrrp_notify_fifo;
 };
 
 struct Configuration {

@@ -113,6 +113,11 @@ class ProcessRunner {
   // Children started and not yet reaped.
   size_t running() const { return children_.size(); }
 
+  // Sends `signal` to every running child's process group (a reader told to finish, as
+  // keepalived sends SIGTERM to its notify_fifo_script at exit); their Done still comes when
+  // they exit. Returns how many it signalled.
+  size_t SignalAll(int signal);
+
   // For shutdown (notify_stop must complete): waits until no child runs and every Done has been
   // called, or `max_wait` has passed; what is left then is killed and reaped without its Done.
   // Returns how many children it killed. It polls the children itself instead of running the

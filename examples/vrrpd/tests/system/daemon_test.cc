@@ -79,13 +79,13 @@ struct Lab {
   std::string Path(const std::string& name) const { return dir + "/" + name; }
   std::string Log(int n) const { return ReadFile(Path(fmt::format("r{}.log", n))); }
 
-  // Starts vrrpd on router `n` with r<n>.conf; its notify lines go to r<n>.notify.
-  pid_t Start(int n, const std::string& env = "") {
+  // Starts vrrpd on router `n` with r<n>.conf and `flags`; its notify lines go to r<n>.notify.
+  pid_t Start(int n, const std::string& env = "", const std::string& flags = "") {
     Netns& ns = n == 1 ? *r1 : *r2;
     const std::string command = fmt::format(
         "cd / && NOTIFY_FILE=r{0}.notify {1} exec {2} -n -l -D -f {3}/r{0}.conf "
-        "-p {3}/r{0}.pid --status-file {3}/r{0}.json --control-socket {3}/r{0}.ctl",
-        n, env, VRRPD_BINARY, dir);
+        "-p {3}/r{0}.pid --status-file {3}/r{0}.json --control-socket {3}/r{0}.ctl {4}",
+        n, env, VRRPD_BINARY, dir, flags);
     auto pid = ns.Spawn(command, Path(fmt::format("r{}.log", n)));
     REQUIRE(pid.ok());
     (n == 1 ? pid1 : pid2) = *pid;
@@ -150,7 +150,7 @@ std::string CheckScript(const std::string& dir, const std::string& flag, int wei
                      flag, dir, weight);
 }
 
-TEST_CASE("vrrpd: a failing vrrp_script moves the VIP; notify gets TYPE NAME STATE PRIORITY") {
+TEST_CASE("vrrpd: a failing vrrp_script moves the VIP, notify gets TYPE NAME STATE PRIORITY") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"), std::string(kGlobal) + CheckScript(lab.dir, "down1", -60) +
@@ -295,7 +295,7 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
             }));
 }
 
-TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them gracefully") {
+TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them gracefully") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   const std::string group = fmt::format(R"(vrrp_sync_group G1 {{
@@ -391,7 +391,7 @@ TEST_CASE("vrrpd: a sync group's members move together; SIGTERM stops them grace
   vrrp::test::RunOnHost("kill " + listener_pid);
 }
 
-TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses follow the VIP") {
+TEST_CASE("vrrpd: a tracked interface moves the priority, excluded addresses follow the VIP") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   // r1 tracks a second link (both ends in its namespace) with weight -60: down means 90 < 100.
@@ -422,7 +422,81 @@ TEST_CASE("vrrpd: a tracked interface moves the priority; excluded addresses fol
   LAB_CHECK(lab, Eventually(has_excluded));
 }
 
-TEST_CASE("vrrpd: without -n it becomes a daemon; the pid file names it and goes with it") {
+// Issue 16: a notify_master that hangs held every later notification of its instance for its
+// 60 s timeout, and SIGTERM exited without STOP. Now the next command starts after
+// --notify-block, the FIFO gets every transition in order, and SIGTERM runs STOP.
+TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the order") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  // The FIFO's reader keeps every line. It ignores SIGTERM and reads to the FIFO's end, as
+  // keepalived's sample reader does, so it also gets the lines written at the stop.
+  WriteFile(lab.Path("reader.sh"),
+            "#!/bin/sh\ntrap '' TERM\ndir=$(dirname \"$0\")\necho \"start $1\" >> $dir/reader.out\n"
+            "while read -r line; do echo \"$line\" >> $dir/fifo.lines; done < \"$1\"\n"
+            "echo end >> $dir/reader.out\n");
+  chmod(lab.Path("reader.sh").c_str(), 0755);
+  WriteFile(
+      lab.Path("r1.conf"),
+      fmt::format("global_defs {{\n    vrrp_version 3\n    vrrp_notify_fifo {0}/fifo\n"
+                  "    vrrp_notify_fifo_script {0}/reader.sh\n}}\n"
+                  "vrrp_sync_group G1 {{\n    group {{\n        VI_1\n    }}\n}}\n",
+                  lab.dir) +
+          Instance("VI_1", 50, 150, "192.0.2.3", lab.dir, "    notify_master \"/bin/sleep 600\""));
+  lab.Start(1, "", "--notify-block 0.3");
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
+  struct stat fifo {};
+  REQUIRE(stat(lab.Path("fifo").c_str(), &fifo) == 0);
+  CHECK(S_ISFIFO(fifo.st_mode));
+  CHECK((fifo.st_mode & 0777) == 0600);  // keepalived's mode
+
+  // A link flap: Fault, then Backup and Master again, each Master with a notify_master that
+  // hangs.
+  REQUIRE(lab.r1->Check("ip link set eth0 down").ok());
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(1).find("(VI_1) Entering FAULT STATE") != std::string::npos;
+              }));
+  REQUIRE(lab.r1->Check("ip link set eth0 up").ok());
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
+
+  const std::string transitions[] = {"BACKUP", "MASTER", "FAULT", "BACKUP", "MASTER"};
+  std::string notified;
+  std::string fifo_lines;
+  for (const std::string& state : transitions) {
+    notified += fmt::format("INSTANCE VI_1 {} 150\n", state);
+    // The group's line follows its member's, as keepalived writes them.
+    fifo_lines += fmt::format("INSTANCE \"VI_1\" {0} 150\nGROUP \"G1\" {0} 0\n", state);
+  }
+  // Within seconds, not the hung command's 60 s timeout.
+  LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("r1.notify")) == notified; }));
+  INFO("r1.notify:\n" << ReadFile(lab.Path("r1.notify")));
+  LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("fifo.lines")) == fifo_lines; }));
+  INFO("fifo.lines:\n" << ReadFile(lab.Path("fifo.lines")));
+  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\n", lab.dir));
+  CHECK(lab.Log(1).find("INSTANCE VI_1: notify '/bin/sleep 600' still running after 300ms: "
+                        "starting the next notification") != std::string::npos);
+
+  // SIGTERM: STOP to the notify command and the FIFO, the reader reads to the end, the hung
+  // commands are named as killed, and vrrpd exits long before their timeout.
+  kill(lab.pid1, SIGTERM);
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("r1.notify")) == notified + "INSTANCE VI_1 STOP 150\n";
+            }));
+  LAB_CHECK(lab, Eventually([&] {
+              return ReadFile(lab.Path("fifo.lines")) ==
+                     fifo_lines + "INSTANCE \"VI_1\" STOP 150\nGROUP \"G1\" STOP 0\n";
+            }));
+  LAB_CHECK(lab, Eventually([&] { return access(lab.Path("r1.pid").c_str(), F_OK) != 0; }));
+  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\nend\n", lab.dir));
+  CHECK(access(lab.Path("fifo").c_str(), F_OK) != 0);  // it created the FIFO: it removes it
+  const std::string log = lab.Log(1);
+  CHECK(log.find("INSTANCE VI_1: notify '/bin/sleep 600' still running after") !=
+        std::string::npos);
+  CHECK(log.find(", killed: vrrpd is stopping") != std::string::npos);
+  CHECK(log.find(fmt::format("vrrp_notify_fifo {}/fifo: 12 lines written, 0 dropped", lab.dir)) !=
+        std::string::npos);
+}
+
+TEST_CASE("vrrpd: without -n it becomes a daemon, the pid file names it and goes with it") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"),

@@ -36,11 +36,16 @@ Command Cmd(std::string command) {
   return c;
 }
 
+// Without a block bound unless a test sets one: each command of a key waits for the one before.
 struct Fixture {
+  explicit Fixture(NotifierOptions options = {.timeout = absl::Seconds(5),
+                                              .block = absl::InfiniteDuration()})
+      : notifier(*loop, runner, options, [this](const std::string& l) { logs.push_back(l); }) {}
+
   std::unique_ptr<EventLoop> loop = NewLoop();
   ProcessRunner runner{*loop};
   std::vector<std::string> logs;
-  Notifier notifier{runner, absl::Seconds(5), [this](const std::string& l) { logs.push_back(l); }};
+  Notifier notifier;
   TempDir dir;
 
   bool Settle() {
@@ -84,7 +89,8 @@ TEST_CASE("vrrpd notifier: a failing command is logged and the queue goes on") {
   auto loop = NewLoop();
   ProcessRunner runner(*loop);
   std::vector<std::string> logs;
-  Notifier notifier(runner, absl::Milliseconds(200),
+  Notifier notifier(*loop, runner,
+                    {.timeout = absl::Milliseconds(200), .block = absl::InfiniteDuration()},
                     [&](const std::string& l) { logs.push_back(l); });
   TempDir dir;
   notifier.Enqueue("INSTANCE VI_1", {"/bin/false", "", ""}, {"x"});
@@ -147,20 +153,122 @@ TEST_CASE("vrrpd notifier: the default user applies only to commands without one
                   });
 }
 
-TEST_CASE("vrrpd notifier: destroyed with commands in flight") {
+TEST_CASE("vrrpd notifier: destroyed with commands in flight, it names those it never ran") {
   auto loop = NewLoop();
   ProcessRunner runner(*loop);
-  int logged = 0;
+  std::vector<std::string> logs;
   {
-    Notifier notifier(runner, absl::Seconds(5), [&](const std::string&) { ++logged; });
-    notifier.Enqueue("k", {"/bin/false", "", ""}, {});
-    notifier.Enqueue("k", {"/bin/false", "", ""}, {});
+    Notifier notifier(*loop, runner, {}, [&](const std::string& l) { logs.push_back(l); });
+    notifier.Enqueue("k", {"/bin/false", "", ""}, {"first"});
+    notifier.Enqueue("k", {"/bin/false", "", ""}, {"second"});
   }
-  // The running one finishes into nothing; the queued one never starts.
+  // The running one finishes into nothing; the queued one never starts, and says so.
   REQUIRE(WaitFor(*loop, [&] { return runner.running() == 0; }));
   loop->RunOnce(absl::Milliseconds(50)).IgnoreError();
-  CHECK(logged == 0);
+  CHECK(logs == std::vector<std::string>{
+                    "k: notify '/bin/false second' not run: the notifier is going away"});
   CHECK(runner.running() == 0);
+}
+
+// A command that waits for `flag` to exist (at most its timeout), then appends `name` to
+// `order`.
+CommandSpec WaitsFor(const TempDir& dir, const std::string& flag, const std::string& name) {
+  return {fmt::format("while [ ! -e {0} ]; do sleep 0.01; done; echo {1} >> {2}", dir / flag, name,
+                      dir / "order"),
+          "", ""};
+}
+
+TEST_CASE("vrrpd notifier: a command running past the block bound no longer holds its queue") {
+  // Issue 16: a hung notify_master held the key's later commands for its whole timeout.
+  Fixture f({.timeout = absl::Seconds(30), .block = absl::Milliseconds(100)});
+  // The first finishes only once the second has run: the second must start while it runs.
+  f.notifier.Enqueue("INSTANCE VI_1", WaitsFor(f.dir, "second-ran", "first"), {});
+  f.notifier.Enqueue(
+      "INSTANCE VI_1",
+      {fmt::format("echo second >> {}; touch {}", f.dir / "order", f.dir / "second-ran"), "", ""},
+      {});
+  REQUIRE(f.Settle());
+  CHECK(ReadFile(f.dir / "order") == "second\nfirst\n");
+  REQUIRE(f.logs.size() == 2);
+  CHECK(f.logs[0] == fmt::format("INSTANCE VI_1: notify '{}' still running after 100ms: "
+                                 "starting the next notification (it may run on until its "
+                                 "timeout of 30s)",
+                                 WaitsFor(f.dir, "second-ran", "first").command));
+  CHECK_THAT(f.logs[1],
+             Catch::StartsWith(fmt::format("INSTANCE VI_1: notify '{}' finished after",
+                                           WaitsFor(f.dir, "second-ran", "first").command)));
+}
+
+TEST_CASE("vrrpd notifier: commands let go by the bound still start in queue order") {
+  Fixture f({.timeout = absl::Seconds(30), .block = absl::Milliseconds(50)});
+  // Each appends its name to `started` first, then waits for the last one's flag.
+  for (const char* name : {"a", "b", "c", "d"}) {
+    f.notifier.Enqueue("GROUP G1",
+                       {fmt::format("echo {} >> {}; while [ ! -e {} ]; do sleep 0.01; done", name,
+                                    f.dir / "started", f.dir / "go"),
+                        "", ""},
+                       {});
+  }
+  f.notifier.Enqueue("GROUP G1", {fmt::format("/usr/bin/touch {}", f.dir / "go"), "", ""}, {});
+  REQUIRE(f.Settle());
+  CHECK(ReadFile(f.dir / "started") == "a\nb\nc\nd\n");
+}
+
+TEST_CASE("vrrpd notifier: a command let go is still killed at its own timeout, and logged") {
+  Fixture f({.timeout = absl::Milliseconds(300), .block = absl::Milliseconds(50)});
+  f.notifier.Enqueue("INSTANCE VI_1", {"sleep 30", "", ""}, {});
+  f.notifier.Enqueue("INSTANCE VI_1", {fmt::format("/usr/bin/touch {}", f.dir / "next"), "", ""},
+                     {});
+  REQUIRE(f.Settle());
+  CHECK(std::filesystem::exists(f.dir / "next"));
+  CHECK(f.logs == std::vector<std::string>{
+                      "INSTANCE VI_1: notify 'sleep 30' still running after 50ms: starting the "
+                      "next notification (it may run on until its timeout of 300ms)",
+                      "INSTANCE VI_1: notify 'sleep 30' timed out after 300ms",
+                  });
+  CHECK(f.runner.running() == 0);
+}
+
+TEST_CASE("vrrpd notifier: block 0 starts every command at once, in order") {
+  Fixture f({.timeout = absl::Seconds(30), .block = absl::ZeroDuration()});
+  f.notifier.Enqueue("INSTANCE VI_1", WaitsFor(f.dir, "go", "first"), {});
+  f.notifier.Enqueue("INSTANCE VI_1", {fmt::format("/usr/bin/touch {}", f.dir / "go"), "", ""}, {});
+  REQUIRE(f.Settle());
+  CHECK(ReadFile(f.dir / "order") == "first\n");
+  CHECK(f.logs.empty());  // letting go at once is the rule, not news
+}
+
+TEST_CASE("vrrpd notifier: a stop waits for its own commands, not for one that hung before") {
+  Fixture f({.timeout = absl::Seconds(30), .block = absl::Milliseconds(50)});
+  f.notifier.Enqueue("INSTANCE VI_1", {"sleep 30", "", ""}, {});
+  REQUIRE(WaitFor(*f.loop, [&] { return !f.logs.empty(); }));  // let go
+  const Notifier::Mark stop = f.notifier.mark();
+  CHECK(f.notifier.pending() == 1);
+  CHECK(f.notifier.Outstanding(stop) == 0);
+  f.notifier.Enqueue("INSTANCE VI_1", WaitsFor(f.dir, "go", "stop"), {});
+  f.notifier.Enqueue("INSTANCE VI_1", {"/bin/true", "", ""}, {"queued"});
+  CHECK(f.notifier.Outstanding(stop) == 2);
+  std::ofstream(f.dir / "go").close();
+  REQUIRE(WaitFor(*f.loop, [&] { return f.notifier.Outstanding(stop) == 0; }));
+  CHECK(ReadFile(f.dir / "order") == "stop\n");
+  CHECK(f.notifier.pending() == 1);  // the hung one, still running
+}
+
+TEST_CASE("vrrpd notifier: Abandon names every command running or queued") {
+  Fixture f;  // no bound: the second waits behind the first
+  // The shell takes the arguments as $1...: sleep does not see them.
+  f.notifier.Enqueue("INSTANCE VI_1", {"sleep 30; :", "", ""},
+                     {"INSTANCE", "VI_1", "MASTER", "150"});
+  f.notifier.Enqueue("INSTANCE VI_1", {"/bin/true", "", ""}, {"INSTANCE", "VI_1", "STOP", "150"});
+  f.notifier.Abandon("vrrpd is stopping");
+  REQUIRE(f.logs.size() == 2);
+  CHECK_THAT(f.logs[0], Catch::StartsWith("INSTANCE VI_1: notify 'sleep 30; : INSTANCE VI_1 "
+                                          "MASTER 150' still running after "));
+  CHECK_THAT(f.logs[0], Catch::EndsWith(", killed: vrrpd is stopping"));
+  CHECK(f.logs[1] ==
+        "INSTANCE VI_1: notify '/bin/true INSTANCE VI_1 STOP 150' not run: vrrpd is stopping");
+  CHECK(f.notifier.pending() == 0);
+  CHECK(f.runner.Drain(absl::ZeroDuration()) == 1);  // the caller kills what runs
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "fmt/format.h"
+
 namespace vrrpd {
 namespace {
 
@@ -84,10 +86,24 @@ TEST_CASE("vrrpd options: errors name the flag") {
   CHECK(Error({"-"}) == "unexpected argument '-'");
 }
 
+TEST_CASE("vrrpd options: --notify-block takes seconds from 0 to 3600") {
+  CHECK(Parse({}).notify_block == absl::Seconds(3));
+  CHECK(Parse({"--notify-block", "0.5"}).notify_block == absl::Milliseconds(500));
+  CHECK(Parse({"--notify-block=0"}).notify_block == absl::ZeroDuration());
+  CHECK(Parse({"--notify-block=3600"}).notify_block == absl::Hours(1));
+  for (const char* bad : {"-1", "3601", "soon", "nan", "inf", "2s"}) {
+    INFO(bad);
+    CHECK(Error({"--notify-block", bad}) ==
+          fmt::format("--notify-block: '{}' is not a number of seconds from 0 to 3600", bad));
+  }
+  CHECK(Error({"--notify-block"}) == "--notify-block needs SECONDS");
+}
+
 TEST_CASE("vrrpd options: the usage names every flag") {
   const std::string usage = Usage();
-  for (const char* flag : {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid",
-                           "--config-test", "--status-file", "--strict", "--version"}) {
+  for (const char* flag :
+       {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid", "--config-test",
+        "--status-file", "--strict", "--version", "--notify-block"}) {
     CHECK(usage.find(flag) != std::string::npos);
   }
 }
