@@ -49,6 +49,7 @@ struct PendingInstance {
   std::optional<absl::Duration> garp_refresh;
   std::optional<int> garp_refresh_repeat;
   std::optional<bool> accept;
+  std::optional<VipLeaseTime> vip_lease;
   std::vector<PendingAddress> vips;
   std::vector<PendingAddress> excluded;
   std::string source_keyword;  // unicast_src_ip or mcast_src_ip, at vi.locations["source"]

@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
+#include "vip_lease.h"
 
 namespace vrrp::config {
 namespace {
@@ -138,6 +139,11 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return Assign(ReadInt(in, kw), p.garp_refresh_repeat);
      },
      "N: 1..255 gratuitous ARPs per refresh (1)"},
+    {"vip_lease_time",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadVipLeaseTime(in, kw), p.vip_lease);
+     },
+     "auto | SECONDS: 0..86400, VIP lifetime the Master renews (ours; global_defs; 0: permanent)"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);
