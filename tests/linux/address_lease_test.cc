@@ -3,8 +3,8 @@
 // lifetime (`ip -j addr` shows it), adding it again renews it, without renewal the kernel deletes
 // it by itself, and start-up reconciliation still removes one an earlier run left. The time the
 // kernel takes past the lease is printed, for docs/performance.md.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -135,6 +135,21 @@ TEST_CASE("Renewed, a leased VIP stays; left alone, the kernel deletes it shortl
              *gone6);
   CHECK(*gone4 >= 1.9);  // never before the lease (the kernel's fuzz is 20 ms)
   CHECK(*gone6 >= 1.9);
+}
+
+TEST_CASE("A renewal is one netlink round trip: its cost, printed for the docs") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Setup s = MakeSetup();
+  const VirtualAddress vip = Vip("192.0.2.3", 24, 6);
+  REQUIRE(s.manager->Add(vip).ok());
+  constexpr int kRenewals = 2000;
+  const Clock::time_point start = Clock::now();
+  for (int i = 0; i < kRenewals; ++i) REQUIRE(s.manager->Add(vip).ok());
+  const double per =
+      std::chrono::duration<double, std::micro>(Clock::now() - start).count() / kRenewals;
+  fmt::print("renewing a leased IPv4 VIP: {:.1f} us per renewal (wall clock, {} renewals)\n", per,
+             kRenewals);
+  CHECK(ValidLifetime(*s.ns, "192.0.2.3").has_value());
 }
 
 TEST_CASE("Start-up reconciliation removes a leased VIP an earlier run left") {
