@@ -39,10 +39,10 @@ std::string ErrorOf(std::string_view global, std::string_view body) {
 }
 
 TEST_CASE("vip_lease_time is auto by default, following the advertisement interval") {
-  CHECK(LeaseOf("", "") == 6);                                 // v2, advert_int 1
-  CHECK(LeaseOf("", "  advert_int 3") == 16);                  // 4 × 3 + 3 + 1
-  CHECK(LeaseOf("", "  version 3\n  advert_int 0.1") == 3);    // at least 3 s
-  CHECK(LeaseOf("", "  down_timer_adverts 10") == 13);         // 11 × 1 + 1 + 1
+  CHECK(LeaseOf("", "") == 6);                               // v2, advert_int 1
+  CHECK(LeaseOf("", "  advert_int 3") == 16);                // 4 × 3 + 3 + 1
+  CHECK(LeaseOf("", "  version 3\n  advert_int 0.1") == 3);  // at least 3 s
+  CHECK(LeaseOf("", "  down_timer_adverts 10") == 13);       // 11 × 1 + 1 + 1
   CHECK(LeaseOf("  vip_lease_time auto", "  advert_int 2") == 11);
 }
 

@@ -229,7 +229,8 @@ TEST_CASE("A reload that drops the failing address ends the address fault") {
   const absl::Time down = MasterDown(rig);
   REQUIRE(rig.state() == RouterState::kFault);
   InstanceConfig next = Config();
-  next.addresses = {{.address = IpAddress::V4(192, 0, 2, 4), .prefix_len = 24, .interface = "eth0"}};
+  next.addresses = {
+      {.address = IpAddress::V4(192, 0, 2, 4), .prefix_len = 24, .interface = "eth0"}};
   REQUIRE(rig.instance->Reconfigure(down + absl::Milliseconds(500), next).ok());
   CHECK_FALSE(rig.instance->address_fault());
   CHECK(rig.state() == RouterState::kBackup);
@@ -282,8 +283,8 @@ TEST_CASE("VipLeaseFor covers the longest Master_Down_Interval plus a renewal an
     r.advert_interval = Centiseconds(cs);
     r.down_timer_adverts = 3;
     INFO(cs);
-    const absl::Duration longest_down = MasterDownInterval(Version::kV3, 1, r.advert_interval)
-                                            .ToDuration();
+    const absl::Duration longest_down =
+        MasterDownInterval(Version::kV3, 1, r.advert_interval).ToDuration();
     CHECK(absl::Seconds(VipLeaseFor(r)) > longest_down + VipLeaseRenewal(r, VipLeaseFor(r)));
   }
 }
@@ -293,9 +294,9 @@ TEST_CASE("A leased VIP is added with its lifetime and renewed by the Master onl
   config.vip_lease_seconds = 6;
   Rig rig(config);
   const absl::Time down = MasterDown(rig);
-  CHECK(rig.addresses.calls() == std::vector<std::string>{
-                                     "add 192.0.2.3/24 dev eth0 scope global valid_lft 6 "
-                                     "preferred_lft 6"});
+  CHECK(rig.addresses.calls() ==
+        std::vector<std::string>{"add 192.0.2.3/24 dev eth0 scope global valid_lft 6 "
+                                 "preferred_lft 6"});
   REQUIRE(rig.addresses.held().size() == 1);
   CHECK_FALSE(rig.addresses.held()[0].permanent);
   rig.addresses.clear_calls();
