@@ -29,7 +29,8 @@
 // over after Skew_Time) and probes the failed addresses later, 1 s after, doubling up to 30 s
 // (kAddressRetryFirst, kAddressRetryMax). A probe adds the address and removes it at once, in
 // Fault, so the instance never holds an address another router has taken over; the kernel sends
-// nothing on the wire for either. Once every probe succeeds the fault is cleared and the
+// no ARP or Neighbor Advertisement for it (an IPv6 add may send an MLD report for the
+// solicited-node group). Once every probe succeeds the fault is cleared and the
 // instance rejoins the election as a Backup (reason fault_cleared). This fault is ORed with the
 // caller's own (SetFault: link down, tracking): neither clears the other. An address that could
 // not be removed is removed again on the same schedule until it is gone (or is the Master's

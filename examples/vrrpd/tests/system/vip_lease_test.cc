@@ -249,7 +249,8 @@ TEST_CASE("A vrrpd without CAP_NET_ADMIN goes to FAULT and the healthy Backup ho
   }
   Lab lab;
   // The higher priority, able to send advertisements (CAP_NET_RAW) but not to add addresses.
-  lab.StartVrrpd(1, Config(150), "/usr/bin/setpriv --inh-caps=-net_admin --bounding-set=-net_admin");
+  lab.StartVrrpd(1, Config(150),
+                 "/usr/bin/setpriv --inh-caps=-net_admin --bounding-set=-net_admin");
   lab.StartVrrpd(2, Config(100));
   INFO(lab.Logs());
   REQUIRE(Eventually([&] { return lab.Holds(2) == 1; }, absl::Seconds(20)));
