@@ -362,7 +362,7 @@ TEST_CASE("With deferred effects a renewal waits for FlushDeferred, behind the a
   CHECK(rig.instance->NextDeadline() == down + absl::Seconds(2));
 }
 
-TEST_CASE("A reload that changes the lease renews at once; back to 0 makes the VIP permanent") {
+TEST_CASE("A reload that changes the lease renews at once, and 0 makes the VIP permanent again") {
   InstanceConfig config = Config();
   config.vip_lease_seconds = 6;
   Rig rig(config);

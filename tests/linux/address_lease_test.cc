@@ -101,7 +101,7 @@ TEST_CASE("A leased VIP has a finite lifetime, renewed by adding it again") {
   }
 }
 
-TEST_CASE("Renewed, a leased VIP stays; left alone, the kernel deletes it shortly after") {
+TEST_CASE("Renewed, a leased VIP stays, and left alone the kernel deletes it shortly after") {
   VRRP_SKIP_UNLESS_ROOT();
   Setup s = MakeSetup();
   const VirtualAddress vip = Vip("192.0.2.3", 24, 2);
