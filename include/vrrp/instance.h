@@ -30,11 +30,11 @@
 // (kAddressRetryFirst, kAddressRetryMax). A probe adds the address and removes it at once, in
 // Fault, so the instance never holds an address another router has taken over; the kernel sends
 // no ARP or Neighbor Advertisement for it (an IPv6 add may send an MLD report for the
-// solicited-node group). Once every probe succeeds the fault is cleared and the
-// instance rejoins the election as a Backup (reason fault_cleared). This fault is ORed with the
-// caller's own (SetFault: link down, tracking): neither clears the other. An address that could
-// not be removed is removed again on the same schedule until it is gone (or is the Master's
-// again), so no VIP is left behind by a transient failure.
+// solicited-node group, and with `dad` a DAD solicitation). Once every probe succeeds the fault
+// is cleared and the instance rejoins the election as a Backup (reason fault_cleared). This
+// fault is ORed with the caller's own (SetFault: link down, tracking): neither clears the
+// other. An address that could not be removed is removed again on the same schedule until it
+// is gone (or is the Master's again), so no VIP is left behind by a transient failure.
 //
 // Leases (InstanceConfig::vip_lease_seconds, issue 13): each address is added with that kernel
 // lifetime and a Master renews it every VipLeaseRenewal() (silently; a failed renewal counts as
