@@ -83,8 +83,9 @@ struct InstanceConfig {
   std::vector<IpAddress> unicast_peers;
   std::optional<IpAddress> multicast_group;
   // Crash-safe VIPs: the kernel lifetime in seconds every address is added with, renewed by the
-  // Master (VirtualAddress::lease_seconds). 0, the library's default: permanent, as keepalived.
-  // VipLeaseFor(router) gives the lease vrrpd uses by default (`vip_lease_time auto`).
+  // Master (VirtualAddress::lease_seconds): kMinVipLeaseSeconds..kMaxLeaseSeconds. 0, the
+  // library's default: permanent, as keepalived. VipLeaseFor(router) gives the lease vrrpd uses
+  // by default (`vip_lease_time auto`).
   uint32_t vip_lease_seconds = 0;
 
   // The destinations the settings above give: the peers, or the group.
@@ -97,6 +98,10 @@ struct InstanceConfig {
 // an instance stays out of the election after its cause is fixed.
 inline constexpr absl::Duration kAddressRetryFirst = absl::Seconds(1);
 inline constexpr absl::Duration kAddressRetryMax = absl::Seconds(30);
+
+// The shortest lease: renewals come once a second and the kernel checks lifetimes to about a
+// second, so a shorter one would let a live Master's addresses lapse between two renewals.
+inline constexpr uint32_t kMinVipLeaseSeconds = 3;
 
 // How often a Master renews leased addresses: every advertisement interval, but at most once a
 // second (the kernel counts lifetimes in whole seconds) and at least three times per lease.

@@ -130,7 +130,7 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
      [](Cursor& in, ParseState& s, const Token& kw) {
        return Assign(ReadVipLeaseTime(in, kw), G(s).vip_lease_time);
      },
-     "auto | SECONDS: 0..86400, VIP lifetime the Master renews (ours; auto; 0: permanent)"},
+     "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; auto; 0: permanent)"},
     {"vrrp_no_swap",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).vrrp_no_swap = true;

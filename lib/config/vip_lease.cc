@@ -11,10 +11,10 @@ absl::StatusOr<VipLeaseTime> ReadVipLeaseTime(Cursor& in, const Token& kw) {
   if (v->text == "auto") return VipLeaseTime{};
   int64_t seconds = 0;
   if (!absl::SimpleAtoi(absl::string_view(v->text.data(), v->text.size()), &seconds) ||
-      seconds < 0 || seconds > kMaxLeaseSeconds) {
+      (seconds != 0 && (seconds < kMinVipLeaseSeconds || seconds > kMaxLeaseSeconds))) {
     return in.Error(*v, kw.text,
-                    fmt::format("{} '{}' is not auto or a number of seconds 0..{}", kw.text,
-                                v->text, kMaxLeaseSeconds));
+                    fmt::format("{} '{}' is not auto, 0 or a number of seconds {}..{}", kw.text,
+                                v->text, kMinVipLeaseSeconds, kMaxLeaseSeconds));
   }
   return VipLeaseTime{.automatic = false, .seconds = static_cast<uint32_t>(seconds)};
 }

@@ -11,7 +11,7 @@
 
 namespace vrrp::config {
 
-// `auto` or whole seconds 0..vrrp::kMaxLeaseSeconds.
+// `auto`, 0 or whole seconds vrrp::kMinVipLeaseSeconds..vrrp::kMaxLeaseSeconds.
 absl::StatusOr<VipLeaseTime> ReadVipLeaseTime(Cursor& in, const Token& kw);
 
 // The seconds an instance with `router`'s timers is given.

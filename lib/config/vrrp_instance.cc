@@ -143,7 +143,8 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadVipLeaseTime(in, kw), p.vip_lease);
      },
-     "auto | SECONDS: 0..86400, VIP lifetime the Master renews (ours; global_defs; 0: permanent)"},
+     "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; global_defs; 0: "
+     "permanent)"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);

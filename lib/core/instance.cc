@@ -83,10 +83,11 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
                       FamilyName(config.router.family)));
     }
   }
-  if (config.vip_lease_seconds > kMaxLeaseSeconds) {
-    return absl::InvalidArgumentError(fmt::format("{}: vip_lease_time {} is out of range 0..{}",
-                                                  config.name, config.vip_lease_seconds,
-                                                  kMaxLeaseSeconds));
+  if (config.vip_lease_seconds != 0 && (config.vip_lease_seconds < kMinVipLeaseSeconds ||
+                                        config.vip_lease_seconds > kMaxLeaseSeconds)) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: vip_lease_time {} is out of range {}..{} (0: permanent)", config.name,
+                    config.vip_lease_seconds, kMinVipLeaseSeconds, kMaxLeaseSeconds));
   }
   if (config.multicast_group && (config.multicast_group->family() != config.router.family ||
                                  !config.multicast_group->IsMulticast())) {

@@ -54,14 +54,18 @@ TEST_CASE("vip_lease_time in global_defs is every instance's, an instance's own 
   CHECK(LeaseOf("", "  vip_lease_time 0") == 0);
 }
 
-TEST_CASE("vip_lease_time refuses what is not auto or 0..86400 seconds, at its line") {
+TEST_CASE("vip_lease_time refuses what is not auto, 0 or 3..86400 seconds, at its line") {
   CHECK(ErrorOf("  vip_lease_time 86401", "") ==
-        "keepalived.conf:2: vip_lease_time '86401' is not auto or a number of seconds 0..86400");
+        "keepalived.conf:2: vip_lease_time '86401' is not auto, 0 or a number of seconds 3..86400");
   CHECK(ErrorOf("", "  vip_lease_time soon") ==
-        "keepalived.conf:8: vip_lease_time 'soon' is not auto or a number of seconds 0..86400");
+        "keepalived.conf:8: vip_lease_time 'soon' is not auto, 0 or a number of seconds 3..86400");
   CHECK(ErrorOf("", "  vip_lease_time -1") ==
-        "keepalived.conf:8: vip_lease_time '-1' is not auto or a number of seconds 0..86400");
+        "keepalived.conf:8: vip_lease_time '-1' is not auto, 0 or a number of seconds 3..86400");
   CHECK(ErrorOf("", "  vip_lease_time") == "keepalived.conf:8: vip_lease_time needs a value");
+  // Renewed once a second: a lease under 3 s could lapse on a live Master.
+  CHECK(ErrorOf("", "  vip_lease_time 2") ==
+        "keepalived.conf:8: vip_lease_time '2' is not auto, 0 or a number of seconds 3..86400");
+  CHECK(LeaseOf("", "  vip_lease_time 3") == 3);
 }
 
 }  // namespace

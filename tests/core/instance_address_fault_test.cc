@@ -397,12 +397,17 @@ TEST_CASE("Start-up reconciliation removes a leased VIP an earlier run left behi
   CHECK_FALSE(manager.Holds(kVip));
 }
 
-TEST_CASE("A lease longer than a day is refused, naming the instance") {
+TEST_CASE("A lease shorter than 3 s or longer than a day is refused, naming the instance") {
   InstanceConfig config = Config();
   config.vip_lease_seconds = kMaxLeaseSeconds + 1;
   absl::Status s = ValidateInstanceConfig(config);
   CHECK(s.code() == absl::StatusCode::kInvalidArgument);
-  CHECK(s.message() == "VI_1: vip_lease_time 86401 is out of range 0..86400");
+  CHECK(s.message() == "VI_1: vip_lease_time 86401 is out of range 3..86400 (0: permanent)");
+  config.vip_lease_seconds = 2;  // could lapse between two renewals a second apart
+  CHECK(ValidateInstanceConfig(config).message() ==
+        "VI_1: vip_lease_time 2 is out of range 3..86400 (0: permanent)");
+  config.vip_lease_seconds = 3;
+  CHECK(ValidateInstanceConfig(config).ok());
 }
 
 }  // namespace
