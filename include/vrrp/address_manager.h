@@ -57,17 +57,29 @@ struct VirtualAddress {
   // Duplicate Address Detection; a new Master must answer for it immediately (RFC 5798 §6.4.2).
   // true: keepalived's `-nodad`, the kernel runs DAD and the address is tentative meanwhile.
   bool ipv6_dad = false;
+  // Crash-safe VIPs (ours, not keepalived's): when non-zero, the kernel's valid and preferred
+  // lifetime of the address in seconds (IFA_CACHEINFO, `ip addr add ... valid_lft N
+  // preferred_lft N`); adding it again renews the lease. The kernel deletes an address whose
+  // lease ran out, so a Master killed without cleaning up lets go of its VIPs by itself. 0 (the
+  // default, as keepalived): permanent. At most kMaxLeaseSeconds.
+  uint32_t lease_seconds = 0;
 
   friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
+// The longest lease: one day. The kernel's limit is 2^32 - 2 s (all ones means forever), but a
+// lease longer than a day protects nothing in practice and hides a mistyped value.
+inline constexpr uint32_t kMaxLeaseSeconds = 86400;
+
 // kInvalidArgument naming the address when a field cannot be right: prefix too long for the
 // family, an empty or too long interface name, a label on IPv6 or longer than 15 characters, a
-// broadcast on IPv6 or of the wrong family, an unspecified or multicast address.
+// broadcast on IPv6 or of the wrong family, an unspecified or multicast address, a lease longer
+// than kMaxLeaseSeconds.
 [[nodiscard]] absl::Status Validate(const VirtualAddress& vip);
 
 // "192.0.2.3/24 dev eth0 scope global label eth0:vip brd 192.0.2.255 noprefixroute", in the
-// order and words of `ip addr`. Only what differs from the defaults is added after the scope.
+// order and words of `ip addr`. Only what differs from the defaults is added after the scope; a
+// lease as " valid_lft 6 preferred_lft 6".
 std::string ToString(const VirtualAddress& vip);
 
 // An address found on an interface: the virtual-address fields plus the kernel's state of it.
@@ -86,7 +98,8 @@ class AddressManager {
  public:
   virtual ~AddressManager() = default;
 
-  // Adds the address; success when it is already there (same address and prefix).
+  // Adds the address; success when it is already there (same address and prefix). With
+  // vip.lease_seconds, an address that is there gets its lease renewed to that many seconds.
   [[nodiscard]] virtual absl::Status Add(const VirtualAddress& vip) = 0;
   // Removes the address (matched by address and prefix length); success when it is not there.
   // A missing interface is an error naming it, for both calls.
@@ -102,6 +115,8 @@ class AddressManager {
 // prefix and label they have now, which is what a removal must name), in the order of `current`.
 //
 // `owned` lists the addresses a router adds when it becomes Master and removes when it leaves.
+// A leased VIP (VirtualAddress::lease_seconds, InterfaceAddress::permanent false) is chosen as
+// any other: a run that was killed less than a lease ago left it there.
 // An address owner's (priority 255) addresses are the interface's own: do not pass them, they
 // must stay. Addresses that are not VIPs, such as the interface's primary one, are never chosen.
 std::vector<InterfaceAddress> LeftoverAddresses(absl::Span<const VirtualAddress> owned,

@@ -21,9 +21,25 @@
 //
 // Every received packet its router refuses is counted on the router and reported as an event;
 // every address change and every failure of the transport, address manager or announcer is
-// reported as an event too, never thrown and never fatal: a Master whose address could not be
-// added stays Master (the other router would otherwise take over an address it cannot own
-// either) and the event says why, as keepalived logs it.
+// reported as an event too, never thrown and never fatal.
+//
+// A Master that cannot add one of its addresses (no CAP_NET_ADMIN, the interface gone, IPv6
+// disabled on it) does not stay Master holding nothing, as keepalived does (issue 16): after the
+// failed add's event it goes to Fault (priority 0, so a Backup that can hold the address takes
+// over after Skew_Time) and probes the failed addresses later, 1 s after, doubling up to 30 s
+// (kAddressRetryFirst, kAddressRetryMax). A probe adds the address and removes it at once, in
+// Fault, so the instance never holds an address another router has taken over; the kernel sends
+// no ARP or Neighbor Advertisement for it (an IPv6 add may send an MLD report for the
+// solicited-node group, and with `dad` a DAD solicitation). Once every probe succeeds the fault
+// is cleared and the instance rejoins the election as a Backup (reason fault_cleared). This
+// fault is ORed with the caller's own (SetFault: link down, tracking): neither clears the
+// other. An address that could not be removed is removed again on the same schedule until it
+// is gone (or is the Master's again), so no VIP is left behind by a transient failure.
+//
+// Leases (InstanceConfig::vip_lease_seconds, issue 13): each address is added with that kernel
+// lifetime and a Master renews it every VipLeaseRenewal() (silently; a failed renewal counts as
+// a failed add), so a Master killed with SIGKILL loses its addresses within the lease plus the
+// kernel's check granularity (about a second) instead of keeping them until it starts again.
 #ifndef VRRP_INSTANCE_H_
 #define VRRP_INSTANCE_H_
 
@@ -66,10 +82,40 @@ struct InstanceConfig {
   // RFC's 224.0.0.18 / ff02::12).
   std::vector<IpAddress> unicast_peers;
   std::optional<IpAddress> multicast_group;
+  // Crash-safe VIPs: the kernel lifetime in seconds every address is added with, renewed by the
+  // Master (VirtualAddress::lease_seconds): kMinVipLeaseSeconds..kMaxLeaseSeconds. 0, the
+  // library's default: permanent, as keepalived. VipLeaseFor(router) gives the lease vrrpd uses
+  // by default (`vip_lease_time auto`).
+  uint32_t vip_lease_seconds = 0;
 
   // The destinations the settings above give: the peers, or the group.
   std::vector<IpAddress> Destinations() const;
 };
+
+// The first retry of an address that could not be added or removed, and the longest wait
+// between two. 1 s catches a transient failure (ENOBUFS, an interface being renamed) at once;
+// doubling keeps a lasting one (no CAP_NET_ADMIN) to a log line every 30 s; 30 s bounds how long
+// an instance stays out of the election after its cause is fixed.
+inline constexpr absl::Duration kAddressRetryFirst = absl::Seconds(1);
+inline constexpr absl::Duration kAddressRetryMax = absl::Seconds(30);
+
+// The shortest lease: renewals come once a second and the kernel checks lifetimes to about a
+// second, so a shorter one would let a live Master's addresses lapse between two renewals.
+inline constexpr uint32_t kMinVipLeaseSeconds = 3;
+
+// How often a Master renews leased addresses: every advertisement interval, but at most once a
+// second (the kernel counts lifetimes in whole seconds) and at least three times per lease.
+absl::Duration VipLeaseRenewal(const RouterConfig& router, uint32_t lease_seconds);
+
+// The lease `vip_lease_time auto` chooses: the shortest one (whole seconds, at least 3) that a
+// live Master never loses. A Master that stalls (a loaded machine, SIGSTOP) for less than a
+// Backup's Master_Down_Interval keeps its mastership, so it must keep its addresses too: the
+// lease covers the longest Master_Down_Interval a peer with our timers can have,
+// (down_timer_adverts + 1) × advert_int (Skew_Time < advert_int), plus one renewal period
+// (the stall may begin just before a renewal), plus 1 s of margin for a late timer. For
+// advert_int 1 s: 3 + 1 + 1 + 1 = 6 s, so a killed Master lets go within about 7 s (the kernel
+// deletes an expired address within a second), against Master_Down_Interval ~3.6 s.
+uint32_t VipLeaseFor(const RouterConfig& router);
 
 class Instance {
  public:
@@ -98,9 +144,20 @@ class Instance {
   // After the Endpoint delivered a packet from `from` to this instance's router: reports a drop
   // (kDrop event) and carries out the router's actions.
   void OnDelivery(absl::Time now, const Delivery& delivery, const IpAddress& from);
+  // The router's deadlines, an address retry's and a lease renewal's.
   void OnTimer(absl::Time now);
-  absl::Time NextDeadline() const { return router_.NextDeadline(); }
+  absl::Time NextDeadline() const;
+  // The caller's fault (link down, tracking, an operator's). The router is in Fault while this
+  // or address_fault() is raised.
   void SetFault(absl::Time now, bool fault);
+  bool fault_requested() const { return fault_requested_; }
+  // An address could not be added: in Fault until a probe of it succeeds (see above).
+  bool address_fault() const { return address_fault_; }
+  // The addresses that failed to be added (probed while address_fault()) and those that failed to
+  // be removed (removed again), each retried at next_retry().
+  const std::vector<VirtualAddress>& unplaced_addresses() const { return unplaced_; }
+  const std::vector<VirtualAddress>& unremoved_addresses() const { return unremoved_; }
+  absl::Time next_retry() const { return retry_at_; }
   void SetPriorityDelta(absl::Time now, int delta);
   // Router::SetSyncHold; reports kSyncWaiting when the held router's timer runs out.
   void SetSyncHold(absl::Time now, bool hold);
@@ -116,7 +173,7 @@ class Instance {
   // input flushes what waits before its own effects; a deferred announcement is dropped if the
   // router is no longer Master by then. Off by default: effects happen within each call.
   void set_defer_effects(bool defer);
-  bool has_deferred() const { return !deferred_.empty(); }
+  bool has_deferred() const { return !deferred_.empty() || renew_pending_; }
   void FlushDeferred(absl::Time now);
 
  private:
@@ -128,6 +185,16 @@ class Instance {
   void Execute(absl::Time now, const Action& action, bool deferred);
   void Send(absl::Time now, uint8_t priority);
   void ChangeAddresses(absl::Time now, const AddressList& ips, bool add);
+  // Adds or removes one address (with the lease), reports it, and remembers a failure for a
+  // retry; a failed add by a Master raises the address fault at the end of the current call.
+  void ChangeOne(absl::Time now, const VirtualAddress& vip, bool add);
+  VirtualAddress Leased(const VirtualAddress& vip) const;
+  // Enters or leaves the address fault once the current batch of actions is carried out.
+  void ApplyAddressFault(absl::Time now);
+  void Retry(absl::Time now);
+  void Renew(absl::Time now);
+  void ScheduleRetry(absl::Time now, bool failed);
+  void FlushDeferredActions(absl::Time now);
   void AnnounceAddresses(absl::Time now, const AddressList& ips, int count);
   void ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>& vips, bool add);
   void AnnounceOne(absl::Time now, const IpAddress& ip, int count);
@@ -149,6 +216,15 @@ class Instance {
   std::vector<Action> actions_;
   bool defer_effects_ = false;
   std::vector<Action> deferred_;  // effects waiting for FlushDeferred, oldest first
+  bool fault_requested_ = false;  // SetFault's
+  bool address_fault_ = false;
+  bool address_fault_pending_ = false;  // an add failed while Master: enter Fault after the batch
+  std::vector<VirtualAddress> unplaced_;
+  std::vector<VirtualAddress> unremoved_;
+  absl::Time retry_at_ = absl::InfiniteFuture();
+  absl::Duration retry_backoff_ = kAddressRetryFirst;
+  absl::Time renew_at_ = absl::InfiniteFuture();  // leases: the Master's next renewal
+  bool renew_pending_ = false;                    // due, deferred to FlushDeferred
 };
 
 // Checks `config` as Instance::Create does, without building anything.

@@ -50,6 +50,7 @@ struct PendingInstance {
   std::optional<int> garp_refresh_repeat;
   std::optional<bool> accept;
   std::optional<bool> skip_check_adv_addr;
+  std::optional<VipLeaseTime> vip_lease;
   std::vector<PendingAddress> vips;
   std::vector<PendingAddress> excluded;
   std::string source_keyword;  // unicast_src_ip or mcast_src_ip, at vi.locations["source"]

@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
+#include "vip_lease.h"
 
 namespace vrrp::config {
 namespace {
@@ -154,6 +155,11 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return RlimitRttime(in, s, kw);
      },
      "MICROSECONDS: deprecated spelling of vrrp_rlimit_rttime"},
+    {"vip_lease_time",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadVipLeaseTime(in, kw), G(s).vip_lease_time);
+     },
+     "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; auto; 0: permanent)"},
     {"vrrp_no_swap",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).vrrp_no_swap = true;

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "fmt/format.h"
 #include "values.h"
+#include "vip_lease.h"
 #include "vrrp/pass_key.h"
 
 namespace vrrp::config {
@@ -158,6 +159,8 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   r.accept_mode = p.accept.value_or(!g.vrrp_strict);
   x.mcast_group = r.family == Family::kIPv4 ? g.mcast_group4 : g.mcast_group6;
   if (absl::Status s = Endpoints(p, state, r, x); !s.ok()) return s;
+  // After every timer is known: `auto` follows the advertisement interval.
+  c.vip_lease_seconds = LeaseSeconds(p.vip_lease.value_or(g.vip_lease_time), r);
   return CheckWithCore(p, state);
 }
 

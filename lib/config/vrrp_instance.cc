@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
+#include "vip_lease.h"
 
 namespace vrrp::config {
 namespace {
@@ -143,6 +144,12 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return Assign(ReadOptionalBool(in, kw), p.skip_check_adv_addr);
      },
      "[on|off]: no address-list check on adverts from the current master"},
+    {"vip_lease_time",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadVipLeaseTime(in, kw), p.vip_lease);
+     },
+     "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; global_defs; 0: "
+     "permanent)"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);

@@ -47,6 +47,10 @@ absl::Status Validate(const VirtualAddress& vip) {
     if (!vip.address.is_v4()) return bad("a broadcast address is for IPv4 addresses only");
     if (!vip.broadcast->is_v4()) return bad("the broadcast address is not IPv4");
   }
+  if (vip.lease_seconds > kMaxLeaseSeconds) {
+    return bad(
+        fmt::format("lease of {} s is longer than {} s", vip.lease_seconds, kMaxLeaseSeconds));
+  }
   return absl::OkStatus();
 }
 
@@ -57,6 +61,9 @@ std::string ToString(const VirtualAddress& vip) {
   if (vip.broadcast.has_value()) text += fmt::format(" brd {}", *vip.broadcast);
   if (!vip.prefix_route) text += " noprefixroute";
   if (vip.address.is_v6() && vip.ipv6_dad) text += " dad";
+  if (vip.lease_seconds != 0) {
+    text += fmt::format(" valid_lft {0} preferred_lft {0}", vip.lease_seconds);
+  }
   return text;
 }
 

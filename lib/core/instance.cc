@@ -20,7 +20,40 @@ RouterConfig RouterConfigOf(const InstanceConfig& config) {
   return router;
 }
 
+bool SamePlace(const VirtualAddress& a, const VirtualAddress& b) {
+  return a.address == b.address && a.interface == b.interface;
+}
+
+bool Contains(const std::vector<VirtualAddress>& list, const VirtualAddress& vip) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const VirtualAddress& v) { return SamePlace(v, vip); });
+}
+
+void Remember(std::vector<VirtualAddress>& list, const VirtualAddress& vip) {
+  if (!Contains(list, vip)) list.push_back(vip);
+}
+
+void Forget(std::vector<VirtualAddress>& list, const VirtualAddress& vip) {
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const VirtualAddress& v) { return SamePlace(v, vip); }),
+             list.end());
+}
+
 }  // namespace
+
+absl::Duration VipLeaseRenewal(const RouterConfig& router, uint32_t lease_seconds) {
+  const absl::Duration third = absl::Seconds(lease_seconds) / 3;
+  return std::max(absl::Seconds(1), std::min(router.advert_interval.ToDuration(), third));
+}
+
+uint32_t VipLeaseFor(const RouterConfig& router) {
+  // In centiseconds, the unit of the timers, so that the sum is exact before rounding up.
+  const int64_t advert = router.advert_interval.count();
+  const int64_t renewal = std::max<int64_t>(100, advert);
+  const int64_t longest_down = (router.down_timer_adverts + 1) * advert;
+  const int64_t lease = (longest_down + renewal + 100 + 99) / 100;
+  return static_cast<uint32_t>(std::max<int64_t>(3, lease));
+}
 
 std::vector<IpAddress> InstanceConfig::Destinations() const {
   if (!unicast_peers.empty()) return unicast_peers;
@@ -49,6 +82,12 @@ absl::Status ValidateInstanceConfig(const InstanceConfig& config) {
           fmt::format("{}: unicast_peer {} is not an {} unicast address", config.name, peer,
                       FamilyName(config.router.family)));
     }
+  }
+  if (config.vip_lease_seconds != 0 && (config.vip_lease_seconds < kMinVipLeaseSeconds ||
+                                        config.vip_lease_seconds > kMaxLeaseSeconds)) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: vip_lease_time {} is out of range {}..{} (0: permanent)", config.name,
+                    config.vip_lease_seconds, kMinVipLeaseSeconds, kMaxLeaseSeconds));
   }
   if (config.multicast_group && (config.multicast_group->family() != config.router.family ||
                                  !config.multicast_group->IsMulticast())) {
@@ -94,6 +133,18 @@ void Instance::Start(absl::Time now) {
 void Instance::Shutdown(absl::Time now) {
   router_.Shutdown(now);
   Perform(now);
+  // A later Start begins afresh: an address that failed is tried again when it is Master. What
+  // could not be removed is still retried.
+  address_fault_ = false;
+  unplaced_.clear();
+  router_.SetFault(now, fault_requested_);  // in Initialize: remembered for Start
+  renew_at_ = absl::InfiniteFuture();
+  renew_pending_ = false;
+  if (unremoved_.empty()) retry_at_ = absl::InfiniteFuture();
+}
+
+absl::Time Instance::NextDeadline() const {
+  return std::min({router_.NextDeadline(), retry_at_, renew_at_});
 }
 
 void Instance::OnTimer(absl::Time now) {
@@ -102,6 +153,17 @@ void Instance::OnTimer(absl::Time now) {
   Perform(now, /*hot=*/true);
   if (!was_ready && router_.sync_ready()) {
     events_->Push(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
+  }
+  if (now >= retry_at_) Retry(now);
+  if (now >= renew_at_) {
+    renew_at_ = absl::InfiniteFuture();
+    if (defer_effects_) {
+      // Netlink round trips, like the other effects: after every due advertisement is out.
+      renew_pending_ = true;
+    } else {
+      Renew(now);
+      ApplyAddressFault(now);
+    }
   }
 }
 
@@ -116,7 +178,11 @@ void Instance::SyncStepDown(absl::Time now) {
 }
 
 void Instance::SetFault(absl::Time now, bool fault) {
-  router_.SetFault(now, fault);
+  // The cause of another fault is gone (a link came back): probe the addresses now rather than at
+  // the end of a backoff of up to 30 s.
+  if (fault_requested_ && !fault && address_fault_) retry_at_ = std::min(retry_at_, now);
+  fault_requested_ = fault;
+  router_.SetFault(now, fault_requested_ || address_fault_);
   Perform(now);
 }
 
@@ -151,6 +217,7 @@ absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
   InstanceConfig previous = std::move(config_);
   config_ = std::move(config);
   const bool was_master = router_.state() == RouterState::kMaster;
+  const uint32_t previous_lease = previous.vip_lease_seconds;
   if (absl::Status s = router_.Reconfigure(now, RouterConfigOf(config_)); !s.ok()) {
     config_ = std::move(previous);
     config_.addresses = std::move(retiring_);
@@ -176,6 +243,30 @@ absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
   Perform(now);
   retiring_.clear();
   retiring_excluded_.clear();
+  if (router_.state() == RouterState::kMaster && config_.vip_lease_seconds != previous_lease &&
+      !router_.is_owner()) {
+    if (config_.vip_lease_seconds == 0) {
+      // A permanent add leaves an address that is there as it is (NLM_F_EXCL, so that an
+      // owner's own address is never touched): the leased one is put back without a lease.
+      for (const VirtualAddress& vip : config_.addresses) ChangeOne(now, vip, false);
+      for (const VirtualAddress& vip : config_.excluded_addresses) ChangeOne(now, vip, false);
+      for (const VirtualAddress& vip : config_.addresses) ChangeOne(now, vip, true);
+      for (const VirtualAddress& vip : config_.excluded_addresses) ChangeOne(now, vip, true);
+      renew_at_ = absl::InfiniteFuture();
+    } else {
+      Renew(now);  // the new lease from now on
+    }
+  }
+  // An address that failed and is no longer configured needs no probe.
+  std::erase_if(unplaced_, [&](const VirtualAddress& vip) {
+    return !Contains(config_.addresses, vip) && !Contains(config_.excluded_addresses, vip);
+  });
+  if (address_fault_ && unplaced_.empty()) {
+    address_fault_ = false;
+    router_.SetFault(now, fault_requested_);
+    Perform(now);
+  }
+  ApplyAddressFault(now);
   return absl::OkStatus();
 }
 
@@ -206,8 +297,10 @@ void Instance::set_defer_effects(bool defer) { defer_effects_ = defer; }
 void Instance::Perform(absl::Time now, bool hot) {
   router_.DrainActions(actions_);
   if (!hot || !defer_effects_) {
-    FlushDeferred(now);  // what waits goes first: the order of effects is the router's
+    // What waits goes first: the order of effects is the router's.
+    FlushDeferredActions(now);
     for (const Action& action : actions_) Execute(now, action, /*deferred=*/false);
+    ApplyAddressFault(now);  // after the loop: it drains the router into actions_ again
     return;
   }
   for (const Action& action : actions_) {
@@ -220,10 +313,20 @@ void Instance::Perform(absl::Time now, bool hot) {
 }
 
 void Instance::FlushDeferred(absl::Time now) {
-  if (deferred_.empty()) return;
-  std::vector<Action> effects;
-  std::swap(effects, deferred_);
-  for (const Action& action : effects) Execute(now, action, /*deferred=*/true);
+  FlushDeferredActions(now);
+  ApplyAddressFault(now);
+}
+
+void Instance::FlushDeferredActions(absl::Time now) {
+  if (!deferred_.empty()) {
+    std::vector<Action> effects;
+    std::swap(effects, deferred_);
+    for (const Action& action : effects) Execute(now, action, /*deferred=*/true);
+  }
+  if (renew_pending_) {
+    renew_pending_ = false;
+    Renew(now);
+  }
 }
 
 void Instance::Execute(absl::Time now, const Action& action, bool deferred) {
@@ -242,6 +345,7 @@ void Instance::Execute(absl::Time now, const Action& action, bool deferred) {
                      ChangeExcluded(now, config_.excluded_addresses, true);
                    } else if (a.from == RouterState::kMaster && a.to != RouterState::kMaster) {
                      ChangeExcluded(now, config_.excluded_addresses, false);
+                     renew_at_ = absl::InfiniteFuture();  // nothing held, nothing to renew
                    }
                    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
                    e.transition = a;
@@ -271,17 +375,138 @@ void Instance::Send(absl::Time now, uint8_t priority) {
 void Instance::ChangeAddresses(absl::Time now, const AddressList& ips, bool add) {
   for (const IpAddress& ip : ips) {
     const VirtualAddress* vip = Find(ip);
-    InstanceEvent e = MakeEvent(
-        add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
     if (vip == nullptr) {
       // The router only names addresses it was configured with; not finding one is our bug.
+      InstanceEvent e = MakeEvent(
+          add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
       e.status = absl::InternalError(fmt::format("no configuration for address {}", ip));
-    } else {
-      e.address = *vip;
-      e.status = add ? address_manager_.Add(*vip) : address_manager_.Remove(*vip);
+      events_->Push(std::move(e));
+      continue;
     }
-    events_->Push(std::move(e));
+    ChangeOne(now, *vip, add);
   }
+}
+
+VirtualAddress Instance::Leased(const VirtualAddress& vip) const {
+  VirtualAddress leased = vip;
+  // An owner's addresses are the interface's own (RFC 5798 §6.4.1): a lease on them would make
+  // the kernel delete the interface's address after a crash.
+  leased.lease_seconds = router_.is_owner() ? 0 : config_.vip_lease_seconds;
+  return leased;
+}
+
+void Instance::ChangeOne(absl::Time now, const VirtualAddress& vip, bool add) {
+  InstanceEvent e = MakeEvent(
+      add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
+  const VirtualAddress placed = add ? Leased(vip) : vip;
+  e.address = placed;
+  e.status = add ? address_manager_.Add(placed) : address_manager_.Remove(placed);
+  if (e.status.ok()) {
+    Forget(unremoved_, vip);  // there as it should be, or gone as it should be
+    if (add && placed.lease_seconds != 0 && renew_at_ == absl::InfiniteFuture()) {
+      renew_at_ = now + VipLeaseRenewal(config_.router, placed.lease_seconds);
+    }
+  } else if (add) {
+    // A Master that cannot hold its address gives the election up until it can (see the header).
+    if (router_.state() == RouterState::kMaster) {
+      Remember(unplaced_, vip);
+      address_fault_pending_ = true;
+    }
+  } else {
+    Remember(unremoved_, vip);
+    if (retry_at_ == absl::InfiniteFuture()) retry_at_ = now + retry_backoff_;
+  }
+  events_->Push(std::move(e));
+}
+
+void Instance::ApplyAddressFault(absl::Time now) {
+  if (!address_fault_pending_) return;
+  address_fault_pending_ = false;
+  // The batch that failed may also have taken the router out of Master (a deferred add carried
+  // out after it stepped down): then there is no mastership to give up, and the next one tries
+  // again.
+  if (router_.state() != RouterState::kMaster) {
+    unplaced_.clear();
+    return;
+  }
+  address_fault_ = true;
+  retry_backoff_ = kAddressRetryFirst;
+  retry_at_ = std::min(retry_at_, now + retry_backoff_);
+  router_.SetFault(now, true);  // priority 0, then the addresses that were added are removed
+  Perform(now);
+}
+
+void Instance::Retry(absl::Time now) {
+  retry_at_ = absl::InfiniteFuture();
+  bool failed = false;
+  const bool master = router_.state() == RouterState::kMaster;
+  for (const VirtualAddress& vip : std::vector<VirtualAddress>(unremoved_)) {
+    // Master again with it configured: the address is rightly there.
+    if (master && (Contains(config_.addresses, vip) || Contains(config_.excluded_addresses, vip))) {
+      Forget(unremoved_, vip);
+      continue;
+    }
+    ChangeOne(now, vip, false);
+    failed = failed || Contains(unremoved_, vip);
+  }
+  if (address_fault_) {
+    for (const VirtualAddress& vip : std::vector<VirtualAddress>(unplaced_)) {
+      // The probe: add it (with its lease, should we die meanwhile) and take it off again at
+      // once, in Fault, so that it never stays on beside a Master that holds it. Reported like
+      // any add and remove.
+      InstanceEvent added = MakeEvent(InstanceEvent::Kind::kAddressAdded, now);
+      added.address = Leased(vip);
+      added.status = address_manager_.Add(*added.address);
+      const bool placed = added.status.ok();
+      events_->Push(std::move(added));
+      if (!placed) {
+        failed = true;
+        continue;
+      }
+      ChangeOne(now, vip, false);
+      if (Contains(unremoved_, vip)) {
+        failed = true;  // retried as a removal; the probe has not shown it can be managed
+        continue;
+      }
+      Forget(unplaced_, vip);
+    }
+  }
+  if (failed) {
+    retry_backoff_ = std::min(retry_backoff_ * 2, kAddressRetryMax);
+    retry_at_ = now + retry_backoff_;
+  } else {
+    retry_backoff_ = kAddressRetryFirst;
+  }
+  if (address_fault_ && unplaced_.empty()) {
+    // Every address can be added again: rejoin the election (Backup, fault_cleared) unless
+    // another fault holds the router.
+    address_fault_ = false;
+    router_.SetFault(now, fault_requested_);
+    Perform(now);
+  }
+}
+
+void Instance::Renew(absl::Time now) {
+  if (router_.state() != RouterState::kMaster || config_.vip_lease_seconds == 0 ||
+      router_.is_owner()) {
+    return;
+  }
+  // Silent when it works: one line per address and second would drown the log. A failure is
+  // reported as the failed add it is, and the Master goes to Fault before the lease runs out.
+  auto renew = [&](const VirtualAddress& vip) {
+    const VirtualAddress leased = Leased(vip);
+    absl::Status status = address_manager_.Add(leased);
+    if (status.ok()) return;
+    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAddressAdded, now);
+    e.address = leased;
+    e.status = std::move(status);
+    events_->Push(std::move(e));
+    Remember(unplaced_, vip);
+    address_fault_pending_ = true;
+  };
+  for (const VirtualAddress& vip : config_.addresses) renew(vip);
+  for (const VirtualAddress& vip : config_.excluded_addresses) renew(vip);
+  renew_at_ = now + VipLeaseRenewal(config_.router, config_.vip_lease_seconds);
 }
 
 void Instance::AnnounceAddresses(absl::Time now, const AddressList& ips, int count) {
@@ -308,13 +533,7 @@ void Instance::AnnounceOne(absl::Time now, const IpAddress& ip, int count) {
 }
 
 void Instance::ChangeExcluded(absl::Time now, const std::vector<VirtualAddress>& vips, bool add) {
-  for (const VirtualAddress& vip : vips) {
-    InstanceEvent e = MakeEvent(
-        add ? InstanceEvent::Kind::kAddressAdded : InstanceEvent::Kind::kAddressRemoved, now);
-    e.address = vip;
-    e.status = add ? address_manager_.Add(vip) : address_manager_.Remove(vip);
-    events_->Push(std::move(e));
-  }
+  for (const VirtualAddress& vip : vips) ChangeOne(now, vip, add);
 }
 
 }  // namespace vrrp

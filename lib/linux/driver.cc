@@ -619,7 +619,9 @@ void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
 void Driver::UpdateFault(absl::Time now, size_t index) {
   const Slot& slot = *slots_[index];
   const bool fault = !slot.link_up || !slot.source_present || slot.external_fault;
-  if (fault != instances_[index]->router().fault()) instances_[index]->SetFault(now, fault);
+  // Compared with what was asked, not with the router: the instance ORs in its own address
+  // fault, which must neither hide a new link fault nor be cleared by this one.
+  if (fault != instances_[index]->fault_requested()) instances_[index]->SetFault(now, fault);
 }
 
 void Driver::QueueEffects(size_t index) {

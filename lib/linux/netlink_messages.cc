@@ -69,6 +69,7 @@ size_t AddressRequestSize(const VirtualAddress& vip, bool with_options) {
     if (vip.broadcast.has_value()) size += AttributeSize(4);
     if (!vip.label.empty()) size += AttributeSize(vip.label.size() + 1);
     size += AttributeSize(sizeof(uint32_t));
+    if (vip.lease_seconds != 0) size += AttributeSize(sizeof(ifa_cacheinfo));
   }
   return size;
 }
@@ -77,8 +78,12 @@ absl::StatusOr<size_t> BuildAddressRequest(absl::Span<uint8_t> buffer, const Vir
                                            uint32_t ifindex, uint32_t seq, bool add) {
   if (absl::Status valid = Validate(vip); !valid.ok()) return valid;
   const uint16_t type = add ? RTM_NEWADDR : RTM_DELADDR;
-  const uint16_t flags =
-      add ? NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL : NLM_F_REQUEST | NLM_F_ACK;
+  // A leased address is added with NLM_F_REPLACE instead of NLM_F_EXCL: the same message then
+  // creates it or, when it is there, renews its lifetimes (IPv4 inet_rtm_newaddr and IPv6
+  // inet6_addr_modify reset the address's timestamp), with no window where it is missing.
+  const bool leased = add && vip.lease_seconds != 0;
+  uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+  if (add) flags |= NLM_F_CREATE | (leased ? NLM_F_REPLACE : NLM_F_EXCL);
   absl::StatusOr<nlmsghdr*> nlh =
       StartMessage(buffer, AddressRequestSize(vip, add), type, flags, seq);
   if (!nlh.ok()) return nlh.status();
@@ -105,6 +110,14 @@ absl::StatusOr<size_t> BuildAddressRequest(absl::Span<uint8_t> buffer, const Vir
     }
     if (!vip.label.empty()) mnl_attr_put_strz(*nlh, IFA_LABEL, vip.label.c_str());
     mnl_attr_put_u32(*nlh, IFA_FLAGS, address_flags);
+    if (leased) {
+      // Preferred equal to valid: an IPv6 address is never deprecated before it goes, and IPv4
+      // has no use for the difference. The kernel counts both from this message on.
+      ifa_cacheinfo lifetime{};
+      lifetime.ifa_prefered = vip.lease_seconds;
+      lifetime.ifa_valid = vip.lease_seconds;
+      mnl_attr_put(*nlh, IFA_CACHEINFO, sizeof(lifetime), &lifetime);
+    }
   }
   return (*nlh)->nlmsg_len;
 }

@@ -51,9 +51,16 @@ absl::Status FakeAddressManager::FailureFor(const IpAddress& address) const {
 absl::Status FakeAddressManager::Add(const VirtualAddress& vip) {
   calls_.push_back("add " + ToString(vip));
   if (absl::Status s = FailureFor(vip.address); !s.ok()) return s;
-  const bool there = std::any_of(held_.begin(), held_.end(),
-                                 [&](const InterfaceAddress& a) { return Same(a.vip, vip); });
-  if (!there) held_.push_back(InterfaceAddress{.vip = vip});
+  if (auto it = add_failures_.find(vip.address); it != add_failures_.end()) return it->second;
+  auto there = std::find_if(held_.begin(), held_.end(),
+                            [&](const InterfaceAddress& a) { return Same(a.vip, vip); });
+  // As the kernel does with a lease (NLM_F_REPLACE): the address takes the new lifetime.
+  if (there == held_.end()) {
+    held_.push_back(InterfaceAddress{.vip = vip, .permanent = vip.lease_seconds == 0});
+  } else if (vip.lease_seconds != 0) {
+    there->vip.lease_seconds = vip.lease_seconds;
+    there->permanent = false;
+  }
   return absl::OkStatus();
 }
 
@@ -93,6 +100,14 @@ void FakeAddressManager::Fail(const IpAddress& address, absl::Status status) {
     failures_.erase(address);
   } else {
     failures_[address] = std::move(status);
+  }
+}
+
+void FakeAddressManager::FailAdd(const IpAddress& address, absl::Status status) {
+  if (status.ok()) {
+    add_failures_.erase(address);
+  } else {
+    add_failures_[address] = std::move(status);
   }
 }
 

@@ -367,6 +367,11 @@ void SimulatedLan::SetFault(NodeId id, bool fault) {
   Drain(id);
 }
 
+void SimulatedLan::FailAddresses(NodeId id, absl::Status status) {
+  Node& node = nodes_[id];
+  for (const VirtualAddress& vip : node.config.addresses) node.addresses.Fail(vip.address, status);
+}
+
 absl::Status SimulatedLan::SetPriority(NodeId id, int priority) {
   Node& node = nodes_[id];
   // The Instance changes its router's priority through a reconfiguration: the same as

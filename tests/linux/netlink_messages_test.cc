@@ -29,11 +29,12 @@ static_assert(sizeof(ifaddrmsg) == 8 && offsetof(ifaddrmsg, ifa_prefixlen) == 1 
               offsetof(ifaddrmsg, ifa_flags) == 2 && offsetof(ifaddrmsg, ifa_scope) == 3 &&
               offsetof(ifaddrmsg, ifa_index) == 4);
 static_assert(sizeof(nlattr) == 4 && offsetof(nlattr, nla_type) == 2);
+static_assert(sizeof(ifa_cacheinfo) == 16 && offsetof(ifa_cacheinfo, ifa_valid) == 4);
 static_assert(RTM_NEWADDR == 20 && RTM_DELADDR == 21 && RTM_GETADDR == 22);
 static_assert(NLMSG_ERROR == 2 && NLMSG_DONE == 3);
 static_assert(NLM_F_REQUEST == 0x1 && NLM_F_ACK == 0x4 && NLM_F_EXCL == 0x200 &&
-              NLM_F_CREATE == 0x400 && NLM_F_DUMP == 0x300 && NLM_F_DUMP_INTR == 0x10 &&
-              NLM_F_CAPPED == 0x100 && NLM_F_ACK_TLVS == 0x200);
+              NLM_F_REPLACE == 0x100 && NLM_F_CREATE == 0x400 && NLM_F_DUMP == 0x300 &&
+              NLM_F_DUMP_INTR == 0x10 && NLM_F_CAPPED == 0x100 && NLM_F_ACK_TLVS == 0x200);
 static_assert(IFA_ADDRESS == 1 && IFA_LOCAL == 2 && IFA_LABEL == 3 && IFA_BROADCAST == 4 &&
               IFA_CACHEINFO == 6 && IFA_FLAGS == 8);
 static_assert(IFA_F_SECONDARY == 0x01 && IFA_F_NODAD == 0x02 && IFA_F_DADFAILED == 0x08 &&
@@ -193,6 +194,36 @@ TEST_CASE("RTM_NEWADDR for IPv6 sets IFA_F_NODAD unless DAD is asked for") {
       .Attr(8, 8)
       .U32(0x200);
   CHECK(Build(BuildNewAddress, vip, 4, 9) == with_dad.data);
+}
+
+TEST_CASE("RTM_NEWADDR for a leased VIP replaces, with IFA_CACHEINFO preferred = valid") {
+  // `ip addr replace 192.0.2.3/24 dev eth0 valid_lft 6 preferred_lft 6`: created when missing,
+  // its lifetimes reset when there (NLM_F_REPLACE, not NLM_F_EXCL, which would answer EEXIST).
+  VirtualAddress vip = V4Vip();
+  vip.lease_seconds = 6;
+  Bytes expected;
+  expected
+      .Header(68, 20, 0x1 | 0x4 | 0x400 | 0x100, 5)  // REQUEST|ACK|CREATE|REPLACE
+      .Ifaddr(2, 24, 0, 0, 3)
+      .Attr(8, 2)
+      .Raw({192, 0, 2, 3})
+      .Attr(8, 1)
+      .Raw({192, 0, 2, 3})
+      .Attr(8, 8)
+      .U32(0)
+      .Attr(20, 6)  // IFA_CACHEINFO: ifa_prefered, ifa_valid, cstamp, tstamp
+      .U32(6)
+      .U32(6)
+      .U32(0)
+      .U32(0);
+  CHECK(Build(BuildNewAddress, vip, 3, 5) == expected.data);
+  // The largest request still fits: IPv6 with every option and a lease.
+  VirtualAddress v6 = V6Vip();
+  v6.lease_seconds = kMaxLeaseSeconds;
+  v6.prefix_route = false;
+  CHECK(Build(BuildNewAddress, v6, 3, 5).size() == 92);
+  // A removal carries no lifetime.
+  CHECK(Build(BuildDeleteAddress, vip, 3, 5) == Build(BuildDeleteAddress, V4Vip(), 3, 5));
 }
 
 TEST_CASE("RTM_DELADDR names address and prefix only, so any label matches") {

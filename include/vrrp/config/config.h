@@ -142,6 +142,16 @@ struct InstanceExtras {
   NotifyCommands notify;
 };
 
+// vip_lease_time (ours, global_defs and vrrp_instance): the kernel lifetime of the VIPs, which the
+// Master renews (crash-safe VIPs: a killed Master lets go of them by itself). The instance's
+// InstanceConfig::vip_lease_seconds is what it resolves to.
+struct VipLeaseTime {
+  bool automatic = true;  // `auto`, the default: vrrp::VipLeaseFor(the instance's timers)
+  uint32_t seconds = 0;   // otherwise; 0 = permanent, as keepalived
+
+  friend bool operator==(const VipLeaseTime&, const VipLeaseTime&) = default;
+};
+
 struct VrrpInstance {
   Location where;  // of the `vrrp_instance` keyword
   // Ready for vrrp::Instance::Create or os::DriverInstance::config: name, router settings (with
@@ -214,6 +224,7 @@ struct GlobalDefs {
   // vrrpd has only VRRP events, so both get the same lines. Their paths differ (checked).
   NotifyFifo notify_fifo;
   NotifyFifo vrrp_notify_fifo;
+  VipLeaseTime vip_lease_time;  // every instance's default
 };
 
 struct Configuration {

@@ -33,7 +33,8 @@
 namespace vrrp::os {
 
 // Room for the largest request built here: header (16) + ifaddrmsg (8) + IFA_LOCAL and
-// IFA_ADDRESS for IPv6 (2 × 20) + IFA_BROADCAST (8) + IFA_LABEL (20) + IFA_FLAGS (8) = 100.
+// IFA_ADDRESS for IPv6 (2 × 20) + IFA_BROADCAST (8) + IFA_LABEL (20) + IFA_FLAGS (8) +
+// IFA_CACHEINFO (20) = 120.
 inline constexpr size_t kAddressRequestMaxSize = 128;
 
 // "192.0.2.3/24 dev eth0": how the errors of the calls below name a virtual address.
@@ -47,7 +48,9 @@ std::string DescribeForError(const VirtualAddress& vip);
 // IFA_LOCAL and IFA_ADDRESS (both the address: no peer), IFA_BROADCAST and IFA_LABEL (IPv4, when
 // set), and IFA_FLAGS with IFA_F_NODAD (IPv6 unless vip.ipv6_dad) and IFA_F_NOPREFIXROUTE (unless
 // vip.prefix_route). ifa_flags carries the low 8 bits of the same flags for kernels before 3.14.
-// ifa_scope is RT_SCOPE_UNIVERSE / SITE / LINK / HOST.
+// ifa_scope is RT_SCOPE_UNIVERSE / SITE / LINK / HOST. A leased vip (lease_seconds != 0) gets
+// IFA_CACHEINFO with ifa_prefered = ifa_valid = the lease, and NLM_F_REPLACE instead of
+// NLM_F_EXCL, so that adding it again renews the lease (`ip addr replace ... valid_lft N`).
 absl::StatusOr<size_t> BuildNewAddress(absl::Span<uint8_t> buffer, const VirtualAddress& vip,
                                        uint32_t ifindex, uint32_t seq);
 

@@ -112,6 +112,8 @@ class FakeAddressManager final : public AddressManager {
   // Add and Remove of `address` fail with `status`, changing nothing; OkStatus() makes them
   // succeed again.
   void Fail(const IpAddress& address, absl::Status status);
+  // Only Add of `address` fails (a renewal too); Remove works. OkStatus() makes it succeed again.
+  void FailAdd(const IpAddress& address, absl::Status status);
   // List fails with `status`; OkStatus() makes it succeed again.
   void FailList(absl::Status status) { list_status_ = std::move(status); }
 
@@ -121,6 +123,7 @@ class FakeAddressManager final : public AddressManager {
   std::vector<InterfaceAddress> held_;
   std::vector<std::string> calls_;
   std::map<IpAddress, absl::Status> failures_;
+  std::map<IpAddress, absl::Status> add_failures_;
   absl::Status list_status_;
 };
 

@@ -159,6 +159,9 @@ class SimulatedLan final : public InstanceSet {
   [[nodiscard]] absl::Status Reconfigure(NodeId node, RouterConfig config);
   void SetSyncHold(NodeId node, bool hold);  // Instance::SetSyncHold
   void SyncStepDown(NodeId node);            // Instance::SyncStepDown
+  // Adding and removing the node's virtual addresses fails with `status` (no CAP_NET_ADMIN...);
+  // OkStatus() makes it work again. Takes effect at the node's next address call.
+  void FailAddresses(NodeId node, absl::Status status);
 
   // --- Links, per direction. ---
   void SetLatency(NodeId from, NodeId to, absl::Duration latency);

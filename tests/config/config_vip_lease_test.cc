@@ -1,0 +1,72 @@
+// vip_lease_time, our keyword for crash-safe VIPs: `auto` by default (vrrp::VipLeaseFor of the
+// instance's timers), a number of seconds, or 0 for keepalived's permanent VIPs; in global_defs
+// for every instance, in a vrrp_instance for its own; bad values refused at their line.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "fmt/format.h"
+#include "vrrp/config/config.h"
+
+namespace vrrp::config {
+namespace {
+
+std::string Text(std::string_view global, std::string_view body) {
+  return fmt::format(
+      "global_defs {{\n"
+      "{}\n"
+      "}}\n"
+      "vrrp_instance VI_1 {{\n"
+      "  interface eth0\n"
+      "  virtual_router_id 50\n"
+      "  virtual_ipaddress {{ 192.0.2.3/24 }}\n"
+      "{}\n"
+      "}}\n",
+      global, body);
+}
+
+uint32_t LeaseOf(std::string_view global, std::string_view body) {
+  absl::StatusOr<Configuration> conf = ParseString(Text(global, body), "keepalived.conf");
+  INFO(conf.status().ToString());
+  REQUIRE(conf.ok());
+  REQUIRE(conf->instances.size() == 1);
+  return conf->instances[0].config.vip_lease_seconds;
+}
+
+std::string ErrorOf(std::string_view global, std::string_view body) {
+  absl::StatusOr<Configuration> conf = ParseString(Text(global, body), "keepalived.conf");
+  if (conf.ok()) return "(parsed)";
+  return std::string(conf.status().message());
+}
+
+TEST_CASE("vip_lease_time is auto by default, following the advertisement interval") {
+  CHECK(LeaseOf("", "") == 6);                               // v2, advert_int 1
+  CHECK(LeaseOf("", "  advert_int 3") == 16);                // 4 × 3 + 3 + 1
+  CHECK(LeaseOf("", "  version 3\n  advert_int 0.1") == 3);  // at least 3 s
+  CHECK(LeaseOf("", "  down_timer_adverts 10") == 13);       // 11 × 1 + 1 + 1
+  CHECK(LeaseOf("  vip_lease_time auto", "  advert_int 2") == 11);
+}
+
+TEST_CASE("vip_lease_time in global_defs is every instance's, an instance's own wins") {
+  CHECK(LeaseOf("  vip_lease_time 0", "") == 0);  // keepalived's permanent VIPs
+  CHECK(LeaseOf("  vip_lease_time 20", "") == 20);
+  CHECK(LeaseOf("  vip_lease_time 0", "  vip_lease_time 9") == 9);
+  CHECK(LeaseOf("  vip_lease_time 20", "  vip_lease_time auto") == 6);
+  CHECK(LeaseOf("", "  vip_lease_time 0") == 0);
+}
+
+TEST_CASE("vip_lease_time refuses what is not auto, 0 or 3..86400 seconds, at its line") {
+  CHECK(ErrorOf("  vip_lease_time 86401", "") ==
+        "keepalived.conf:2: vip_lease_time '86401' is not auto, 0 or a number of seconds 3..86400");
+  CHECK(ErrorOf("", "  vip_lease_time soon") ==
+        "keepalived.conf:8: vip_lease_time 'soon' is not auto, 0 or a number of seconds 3..86400");
+  CHECK(ErrorOf("", "  vip_lease_time -1") ==
+        "keepalived.conf:8: vip_lease_time '-1' is not auto, 0 or a number of seconds 3..86400");
+  CHECK(ErrorOf("", "  vip_lease_time") == "keepalived.conf:8: vip_lease_time needs a value");
+  // Renewed once a second: a lease under 3 s could lapse on a live Master.
+  CHECK(ErrorOf("", "  vip_lease_time 2") ==
+        "keepalived.conf:8: vip_lease_time '2' is not auto, 0 or a number of seconds 3..86400");
+  CHECK(LeaseOf("", "  vip_lease_time 3") == 3);
+}
+
+}  // namespace
+}  // namespace vrrp::config

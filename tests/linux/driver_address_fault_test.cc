@@ -1,0 +1,137 @@
+// The Driver with an instance that cannot add its VIP (issue 16, finding 3), on vrrp::testing's
+// fakes in virtual time: two drivers on a FakeNetwork, the one with the higher priority lacking
+// CAP_NET_ADMIN. It must leave the VIP to the healthy one (Fault, priority 0), keep that fault
+// apart from a link fault (neither clears the other), and take the VIP back once it can.
+// Leased VIPs are renewed through the driver's deferred effects.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "vrrp/linux/driver.h"
+#include "vrrp/testing/linux/fake_host.h"
+#include "vrrp/testing/linux/fake_network.h"
+#include "vrrp/testing/linux/run_drivers.h"
+
+namespace vrrp::os {
+namespace {
+
+using vrrp::testing::FakeHost;
+using vrrp::testing::FakeNetwork;
+using vrrp::testing::kVirtualStart;
+
+const IpAddress kVip = IpAddress::V4(198, 51, 100, 1);
+const absl::Status kDenied = absl::PermissionDeniedError(
+    "RTM_NEWADDR on 198.51.100.1/32 dev eth0: Operation not permitted (EPERM)");
+
+DriverInstance Spec(int priority) {
+  DriverInstance spec;
+  spec.interface = "eth0";
+  InstanceConfig& c = spec.config;
+  c.name = "VI_1";
+  c.router.vrid = 1;
+  c.router.version = Version::kV3;
+  c.router.priority = priority;
+  c.router.advert_interval = Centiseconds(100);
+  c.router.garp_master_repeat = 1;
+  c.router.garp_master_delay = absl::ZeroDuration();
+  c.addresses = {{.address = kVip, .prefix_len = 32, .interface = "eth0"}};
+  return spec;
+}
+
+std::unique_ptr<Driver> Create(FakeHost& host, DriverInstance spec) {
+  DriverOptions options;
+  options.instances = {std::move(spec)};
+  options.parts = host.Parts();
+  auto driver = Driver::Create(std::move(options));
+  INFO(driver.status().ToString());
+  REQUIRE(driver.ok());
+  return std::move(*driver);
+}
+
+RouterState StateOf(const Driver& driver) { return driver.router(driver.ids()[0])->state(); }
+
+struct Pair {
+  FakeNetwork lan;
+  FakeHost a;  // priority 150, no CAP_NET_ADMIN
+  FakeHost b;  // priority 100, healthy
+  std::unique_ptr<Driver> da;
+  std::unique_ptr<Driver> db;
+  absl::Time now = kVirtualStart;
+
+  Pair() {
+    a.AddInterface("eth0", {IpAddress::V4(192, 0, 2, 5)});
+    b.AddInterface("eth0", {IpAddress::V4(192, 0, 2, 6)});
+    lan.Attach(a, "eth0");
+    lan.Attach(b, "eth0");
+    da = Create(a, Spec(150));
+    db = Create(b, Spec(100));
+    REQUIRE(da->Start(now).ok());
+    REQUIRE(db->Start(now).ok());
+    a.FailAddressCalls(kDenied);  // after Start's reconciliation, which lists the addresses
+  }
+  void Run(absl::Duration d) {
+    Driver* both[] = {da.get(), db.get()};
+    REQUIRE(testing::RunDrivers(both, now, now + d).ok());
+  }
+};
+
+TEST_CASE("Driver: a Master that cannot add its VIP leaves it to the healthy backup") {
+  Pair p;
+  p.Run(absl::Seconds(10));
+  CHECK(StateOf(*p.da) == RouterState::kFault);
+  CHECK(StateOf(*p.db) == RouterState::kMaster);
+  CHECK(p.b.Holds(kVip));
+  CHECK_FALSE(p.a.Holds(kVip));
+  CHECK(p.da->instance(p.da->ids()[0])->address_fault());
+  CHECK_FALSE(p.da->InterfaceFault(p.da->ids()[0]));
+
+  // CAP_NET_ADMIN back (as after a restart with it): within the longest backoff a's probe works,
+  // it rejoins as Backup and, with the higher priority, preempts.
+  p.a.FailAddressCalls(absl::OkStatus());
+  p.Run(absl::Seconds(40));
+  CHECK(StateOf(*p.da) == RouterState::kMaster);
+  CHECK(StateOf(*p.db) == RouterState::kBackup);
+  CHECK(p.a.Holds(kVip));
+  CHECK_FALSE(p.b.Holds(kVip));
+}
+
+TEST_CASE("Driver: a link fault raised during an address fault outlives the address fault") {
+  Pair p;
+  p.Run(absl::Seconds(10));
+  REQUIRE(StateOf(*p.da) == RouterState::kFault);
+  p.a.SetLinkUp("eth0", false);
+  p.Run(absl::Seconds(1));
+  // The probe works now, but the link is still down: Fault it stays.
+  p.a.FailAddressCalls(absl::OkStatus());
+  p.Run(absl::Seconds(40));
+  CHECK_FALSE(p.da->instance(p.da->ids()[0])->address_fault());
+  CHECK(StateOf(*p.da) == RouterState::kFault);
+  CHECK_FALSE(p.a.Holds(kVip));
+  p.a.SetLinkUp("eth0", true);
+  p.Run(absl::Seconds(10));
+  CHECK(StateOf(*p.da) == RouterState::kMaster);
+  CHECK(p.a.Holds(kVip));
+}
+
+TEST_CASE("Driver: a Master renews its leased VIP through its deferred effects") {
+  FakeHost host;
+  host.AddInterface("eth0", {IpAddress::V4(192, 0, 2, 5)});
+  DriverInstance spec = Spec(100);
+  spec.config.vip_lease_seconds = VipLeaseFor(spec.config.router);
+  auto driver = Create(host, spec);
+  absl::Time now = kVirtualStart;
+  REQUIRE(driver->Start(now).ok());
+  REQUIRE(testing::RunDriver(*driver, now, now + absl::Seconds(4)).ok());
+  REQUIRE(StateOf(*driver) == RouterState::kMaster);
+  const size_t before = host.address_calls().size();
+  REQUIRE(testing::RunDriver(*driver, now, now + absl::Seconds(10)).ok());
+  // One renewal a second (VipLeaseRenewal), each the same add with the lease.
+  const std::vector<std::string>& calls = host.address_calls();
+  REQUIRE(calls.size() >= before + 9);
+  CHECK(calls.size() <= before + 11);
+  CHECK(calls.back() == "add 198.51.100.1/32 dev eth0 scope global valid_lft 6 preferred_lft 6");
+}
+
+}  // namespace
+}  // namespace vrrp::os
