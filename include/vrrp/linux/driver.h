@@ -64,7 +64,9 @@ struct DriverInstance {
   InstanceConfig config;
   std::string interface;  // where advertisements are sent and received
   // unicast_src_ip / mcast_src_ip. Default: the interface's first IPv4 address, or its IPv6
-  // link-local address (RFC 5798 §5.1.2.1 requires link-local).
+  // link-local address (RFC 5798 §5.1.2.1 requires link-local), that is none of the VIPs;
+  // learned when the interface gets one and again when it is replaced. Until then the
+  // instance waits in Fault and its router's primary_address is a stand-in (127.0.0.1, ::1).
   std::optional<IpAddress> source;
   std::optional<MacAddress> announce_mac;  // default: the interface's
 
