@@ -51,6 +51,11 @@ struct InstanceEvent {
     kSyncWaiting,      // held by its sync group, the master-down timer ran out: it waits for the
                        // group (Router::SetSyncHold)
     kPriorityChanged,  // the effective priority moved (tracking): count = new, previous = old
+    // The driver cannot run the instance on its interface yet: the interface does not exist,
+    // or has no address to send from (no IPv4 address before DHCP, no IPv6 link-local one).
+    // status (kUnavailable) says which; the instance waits in Fault and leaves it (a
+    // kTransition, fault_cleared) when the interface or the address appears.
+    kInterfaceWaiting,
   };
   Kind kind = Kind::kTransition;
   InstanceId id = InstanceId::kNone;

@@ -10,10 +10,10 @@
 namespace vrrp {
 namespace {
 
-constexpr EnumNames<InstanceEvent::Kind, 8> kKindNames{
+constexpr EnumNames<InstanceEvent::Kind, 9> kKindNames{
     {"transition", "drop", "address_added", "address_removed", "announced", "send_failed",
-     "sync_waiting", "priority_changed"}};
-static_assert(kKindNames.Covers(InstanceEvent::Kind::kPriorityChanged));
+     "sync_waiting", "priority_changed", "interface_waiting"}};
+static_assert(kKindNames.Covers(InstanceEvent::Kind::kInterfaceWaiting));
 
 }  // namespace
 
@@ -45,6 +45,7 @@ std::string DescribeEvent(const InstanceEvent& e) {
       append(" {} -> {}", e.previous, e.count);
       break;
     case InstanceEvent::Kind::kSyncWaiting:
+    case InstanceEvent::Kind::kInterfaceWaiting:  // the status says what it waits for
       break;
   }
   if (!e.status.ok()) append(": {}", e.status.ToString());

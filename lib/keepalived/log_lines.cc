@@ -125,6 +125,11 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
       lines.push_back({Level::kError, fmt::format("({}) cannot send advertisement to {}: {}", name,
                                                   e.peer, failure)});
       break;
+    case Kind::kInterfaceWaiting:
+      // keepalived: "(VI_1) entering FAULT state (no IPv4 address for interface)", or with
+      // dynamic_interfaces "... interface eth0 ... doesn't currently exist - will use if created".
+      lines.push_back({Level::kWarning, fmt::format("({}) {}", name, failure)});
+      break;
   }
   return lines;
 }

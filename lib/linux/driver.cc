@@ -37,6 +37,18 @@ IpAddress GroupOf(const InstanceConfig& config) {
 
 bool Multicast(const InstanceConfig& config) { return config.unicast_peers.empty(); }
 
+// What an instance whose interface has no address yet holds as its primary address: the Router
+// refuses an unspecified one (ValidateRouterConfig), and this one is never used. The instance
+// waits in Fault, silent, until the interface has an address, which the driver then gives it
+// (Instance::Reconfigure).
+IpAddress StandInSource(Family family) {
+  return family == Family::kIPv4 ? IpAddress::V4(127, 0, 0, 1) : *IpAddress::Parse("::1");
+}
+
+std::string_view SourceKind(Family family) {
+  return family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address";
+}
+
 // Two instances on one interface and family whose VRIDs are equal take the same packets unless
 // both are unicast with no peer in common: refuse that before anything opens.
 absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
@@ -69,37 +81,85 @@ absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
 
 }  // namespace
 
-// One raw socket and its Endpoint per (interface, family), shared by the instances there.
-struct Driver::Link {
+// One raw socket and its Endpoint per (interface, family), shared by the instances there. The
+// instances send through the Link itself (a Transport), not the socket: the socket is closed
+// while the interface does not exist (not yet at start, or deleted) and opened again when it
+// appears, perhaps under a new index, while the instances keep their one reference.
+struct Driver::Link final : public Transport {
   std::string interface;
   Family family;
-  std::unique_ptr<VrrpSocket> transport;
-  int fd;  // transport->fd(), which never changes: no virtual call to find a socket by fd
+  std::unique_ptr<VrrpSocket> transport;  // nullptr while the interface does not exist
+  int fd = -1;      // transport->fd(), cached: no virtual call to find a socket by fd
+  int ifindex = 0;  // transport->ifindex(); 0 while closed
   Endpoint endpoint;
   int users = 0;
+  // What the instances asked of the socket, so that a reopened one gets it again: the groups
+  // with their join counts, and the receive buffer.
+  std::vector<std::pair<IpAddress, int>> groups;
+  int receive_buffer = 0;
   bool watched = false;
   // Attached, when busy: not watched, read every receive_holdoff until a read finds nothing
   // (then watched again).
   bool polling = false;
   absl::Time last_wake = absl::InfinitePast();  // the last wake-up for this socket
 
-  Link(std::string name, Family f, std::unique_ptr<VrrpSocket> t)
-      : interface(std::move(name)),
-        family(f),
-        transport(std::move(t)),
-        fd(transport->fd()),
-        endpoint(f) {}
+  Link(std::string name, Family f) : interface(std::move(name)), family(f), endpoint(f) {}
+
+  absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& source,
+                    const IpAddress& destination) override {
+    // Not reached in practice: an instance on a closed link is in Fault and silent.
+    if (transport == nullptr) return Missing();
+    return transport->Send(payload, source, destination);
+  }
+  absl::StatusOr<std::optional<ReceivedPacket>> Receive(absl::Span<uint8_t> buffer) override {
+    if (transport == nullptr) return std::optional<ReceivedPacket>();
+    return transport->Receive(buffer);
+  }
+  absl::Status Missing() const {
+    return absl::UnavailableError(fmt::format("interface {} does not exist", interface));
+  }
+
+  absl::Status Join(const IpAddress& group) {
+    if (transport != nullptr) {
+      if (absl::Status s = transport->JoinGroup(group); !s.ok()) return s;
+    }
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == group; });
+    if (it == groups.end()) {
+      groups.emplace_back(group, 1);
+    } else {
+      ++it->second;
+    }
+    return absl::OkStatus();
+  }
+  void Leave(const IpAddress& group) {
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == group; });
+    if (it == groups.end()) return;
+    if (transport != nullptr) (void)transport->LeaveGroup(group);
+    if (--it->second == 0) groups.erase(it);
+  }
 };
 
-// One AF_PACKET announcer per (interface, MAC).
+// One AF_PACKET announcer per (interface, MAC). Like a Link, an entry is what the instances
+// hold: its announcer is closed while the interface does not exist and opened again (with the
+// new interface's MAC) when it appears.
 struct Driver::Announcers {
-  struct Entry {
+  struct Entry final : public Announcer {
     std::string interface;
     std::optional<MacAddress> mac;
-    std::unique_ptr<Announcer> announcer;
+    std::unique_ptr<Announcer> announcer;  // nullptr while the interface does not exist
+    int ifindex = 0;                       // the interface's when `announcer` was opened
     int users = 0;
+
+    absl::Status Announce(const IpAddress& address) override {
+      if (announcer == nullptr) {
+        return absl::UnavailableError(fmt::format("interface {} does not exist", interface));
+      }
+      return announcer->Announce(address);
+    }
   };
-  std::vector<Entry> entries;
+  std::vector<std::unique_ptr<Entry>> entries;
 };
 
 // What one instance runs on, and what the driver knows of its interface.
@@ -112,6 +172,10 @@ struct Driver::Slot {
   bool effects_queued = false;  // in Driver::effects_
   bool link_up = true;
   bool source_present = true;
+  // The source is the interface's first address (no unicast_src_ip / mcast_src_ip): learned
+  // again when the interface gets one after having none (a boot before DHCP, a re-created link).
+  bool source_from_interface = false;
+  bool source_known = true;     // false: the instance holds StandInSource until it is learned
   bool external_fault = false;  // Driver::SetExternalFault
 };
 
@@ -159,6 +223,16 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
   return driver;
 }
 
+bool Driver::InterfaceMissing(const std::string& interface) {
+  auto up = queries_->IsUp(interface);
+  return !up.ok() && up.status().code() == absl::StatusCode::kNotFound;
+}
+
+bool Driver::InterfaceMissing(const absl::Status& failure, const std::string& interface) {
+  // A permission error on a missing interface is still a permission error.
+  return failure.code() == absl::StatusCode::kNotFound && InterfaceMissing(interface);
+}
+
 absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, Family family) {
   for (auto& link : links_) {
     if (link->interface == interface && link->family == family) {
@@ -166,27 +240,65 @@ absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, 
       return link.get();
     }
   }
-  // Its receive buffer is sized by Driver::Open as instances join.
-  auto transport = options_.parts.open_socket(interface, family);
-  if (!transport.ok()) return transport.status();
-  links_.push_back(std::make_unique<Link>(interface, family, std::move(*transport)));
-  Link* link = links_.back().get();
+  auto link = std::make_unique<Link>(interface, family);
+  // Its receive buffer is sized by Driver::Open as instances join. An interface that does not
+  // exist yet is waited for (keepalived's dynamic_interfaces): the link stays closed until it
+  // appears; any other failure (CAP_NET_RAW) is the caller's error.
+  if (absl::Status s = OpenSocket(*link); !s.ok() && !InterfaceMissing(s, interface)) return s;
   link->users = 1;
-  return link;
+  links_.push_back(std::move(link));
+  return links_.back().get();
+}
+
+absl::Status Driver::OpenSocket(Link& link) {
+  auto opened = options_.parts.open_socket(link.interface, link.family);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<VrrpSocket> socket = std::move(*opened);
+  if (link.receive_buffer > 0) (void)socket->SetReceiveBuffer(link.receive_buffer);
+  for (const auto& [group, count] : link.groups) {
+    for (int i = 0; i < count; ++i) {
+      if (absl::Status s = socket->JoinGroup(group); !s.ok()) return s;
+    }
+  }
+  CloseSocket(link);
+  link.transport = std::move(socket);
+  link.fd = link.transport->fd();
+  link.ifindex = link.transport->ifindex();
+  if (loop_ != nullptr) return Watch(link);
+  return absl::OkStatus();
+}
+
+void Driver::CloseSocket(Link& link) {
+  if (link.watched && loop_ != nullptr) (void)loop_->Unwatch(link.fd);
+  link.watched = false;
+  link.polling = false;
+  link.transport.reset();
+  link.fd = -1;
+  link.ifindex = 0;
 }
 
 absl::StatusOr<Announcer*> Driver::AcquireAnnouncer(const std::string& interface,
-                                                    const std::optional<MacAddress>& mac) {
+                                                    const std::optional<MacAddress>& mac,
+                                                    int ifindex) {
   for (auto& e : announcers_->entries) {
-    if (e.interface == interface && e.mac == mac) {
-      ++e.users;
-      return e.announcer.get();
+    if (e->interface == interface && e->mac == mac) {
+      ++e->users;
+      return e.get();
     }
   }
+  auto entry = std::make_unique<Announcers::Entry>();
+  entry->interface = interface;
+  entry->mac = mac;
+  entry->users = 1;
   auto announcer = options_.parts.open_announcer(interface, mac);
-  if (!announcer.ok()) return announcer.status();
-  announcers_->entries.push_back({interface, mac, std::move(*announcer), 1});
-  return announcers_->entries.back().announcer.get();
+  if (announcer.ok()) {
+    entry->announcer = std::move(*announcer);
+    entry->ifindex = ifindex;
+  } else if (!InterfaceMissing(announcer.status(), interface)) {
+    return announcer.status();
+  }
+  announcers_->entries.push_back(std::move(entry));
+  return announcers_->entries.back().get();
 }
 
 absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique_ptr<Slot>& slot,
@@ -198,35 +310,67 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
     return absl::Status(s.code(), fmt::format("{}: {}", name, std::string(s.message())));
   };
   InstanceConfig config = spec.config;
+  slot = std::make_unique<Slot>();
+  slot->key = next_key_++;
+  const Family family = config.router.family;
   if (config.router.primary_address.IsUnspecified()) {
     if (spec.source) {
       config.router.primary_address = *spec.source;
     } else {
-      auto primary = queries_->PrimaryAddress(spec.interface, config.router.family);
-      if (!primary.ok()) return fail(primary.status());
-      config.router.primary_address = *primary;
+      slot->source_from_interface = true;
+      auto candidates = queries_->SourceAddresses(spec.interface, family);
+      if (!candidates.ok() && candidates.status().code() != absl::StatusCode::kNotFound) {
+        return fail(candidates.status());
+      }
+      // Never one of its own VIPs (a killed run may have left them there), unless it owns them
+      // (priority 255: they are the interface's own addresses, RFC 5798 §6.4.1).
+      auto own = [&](const IpAddress& ip) {
+        if (spec.config.router.priority == kPriorityOwner) return false;
+        for (const auto* list : {&spec.config.addresses, &spec.config.excluded_addresses}) {
+          for (const VirtualAddress& vip : *list) {
+            if (vip.address == ip) return true;
+          }
+        }
+        return false;
+      };
+      std::optional<IpAddress> first;
+      if (candidates.ok()) {
+        auto it = std::find_if_not(candidates->begin(), candidates->end(), own);
+        if (it != candidates->end()) first = *it;
+      }
+      if (first) {
+        config.router.primary_address = *first;
+      } else {
+        // No address yet (DHCP has not answered, IPv6 is not up) or no interface yet: the
+        // instance waits in Fault for one, as keepalived does ("no IPv4 address for
+        // interface"), instead of refusing to start.
+        config.router.primary_address = StandInSource(family);
+        slot->source_known = false;
+        slot->source_present = false;
+      }
     }
   }
-  slot = std::make_unique<Slot>();
-  slot->key = next_key_++;
-  auto link = AcquireLink(spec.interface, config.router.family);
+  auto link = AcquireLink(spec.interface, family);
   if (!link.ok()) return fail(link.status());
   slot->link = *link;
+  // A configured source cannot be on an interface that is not there yet: looked for when it is.
+  if (slot->link->transport == nullptr) slot->source_present = false;
   const int wanted = std::max(kReceiveBufferMin, slot->link->users * kReceiveBufferPerRouter);
-  if (wanted > slot->link->transport->receive_buffer_bytes()) {
+  if (wanted > slot->link->receive_buffer) {
+    slot->link->receive_buffer = wanted;
     // Not fatal: a smaller buffer only loses packets in the worst burst, and the kernel caps it.
-    (void)slot->link->transport->SetReceiveBuffer(wanted);
+    if (slot->link->transport) (void)slot->link->transport->SetReceiveBuffer(wanted);
   }
   if (Multicast(config)) {
     const IpAddress group = GroupOf(config);
-    if (absl::Status s = slot->link->transport->JoinGroup(group); !s.ok()) return fail(s);
+    if (absl::Status s = slot->link->Join(group); !s.ok()) return fail(s);
     slot->group = group;
   }
-  auto announcer = AcquireAnnouncer(spec.interface, spec.announce_mac);
+  auto announcer = AcquireAnnouncer(spec.interface, spec.announce_mac, slot->link->ifindex);
   if (!announcer.ok()) return fail(announcer.status());
   slot->announcer = *announcer;
 
-  auto created = Instance::Create(std::move(config), *slot->link->transport, *address_manager_,
+  auto created = Instance::Create(std::move(config), *slot->link, *address_manager_,
                                   *slot->announcer, id, &events_);
   if (!created.ok()) {
     Release(*slot);  // the status names the instance already
@@ -250,9 +394,9 @@ void Driver::Release(Slot& slot) {
   Link* link = slot.link;
   if (link != nullptr) {
     if (slot.routed) link->endpoint.Remove(slot.key);
-    if (slot.group) (void)link->transport->LeaveGroup(*slot.group);
+    if (slot.group) link->Leave(*slot.group);
     if (--link->users == 0) {
-      if (link->watched && loop_ != nullptr) (void)loop_->Unwatch(link->fd);
+      CloseSocket(*link);
       links_.erase(std::find_if(links_.begin(), links_.end(),
                                 [&](const auto& l) { return l.get() == link; }));
     }
@@ -260,8 +404,8 @@ void Driver::Release(Slot& slot) {
   if (slot.announcer != nullptr) {
     auto& entries = announcers_->entries;
     auto it = std::find_if(entries.begin(), entries.end(),
-                           [&](const auto& e) { return e.announcer.get() == slot.announcer; });
-    if (it != entries.end() && --it->users == 0) entries.erase(it);
+                           [&](const auto& e) { return e.get() == slot.announcer; });
+    if (it != entries.end() && --(*it)->users == 0) entries.erase(it);
   }
   slot.link = nullptr;
   slot.announcer = nullptr;
@@ -323,12 +467,109 @@ void Driver::Reindex() {
   }
   on_ifindex_.clear();
   with_source_.clear();
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    index_of_[slots_[i]->key] = i;
-    const int ifindex = slots_[i]->link->transport->ifindex();
-    on_ifindex_[ifindex].push_back(i);
-    with_source_[{ifindex, instances_[i]->config().router.primary_address}].push_back(i);
+  learners_.clear();
+  sources_missing_ = 0;
+  vips_.clear();
+  for (const DriverInstance& spec : options_.instances) {
+    // An owner's addresses are the interface's own (RFC 5798 §6.4.1): fine to send from.
+    if (spec.config.router.priority == kPriorityOwner) continue;
+    for (const VirtualAddress& vip : spec.config.addresses) vips_.insert(vip.address);
+    for (const VirtualAddress& vip : spec.config.excluded_addresses) vips_.insert(vip.address);
   }
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Slot& slot = *slots_[i];
+    index_of_[slot.key] = i;
+    if (slot.source_from_interface && !slot.source_present) ++sources_missing_;
+    const int ifindex = slot.link->ifindex;
+    if (ifindex == 0) continue;  // no interface yet: its link event names it (OnInterfaceAppeared)
+    on_ifindex_[ifindex].push_back(i);
+    if (slot.source_known) {
+      with_source_[{ifindex, instances_[i]->config().router.primary_address}].push_back(i);
+    }
+    if (slot.source_from_interface) learners_[ifindex].push_back(i);
+  }
+}
+
+void Driver::SetSourcePresent(Slot& slot, bool present) {
+  if (slot.source_present == present) return;
+  slot.source_present = present;
+  if (!slot.source_from_interface) return;
+  if (present) {
+    --sources_missing_;
+  } else {
+    ++sources_missing_;
+  }
+}
+
+std::optional<IpAddress> Driver::InterfaceSource(const std::string& interface, Family family) {
+  auto candidates = queries_->SourceAddresses(interface, family);
+  if (!candidates.ok()) return std::nullopt;
+  // Never a virtual address of ours: a Master elsewhere on the interface holds its VIPs there,
+  // and a VIP added by hand is no source either (keepalived stays in FAULT then too).
+  for (const IpAddress& ip : *candidates) {
+    if (CanSendFrom(ip)) return ip;
+  }
+  return std::nullopt;
+}
+
+bool Driver::CanSendFrom(const IpAddress& ip) const {
+  return (ip.is_v4() || ip.IsLinkLocal()) && !vips_.contains(ip);
+}
+
+bool Driver::LearnSource(absl::Time now, size_t index) {
+  Slot& slot = *slots_[index];
+  const DriverInstance& spec = options_.instances[index];
+  std::optional<IpAddress> primary = InterfaceSource(spec.interface, spec.config.router.family);
+  if (!primary) return false;  // still none (an IPv6 global address is not link-local)
+  bool moved = false;
+  if (instances_[index]->config().router.primary_address != *primary) {
+    InstanceConfig config = spec.config;
+    config.router.primary_address = *primary;
+    // Only the source differs from the running configuration, which was valid: it cannot fail.
+    // In Fault it changes nothing else (Router::Reconfigure keeps the state).
+    (void)instances_[index]->Reconfigure(now, std::move(config));
+    moved = true;
+  }
+  slot.source_known = true;
+  SetSourcePresent(slot, true);
+  return moved;
+}
+
+bool Driver::FindSource(absl::Time now, size_t index) {
+  Slot& slot = *slots_[index];
+  if (slot.source_from_interface) return LearnSource(now, index);
+  // unicast_src_ip / mcast_src_ip on an interface that was not there: present once it is on it
+  // (an IPv6 source that is not link-local is not among the candidates: taken as present).
+  const IpAddress& source = instances_[index]->config().router.primary_address;
+  auto candidates = queries_->SourceAddresses(options_.instances[index].interface, source.family());
+  SetSourcePresent(
+      slot, !candidates.ok() || (source.is_v6() && !source.IsLinkLocal()) ||
+                std::find(candidates->begin(), candidates->end(), source) != candidates->end());
+  return false;
+}
+
+void Driver::ReportWaiting(absl::Time now, size_t index, std::string_view what) {
+  const Slot& slot = *slots_[index];
+  const DriverInstance& spec = options_.instances[index];
+  std::string message;
+  if (slot.link->transport == nullptr) {
+    message = fmt::format("interface {} {}: in FAULT until it appears", spec.interface, what);
+  } else if (!slot.source_present) {
+    message = fmt::format(
+        "interface {} has no {} yet: in FAULT until it has one", spec.interface,
+        slot.source_from_interface
+            ? std::string(SourceKind(spec.config.router.family))
+            : fmt::format("address {}", instances_[index]->config().router.primary_address));
+  } else {
+    return;
+  }
+  InstanceEvent e;
+  e.kind = InstanceEvent::Kind::kInterfaceWaiting;
+  e.id = ids_[index];
+  e.instance = instances_[index]->name();
+  e.time = now;
+  e.status = absl::UnavailableError(message);
+  events_.Push(std::move(e));
 }
 
 absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
@@ -418,6 +659,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
         options_.on_error(s);
       }
     }
+    ReportWaiting(now, i, "does not exist yet");
     UpdateFault(now, i);
     instances_[i]->Start(now);
     Touch(i);
@@ -454,7 +696,11 @@ void Driver::SyncStepDown(absl::Time now, InstanceId id) {
 
 bool Driver::InterfaceFault(InstanceId id) const {
   std::optional<size_t> i = IndexOf(id);
-  return i && (!slots_[*i]->link_up || !slots_[*i]->source_present);
+  return i && SlotFault(*slots_[*i]);
+}
+
+bool Driver::SlotFault(const Slot& slot) {
+  return !slot.link_up || !slot.source_present || slot.link->transport == nullptr;
 }
 
 void Driver::SetPriorityDelta(absl::Time now, InstanceId id, int delta) {
@@ -475,6 +721,8 @@ absl::Status Driver::Start(absl::Time now) {
       vips.insert(vips.end(), instance->config().excluded_addresses.begin(),
                   instance->config().excluded_addresses.end());
       for (const VirtualAddress& vip : vips) {
+        // Nothing can be left on an interface that does not exist (yet).
+        if (InterfaceMissing(vip.interface)) continue;
         auto removed =
             RemoveLeftoverAddresses(*address_manager_, vip.interface, absl::MakeConstSpan(&vip, 1));
         if (!removed.ok()) {
@@ -497,6 +745,8 @@ absl::Status Driver::Start(absl::Time now) {
   for (size_t i = 0; i < instances_.size(); ++i) {
     auto up = queries_->IsUp(options_.instances[i].interface);
     slots_[i]->link_up = up.ok() && *up;
+    // Before the transition to Fault, so that the log says why first.
+    ReportWaiting(now, i, "does not exist yet");
     UpdateFault(now, i);
     instances_[i]->Start(now);
   }
@@ -516,13 +766,16 @@ void Driver::Shutdown(absl::Time now) {
 std::vector<int> Driver::fds() const {
   std::vector<int> fds;
   fds.push_back(link_monitor_->fd());
-  for (const auto& link : links_) fds.push_back(link->fd);
+  for (const auto& link : links_) {
+    if (link->transport != nullptr) fds.push_back(link->fd);
+  }
   return fds;
 }
 
 DriverStats Driver::stats() const {
   DriverStats s;
-  s.sockets = links_.size();
+  s.sockets = std::count_if(links_.begin(), links_.end(),
+                            [](const auto& link) { return link->transport != nullptr; });
   s.receive_errors = receive_errors_;
   for (const auto& link : links_) {
     const EndpointStats& e = link->endpoint.stats();
@@ -538,10 +791,28 @@ void Driver::OnReadable(absl::Time now, int fd) {
   if (fd == link_monitor_->fd()) {
     absl::Status s = link_monitor_->Process([&](const LinkEvent& e) { OnLinkEvent(now, e); });
     if (!s.ok()) {
-      // Notifications were lost: read the link state afresh rather than trust what we had.
+      // Notifications were lost: read the interfaces afresh rather than trust what we had. One
+      // that appeared, disappeared or was re-created (another index) in the meantime first.
+      std::vector<std::pair<std::string, int>> changed;
+      for (const auto& link : links_) {
+        auto index = queries_->Index(link->interface);
+        const int now_index = index.ok() ? *index : 0;
+        if (now_index != link->ifindex) changed.emplace_back(link->interface, now_index);
+      }
+      for (const auto& [name, index] : changed) {
+        if (index == 0) {
+          OnInterfaceGone(now, name);
+        } else {
+          OnInterfaceAppeared(now, name, index);
+        }
+      }
       for (size_t i = 0; i < slots_.size(); ++i) {
         auto up = queries_->IsUp(options_.instances[i].interface);
         slots_[i]->link_up = up.ok() && *up;
+        if (slots_[i]->source_from_interface && !slots_[i]->source_present &&
+            slots_[i]->link->transport != nullptr && LearnSource(now, i)) {
+          Reindex();
+        }
         UpdateFault(now, i);
         Touch(i);
       }
@@ -560,6 +831,7 @@ void Driver::OnReadable(absl::Time now, int fd) {
 }
 
 size_t Driver::OnPackets(absl::Time now, Link& link) {
+  if (link.transport == nullptr) return 0;
   receive_arena_.resize(VrrpSocket::kMaxReceiveBatch * kReceiveBufferSize);
   size_t count = 0;
   for (;;) {
@@ -598,10 +870,18 @@ void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
   };
   switch (event.kind) {
     case LinkEvent::Kind::kLink:
-    case LinkEvent::Kind::kLinkRemoved:
+      // An interface we wait for appeared, or one we use was re-created (a new index).
+      if (!event.interface.empty()) OnInterfaceAppeared(now, event.interface, event.ifindex);
       if (auto it = on_ifindex_.find(event.ifindex); it != on_ifindex_.end()) {
-        const bool up = event.kind == LinkEvent::Kind::kLink && event.up;
-        apply(it->second, [&](Slot& slot) { slot.link_up = up; });
+        apply(it->second, [&](Slot& slot) { slot.link_up = event.up; });
+      }
+      break;
+    case LinkEvent::Kind::kLinkRemoved:
+      for (const auto& link : links_) {
+        if (link->ifindex == event.ifindex) {
+          OnInterfaceGone(now, std::string(link->interface));
+          break;
+        }
       }
       break;
     case LinkEvent::Kind::kAddressAdded:
@@ -609,16 +889,107 @@ void Driver::OnLinkEvent(absl::Time now, const LinkEvent& event) {
       if (!event.address) break;
       if (auto it = with_source_.find(std::make_pair(event.ifindex, *event.address));
           it != with_source_.end()) {
-        const bool present = event.kind == LinkEvent::Kind::kAddressAdded;
-        apply(it->second, [&](Slot& slot) { slot.source_present = present; });
+        // A tentative address is no source yet: the kernel refuses to send from it.
+        const bool present = event.kind == LinkEvent::Kind::kAddressAdded && !event.tentative;
+        apply(it->second, [&](Slot& slot) { SetSourcePresent(slot, present); });
+      }
+      // An address for the instances that take theirs from the interface and have none (a
+      // boot before DHCP, an address replaced): checked only while one waits, so that a
+      // takeover's VIP notifications cost nothing here.
+      if (event.kind == LinkEvent::Kind::kAddressAdded && !event.tentative &&
+          sources_missing_ > 0 && CanSendFrom(*event.address)) {
+        if (auto it = learners_.find(event.ifindex); it != learners_.end()) {
+          bool moved = false;
+          for (size_t i : it->second) {
+            if (slots_[i]->source_present ||
+                instances_[i]->config().router.family != event.address->family()) {
+              continue;
+            }
+            moved |= LearnSource(now, i);
+            UpdateFault(now, i);
+            Touch(i);
+          }
+          if (moved) Reindex();  // with_source_ follows the new sources
+        }
       }
       break;
   }
 }
 
+void Driver::OnInterfaceAppeared(absl::Time now, const std::string& name, int ifindex) {
+  // Re-created without our seeing it go (lost notifications): the old one went with our VIPs
+  // on it. Take the instances through Fault, as if we had seen it, so that a Master adds them
+  // again on the new one.
+  if (std::any_of(links_.begin(), links_.end(), [&](const auto& link) {
+        return link->interface == name && link->transport != nullptr && link->ifindex != ifindex;
+      })) {
+    OnInterfaceGone(now, name);
+  }
+  bool opened = false;
+  for (auto& link : links_) {
+    if (link->interface != name || link->ifindex == ifindex) continue;
+    // A socket bound to a deleted device never hears from the new one: open another.
+    if (absl::Status s = OpenSocket(*link); !s.ok()) {
+      if (options_.on_error) options_.on_error(s);
+      continue;
+    }
+    opened = true;
+  }
+  for (auto& e : announcers_->entries) {
+    if (e->interface != name || e->ifindex == ifindex) continue;
+    auto announcer = options_.parts.open_announcer(name, e->mac);  // the new interface's MAC
+    if (!announcer.ok()) {
+      if (options_.on_error) options_.on_error(announcer.status());
+      continue;
+    }
+    e->announcer = std::move(*announcer);
+    e->ifindex = ifindex;
+  }
+  if (!opened) return;
+  Reindex();
+  auto it = on_ifindex_.find(ifindex);
+  if (it == on_ifindex_.end()) return;
+  auto up = queries_->IsUp(name);
+  bool moved = false;
+  for (size_t i : it->second) {
+    slots_[i]->link_up = up.ok() && *up;
+    moved |= FindSource(now, i);
+    ReportWaiting(now, i, "does not exist");  // still without an address: says so
+    UpdateFault(now, i);
+    Touch(i);
+  }
+  if (moved) Reindex();
+}
+
+void Driver::OnInterfaceGone(absl::Time now, const std::string& name) {
+  // The instances first (a Master resigns and removes its VIPs, as for a link down), then the
+  // sockets and announcers: bound to a device that is gone, they would never carry anything
+  // for one re-created under the name. Its addresses went with it.
+  std::vector<size_t> gone;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = *slots_[i];
+    if (slot.link->interface != name || slot.link->transport == nullptr) continue;
+    slot.link_up = false;
+    SetSourcePresent(slot, false);
+    UpdateFault(now, i);
+    Touch(i);
+    gone.push_back(i);
+  }
+  for (auto& link : links_) {
+    if (link->interface == name) CloseSocket(*link);
+  }
+  for (auto& e : announcers_->entries) {
+    if (e->interface != name) continue;
+    e->announcer.reset();
+    e->ifindex = 0;
+  }
+  Reindex();
+  for (size_t i : gone) ReportWaiting(now, i, "is gone");
+}
+
 void Driver::UpdateFault(absl::Time now, size_t index) {
   const Slot& slot = *slots_[index];
-  const bool fault = !slot.link_up || !slot.source_present || slot.external_fault;
+  const bool fault = SlotFault(slot) || slot.external_fault;
   // Compared with what was asked, not with the router: the instance ORs in its own address
   // fault, which must neither hide a new link fault nor be cleared by this one.
   if (fault != instances_[index]->fault_requested()) instances_[index]->SetFault(now, fault);
@@ -703,7 +1074,9 @@ void Driver::OnTimer(absl::Time now) {
   // queue behind.
   deadlines_.PopDue(now, due_);
   if (!due_.empty()) {
-    for (auto& link : links_) link->transport->BeginBatch();
+    for (auto& link : links_) {
+      if (link->transport) link->transport->BeginBatch();
+    }
     for (uint64_t key : due_) {
       auto it = index_of_.find(key);
       if (it == index_of_.end()) continue;
@@ -712,6 +1085,7 @@ void Driver::OnTimer(absl::Time now) {
       QueueEffects(it->second);
     }
     for (auto& link : links_) {
+      if (link->transport == nullptr) continue;
       if (absl::Status s = link->transport->Flush(); !s.ok() && options_.on_error) {
         options_.on_error(s);
       }
@@ -740,7 +1114,7 @@ absl::Status Driver::Attach(EventLoop& loop, std::function<void()> after_turn) {
 }
 
 absl::Status Driver::Watch(Link& link) {
-  if (link.watched) return absl::OkStatus();
+  if (link.watched || link.transport == nullptr) return absl::OkStatus();
   Link* target = &link;
   absl::Status s = loop_->Watch(link.fd, [this, target](uint32_t) {
     const absl::Time now = loop_->Now();

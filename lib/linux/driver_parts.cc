@@ -1,11 +1,14 @@
 #include "vrrp/linux/driver_parts.h"
 
+#include <net/if.h>
+
 #include <utility>
 
 #include "vrrp/linux/address_manager.h"
 #include "vrrp/linux/link_monitor.h"
 #include "vrrp/linux/packet_announcer.h"
 #include "vrrp/linux/raw_socket.h"
+#include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
 namespace {
@@ -15,8 +18,14 @@ class LinuxInterfaceQueries final : public InterfaceQueries {
   absl::StatusOr<bool> IsUp(const std::string& interface) override {
     return InterfaceIsUp(interface);
   }
-  absl::StatusOr<IpAddress> PrimaryAddress(const std::string& interface, Family family) override {
-    return InterfacePrimaryAddress(interface, family);
+  absl::StatusOr<int> Index(const std::string& interface) override {
+    const unsigned index = if_nametoindex(interface.c_str());
+    if (index == 0) return SysError("if_nametoindex", interface);
+    return static_cast<int>(index);
+  }
+  absl::StatusOr<std::vector<IpAddress>> SourceAddresses(const std::string& interface,
+                                                         Family family) override {
+    return InterfaceSourceAddresses(interface, family);
   }
 };
 

@@ -79,6 +79,7 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
                                                     : LinkEvent::Kind::kAddressRemoved;
       event.ifindex = static_cast<int>(record->ifindex);
       event.address = record->entry.vip.address;
+      event.tentative = record->entry.tentative || record->entry.dad_failed;
       return std::optional<LinkEvent>(std::move(event));
     }
     default:

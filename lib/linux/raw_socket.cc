@@ -2,13 +2,17 @@
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <linux/if_addr.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "fmt/format.h"
 #include "vrrp/ip_packet.h"
@@ -114,31 +118,69 @@ absl::Status ApplyReceiveBuffer(int fd, int bytes, const std::string& interface)
   return absl::OkStatus();
 }
 
+// The usable IPv6 link-local addresses of `interface` from /proc/net/if_inet6 of the calling
+// thread's namespace, which has what getifaddrs(3) lacks, each address's flags: one whose
+// Duplicate Address Detection still runs (IFA_F_TENTATIVE) or failed is no source, the kernel
+// refuses to send from it. nullopt when the file cannot be read (no IPv6 in the kernel).
+std::optional<std::vector<IpAddress>> UsableLinkLocal(const std::string& interface) {
+  std::ifstream in("/proc/thread-self/net/if_inet6");
+  if (!in) return std::nullopt;
+  std::vector<IpAddress> out;
+  // "fe800000000000000000000000000001 04 40 20 80     eth0": address, index, prefix length,
+  // scope and flags in hex, name.
+  std::string hex, index, prefix, scope, flags, name;
+  while (in >> hex >> index >> prefix >> scope >> flags >> name) {
+    if (name != interface || hex.size() != 32) continue;
+    const unsigned long f = std::strtoul(flags.c_str(), nullptr, 16);
+    if ((f & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0) continue;
+    std::array<uint8_t, 16> bytes{};
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      bytes[i] = static_cast<uint8_t>(std::strtoul(hex.substr(2 * i, 2).c_str(), nullptr, 16));
+    }
+    const IpAddress ip = IpAddress::FromV6Bytes(bytes.data());
+    if (ip.IsLinkLocal()) out.push_back(ip);
+  }
+  return out;
+}
+
 }  // namespace
 
-absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, Family family) {
+absl::StatusOr<std::vector<IpAddress>> InterfaceSourceAddresses(const std::string& interface,
+                                                                Family family) {
+  if (if_nametoindex(interface.c_str()) == 0) return SysError("if_nametoindex", interface);
+  if (family == Family::kIPv6) {
+    if (std::optional<std::vector<IpAddress>> usable = UsableLinkLocal(interface)) {
+      return *std::move(usable);
+    }
+  }
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) < 0) return SysError("getifaddrs", interface);
-  std::optional<IpAddress> found;
-  for (ifaddrs* i = list; i != nullptr && !found; i = i->ifa_next) {
+  std::vector<IpAddress> found;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
     if (i->ifa_addr == nullptr || interface != i->ifa_name) continue;
     if (family == Family::kIPv4 && i->ifa_addr->sa_family == AF_INET) {
-      found = IpAddress::FromV4Bytes(reinterpret_cast<const uint8_t*>(
-          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr));
+      found.push_back(IpAddress::FromV4Bytes(reinterpret_cast<const uint8_t*>(
+          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr)));
     } else if (family == Family::kIPv6 && i->ifa_addr->sa_family == AF_INET6) {
       IpAddress ip = IpAddress::FromV6Bytes(reinterpret_cast<const uint8_t*>(
           &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr));
-      if (ip.IsLinkLocal()) found = ip;
+      if (ip.IsLinkLocal()) found.push_back(ip);
     }
   }
   freeifaddrs(list);
-  if (!found) {
+  return found;
+}
+
+absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, Family family) {
+  absl::StatusOr<std::vector<IpAddress>> found = InterfaceSourceAddresses(interface, family);
+  if (!found.ok()) return found.status();
+  if (found->empty()) {
     return absl::NotFoundError(
         fmt::format("interface {} has no {} to send VRRP from{}", interface,
                     family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address",
                     family == Family::kIPv4 ? "" : " (is it up, with IPv6 enabled?)"));
   }
-  return *found;
+  return found->front();
 }
 
 // One message ready for sendmsg / sendmmsg: its destination and its source in the packet info.
@@ -173,12 +215,14 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
   if (options.family != Family::kIPv4 && options.family != Family::kIPv6) {
     return absl::InvalidArgumentError("family must be IPv4 or IPv6");
   }
-  const unsigned ifindex = if_nametoindex(ifname.c_str());
-  if (ifindex == 0) return SysError("if_nametoindex", ifname);
-
+  // The socket before the interface: a missing CAP_NET_RAW is a configuration error to report
+  // at once, while a missing interface is one the Driver waits for (it may appear later), so
+  // the caller must not mistake the first for the second.
   const int domain = options.family == Family::kIPv4 ? AF_INET : AF_INET6;
   UniqueFd fd(socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtocolVrrp));
   if (!fd.valid()) return SocketError(ifname, options.family);
+  const unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (ifindex == 0) return SysError("if_nametoindex", ifname);
   // Only this interface's packets: a raw socket otherwise sees protocol 112 from every link.
   if (setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
                  static_cast<socklen_t>(ifname.size())) < 0) {

@@ -38,6 +38,7 @@ std::optional<Kind> TimelineKindOf(InstanceEvent::Kind kind) {
       return Kind::kSyncWaiting;
     case InstanceEvent::Kind::kDrop:
     case InstanceEvent::Kind::kSendFailed:
+    case InstanceEvent::Kind::kInterfaceWaiting:  // the Linux driver's: no interfaces here
       return std::nullopt;
   }
   return std::nullopt;

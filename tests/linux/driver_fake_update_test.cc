@@ -174,11 +174,6 @@ TEST_CASE("Driver::Update on fakes refuses what cannot run and leaves what runs 
     code = absl::StatusCode::kInvalidArgument;
     message = "VI_1_twin: virtual_router_id 1 on eth0 (IPv4) is already used by VI_1";
   }
-  SECTION("an interface that is not there") {
-    bad.push_back(Spec("VI_9", 9, "eth9"));
-    code = absl::StatusCode::kNotFound;
-    message = "VI_9: eth9: No such device (ENODEV)";
-  }
   SECTION("a socket that cannot be opened") {
     rig.host.FailOpen("eth1", absl::PermissionDeniedError("socket: Operation not permitted"));
     bad.push_back(Spec("VI_3", 3, "eth1"));

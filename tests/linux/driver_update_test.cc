@@ -104,9 +104,9 @@ TEST_CASE("Driver::Update keeps unchanged instances, replaces changed ones, all 
                     std::string::npos);  // not a single event for the unchanged one
             }
 
-            // A missing interface for a new instance: refused, nothing running is touched.
-            DriverInstance bad = Spec("VI_4", 53, "192.0.2.8");
-            bad.interface = "nosuch0";
+            // A new instance that would take VI_1's packets: refused, nothing running is
+            // touched. (A missing interface is no error: the instance waits for it in Fault.)
+            DriverInstance bad = Spec("VI_4", 50, "192.0.2.8");
             absl::Status refused = d.Update((*loop)->Now(), {Spec("VI_1", 50, "192.0.2.3"), bad});
             CHECK_FALSE(refused.ok());
             CHECK(std::string(refused.message()).find("VI_4") != std::string::npos);

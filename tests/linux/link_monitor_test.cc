@@ -6,11 +6,13 @@
 #include <net/if.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
 
 #include "system/netns.h"
+#include "vrrp/linux/raw_socket.h"
 
 namespace vrrp::os {
 namespace {
@@ -149,6 +151,53 @@ TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel"
   REQUIRE_FALSE(removed.empty());
   CHECK(removed.back().address == IpAddress::V4(198, 51, 100, 7));
   CHECK(monitor->malformed() == 0);
+}
+
+TEST_CASE("An IPv6 address under DAD is tentative: notified so, and no source until DAD ends") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto ns = vrrp::test::Netns::Create();
+  REQUIRE(ns.ok());
+  REQUIRE((*ns)->AddVeth("m0", "m1").ok());
+  REQUIRE((*ns)
+              ->Check("sysctl -qw net.ipv6.conf.m0.accept_dad=1 net.ipv6.conf.m0.dad_transmits=1")
+              .ok());
+  std::unique_ptr<LinkMonitor> monitor;
+  auto sources = [&] {
+    std::vector<IpAddress> out;
+    REQUIRE((*ns)
+                ->Inside([&] {
+                  auto found = InterfaceSourceAddresses("m0", Family::kIPv6);
+                  REQUIRE(found.ok());
+                  out = *found;
+                })
+                .ok());
+    return out;
+  };
+  REQUIRE((*ns)
+              ->Inside([&] {
+                auto opened = LinkMonitor::Open();
+                REQUIRE(opened.ok());
+                monitor = std::move(*opened);
+              })
+              .ok());
+  const IpAddress ll = *IpAddress::Parse("fe80::77");
+  auto has_ll = [&](const std::vector<IpAddress>& list) {
+    return std::find(list.begin(), list.end(), ll) != list.end();
+  };
+  REQUIRE((*ns)->Check("ip addr add fe80::77/64 dev m0").ok());
+  auto tentative = Collect(*monitor, [&](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kAddressAdded && e.address == ll;
+  });
+  REQUIRE_FALSE(tentative.empty());
+  CHECK(tentative.back().tentative);
+  CHECK_FALSE(has_ll(sources()));  // DAD takes about a second (one probe, RetransTimer)
+
+  auto done = Collect(*monitor, [&](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kAddressAdded && e.address == ll && !e.tentative;
+  });
+  REQUIRE_FALSE(done.empty());
+  CHECK_FALSE(done.back().tentative);
+  CHECK(has_ll(sources()));
 }
 
 }  // namespace

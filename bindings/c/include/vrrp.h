@@ -353,6 +353,9 @@ VRRP_EXTERN void vrrp_endpoint_get_stats(const vrrp_endpoint *endpoint, vrrp_end
 #define VRRP_EVENT_STEP_DOWN 10       /* driver: a sync group made `instance` step down */
 /* driver: the instance's tracked faults changed; message lists them ("" when none) */
 #define VRRP_EVENT_FAULT_REASONS 11
+/* driver: the interface does not exist yet or has no address to send from; message says which.
+ * The instance waits in FAULT and leaves it when the interface or the address appears. */
+#define VRRP_EVENT_INTERFACE_WAITING 12
 
 typedef struct vrrp_event {
   int type;             /* VRRP_EVENT_* */
@@ -494,7 +497,9 @@ VRRP_EXTERN int vrrp_driver_start(vrrp_driver *driver, vrrp_tstamp now);
 VRRP_EXTERN void vrrp_driver_shutdown(vrrp_driver *driver, vrrp_tstamp now);
 
 /* For a foreign event loop: the descriptors to watch for readability (writes up to cap,
- * returns how many there are; they change only on open). */
+ * returns how many there are). They change when an interface the driver waits for appears or
+ * one it uses is deleted (VRRP_EVENT_INTERFACE_WAITING): re-read them after
+ * vrrp_driver_handle_readable. */
 VRRP_EXTERN int vrrp_driver_fds(const vrrp_driver *driver, int *fds, size_t cap);
 /* `fd` is readable (a call when nothing waits is a no-op). Then poll events and re-read the
  * expiry. */

@@ -224,6 +224,8 @@ int EventType(InstanceEvent::Kind kind) {
       return VRRP_EVENT_SYNC_WAITING;
     case InstanceEvent::Kind::kPriorityChanged:
       return VRRP_EVENT_PRIORITY_CHANGED;
+    case InstanceEvent::Kind::kInterfaceWaiting:
+      return VRRP_EVENT_INTERFACE_WAITING;
   }
   return 0;
 }

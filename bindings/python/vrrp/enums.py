@@ -89,6 +89,7 @@ class EventType(enum.IntEnum):
     GROUP_STATE = 9
     STEP_DOWN = 10
     FAULT_REASONS = 11
+    INTERFACE_WAITING = 12
 
 
 class ErrorCode(enum.IntEnum):

@@ -4,7 +4,10 @@
 // one link monitor, and keeps every instance's next deadline in one DeadlineQueue: the cost of a
 // packet or a timer does not grow with the number of instances. It removes the virtual addresses
 // an earlier run left behind, puts instances in Fault while their link is down or their source
-// address is gone, and queues every event (transitions, drops, address changes, failures) for
+// address is gone, and while their interface does not exist or has no address yet (a boot before
+// DHCP: they start in Fault, with a kInterfaceWaiting event, and leave it when the interface or
+// its address appears; a deleted and re-created interface is followed by name), and queues every
+// event (transitions, drops, address changes, failures) for
 // its owner to poll (PollEvent) after each call: for logs, notify hooks and metrics. Each
 // instance has an InstanceId for its whole life: a reload that keeps the name keeps the id.
 // Those parts come from DriverOptions::parts (driver_parts.h): the Linux ones unless a test
@@ -43,6 +46,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "vrrp/deadline_queue.h"
@@ -60,7 +64,9 @@ struct DriverInstance {
   InstanceConfig config;
   std::string interface;  // where advertisements are sent and received
   // unicast_src_ip / mcast_src_ip. Default: the interface's first IPv4 address, or its IPv6
-  // link-local address (RFC 5798 §5.1.2.1 requires link-local).
+  // link-local address (RFC 5798 §5.1.2.1 requires link-local), that is none of the VIPs;
+  // learned when the interface gets one and again when it is replaced. Until then the
+  // instance waits in Fault and its router's primary_address is a stand-in (127.0.0.1, ::1).
   std::optional<IpAddress> source;
   std::optional<MacAddress> announce_mac;  // default: the interface's
 
@@ -101,7 +107,9 @@ struct DriverStats {
 class Driver final : public InstanceSet {
  public:
   // Opens everything or nothing: on error, whatever was opened is closed again, and the status
-  // names the instance and what failed (a missing interface, CAP_NET_RAW, a bad configuration).
+  // names the instance and what failed (CAP_NET_RAW, a bad configuration, two instances on one
+  // VRID). An interface that does not exist yet, or has no address to send from yet, is no
+  // error: its instances wait for it in Fault (keepalived with dynamic_interfaces).
   static absl::StatusOr<std::unique_ptr<Driver>> Create(DriverOptions options);
   ~Driver() override;
 
@@ -110,6 +118,9 @@ class Driver final : public InstanceSet {
   // Every instance shuts down (a Master sends priority 0 and removes its addresses).
   void Shutdown(absl::Time now);
 
+  // The link monitor's and each open socket's. A socket opens when its interface appears and
+  // closes when it is deleted (OnReadable of the monitor's fd), and Update changes them too: a
+  // foreign loop compares fds() after those calls. Attach follows them itself.
   std::vector<int> fds() const;
   void OnReadable(absl::Time now, int fd);
   // When to call OnTimer next, InfiniteFuture() never. While effects such as address changes
@@ -132,13 +143,14 @@ class Driver final : public InstanceSet {
   // transport (DriverInstance::SameTransport) keeps running and gets Instance::Reconfigure, so
   // an unchanged one keeps its state (a Master stays Master, no flap); the others that left
   // shut down (a Master sends priority 0 and removes its addresses); new ones, and those whose
-  // transport changed, are opened and started in Backup. All or nothing: every configuration
-  // is checked and every new socket opened before anything running is touched.
+  // transport changed, are opened and started in Backup (in Fault, waiting, on an interface
+  // that does not exist or has no address yet). All or nothing: every configuration is checked
+  // and every new socket opened before anything running is touched.
   [[nodiscard]] absl::Status Update(absl::Time now, std::vector<DriverInstance> instances);
 
   // InstanceSet, for the policy (vrrp::Policy) and the embedder. An id not running is ignored
   // (setters) or answers nullptr / false. Faults from outside: an instance is in Fault while its
-  // link is down, its source address is gone, or SetExternalFault says so.
+  // link is down, its interface or source address is missing, or SetExternalFault says so.
   std::vector<InstanceId> ids() const override;
   std::optional<InstanceId> Find(std::string_view name) const override;
   const Router* router(InstanceId id) const override;
@@ -167,14 +179,43 @@ class Driver final : public InstanceSet {
   // Gives back what Open took: the route, the group, the socket and announcer when unused.
   void Release(Slot& slot);
   absl::Status Route(Slot& slot, Instance& instance);
+  // The link of (interface, family), opened when new; closed (waiting) when the interface does
+  // not exist yet.
   absl::StatusOr<Link*> AcquireLink(const std::string& interface, Family family);
+  // Opens `link`'s socket (again), with its groups and buffer, watched when attached.
+  absl::Status OpenSocket(Link& link);
+  void CloseSocket(Link& link);
   absl::StatusOr<Announcer*> AcquireAnnouncer(const std::string& interface,
-                                              const std::optional<MacAddress>& mac);
+                                              const std::optional<MacAddress>& mac, int ifindex);
+  // Whether the system says `interface` does not exist (kNotFound), as opposed to any other
+  // failure to open something on it.
+  bool InterfaceMissing(const std::string& interface);
+  // Whether `failure` to open something on `interface` is only that it does not exist yet.
+  bool InterfaceMissing(const absl::Status& failure, const std::string& interface);
   absl::Status Watch(Link& link);
   // Reads and routes what waits in `link`'s socket; how many packets.
   size_t OnPackets(absl::Time now, Link& link);
   void PollLinks(absl::Time now);
   void OnLinkEvent(absl::Time now, const LinkEvent& event);
+  // `name` exists with `ifindex`: opens the sockets and announcers that wait for it or were
+  // bound to an earlier interface of that name, and looks for the instances' sources there.
+  void OnInterfaceAppeared(absl::Time now, const std::string& name, int ifindex);
+  // `name` was deleted: its instances go to Fault, its sockets and announcers are closed.
+  void OnInterfaceGone(absl::Time now, const std::string& name);
+  void SetSourcePresent(Slot& slot, bool present);
+  // The address a source-from-interface instance would send from now: the first IPv4 address,
+  // or IPv6 link-local one, that is none of our VIPs. nullopt: none yet.
+  std::optional<IpAddress> InterfaceSource(const std::string& interface, Family family);
+  bool CanSendFrom(const IpAddress& ip) const;
+  // Gives instance `index` the interface's address, if it has one now; true when its primary
+  // address changed (with_source_ needs a Reindex).
+  bool LearnSource(absl::Time now, size_t index);
+  // After its interface appeared: LearnSource, or whether a configured source is on it.
+  bool FindSource(absl::Time now, size_t index);
+  // A kInterfaceWaiting event when instance `index` cannot run on its interface yet;
+  // `what` completes "interface eth0 ..." when the interface is not there.
+  void ReportWaiting(absl::Time now, size_t index, std::string_view what);
+  static bool SlotFault(const Slot& slot);
   void UpdateFault(absl::Time now, size_t index);
   // Records instance `index`'s next deadline after a call into it.
   void Touch(size_t index);
@@ -209,6 +250,11 @@ class Driver final : public InstanceSet {
   // For link events: the instances on an interface, and those whose source is an address of it.
   absl::flat_hash_map<int, std::vector<size_t>> on_ifindex_;
   absl::flat_hash_map<std::pair<int, IpAddress>, std::vector<size_t>> with_source_;
+  // Per ifindex, the instances whose source is the interface's own address; how many of all
+  // instances wait for one; every VIP of every instance (never a source).
+  absl::flat_hash_map<int, std::vector<size_t>> learners_;
+  size_t sources_missing_ = 0;
+  absl::flat_hash_set<IpAddress> vips_;
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   std::vector<uint64_t> due_;             // reused by OnTimer

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "vrrp/address_manager.h"
@@ -39,10 +40,15 @@ class InterfaceQueries {
   virtual ~InterfaceQueries() = default;
   // Up with carrier now; kNotFound naming the interface when it is gone.
   [[nodiscard]] virtual absl::StatusOr<bool> IsUp(const std::string& interface) = 0;
-  // The address to send from when the configuration names none: the first IPv4 address, or
-  // the first IPv6 link-local one (RFC 5798 §5.1.2.1). kNotFound naming the interface.
-  [[nodiscard]] virtual absl::StatusOr<IpAddress> PrimaryAddress(const std::string& interface,
-                                                                 Family family) = 0;
+  // The interface's index now; kNotFound naming it when it is gone. After lost link
+  // notifications, a different index than the socket's means the interface was re-created.
+  [[nodiscard]] virtual absl::StatusOr<int> Index(const std::string& interface) = 0;
+  // The addresses to send from when the configuration names none, in the kernel's order: every
+  // IPv4 address, or every IPv6 link-local one (RFC 5798 §5.1.2.1); the Driver takes the first
+  // that is no virtual address. Empty while it has none (before DHCP, during IPv6 DAD);
+  // kNotFound naming the interface when it does not exist.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<IpAddress>> SourceAddresses(
+      const std::string& interface, Family family) = 0;
 };
 
 struct DriverParts {
@@ -63,7 +69,8 @@ struct DriverParts {
 };
 
 // Every factory set to the Linux part: RawSocketTransport, PacketAnnouncer,
-// NetlinkAddressManager, LinkMonitor, and InterfaceIsUp / InterfacePrimaryAddress.
+// NetlinkAddressManager, LinkMonitor, and InterfaceIsUp / if_nametoindex /
+// InterfaceSourceAddresses.
 DriverParts LinuxDriverParts();
 
 // `parts` with each empty factory set to LinuxDriverParts()'s.

@@ -36,6 +36,10 @@ struct LinkEvent {
   // Administratively up (IFF_UP) and with carrier (IFF_RUNNING): what VRRP needs to work.
   bool up = false;
   std::optional<IpAddress> address;
+  // kAddressAdded: IPv6 Duplicate Address Detection still runs on it (IFA_F_TENTATIVE) or found
+  // it in use (IFA_F_DADFAILED): nothing can be sent from it yet. The kernel notifies again
+  // when DAD ends.
+  bool tentative = false;
 };
 
 class LinkEventSource {

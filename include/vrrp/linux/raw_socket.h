@@ -136,6 +136,13 @@ class RawSocketTransport final : public VrrpSocket {
 // its first IPv6 link-local address. kNotFound naming the interface when it has none.
 absl::StatusOr<IpAddress> InterfacePrimaryAddress(const std::string& interface, Family family);
 
+// Every address of `family` on `interface` that can be sent from (IPv6: link-local ones only,
+// what VRRP sends from, and none whose Duplicate Address Detection still runs or failed), in
+// the kernel's order: the candidates InterfacePrimaryAddress takes the first of. Empty when it
+// has none; kNotFound naming the interface when it does not exist.
+absl::StatusOr<std::vector<IpAddress>> InterfaceSourceAddresses(const std::string& interface,
+                                                                Family family);
+
 }  // namespace vrrp::os
 
 #endif  // VRRP_LINUX_RAW_SOCKET_H_

@@ -134,16 +134,25 @@ class FakeHost::QueriesPart final : public os::InterfaceQueries {
     return i->up;
   }
 
-  absl::StatusOr<IpAddress> PrimaryAddress(const std::string& interface, Family family) override {
+  absl::StatusOr<int> Index(const std::string& interface) override {
     const Interface* i = host_.Find(interface);
     if (i == nullptr) return host_.Missing(interface);
+    return i->ifindex;
+  }
+
+  absl::StatusOr<std::vector<IpAddress>> SourceAddresses(const std::string& interface,
+                                                         Family family) override {
+    const Interface* i = host_.Find(interface);
+    if (i == nullptr) return host_.Missing(interface);
+    std::vector<IpAddress> out;
     for (const InterfaceAddress& a : i->addresses) {
       const IpAddress& ip = a.vip.address;
-      if (ip.family() == family && (family == Family::kIPv4 || ip.IsLinkLocal())) return ip;
+      if (ip.family() == family && (family == Family::kIPv4 || ip.IsLinkLocal()) && !a.tentative &&
+          !a.dad_failed) {
+        out.push_back(ip);
+      }
     }
-    return absl::NotFoundError(
-        fmt::format("interface {} has no {} to send VRRP from", interface,
-                    family == Family::kIPv4 ? "IPv4 address" : "IPv6 link-local address"));
+    return out;
   }
 
  private:
@@ -268,6 +277,27 @@ void FakeHost::AddAddress(const VirtualAddress& vip) {
   i->addresses.push_back(InterfaceAddress{.vip = vip});
   Notify(os::LinkEvent{
       .kind = os::LinkEvent::Kind::kAddressAdded, .ifindex = i->ifindex, .address = vip.address});
+}
+
+void FakeHost::AddTentativeAddress(const VirtualAddress& vip) {
+  Interface* i = Find(vip.interface);
+  if (i == nullptr) return;
+  i->addresses.push_back(InterfaceAddress{.vip = vip, .tentative = true});
+  Notify(os::LinkEvent{.kind = os::LinkEvent::Kind::kAddressAdded,
+                       .ifindex = i->ifindex,
+                       .address = vip.address,
+                       .tentative = true});
+}
+
+void FakeHost::FinishDad(std::string_view interface, const IpAddress& address) {
+  Interface* i = Find(interface);
+  if (i == nullptr) return;
+  for (InterfaceAddress& a : i->addresses) {
+    if (a.vip.address != address || !a.tentative) continue;
+    a.tentative = false;
+    Notify(os::LinkEvent{
+        .kind = os::LinkEvent::Kind::kAddressAdded, .ifindex = i->ifindex, .address = address});
+  }
 }
 
 void FakeHost::RemoveAddress(std::string_view interface, const IpAddress& address) {

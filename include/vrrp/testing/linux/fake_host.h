@@ -88,6 +88,11 @@ class FakeHost {
   // --- Addresses, as `ip addr` would show them ---
   // Puts an address on its interface (vip.interface) with a notification, as `ip addr add`.
   void AddAddress(const VirtualAddress& vip);
+  // An IPv6 address whose Duplicate Address Detection runs (IFA_F_TENTATIVE): notified as
+  // tentative, never a source (InterfaceQueries::SourceAddresses) until FinishDad.
+  void AddTentativeAddress(const VirtualAddress& vip);
+  // DAD ended well for `address`: it is usable, and notified again, as the kernel does.
+  void FinishDad(std::string_view interface, const IpAddress& address);
   // Takes `address` off `interface` with a notification, as `ip addr del`.
   void RemoveAddress(std::string_view interface, const IpAddress& address);
   // What is on `interface`, in the order it came.
