@@ -39,6 +39,13 @@ std::vector<std::string> WarningsOf(std::string_view text) {
 
 TEST_CASE("The minimal instance parses") { CHECK(ErrorOf(Instance("")) == "(parsed)"); }
 
+TEST_CASE("skip_check_adv_addr takes on, off, true, false, yes or no, nothing else") {
+  CHECK(ErrorOf(Instance("  skip_check_adv_addr yes")) == "(parsed)");
+  CHECK(ErrorOf(Instance("  skip_check_adv_addr maybe")) ==
+        "keepalived.conf:5: skip_check_adv_addr 'maybe' is not one of on, off, true, false, "
+        "yes, no");
+}
+
 TEST_CASE("Range errors come from the core's validator, at the offending line") {
   CHECK(ErrorOf("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 300\n"
                 " virtual_ipaddress { 192.0.2.3 }\n}\n") ==

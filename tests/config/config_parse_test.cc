@@ -362,6 +362,44 @@ global_defs {
 namespace vrrp::config {
 namespace {
 
+TEST_CASE("skip_check_adv_addr: global default, instance override, optional boolean") {
+  const Configuration conf = MustParse(R"(
+global_defs {
+  vrrp_skip_check_adv_addr
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  virtual_ipaddress { 192.0.2.3 }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 2
+  skip_check_adv_addr off
+  virtual_ipaddress { 192.0.2.4 }
+}
+vrrp_instance C {
+  interface eth1
+  virtual_router_id 3
+  virtual_ipaddress { 192.0.2.5 }
+  skip_check_adv_addr
+}
+)");
+  CHECK(conf.instances[0].config.router.skip_address_check_from_master);
+  CHECK_FALSE(conf.instances[1].config.router.skip_address_check_from_master);
+  CHECK(conf.instances[2].config.router.skip_address_check_from_master);
+  // The address-list check itself stays keepalived's: another list is discarded.
+  CHECK(conf.instances[0].config.router.discard_address_mismatch);
+  const Configuration plain = MustParse(R"(
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  virtual_ipaddress { 192.0.2.3 }
+}
+)");
+  CHECK_FALSE(plain.instances[0].config.router.skip_address_check_from_master);
+}
+
 TEST_CASE("Sync groups keep their members and notify commands") {
   absl::StatusOr<Configuration> conf = ParseString(R"(vrrp_sync_group VG_1 {
   group {

@@ -270,17 +270,20 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
   CHECK(lab.Query(1, "d['reloads'], len(d['instances'])") == "1 2");
   CHECK(lab.IsMaster(1, "192.0.2.4"));
 
-  // A file that parses but cannot run (a new instance on a missing interface): refused by the
-  // driver before anything is touched; VI_1 and VI_2 go on.
+  // A new instance on an interface that does not exist yet: applied, it waits in FAULT for
+  // the interface (issue #16); VI_1 and VI_2 go on untouched.
   WriteFile(lab.Path("r1.conf"),
             r1 + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir) +
                 absl::StrReplaceAll(Instance("VI_3", 52, 150, "192.0.2.7", lab.dir),
                                     {{"interface eth0", "interface vrrpt-nosuch0"}}));
   kill(lab.pid1, SIGHUP);
-  LAB_REQUIRE(lab,
-              Eventually([&] { return lab.Log(1).find("vrrpt-nosuch0") != std::string::npos; }));
-  CHECK(lab.Query(1, "d['reloads'], len(d['instances']), d['instances'][0]['state']") ==
-        "1 2 MASTER");
+  LAB_REQUIRE(lab, Eventually([&] {
+                return lab.Log(1).find("(VI_3) interface vrrpt-nosuch0 does not exist yet") !=
+                       std::string::npos;
+              }));
+  CHECK(lab.Query(1,
+                  "d['reloads'], len(d['instances']), d['instances'][0]['state'], "
+                  "d['instances'][2]['state']") == "2 3 MASTER FAULT");
   CHECK(lab.IsMaster(1, "192.0.2.4"));
 
   // A lower priority: r2 preempts; VI_2 leaves the file and its VIP goes with it.
