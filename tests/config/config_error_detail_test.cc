@@ -103,7 +103,7 @@ TEST_CASE("Values the parser refuses itself, and what a block lacks") {
         At(7, "vrrp_instance", "vrrp_instance VI_1 is already defined at keepalived.conf:1"));
 }
 
-TEST_CASE("Syntax errors have no keyword; unknown keywords under strict are their own") {
+TEST_CASE("Syntax errors have no keyword, unknown keywords under strict are their own") {
   CHECK(DetailOf(Instance("") + "}\n") == At(7, "", "unexpected '}' (no block is open)"));
   CHECK(DetailOf(Instance("  notify_master \"/bin/echo")) ==
         At(5, "", "unterminated quoted string"));
@@ -137,7 +137,7 @@ TEST_CASE("Errors in an included file name that file") {
                                                     "include needs a file name"});
 }
 
-TEST_CASE("ConfigErrorOf: nothing for other statuses; any text comes back intact") {
+TEST_CASE("ConfigErrorOf: nothing for other statuses, any text comes back intact") {
   CHECK_FALSE(ConfigErrorOf(absl::OkStatus()).has_value());
   CHECK_FALSE(ConfigErrorOf(absl::InvalidArgumentError("keepalived.conf:1: made up")).has_value());
   absl::StatusOr<Configuration> missing = ParseFile("/nonexistent/keepalived.conf");

@@ -291,7 +291,7 @@ TEST_CASE("Comments anywhere, non-ASCII text, several statements and values per 
   CHECK(vi.locations.at("priority") == Location{"keepalived.conf", 7});
 }
 
-TEST_CASE("Address options: scope, brd +, -nodad, noprefixroute; global multicast groups") {
+TEST_CASE("Address options: scope, brd +, -nodad, noprefixroute, global multicast groups") {
   const Configuration conf = MustParse(R"(
 global_defs {
   vrrp_mcast_group4 224.0.0.19

@@ -380,7 +380,7 @@ TEST_CASE("One-way block: a backup that cannot hear the master makes two masters
   CHECK(lan.Masters() == Ids({r1}));
 }
 
-TEST_CASE("A v3 backup learns the master's interval; v2 drops a mismatch") {
+TEST_CASE("A v3 backup learns the master's interval, v2 drops a mismatch") {
   SECTION("v3") {
     SimulatedLan lan;
     NodeId r1 = Add(lan, "r1", Config(1, 255, Version::kV3, 50));
@@ -408,7 +408,7 @@ TEST_CASE("A v3 backup learns the master's interval; v2 drops a mismatch") {
   }
 }
 
-TEST_CASE("Link down is a fault: the backup takes over; link up and it preempts again") {
+TEST_CASE("Link down is a fault: the backup takes over, link up and it preempts again") {
   SimulatedLan lan;
   NodeId r1 = Add(lan, "r1", Config(1, 150));
   NodeId r2 = Add(lan, "r2", Config(2, 100));

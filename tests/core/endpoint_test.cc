@@ -103,7 +103,7 @@ TEST_CASE("Endpoint counts what no router takes once, on itself") {
   CHECK(r7->stats().drops.Total() == 0);
 }
 
-TEST_CASE("Endpoint decodes with the receiving router's version and key; refusals count there") {
+TEST_CASE("Endpoint decodes with the receiving router's version and key, refusals count there") {
   const Captured c = KeepalivedV2Pass();
   SECTION("wrong key") {
     RouterConfig config = Config(50);
@@ -144,7 +144,7 @@ TEST_CASE("Endpoint decodes with the receiving router's version and key; refusal
   }
 }
 
-TEST_CASE("Endpoint: unicast routers share a VRID by peer; others' packets are kPeer") {
+TEST_CASE("Endpoint: unicast routers share a VRID by peer, others' packets are kPeer") {
   Endpoint endpoint(Family::kIPv4);
   const IpAddress peer_a = kKeepalived, peer_b = IpAddress::V4(192, 0, 2, 9);
   auto ra = Make(Config(50));

@@ -562,7 +562,7 @@ TEST_CASE("A Master whose priority changes advertises at once") {
   CHECK(r.config().priority == 120);
 }
 
-TEST_CASE("SetPriority refuses 0 and 256; raising a Backup to 255 makes it Master at once") {
+TEST_CASE("SetPriority refuses 0 and 256, raising a Backup to 255 makes it Master at once") {
   Router r = Make(Config());
   r.Start(kT0);
   Drain(r);
@@ -788,7 +788,7 @@ TEST_CASE("Sync hold: released before its timer, a Backup goes on as usual") {
   CHECK(r.state() == RouterState::kMaster);
 }
 
-TEST_CASE("Sync: a held Master stays; a step-down makes it Backup without resigning") {
+TEST_CASE("Sync: a held Master stays, a step-down makes it Backup without resigning") {
   Router r = MasterAt360();
   r.SetSyncHold(At(400), true);
   CHECK(r.state() == RouterState::kMaster);

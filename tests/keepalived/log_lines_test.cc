@@ -70,7 +70,7 @@ TEST_CASE("vrrpd log: a wrong password is always logged, other drops only in det
         LogLine{Level::kDetail, "(VI_1) advertisement from 192.0.2.6 dropped: checksum"});
 }
 
-TEST_CASE("vrrpd log: addresses and announcements; failures are errors") {
+TEST_CASE("vrrpd log: addresses and announcements, failures are errors") {
   vrrp::InstanceEvent e;
   e.instance = "VI_1";
   e.address = vrrp::VirtualAddress{

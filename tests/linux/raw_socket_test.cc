@@ -229,7 +229,7 @@ TEST_CASE("RawSocketTransport unicast: a socket that joined no group hears its p
         absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("RawSocketTransport batches sends into one sendmmsg; a failed batch names a message") {
+TEST_CASE("RawSocketTransport batches sends into one sendmmsg, a failed batch names a message") {
   VRRP_SKIP_UNLESS_ROOT();
   Link link = MakeLink();
   auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
@@ -278,7 +278,7 @@ TEST_CASE("RawSocketTransport batches sends into one sendmmsg; a failed batch na
   CHECK_FALSE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
 }
 
-TEST_CASE("RawSocketTransport skips and counts a packet larger than its slot; refuses no slot") {
+TEST_CASE("RawSocketTransport skips and counts a packet larger than its slot, refuses no slot") {
   VRRP_SKIP_UNLESS_ROOT();
   Link link = MakeLink();
   auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});

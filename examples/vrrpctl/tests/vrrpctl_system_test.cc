@@ -104,7 +104,7 @@ struct Pair {
     REQUIRE(pair_ok_);                                    \
   } while (false)
 
-TEST_CASE("vrrpctl: fault set|clear and priority move the VIP; reload refuses a broken file") {
+TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a broken file") {
   VRRP_SKIP_UNLESS_ROOT();
   Pair p;
   PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
@@ -170,7 +170,7 @@ TEST_CASE("vrrpctl: fault set|clear and priority move the VIP; reload refuses a 
   CHECK(stats.output.find("  become_master") != std::string::npos);
 }
 
-TEST_CASE("vrrpctl: a non-root user is refused; no daemon gives a clear message") {
+TEST_CASE("vrrpctl: a non-root user is refused, no daemon gives a clear message") {
   VRRP_SKIP_UNLESS_ROOT();
   if (RunOnHost("command -v setpriv").exit_code != 0) {
     WARN("skipped: setpriv (util-linux) is not installed");

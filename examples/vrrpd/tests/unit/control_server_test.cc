@@ -177,7 +177,7 @@ TEST_CASE("control socket: bad and over-long requests get a usage answer") {
   CHECK((*server)->clients() == 0);
 }
 
-TEST_CASE("control socket: a client that never reads does not stall others; a limit on clients") {
+TEST_CASE("control socket: a client that never reads does not stall others, a limit on clients") {
   Dir dir;
   const std::string path = dir.path + "/vrrpd.ctl";
   auto loop = vrrp::os::EventLoop::Create();

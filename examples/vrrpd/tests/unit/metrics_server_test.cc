@@ -123,7 +123,7 @@ auto Loopback() {
   return std::move(*server);
 }
 
-TEST_CASE("metrics: GET /metrics serves the latest snapshot; 503 before, 404 and 405 otherwise") {
+TEST_CASE("metrics: GET /metrics serves the latest snapshot, 503 before, 404 and 405 otherwise") {
   auto server = Loopback();
   CHECK(Request(server->port(), "GET", "/metrics").substr(0, 12) == "HTTP/1.1 503");
 

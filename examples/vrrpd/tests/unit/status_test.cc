@@ -155,7 +155,7 @@ TEST_CASE("vrrpd status: python's json module reads it") {
   rmdir(dir);
 }
 
-TEST_CASE("vrrpd status: written atomically, replacing the old file; errors name the path") {
+TEST_CASE("vrrpd status: written atomically, replacing the old file, errors name the path") {
   char dir[] = "/tmp/vrrpd-status-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   const std::string path = std::string(dir) + "/status.json";
