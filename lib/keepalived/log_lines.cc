@@ -122,8 +122,13 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
           {Level::kDetail, fmt::format("({}) ready for MASTER, waiting for its sync group", name)});
       break;
     case Kind::kSendFailed:
-      lines.push_back({Level::kError, fmt::format("({}) cannot send advertisement to {}: {}", name,
-                                                  e.peer, failure)});
+      // ENETDOWN / ENETUNREACH / EHOSTUNREACH (kUnavailable, sys_error.h) are what a link that
+      // just went down, or lost its address, gives the last advertisement (a Master's priority 0
+      // on its way to FAULT): expected, and the link's own line says why; a warning, not an
+      // error (issue 16). Anything else is an error.
+      lines.push_back(
+          {e.status.code() == absl::StatusCode::kUnavailable ? Level::kWarning : Level::kError,
+           fmt::format("({}) cannot send advertisement to {}: {}", name, e.peer, failure)});
       break;
     case Kind::kInterfaceWaiting:
       // keepalived: "(VI_1) entering FAULT state (no IPv4 address for interface)", or with

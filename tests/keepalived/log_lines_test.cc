@@ -90,6 +90,23 @@ TEST_CASE("vrrpd log: addresses and announcements, failures are errors") {
   CHECK(lines[0].text.find("Operation not permitted") != std::string::npos);
 }
 
+TEST_CASE("vrrpd log: a send failed on a link gone down is a warning, any other an error") {
+  vrrp::InstanceEvent e;
+  e.instance = "VI_1";
+  e.kind = Kind::kSendFailed;
+  e.peer = vrrp::IpAddress::V4(224, 0, 0, 18);
+  e.status = absl::UnavailableError("sendmmsg on eth0: Network is unreachable (ENETUNREACH)");
+  auto lines = EventLogLines(e, {});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == LogLine{Level::kWarning,
+                            "(VI_1) cannot send advertisement to 224.0.0.18: sendmmsg on eth0: "
+                            "Network is unreachable (ENETUNREACH)"});
+  e.status = absl::InvalidArgumentError("sendmmsg on eth0: Invalid argument (EINVAL)");
+  lines = EventLogLines(e, {});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].level == Level::kError);
+}
+
 TEST_CASE("vrrpd log: IPv6 announcements are unsolicited neighbour adverts") {
   vrrp::InstanceEvent e;
   e.instance = "VI_6";
