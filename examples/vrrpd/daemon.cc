@@ -442,6 +442,12 @@ DaemonStatus Daemon::Status() const {
   status.pid = static_cast<int>(getpid());
   status.config_file = options_.config_file;
   status.reloads = reloads_;
+  const vrrp::os::DriverStats driver = driver_->stats();
+  status.receive = {.received = driver.received,
+                    .other_vrid = driver.other_vrid,
+                    .other_peer = driver.other_peer,
+                    .too_short = driver.too_short,
+                    .errors = driver.receive_errors};
   for (vrrp::InstanceId id : driver_->ids()) {
     const vrrp::Instance& instance = *driver_->instance(id);
     const vrrp::Router& router = instance.router();

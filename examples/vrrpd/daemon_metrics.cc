@@ -41,6 +41,7 @@ vrrp::MetricsSnapshot Daemon::Metrics() const {
   DaemonStatus status = Status();
   snapshot.reloads = status.reloads;
   snapshot.scripts = std::move(status.scripts);
+  snapshot.receive = status.receive;
   // Status() lists the instances in driver_->ids() order: the same walk pairs them up.
   const std::vector<vrrp::InstanceId> ids = driver_->ids();
   snapshot.instances.reserve(ids.size());

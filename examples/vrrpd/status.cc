@@ -34,7 +34,11 @@ std::string StatusJson(const DaemonStatus& status) {
                        JsonString(status.sync_groups[i].first),
                        JsonStringArray(status.sync_groups[i].second));
   }
-  return out + "]\n}\n";
+  const vrrp::ReceiveMetrics& r = status.receive;
+  return out + fmt::format(
+                   "],\n  \"receive\": {{\"received\": {}, \"other_vrid\": {}, \"other_peer\": "
+                   "{}, \"too_short\": {}, \"errors\": {}}}\n}}\n",
+                   r.received, r.other_vrid, r.other_peer, r.too_short, r.errors);
 }
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "vrrp/prometheus.h"
 #include "vrrp/status.h"
 
 namespace vrrpd {
@@ -26,6 +27,8 @@ struct DaemonStatus {
   std::vector<InstanceStatus> instances;
   std::vector<std::pair<std::string, std::string>> scripts;  // name, GOOD / BAD / INIT / DISABLED
   std::vector<std::pair<std::string, std::vector<std::string>>> sync_groups;
+  // Packets the sockets delivered and those that reached no instance (vrrp::os::DriverStats).
+  vrrp::ReceiveMetrics receive;
 };
 
 std::string StatusJson(const DaemonStatus& status);

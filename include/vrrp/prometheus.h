@@ -57,8 +57,20 @@ struct InstanceMetrics {
   absl::Time master_down_deadline = absl::InfiniteFuture();
 };
 
+// Packets the sockets delivered that reached no router (vrrp::os::DriverStats): no instance
+// runs their VRID on that interface, a unicast instance does not have their source as a peer,
+// too short for a VRRP header, or a failed read. keepalived counts none of these anywhere.
+struct ReceiveMetrics {
+  uint64_t received = 0;
+  uint64_t other_vrid = 0;
+  uint64_t other_peer = 0;
+  uint64_t too_short = 0;
+  uint64_t errors = 0;
+};
+
 struct MetricsSnapshot {
   std::vector<InstanceMetrics> instances;
+  ReceiveMetrics receive;  // vrrpd_received_packets_total, vrrpd_unrouted_packets_total
   // Tracking scripts: name, "GOOD" / "BAD" / "INIT" / "DISABLED" (keepalived::ScriptStatusName).
   // INIT and DISABLED have no keepalived_script_status series: keepalived-exporter knows only
   // BAD (0) and GOOD (1).

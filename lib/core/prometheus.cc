@@ -211,6 +211,20 @@ std::string PrometheusText(const MetricsSnapshot& snapshot) {
                      DropReasonName(reason), drops[reason]);
     }
   }
+  AppendHeader(out, "vrrpd_received_packets_total", "counter",
+               "VRRP packets the sockets delivered, routed to an instance or not.");
+  fmt::format_to(it, "vrrpd_received_packets_total {}\n", snapshot.receive.received);
+  AppendHeader(out, "vrrpd_unrouted_packets_total", "counter",
+               "Packets that reached no instance: reason vrid (no instance runs it there), peer "
+               "(not a unicast peer), too_short, read_error.");
+  const std::pair<std::string_view, uint64_t> unrouted[] = {
+      {"vrid", snapshot.receive.other_vrid},
+      {"peer", snapshot.receive.other_peer},
+      {"too_short", snapshot.receive.too_short},
+      {"read_error", snapshot.receive.errors}};
+  for (const auto& [reason, count] : unrouted) {
+    fmt::format_to(it, "vrrpd_unrouted_packets_total{{reason=\"{}\"}} {}\n", reason, count);
+  }
   AppendHeader(out, "vrrpd_reloads_total", "counter", "Configuration reloads (SIGHUP) applied.");
   fmt::format_to(it, "vrrpd_reloads_total {}\n", snapshot.reloads);
   AppendHeader(out, "vrrpd_snapshot_timestamp_seconds", "gauge",

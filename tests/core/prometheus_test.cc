@@ -70,6 +70,7 @@ MetricsSnapshot Snapshot() {
   s.instances = {Master(), Backup()};
   s.scripts = {{"chk_good", "GOOD"}, {"chk_bad", "BAD"}, {"chk_new", "INIT"}};
   s.reloads = 3;
+  s.receive = {.received = 40, .other_vrid = 7, .other_peer = 2, .too_short = 1, .errors = 0};
   s.now = absl::UnixEpoch() + absl::Seconds(1000);
   s.wall_now = absl::FromUnixSeconds(1700000000);
   return s;
@@ -156,6 +157,12 @@ TEST_CASE("Prometheus: vrrpd extras: priorities, deadline and transition as Unix
   CHECK(Contains(text, "vrrpd_drops_total{" + l2 + R"(,reason="peer"} 0)"));
   CHECK(text.find(R"(reason="none"})") == std::string::npos);  // an accepted packet, no drop
   CHECK(Contains(text, "vrrpd_reloads_total 3"));
+  // Issue 16: packets for a VRID nobody runs here were counted nowhere an operator could see.
+  CHECK(Contains(text, "vrrpd_received_packets_total 40"));
+  CHECK(Contains(text, "vrrpd_unrouted_packets_total{reason=\"vrid\"} 7"));
+  CHECK(Contains(text, "vrrpd_unrouted_packets_total{reason=\"peer\"} 2"));
+  CHECK(Contains(text, "vrrpd_unrouted_packets_total{reason=\"too_short\"} 1"));
+  CHECK(Contains(text, "vrrpd_unrouted_packets_total{reason=\"read_error\"} 0"));
   CHECK(Contains(text, "vrrpd_snapshot_timestamp_seconds 1700000000.000"));
 }
 

@@ -89,12 +89,14 @@ DaemonStatus Full() {
   status.instances.push_back(v6);
   status.scripts = {{"chk_nginx", "BAD"}, {"chk_b", "INIT"}};
   status.sync_groups = {{"G1", {"VI_1"}}, {"G2", {"VI_1", "VI_6\tx"}}};
+  status.receive = {.received = 12, .other_vrid = 3, .other_peer = 1};
   return status;
 }
 
 TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
   // Written by vrrpd before the instances' part moved into the library (vrrp/status.h); the
-  // layout is part of the interface (README.md), so it must not drift.
+  // layout is part of the interface (README.md), so it must not drift: fields are only added,
+  // at the end ("receive", issue 16).
   // clang-format off
   CHECK(StatusJson(Full()) ==
       R"({)" "\n"
@@ -128,7 +130,9 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"(  "scripts": [{"name": "chk_nginx", "status": "BAD"}, {"name": "chk_b", )"
       R"("status": "INIT"}],)" "\n"
       R"(  "sync_groups": [{"name": "G1", "instances": ["VI_1"]}, {"name": "G2", )"
-      R"("instances": ["VI_1", "VI_6\tx"]}])" "\n"
+      R"("instances": ["VI_1", "VI_6\tx"]}],)" "\n"
+      R"(  "receive": {"received": 12, "other_vrid": 3, "other_peer": 1, "too_short": 0, )"
+      R"("errors": 0})" "\n"
       R"(})" "\n");
   CHECK(StatusJson(DaemonStatus{}) ==
       R"({)" "\n"
@@ -136,7 +140,9 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"(  "instances": [)" "\n"
       R"(  ],)" "\n"
       R"(  "scripts": [],)" "\n"
-      R"(  "sync_groups": [])" "\n"
+      R"(  "sync_groups": [],)" "\n"
+      R"(  "receive": {"received": 0, "other_vrid": 0, "other_peer": 0, "too_short": 0, )"
+      R"("errors": 0})" "\n"
       R"(})" "\n");
   // clang-format on
 }
