@@ -6,6 +6,8 @@
 //
 // Exit codes (kExit*): 0 done, 1 vrrpd not running, 2 usage, 3 refused by the daemon (no such
 // instance, a reload refused), 4 permission denied, 5 no answer or a broken one.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -33,7 +35,8 @@ constexpr const char* kUsage =
     "  reload                     re-read the configuration (as SIGHUP); errors are shown\n"
     "  fault set|clear INSTANCE   hold an instance in FAULT (drain a node), or release it\n"
     "  priority INSTANCE +N|-N|0  add an operator delta to its priority (0 clears it)\n"
-    "  -s, --socket PATH          vrrpd's control socket (/run/vrrpd.ctl)\n"
+    "  -s, --socket PATH          vrrpd's control socket (/run/vrrpd.ctl, else\n"
+    "                             /run/vrrpd/vrrpd.ctl: vrrpd under RuntimeDirectory=vrrpd)\n"
     "  -t, --timeout SECONDS      how long to wait for an answer (10)\n"
     "exit: 0 done, 1 vrrpd not running, 2 usage, 3 refused, 4 permission denied, 5 no answer\n";
 
@@ -42,10 +45,20 @@ int Usage(const std::string& error) {
   return kExitUsage;
 }
 
+// vrrpd's default socket: /run/vrrpd.ctl, or in its systemd RuntimeDirectory=vrrpd when run as
+// a non-root user (vrrpd's options.h), which an operator's shell does not know of.
+std::string DefaultSocket() {
+  constexpr const char* kRun = "/run/vrrpd.ctl";
+  constexpr const char* kRuntimeDirectory = "/run/vrrpd/vrrpd.ctl";
+  struct stat st {};
+  if (stat(kRun, &st) != 0 && stat(kRuntimeDirectory, &st) == 0) return kRuntimeDirectory;
+  return kRun;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string socket = "/run/vrrpd.ctl";
+  std::string socket = DefaultSocket();
   absl::Duration timeout = absl::Seconds(10);
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -45,7 +46,9 @@ int main(int argc, char** argv) {
   // through a signalfd, and the children it starts unblock them again.
   vrrpd::BlockDaemonSignals();
 
-  auto options = vrrpd::ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+  const char* runtime_directory = getenv("RUNTIME_DIRECTORY");  // systemd's RuntimeDirectory=
+  auto options = vrrpd::ParseOptions(std::vector<std::string>(argv + 1, argv + argc),
+                                     runtime_directory != nullptr ? runtime_directory : "");
   if (!options.ok()) {
     fmt::print(stderr, "vrrpd: {}\n{}", std::string(options.status().message()), vrrpd::Usage());
     return 2;

@@ -145,8 +145,18 @@ std::string Usage() {
          "  -v, --version          print the version and exit\n";
 }
 
-absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
+absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args,
+                                     std::string_view runtime_directory) {
   Options options;
+  runtime_directory = runtime_directory.substr(0, runtime_directory.find(':'));
+  while (runtime_directory.size() > 1 && runtime_directory.back() == '/') {
+    runtime_directory.remove_suffix(1);
+  }
+  if (!runtime_directory.empty()) {
+    options.pid_file = fmt::format("{}/vrrpd.pid", runtime_directory);
+    options.status_file = fmt::format("{}/vrrpd.json", runtime_directory);
+    options.control_socket = fmt::format("{}/vrrpd.ctl", runtime_directory);
+  }
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto next_value = [&](const FlagSpec& spec) -> absl::StatusOr<std::string> {

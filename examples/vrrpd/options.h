@@ -42,7 +42,12 @@ std::string Usage();
 // `args` without the program name. Errors name the flag: "-f needs a file name",
 // "unknown flag '--foo'". keepalived's short flags may be bundled ("-nlD"), and a long flag's
 // value may follow '=' ("--use-file=/etc/k.conf").
-absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args);
+// `runtime_directory` is $RUNTIME_DIRECTORY, which systemd sets for a unit with
+// RuntimeDirectory= (systemd.exec(5); a colon-separated list, the first is ours): when given, the
+// default pid, status and control-socket paths are in it instead of /run, which a daemon run as
+// a non-root user with capabilities cannot write.
+absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args,
+                                     std::string_view runtime_directory = {});
 
 }  // namespace vrrpd
 

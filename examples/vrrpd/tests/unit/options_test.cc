@@ -32,6 +32,28 @@ TEST_CASE("vrrpd options: keepalived's defaults") {
   CHECK_FALSE(o.strict);
 }
 
+// Issue 16: a non-root vrrpd (capabilities only) cannot write /run; systemd's RuntimeDirectory=
+// gives it a directory of its own and names it in $RUNTIME_DIRECTORY.
+TEST_CASE("vrrpd options: under systemd's RuntimeDirectory the default paths go there") {
+  auto in = [](std::string_view dir, std::vector<std::string> args = {}) {
+    auto options = ParseOptions(args, dir);
+    REQUIRE(options.ok());
+    return *options;
+  };
+  const Options o = in("/run/vrrpd");
+  CHECK(o.pid_file == "/run/vrrpd/vrrpd.pid");
+  CHECK(o.status_file == "/run/vrrpd/vrrpd.json");
+  CHECK(o.control_socket == "/run/vrrpd/vrrpd.ctl");
+  // A list (RuntimeDirectory=vrrpd other) starts with ours; a trailing slash is dropped.
+  CHECK(in("/run/vrrpd/:/run/other").pid_file == "/run/vrrpd/vrrpd.pid");
+  // Flags still win; no variable, no change.
+  const Options flagged = in("/run/vrrpd", {"-p", "/tmp/x.pid", "--control-socket", "none"});
+  CHECK(flagged.pid_file == "/tmp/x.pid");
+  CHECK_FALSE(ControlSocketEnabled(flagged));
+  CHECK(flagged.status_file == "/run/vrrpd/vrrpd.json");
+  CHECK(in("").pid_file == "/run/vrrpd.pid");
+}
+
 TEST_CASE("vrrpd options: short, long, bundled and attached forms") {
   SECTION("short with separate values") {
     const Options o = Parse({"-f", "/tmp/k.conf", "-n", "-l", "-D", "-p", "/tmp/v.pid"});
