@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "fmt/format.h"
+#include "system/address_manager_netns.h"
 #include "system/netns.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/linux/address_manager.h"
@@ -22,27 +23,9 @@ namespace {
 using test::Netns;
 using Clock = std::chrono::steady_clock;
 
-struct Setup {
-  std::unique_ptr<Netns> ns;
-  std::unique_ptr<NetlinkAddressManager> manager;
-};
+using Setup = test::AddressManagerNetns;
 
-Setup MakeSetup() {
-  Setup setup;
-  absl::StatusOr<std::unique_ptr<Netns>> ns = Netns::Create();
-  REQUIRE(ns.ok());
-  setup.ns = *std::move(ns);
-  REQUIRE(setup.ns->AddVeth("veth0", "veth1").ok());
-  REQUIRE(setup.ns->Check("ip addr add 192.0.2.1/24 dev veth0").ok());
-  REQUIRE(setup.ns
-              ->Inside([&setup] {
-                auto manager = NetlinkAddressManager::Open();
-                if (manager.ok()) setup.manager = *std::move(manager);
-              })
-              .ok());
-  REQUIRE(setup.manager != nullptr);
-  return setup;
-}
+Setup MakeSetup() { return test::MakeAddressManagerNetns("ip addr add 192.0.2.1/24 dev veth0"); }
 
 VirtualAddress Vip(std::string_view address, uint8_t prefix, uint32_t lease) {
   VirtualAddress vip;

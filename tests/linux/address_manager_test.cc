@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "system/address_manager_netns.h"
 #include "system/netns.h"
 #include "vrrp/address_manager.h"
 
@@ -21,30 +22,13 @@ using test::Netns;
 
 // A namespace with veth0 <-> veth1 (both up), veth0 holding 192.0.2.1/24 and 2001:db8::1/64 of
 // its own, and a manager opened inside it.
-struct Setup {
-  std::unique_ptr<Netns> ns;
-  std::unique_ptr<NetlinkAddressManager> manager;
-};
+using Setup = test::AddressManagerNetns;
 
 Setup MakeSetup() {
-  Setup setup;
-  absl::StatusOr<std::unique_ptr<Netns>> ns = Netns::Create();
-  REQUIRE(ns.ok());
-  setup.ns = *std::move(ns);
-  REQUIRE(setup.ns->AddVeth("veth0", "veth1").ok());
   // DAD made slow (10 probes, 1 s apart), so "tentative" stays visible while a test looks.
-  absl::Status configured = setup.ns->Check(
+  return test::MakeAddressManagerNetns(
       "sysctl -qw net.ipv6.conf.veth0.dad_transmits=10 && "
       "ip addr add 192.0.2.1/24 dev veth0 && ip addr add 2001:db8::1/64 dev veth0 nodad");
-  INFO(configured.message());
-  REQUIRE(configured.ok());
-  absl::Status opened = setup.ns->Inside([&setup] {
-    absl::StatusOr<std::unique_ptr<NetlinkAddressManager>> manager = NetlinkAddressManager::Open();
-    if (manager.ok()) setup.manager = *std::move(manager);
-  });
-  REQUIRE(opened.ok());
-  REQUIRE(setup.manager != nullptr);
-  return setup;
 }
 
 VirtualAddress Vip(std::string_view address, uint8_t prefix) {
