@@ -13,17 +13,14 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "vrrpd_lab.h"
 
 namespace {
 
 using vrrp::test::CommandResult;
 using vrrp::test::Eventually;
-using vrrp::test::Lan;
-using vrrp::test::Netns;
 using vrrp::test::ReadFile;
 using vrrp::test::RunOnHost;
-using vrrp::test::ShellQuote;
-using vrrp::test::VipCount;
 using vrrp::test::WriteFile;
 
 constexpr const char* kVip = "192.0.2.3";
@@ -45,70 +42,27 @@ vrrp_instance VI_1 {{
                      priority, kVip);
 }
 
-struct Pair {
-  std::string dir;
-  std::unique_ptr<Lan> lan;
-  std::unique_ptr<Netns> r1, r2;
-
-  Pair() {
-    char templ[] = "/tmp/vrrpctl-system-XXXXXX";
-    REQUIRE(mkdtemp(templ) != nullptr);
-    dir = templ;
-    chmod(dir.c_str(), 0755);  // nobody may look for the socket, not use it
-    auto lan_or = Lan::Create();
-    REQUIRE(lan_or.ok());
-    lan = std::move(*lan_or);
-    for (auto* ns : {&r1, &r2}) {
-      auto created = Netns::Create();
-      REQUIRE(created.ok());
-      *ns = std::move(*created);
-      REQUIRE(lan->Connect(**ns, "eth0").ok());
-    }
-    REQUIRE(r1->Check("ip addr add 192.0.2.5/24 dev eth0").ok());
-    REQUIRE(r2->Check("ip addr add 192.0.2.6/24 dev eth0").ok());
+// The shared vrrpd lab (vrrpd_lab.h), both routers running.
+struct Pair : vrrp::test::VrrpdLab {
+  Pair() : VrrpdLab("vrrpctl") {
     WriteFile(Path("r1.conf"), Config(150));
     WriteFile(Path("r2.conf"), Config(100));
-    for (int n : {1, 2}) {
-      Netns& ns = n == 1 ? *r1 : *r2;
-      auto pid = ns.Spawn(fmt::format("cd / && exec {0} -n -l -D -f {1}/r{2}.conf -p {1}/r{2}.pid "
-                                      "--status-file {1}/r{2}.json --control-socket {1}/r{2}.ctl",
-                                      VRRPD_BINARY, dir, n),
-                          Path(fmt::format("r{}.log", n)));
-      REQUIRE(pid.ok());
-    }
-  }
-  ~Pair() {
-    r1.reset();
-    r2.reset();
-    if (!dir.empty()) RunOnHost("rm -rf " + ShellQuote(dir));
-  }
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
-  std::string Logs() const {
-    return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", ReadFile(Path("r1.log")),
-                       ReadFile(Path("r2.log")));
+    StartVrrpd(1);
+    StartVrrpd(2);
   }
   // vrrpctl against router n's socket; `prefix` runs before it (setpriv ...).
   CommandResult Ctl(int n, const std::string& args, const std::string& prefix = "") const {
     return RunOnHost(fmt::format("{} {} -s {} {}", prefix, VRRPCTL_BINARY,
                                  Path(fmt::format("r{}.ctl", n)), args));
   }
-  bool SoleMaster(int n) const {
-    return VipCount(n == 1 ? *r1 : *r2, kVip) == 1 && VipCount(n == 1 ? *r2 : *r1, kVip) == 0;
-  }
+  bool SoleMaster(int n) { return SoleHolder(n, kVip); }
 };
-
-#define PAIR_REQUIRE(pair, ...)                           \
-  do {                                                    \
-    const bool pair_ok_ = static_cast<bool>(__VA_ARGS__); \
-    if (!pair_ok_) UNSCOPED_INFO((pair).Logs());          \
-    REQUIRE(pair_ok_);                                    \
-  } while (false)
 
 TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a broken file") {
   VRRP_SKIP_UNLESS_ROOT();
   Pair p;
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
-  PAIR_REQUIRE(p, Eventually([&] { return p.Ctl(1, "status").exit_code == 0; }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.Ctl(1, "status").exit_code == 0; }));
 
   CommandResult status = p.Ctl(1, "status");
   INFO(status.output);
@@ -120,7 +74,7 @@ TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a 
   INFO(set.output);
   CHECK(set.exit_code == 0);
   CHECK(set.output.find("VI_1: operator fault set (state FAULT") != std::string::npos);
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(2); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(2); }));
   CHECK(p.Ctl(1, "status").output.find("FAULT") != std::string::npos);
   CommandResult json = p.Ctl(1, "status --json");
   CHECK(json.exit_code == 0);
@@ -131,14 +85,14 @@ TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a 
 
   // Clear it: r1 preempts.
   CHECK(p.Ctl(1, "fault clear VI_1").exit_code == 0);
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
 
   // priority -60: 150 - 60 = 90 < 100, r2 takes over; it survives a reload of the same file.
   CommandResult lower = p.Ctl(1, "priority VI_1 -60");
   INFO(lower.output);
   CHECK(lower.exit_code == 0);
   CHECK(lower.output.find("effective 90") != std::string::npos);
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(2); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(2); }));
   CommandResult reload = p.Ctl(1, "reload");
   INFO(reload.output);
   CHECK(reload.exit_code == 0);
@@ -159,7 +113,7 @@ TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a 
   CHECK(p.SoleMaster(2));
 
   CHECK(p.Ctl(1, "priority VI_1 0").exit_code == 0);
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
 
   // No such instance, a bad delta.
   CommandResult unknown = p.Ctl(1, "fault set VI_9");
@@ -177,8 +131,8 @@ TEST_CASE("vrrpctl: a non-root user is refused, no daemon gives a clear message"
     return;
   }
   Pair p;
-  PAIR_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
-  PAIR_REQUIRE(p, Eventually([&] { return p.Ctl(1, "status").exit_code == 0; }));
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.Ctl(1, "status").exit_code == 0; }));
   struct stat st;
   REQUIRE(lstat(p.Path("r1.ctl").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -205,9 +159,9 @@ TEST_CASE("vrrpctl: a non-root user is refused, no daemon gives a clear message"
         "vrrpctl: vrrpd is not running (no control socket at " + p.Path("nobody.ctl") + ")\n");
 
   // A second vrrpd on the same socket is refused and leaves the first one's socket alone.
-  CommandResult second = p.r1->Run(
+  CommandResult second = p.Router(1).Run(
       fmt::format("{0} -n -l -f {1}/r1.conf -p {1}/second.pid --control-socket {1}/r1.ctl 2>&1",
-                  VRRPD_BINARY, p.dir));
+                  VRRPD_BINARY, p.dir()));
   INFO(second.output);
   CHECK(second.exit_code == 1);
   CHECK(second.output.find("another vrrpd answers on the control socket") != std::string::npos);

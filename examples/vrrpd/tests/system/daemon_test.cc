@@ -18,104 +18,30 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "vrrpd_lab.h"
 
 namespace {
 
 using vrrp::test::Eventually;
-using vrrp::test::Lan;
 using vrrp::test::Netns;
 using vrrp::test::ReadFile;
 using vrrp::test::VipCount;
 using vrrp::test::WriteFile;
 
-// CHECK / REQUIRE that print both routers' logs when they fail.
-#define LAB_CHECK(lab, ...)                              \
-  do {                                                   \
-    const bool lab_ok_ = static_cast<bool>(__VA_ARGS__); \
-    if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
-    CHECK(lab_ok_);                                      \
-  } while (false)
-#define LAB_REQUIRE(lab, ...)                            \
-  do {                                                   \
-    const bool lab_ok_ = static_cast<bool>(__VA_ARGS__); \
-    if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
-    REQUIRE(lab_ok_);                                    \
-  } while (false)
-
-// Two routers and their files in a temporary directory: r<N>.conf, r<N>.log, r<N>.json,
-// r<N>.notify (what the notify commands wrote), flags the scripts look at.
-struct Lab {
-  std::string dir;
-  std::unique_ptr<Lan> lan;
-  std::unique_ptr<Netns> r1, r2;
-  pid_t pid1 = 0, pid2 = 0;
-
-  Lab() {
-    char templ[] = "/tmp/vrrpd-system-XXXXXX";
-    REQUIRE(mkdtemp(templ) != nullptr);
-    dir = templ;
-    chmod(dir.c_str(), 0755);
-    auto lan_or = Lan::Create();
-    REQUIRE(lan_or.ok());
-    lan = std::move(*lan_or);
-    for (auto* ns : {&r1, &r2}) {
-      auto created = Netns::Create();
-      REQUIRE(created.ok());
-      *ns = std::move(*created);
-      REQUIRE(lan->Connect(**ns, "eth0").ok());
-    }
-    REQUIRE(r1->Check("ip addr add 192.0.2.5/24 dev eth0").ok());
-    REQUIRE(r2->Check("ip addr add 192.0.2.6/24 dev eth0").ok());
-    // The notify command of both routers: one line per call with its arguments.
-    WriteFile(dir + "/notify.sh", "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/$NOTIFY_FILE\"\n");
-    chmod((dir + "/notify.sh").c_str(), 0755);
-  }
-  ~Lab() {
-    r1.reset();
-    r2.reset();
-    if (!dir.empty()) vrrp::test::RunOnHost("rm -rf " + vrrp::test::ShellQuote(dir));
+// The shared lab (vrrpd_lab.h) plus the notify command of both routers, which appends one line
+// per call with its arguments to r<N>.notify.
+struct Lab : vrrp::test::VrrpdLab {
+  Lab() : VrrpdLab("system") {
+    WriteFile(Path("notify.sh"), "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/$NOTIFY_FILE\"\n");
+    chmod(Path("notify.sh").c_str(), 0755);
   }
 
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
-  std::string Log(int n) const { return ReadFile(Path(fmt::format("r{}.log", n))); }
-
-  // Starts vrrpd on router `n` with r<n>.conf and `flags`; its notify lines go to r<n>.notify.
+  // vrrpd on router `n` with `env` and `flags`; its notify lines go to r<n>.notify.
   pid_t Start(int n, const std::string& env = "", const std::string& flags = "") {
-    Netns& ns = n == 1 ? *r1 : *r2;
-    const std::string command = fmt::format(
-        "cd / && NOTIFY_FILE=r{0}.notify {1} exec {2} -n -l -D -f {3}/r{0}.conf "
-        "-p {3}/r{0}.pid --status-file {3}/r{0}.json --control-socket {3}/r{0}.ctl {4}",
-        n, env, VRRPD_BINARY, dir, flags);
-    auto pid = ns.Spawn(command, Path(fmt::format("r{}.log", n)));
-    REQUIRE(pid.ok());
-    (n == 1 ? pid1 : pid2) = *pid;
-    return *pid;
+    return StartVrrpd(n, {.env = fmt::format("NOTIFY_FILE=r{}.notify {}", n, env), .flags = flags});
   }
 
-  // The status file after SIGUSR1, parsed by python3 and queried with `expression` (on `d`).
-  std::string Query(int n, const std::string& expression) {
-    const std::string path = Path(fmt::format("r{}.json", n));
-    std::remove(path.c_str());
-    kill(n == 1 ? pid1 : pid2, SIGUSR1);
-    if (!Eventually([&] { return !ReadFile(path).empty(); }, absl::Seconds(5))) return "<none>";
-    const std::string script =
-        fmt::format("import json,sys; d=json.load(open(sys.argv[1])); print(*[{}])", expression);
-    auto result = vrrp::test::RunOnHost(
-        fmt::format("python3 -c {} {}", vrrp::test::ShellQuote(script), path));
-    std::string out = result.output;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-
-  // Both daemons' logs, for a failure's message.
-  std::string Logs() const { return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", Log(1), Log(2)); }
-
-  // Router n holds `vip` and the other does not.
-  bool SoleMaster(int n, const std::string& vip) {
-    return IsMaster(n, vip) && VipCount(n == 1 ? *r2 : *r1, vip) == 0;
-  }
-
-  bool IsMaster(int n, const std::string& vip) { return VipCount(n == 1 ? *r1 : *r2, vip) == 1; }
+  bool IsMaster(int n, const std::string& vip) { return Holds(n, vip) == 1; }
 };
 
 // A VRRPv3 instance at 100 ms with the notify command, plus `extra` inside the block.
@@ -153,22 +79,29 @@ std::string CheckScript(const std::string& dir, const std::string& flag, int wei
 TEST_CASE("vrrpd: a failing vrrp_script moves the VIP, notify gets TYPE NAME STATE PRIORITY") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
-  WriteFile(lab.Path("r1.conf"), std::string(kGlobal) + CheckScript(lab.dir, "down1", -60) +
-                                     Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+  WriteFile(lab.Path("r1.conf"), std::string(kGlobal) + CheckScript(lab.dir(), "down1", -60) +
+                                     Instance("VI_1", 50, 150, "192.0.2.3", lab.dir(),
                                               "    track_script {\n        chk_down1\n    }"));
   WriteFile(lab.Path("r2.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir()));
+  // r2 starts once r1 is Master: started together, their Master_Down timers differ by 20 ms
+  // (the skew), and on a loaded machine r2 could win the first election and add a
+  // MASTER/BACKUP pair to its notify lines.
   lab.Start(1);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
   lab.Start(2);
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(1, "192.0.2.3"); }));
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(1).find("(VI_1) Entering MASTER STATE") != std::string::npos;
+              }));
+  LAB_REQUIRE(lab, Eventually([&] {
+                return ReadFile(lab.Path("r2.notify")) == "INSTANCE VI_1 BACKUP 100\n";
               }));
   CHECK(lab.Log(1).find("VRRP_Script(chk_down1) succeeded") != std::string::npos);
 
   // The check fails: 150 - 60 = 90 < 100, the backup takes over.
   WriteFile(lab.Path("down1"), "");
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(2, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually([&] {
               return lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") !=
                      std::string::npos;
@@ -178,7 +111,7 @@ TEST_CASE("vrrpd: a failing vrrp_script moves the VIP, notify gets TYPE NAME STA
         "90 BAD");
   // It recovers: r1 preempts again.
   std::remove(lab.Path("down1").c_str());
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(1, "192.0.2.3"); }));
 
   // keepalived's `notify` arguments, in the order the transitions happened.
   LAB_CHECK(lab, Eventually([&] {
@@ -213,19 +146,19 @@ TEST_CASE("vrrpd: enable_script_security takes an insecure tracked script out of
             "global_defs {\n    vrrp_version 3\n    enable_script_security\n"
             "    script_user root\n}\n" +
                 script +
-                Instance("VI_1", 51, 150, "192.0.2.3", lab.dir,
+                Instance("VI_1", 51, 150, "192.0.2.3", lab.dir(),
                          "    track_script {\n        chk_unsafe\n    }"));
   WriteFile(lab.Path("r2.conf"),
-            std::string(kGlobal) + Instance("VI_1", 51, 100, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 51, 100, "192.0.2.3", lab.dir()));
   lab.Start(1);
   lab.Start(2);
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(1, "192.0.2.3"); }));
   LAB_CHECK(lab, lab.Log(1).find(fmt::format("VRRP_Script(chk_unsafe) disabled: '{}' is writable "
                                              "by everyone (enable_script_security)",
                                              unsafe)) != std::string::npos);
   // Well past the script's interval and the pair's Master_Down_Interval: still 150, still r1.
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  LAB_CHECK(lab, lab.SoleMaster(1, "192.0.2.3"));
+  LAB_CHECK(lab, lab.SoleHolder(1, "192.0.2.3"));
   CHECK(lab.Query(1, "d['instances'][0]['effective_priority'], d['scripts'][0]['status']") ==
         "150 DISABLED");
   CHECK(lab.Log(1).find("Changing effective priority") == std::string::npos);
@@ -234,13 +167,13 @@ TEST_CASE("vrrpd: enable_script_security takes an insecure tracked script out of
 TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refuses a bad file") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
-  const std::string r1 = std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir);
+  const std::string r1 = std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir());
   WriteFile(lab.Path("r1.conf"), r1);
   WriteFile(lab.Path("r2.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir()));
   lab.Start(1);
   lab.Start(2);
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(1, "192.0.2.3"); }));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(1, "192.0.2.3"); }));
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(2).find("Entering BACKUP STATE") != std::string::npos;
               }));
@@ -249,8 +182,8 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
   const std::string sent_before = lab.Query(1, "d['instances'][0]['stats']['become_master']");
   const std::string r2_notified = ReadFile(lab.Path("r2.notify"));
   WriteFile(lab.Path("r1.conf"),
-            r1 + "# reloaded\n" + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir));
-  kill(lab.pid1, SIGHUP);
+            r1 + "# reloaded\n" + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir()));
+  kill(lab.Pid(1), SIGHUP);
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(1).find("Reload finished: 2 instances") != std::string::npos;
               }));
@@ -263,7 +196,7 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
 
   // A broken file: refused with file:line, everything keeps running.
   WriteFile(lab.Path("r1.conf"), r1 + "vrrp_instance VI_3 {\n    priority 900\n}\n");
-  kill(lab.pid1, SIGHUP);
+  kill(lab.Pid(1), SIGHUP);
   LAB_REQUIRE(lab,
               Eventually([&] { return lab.Log(1).find("Reload refused") != std::string::npos; }));
   CHECK(lab.Log(1).find("r1.conf:") != std::string::npos);
@@ -273,10 +206,10 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
   // A new instance on an interface that does not exist yet: applied, it waits in FAULT for
   // the interface (issue #16); VI_1 and VI_2 go on untouched.
   WriteFile(lab.Path("r1.conf"),
-            r1 + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir) +
-                absl::StrReplaceAll(Instance("VI_3", 52, 150, "192.0.2.7", lab.dir),
+            r1 + Instance("VI_2", 51, 150, "192.0.2.4", lab.dir()) +
+                absl::StrReplaceAll(Instance("VI_3", 52, 150, "192.0.2.7", lab.dir()),
                                     {{"interface eth0", "interface vrrpt-nosuch0"}}));
-  kill(lab.pid1, SIGHUP);
+  kill(lab.Pid(1), SIGHUP);
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(1).find("(VI_3) interface vrrpt-nosuch0 does not exist yet") !=
                        std::string::npos;
@@ -288,10 +221,10 @@ TEST_CASE("vrrpd: SIGHUP keeps an unchanged Master, applies a new priority, refu
 
   // A lower priority: r2 preempts; VI_2 leaves the file and its VIP goes with it.
   WriteFile(lab.Path("r1.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 50, "192.0.2.3", lab.dir));
-  kill(lab.pid1, SIGHUP);
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
-  LAB_CHECK(lab, Eventually([&] { return VipCount(*lab.r1, "192.0.2.4") == 0; }));
+            std::string(kGlobal) + Instance("VI_1", 50, 50, "192.0.2.3", lab.dir()));
+  kill(lab.Pid(1), SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(2, "192.0.2.3"); }));
+  LAB_CHECK(lab, Eventually([&] { return VipCount(lab.Router(1), "192.0.2.4") == 0; }));
   LAB_CHECK(lab, Eventually([&] {
               return ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_2 STOP") !=
                      std::string::npos;
@@ -309,18 +242,18 @@ TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them grace
     notify {}/notify.sh
 }}
 )",
-                                        lab.dir);
+                                        lab.dir());
   // VI_2 tracks a weight-0 script: its failure means Fault, and the group follows.
   WriteFile(lab.Path("r1.conf"),
-            std::string(kGlobal) + group + CheckScript(lab.dir, "down2", 0) +
-                Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+            std::string(kGlobal) + group + CheckScript(lab.dir(), "down2", 0) +
+                Instance("VI_1", 50, 150, "192.0.2.3", lab.dir(),
                          fmt::format("    notify_stop \"/bin/sh -c 'echo stopped >> {}/stop'\"",
-                                     lab.dir)) +
-                Instance("VI_2", 51, 150, "192.0.2.4", lab.dir,
+                                     lab.dir())) +
+                Instance("VI_2", 51, 150, "192.0.2.4", lab.dir(),
                          "    track_script {\n        chk_down2\n    }"));
   WriteFile(lab.Path("r2.conf"), std::string(kGlobal) + group +
-                                     Instance("VI_1", 50, 100, "192.0.2.3", lab.dir) +
-                                     Instance("VI_2", 51, 100, "192.0.2.4", lab.dir));
+                                     Instance("VI_1", 50, 100, "192.0.2.3", lab.dir()) +
+                                     Instance("VI_2", 51, 100, "192.0.2.4", lab.dir()));
   // systemd's notification socket, read by a small python3 listener on the host.
   const std::string socket = lab.Path("notify.sock");
   auto listener = vrrp::test::RunOnHost(fmt::format(
@@ -346,8 +279,8 @@ TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them grace
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.IsMaster(2, "192.0.2.3") && lab.IsMaster(2, "192.0.2.4");
               }));
-  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
-  CHECK(VipCount(*lab.r1, "192.0.2.4") == 0);
+  CHECK(VipCount(lab.Router(1), "192.0.2.3") == 0);
+  CHECK(VipCount(lab.Router(1), "192.0.2.4") == 0);
   CHECK(lab.Query(1, "d['instances'][0]['state'], d['instances'][1]['state']") == "FAULT FAULT");
   LAB_CHECK(lab, Eventually([&] {
               return ReadFile(lab.Path("r1.notify")).find("GROUP G1 FAULT") != std::string::npos;
@@ -360,9 +293,9 @@ TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them grace
   // Elections: r2's VI_2 alone outranking r1's does not split the group: it waits for VI_1.
   auto r2_conf = [&](int vi1, int vi2) {
     WriteFile(lab.Path("r2.conf"), std::string(kGlobal) + group +
-                                       Instance("VI_1", 50, vi1, "192.0.2.3", lab.dir) +
-                                       Instance("VI_2", 51, vi2, "192.0.2.4", lab.dir));
-    kill(lab.pid2, SIGHUP);
+                                       Instance("VI_1", 50, vi1, "192.0.2.3", lab.dir()) +
+                                       Instance("VI_2", 51, vi2, "192.0.2.4", lab.dir()));
+    kill(lab.Pid(2), SIGHUP);
   };
   r2_conf(100, 200);
   LAB_REQUIRE(lab, Eventually([&] {
@@ -371,7 +304,7 @@ TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them grace
               }));
   CHECK(lab.IsMaster(1, "192.0.2.3"));
   CHECK(lab.IsMaster(1, "192.0.2.4"));
-  CHECK(VipCount(*lab.r2, "192.0.2.4") == 0);
+  CHECK(VipCount(lab.Router(2), "192.0.2.4") == 0);
   // Both outrank r1: the group moves to r2 together.
   r2_conf(200, 200);
   LAB_REQUIRE(lab, Eventually([&] {
@@ -380,13 +313,13 @@ TEST_CASE("vrrpd: a sync group's members move together, SIGTERM stops them grace
               }));
 
   // SIGTERM: priority 0 hands over at once, VIPs removed, notify_stop ran, exit status 0.
-  kill(lab.pid1, SIGTERM);
+  kill(lab.Pid(1), SIGTERM);
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.IsMaster(2, "192.0.2.3") && lab.IsMaster(2, "192.0.2.4");
               }));
   LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("stop")) == "stopped\n"; }));
   LAB_CHECK(lab, Eventually([&] { return lab.Log(1).find("Stopped") != std::string::npos; }));
-  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
+  CHECK(VipCount(lab.Router(1), "192.0.2.3") == 0);
   CHECK(ReadFile(lab.Path("r1.notify")).find("INSTANCE VI_1 STOP 150") != std::string::npos);
   // "Stopped" is logged before main() removes the pid file and exits: wait for that too.
   CHECK(Eventually([&] { return access(lab.Path("r1.pid").c_str(), F_OK) != 0; }));
@@ -398,29 +331,29 @@ TEST_CASE("vrrpd: a tracked interface moves the priority, excluded addresses fol
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   // r1 tracks a second link (both ends in its namespace) with weight -60: down means 90 < 100.
-  REQUIRE(lab.r1->AddVeth("uplink0", "uplink1").ok());
+  REQUIRE(lab.Router(1).AddVeth("uplink0", "uplink1").ok());
   WriteFile(lab.Path("r1.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir,
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir(),
                                             "    track_interface {\n        uplink0 weight -60\n"
                                             "    }\n    virtual_ipaddress_excluded {\n"
                                             "        2001:db8::99/64\n    }"));
   WriteFile(lab.Path("r2.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 50, 100, "192.0.2.3", lab.dir()));
   lab.Start(1);
   lab.Start(2);
   auto has_excluded = [&] {
-    return lab.r1->Run("ip -o -6 addr show dev eth0").output.find("2001:db8::99/64") !=
+    return lab.Router(1).Run("ip -o -6 addr show dev eth0").output.find("2001:db8::99/64") !=
            std::string::npos;
   };
   LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually(has_excluded));
 
-  REQUIRE(lab.r1->Check("ip link set uplink0 down").ok());
-  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleMaster(2, "192.0.2.3"); }));
+  REQUIRE(lab.Router(1).Check("ip link set uplink0 down").ok());
+  LAB_REQUIRE(lab, Eventually([&] { return lab.SoleHolder(2, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually([&] { return !has_excluded(); }));
   CHECK(lab.Log(1).find("(VI_1) Changing effective priority from 150 to 90") != std::string::npos);
 
-  REQUIRE(lab.r1->Check("ip link set uplink0 up").ok());
+  REQUIRE(lab.Router(1).Check("ip link set uplink0 up").ok());
   LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
   LAB_CHECK(lab, Eventually(has_excluded));
 }
@@ -438,13 +371,13 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the
             "while read -r line; do echo \"$line\" >> $dir/fifo.lines; done < \"$1\"\n"
             "echo end >> $dir/reader.out\n");
   chmod(lab.Path("reader.sh").c_str(), 0755);
-  WriteFile(
-      lab.Path("r1.conf"),
-      fmt::format("global_defs {{\n    vrrp_version 3\n    vrrp_notify_fifo {0}/fifo\n"
-                  "    vrrp_notify_fifo_script {0}/reader.sh\n}}\n"
-                  "vrrp_sync_group G1 {{\n    group {{\n        VI_1\n    }}\n}}\n",
-                  lab.dir) +
-          Instance("VI_1", 50, 150, "192.0.2.3", lab.dir, "    notify_master \"/bin/sleep 600\""));
+  WriteFile(lab.Path("r1.conf"),
+            fmt::format("global_defs {{\n    vrrp_version 3\n    vrrp_notify_fifo {0}/fifo\n"
+                        "    vrrp_notify_fifo_script {0}/reader.sh\n}}\n"
+                        "vrrp_sync_group G1 {{\n    group {{\n        VI_1\n    }}\n}}\n",
+                        lab.dir()) +
+                Instance("VI_1", 50, 150, "192.0.2.3", lab.dir(),
+                         "    notify_master \"/bin/sleep 600\""));
   lab.Start(1, "", "--notify-block 0.3");
   LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
   struct stat fifo {};
@@ -454,11 +387,11 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the
 
   // A link flap: Fault, then Backup and Master again, each Master with a notify_master that
   // hangs.
-  REQUIRE(lab.r1->Check("ip link set eth0 down").ok());
+  REQUIRE(lab.Router(1).Check("ip link set eth0 down").ok());
   LAB_REQUIRE(lab, Eventually([&] {
                 return lab.Log(1).find("(VI_1) Entering FAULT STATE") != std::string::npos;
               }));
-  REQUIRE(lab.r1->Check("ip link set eth0 up").ok());
+  REQUIRE(lab.Router(1).Check("ip link set eth0 up").ok());
   LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
 
   const std::string transitions[] = {"BACKUP", "MASTER", "FAULT", "BACKUP", "MASTER"};
@@ -474,13 +407,13 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the
   INFO("r1.notify:\n" << ReadFile(lab.Path("r1.notify")));
   LAB_CHECK(lab, Eventually([&] { return ReadFile(lab.Path("fifo.lines")) == fifo_lines; }));
   INFO("fifo.lines:\n" << ReadFile(lab.Path("fifo.lines")));
-  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\n", lab.dir));
+  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\n", lab.dir()));
   CHECK(lab.Log(1).find("INSTANCE VI_1: notify '/bin/sleep 600' still running after 300ms: "
                         "starting the next notification") != std::string::npos);
 
   // SIGTERM: STOP to the notify command and the FIFO, the reader reads to the end, the hung
   // commands are named as killed, and vrrpd exits long before their timeout.
-  kill(lab.pid1, SIGTERM);
+  kill(lab.Pid(1), SIGTERM);
   LAB_CHECK(lab, Eventually([&] {
               return ReadFile(lab.Path("r1.notify")) == notified + "INSTANCE VI_1 STOP 150\n";
             }));
@@ -489,13 +422,13 @@ TEST_CASE("vrrpd: a hung notify_master holds nothing back, notify_fifo keeps the
                      fifo_lines + "INSTANCE \"VI_1\" STOP 150\nGROUP \"G1\" STOP 0\n";
             }));
   LAB_CHECK(lab, Eventually([&] { return access(lab.Path("r1.pid").c_str(), F_OK) != 0; }));
-  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\nend\n", lab.dir));
+  CHECK(ReadFile(lab.Path("reader.out")) == fmt::format("start {}/fifo\nend\n", lab.dir()));
   CHECK(access(lab.Path("fifo").c_str(), F_OK) != 0);  // it created the FIFO: it removes it
   const std::string log = lab.Log(1);
   CHECK(log.find("INSTANCE VI_1: notify '/bin/sleep 600' still running after") !=
         std::string::npos);
   CHECK(log.find(", killed: vrrpd is stopping") != std::string::npos);
-  CHECK(log.find(fmt::format("vrrp_notify_fifo {}/fifo: 12 lines written, 0 dropped", lab.dir)) !=
+  CHECK(log.find(fmt::format("vrrp_notify_fifo {}/fifo: 12 lines written, 0 dropped", lab.dir())) !=
         std::string::npos);
 }
 
@@ -503,10 +436,10 @@ TEST_CASE("vrrpd: without -n it becomes a daemon, the pid file names it and goes
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir()));
   const std::string pid_file = lab.Path("daemon.pid");
   // The parent returns at once with 0; the daemon lives on, logging to the console (-l).
-  auto started = lab.r1->Run(fmt::format(
+  auto started = lab.Router(1).Run(fmt::format(
       "{} -l -f {} -p {} --status-file {} --control-socket none >> {} 2>&1", VRRPD_BINARY,
       lab.Path("r1.conf"), pid_file, lab.Path("r1.json"), lab.Path("r1.log")));
   REQUIRE(started.exit_code == 0);
@@ -515,21 +448,21 @@ TEST_CASE("vrrpd: without -n it becomes a daemon, the pid file names it and goes
   CHECK(kill(pid, 0) == 0);
   LAB_REQUIRE(lab, Eventually([&] { return lab.IsMaster(1, "192.0.2.3"); }));
   // A second one on the same pid file refuses to start.
-  auto second =
-      lab.r1->Run(fmt::format("{} -n -l -f {} -p {}", VRRPD_BINARY, lab.Path("r1.conf"), pid_file));
+  auto second = lab.Router(1).Run(
+      fmt::format("{} -n -l -f {} -p {}", VRRPD_BINARY, lab.Path("r1.conf"), pid_file));
   CHECK(second.exit_code == 1);
   CHECK(second.output.find("already running") != std::string::npos);
   kill(pid, SIGTERM);
   LAB_CHECK(lab, Eventually([&] { return kill(pid, 0) != 0; }));
   CHECK(access(pid_file.c_str(), F_OK) != 0);
-  CHECK(VipCount(*lab.r1, "192.0.2.3") == 0);
+  CHECK(VipCount(lab.Router(1), "192.0.2.3") == 0);
 }
 
 TEST_CASE("vrrpd: without -l it logs to syslog, as keepalived does") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
   WriteFile(lab.Path("r1.conf"),
-            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir));
+            std::string(kGlobal) + Instance("VI_1", 50, 150, "192.0.2.3", lab.dir()));
   // A syslog socket of our own: python3 appends every datagram to syslog.txt.
   const std::string socket = lab.Path("log.sock");
   auto listener = vrrp::test::RunOnHost(fmt::format(
@@ -545,9 +478,9 @@ TEST_CASE("vrrpd: without -l it logs to syslog, as keepalived does") {
       "mkdir -p {0}/olddev && mount --rbind /dev {0}/olddev && mount -t tmpfs tmpfs /dev && "
       "touch /dev/null && mount --bind {0}/olddev/null /dev/null && ln -s {1} /dev/log && "
       "exec {2} -n -f {0}/r1.conf -p {0}/r1.pid --status-file {0}/r1.json --control-socket none",
-      lab.dir, socket, VRRPD_BINARY);
-  auto pid =
-      lab.r1->Spawn("exec unshare -m sh -c " + vrrp::test::ShellQuote(script), lab.Path("r1.log"));
+      lab.dir(), socket, VRRPD_BINARY);
+  auto pid = lab.Router(1).Spawn("exec unshare -m sh -c " + vrrp::test::ShellQuote(script),
+                                 lab.Path("r1.log"));
   REQUIRE(pid.ok());
   const std::string syslog = lab.Path("syslog.txt");
   LAB_CHECK(lab, Eventually([&] {

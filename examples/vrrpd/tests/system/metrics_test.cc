@@ -24,60 +24,22 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "vrrpd_lab.h"
 
 namespace {
 
 using vrrp::test::Eventually;
-using vrrp::test::Lan;
 using vrrp::test::Netns;
 using vrrp::test::ReadFile;
 using vrrp::test::VipCount;
 using vrrp::test::WriteFile;
 
-// Two routers, r1 (192.0.2.5) and r2 (192.0.2.6), each serving metrics on its address.
-struct Lab {
-  std::string dir;
-  std::unique_ptr<Lan> lan;
-  std::unique_ptr<Netns> r1, r2;
-  pid_t pid1 = 0, pid2 = 0;
-
-  Lab() {
-    char templ[] = "/tmp/vrrpd-metrics-XXXXXX";
-    REQUIRE(mkdtemp(templ) != nullptr);
-    dir = templ;
-    chmod(dir.c_str(), 0755);
-    auto lan_or = Lan::Create();
-    REQUIRE(lan_or.ok());
-    lan = std::move(*lan_or);
-    for (auto* ns : {&r1, &r2}) {
-      auto created = Netns::Create();
-      REQUIRE(created.ok());
-      *ns = std::move(*created);
-      REQUIRE(lan->Connect(**ns, "eth0").ok());
-    }
-    REQUIRE(r1->Check("ip addr add 192.0.2.5/24 dev eth0").ok());
-    REQUIRE(r2->Check("ip addr add 192.0.2.6/24 dev eth0").ok());
-  }
-  ~Lab() {
-    r1.reset();
-    r2.reset();
-    if (!dir.empty()) vrrp::test::RunOnHost("rm -rf " + vrrp::test::ShellQuote(dir));
-  }
-
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
-  std::string Log(int n) const { return ReadFile(Path(fmt::format("r{}.log", n))); }
-  Netns& Router(int n) { return n == 1 ? *r1 : *r2; }
-  static std::string Address(int n) { return n == 1 ? "192.0.2.5" : "192.0.2.6"; }
+// The shared lab (vrrpd_lab.h), each router serving metrics on its own address.
+struct Lab : vrrp::test::VrrpdLab {
+  Lab() : VrrpdLab("metrics") {}
 
   pid_t Start(int n) {
-    const std::string command = fmt::format(
-        "cd / && exec {0} -n -l -f {1}/r{2}.conf -p {1}/r{2}.pid --status-file {1}/r{2}.json "
-        "--control-socket {1}/r{2}.ctl --metrics {3}:9650",
-        VRRPD_BINARY, dir, n, Address(n));
-    auto pid = Router(n).Spawn(command, Path(fmt::format("r{}.log", n)));
-    REQUIRE(pid.ok());
-    (n == 1 ? pid1 : pid2) = *pid;
-    return *pid;
+    return StartVrrpd(n, {.flags = fmt::format("--metrics {}:9650", Address(n))});
   }
 
   // GET /metrics from inside router n's namespace; "" when it could not.
@@ -86,8 +48,6 @@ struct Lab {
         Router(n).Run(fmt::format("curl -s --max-time 5 http://{}:9650/metrics", Address(n)));
     return result.exit_code == 0 ? result.output : "";
   }
-
-  std::string Logs() const { return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", Log(1), Log(2)); }
 };
 
 // The value of one series (`name{labels}` exactly as exposed); -1 when absent.
@@ -126,13 +86,6 @@ const char* kGlobal = "global_defs {\n    vrrp_version 3\n}\n";
 const std::string kLabels = R"(iname="VI_1",intf="eth0",vrid="50")";
 const std::string kState = R"(keepalived_vrrp_state{iname="VI_1",intf="eth0",vrid="50",)"
                            R"(ip_address="192.0.2.3/24"})";
-
-#define LAB_REQUIRE(lab, ...)                            \
-  do {                                                   \
-    const bool lab_ok_ = static_cast<bool>(__VA_ARGS__); \
-    if (!lab_ok_) UNSCOPED_INFO((lab).Logs());           \
-    REQUIRE(lab_ok_);                                    \
-  } while (false)
 
 TEST_CASE("vrrpd --metrics: a failover moves keepalived_vrrp_state and the counters") {
   VRRP_SKIP_UNLESS_ROOT();
@@ -178,8 +131,8 @@ TEST_CASE("vrrpd --metrics: a failover moves keepalived_vrrp_state and the count
       Value(m2, "keepalived_advertisements_received_total{" + kLabels + "}");
 
   // r1 stops: it resigns with priority 0 and r2 takes over at once.
-  kill(lab.pid1, SIGTERM);
-  LAB_REQUIRE(lab, Eventually([&] { return VipCount(*lab.r2, "192.0.2.3") == 1; }));
+  kill(lab.Pid(1), SIGTERM);
+  LAB_REQUIRE(lab, Eventually([&] { return VipCount(lab.Router(2), "192.0.2.3") == 1; }));
   LAB_REQUIRE(lab, Eventually([&] {
                 m2 = lab.Scrape(2);
                 return Value(m2, kState) == 2;
@@ -265,15 +218,15 @@ TEST_CASE("vrrpd --metrics: 1,000 connections and clients that never read delay 
   // not move during the attack.
   const double became_master = Value(m2, "keepalived_become_master_total{" + kLabels + "}");
   const size_t log_before = lab.Log(2).size();
-  const std::vector<double> quiet = AdvertGaps(*lab.r2, 3);
+  const std::vector<double> quiet = AdvertGaps(lab.Router(2), 3);
 
   // The capture runs while the attack does (tshark needs about a second to start).
   std::vector<double> attacked;
-  std::thread capture([&] { attacked = AdvertGaps(*lab.r2, 7); });
+  std::thread capture([&] { attacked = AdvertGaps(lab.Router(2), 7); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   int connected = 0, scrapes = 0;
-  REQUIRE(lab.r2
-              ->Inside([&] {
+  REQUIRE(lab.Router(2)
+              .Inside([&] {
                 sockaddr_in sin{};
                 sin.sin_family = AF_INET;
                 sin.sin_port = htons(9650);
@@ -298,7 +251,7 @@ TEST_CASE("vrrpd --metrics: 1,000 connections and clients that never read delay 
                 // And a scraper in a loop for the rest of the window.
                 const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(4);
                 while (std::chrono::steady_clock::now() < end) {
-                  auto r = lab.r2->Run(
+                  auto r = lab.Router(2).Run(
                       "curl -s -o /dev/null --max-time 1 "
                       "http://192.0.2.5:9650/metrics");
                   if (r.exit_code == 0) ++scrapes;

@@ -23,17 +23,13 @@
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
-#include "system/router_lan.h"
+#include "vrrpd_lab.h"
 
 namespace vrrp {
 namespace {
 
 using test::Eventually;
-using test::Netns;
 using test::ReadFile;
-using test::RouterLan;
-using test::RunOnHost;
-using test::ShellQuote;
 using test::VipCount;
 using test::WriteFile;
 using Clock = std::chrono::steady_clock;
@@ -61,65 +57,21 @@ std::string Config(int priority, const std::string& extra = "") {
                      priority, kVip, extra);
 }
 
-struct Lab {
-  std::string dir;
-  std::unique_ptr<RouterLan> net;
-  pid_t pid[3] = {-1, -1, -1};  // by router number
+// The shared lab (vrrpd_lab.h) with one VIP, kVip.
+struct Lab : test::VrrpdLab {
+  Lab() : VrrpdLab("lease") {}
 
-  Lab() {
-    char templ[] = "/tmp/vrrpd-lease-XXXXXX";
-    REQUIRE(mkdtemp(templ) != nullptr);
-    dir = templ;
-    chmod(dir.c_str(), 0755);
-    auto created = RouterLan::Create();
-    REQUIRE(created.ok());
-    net = std::move(*created);
-  }
-  ~Lab() {
-    for (pid_t p : pid) {
-      if (p > 0) {
-        kill(-p, SIGCONT);
-        kill(-p, SIGKILL);
-        waitpid(p, nullptr, 0);
-      }
-    }
-    net.reset();
-    if (!dir.empty()) RunOnHost("rm -rf " + ShellQuote(dir));
-  }
-  Netns& ns(int n) { return n == 1 ? *net->r1 : *net->r2; }
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
-  std::string Log(int n) const { return ReadFile(Path(fmt::format("r{}.log", n))); }
-  std::string Logs() const { return fmt::format("--- r1:\n{}--- r2:\n{}", Log(1), Log(2)); }
-  int Holds(int n) { return VipCount(ns(n), kVip); }
+  int Holds(int n) { return VrrpdLab::Holds(n, kVip); }
 
-  // vrrpd on router `n`, behind `prefix` (e.g. setpriv).
-  void StartVrrpd(int n, const std::string& config, const std::string& prefix = "") {
+  // vrrpd on router `n` with `config`, behind `prefix` (e.g. setpriv).
+  void Vrrpd(int n, const std::string& config, const std::string& prefix = "") {
     WriteFile(Path(fmt::format("r{}.conf", n)), config);
-    const std::string command = fmt::format(
-        "exec {0} {1} -n -l -D -f {2}/r{3}.conf -p {2}/r{3}.pid --status-file {2}/r{3}.json "
-        "--control-socket none",
-        prefix, VRRPD_BINARY, dir, n);
-    auto spawned = ns(n).Spawn(command, Path(fmt::format("r{}.log", n)));
-    REQUIRE(spawned.ok());
-    pid[n] = *spawned;
+    StartVrrpd(n, {.prefix = prefix});
   }
 
-  void StartKeepalived(int n, const std::string& config) {
+  void Keepalived(int n, const std::string& config) {
     WriteFile(Path(fmt::format("r{}.conf", n)), config);
-    const std::string command = fmt::format(
-        "export TMPDIR={0}; exec {1} -n -l -D -G -P -f {0}/r{2}.conf -p {0}/k{2}.pid "
-        "-r {0}/v{2}.pid",
-        dir, kKeepalived, n);
-    auto spawned = ns(n).Spawn(command, Path(fmt::format("r{}.log", n)));
-    REQUIRE(spawned.ok());
-    pid[n] = *spawned;
-  }
-
-  // SIGKILL to the process group (keepalived's VRRP child too): nothing is cleaned up.
-  void Crash(int n) {
-    REQUIRE(kill(-pid[n], SIGKILL) == 0);
-    waitpid(pid[n], nullptr, 0);
-    pid[n] = -1;
+    StartKeepalived(n);
   }
 
   // Router 1 Master (holding the VIP), router 2 Backup (not).
@@ -129,8 +81,8 @@ struct Lab {
 
   // vrrpd on both routers, router 1 with the higher priority; returns once it is Master.
   void StartPair() {
-    StartVrrpd(1, Config(150));
-    StartVrrpd(2, Config(100));
+    Vrrpd(1, Config(150));
+    Vrrpd(2, Config(100));
     INFO(Logs());
     REQUIRE(R1Master());
   }
@@ -145,7 +97,7 @@ TEST_CASE("A vrrpd Master killed with SIGKILL lets go of its VIP within the leas
   Lab lab;
   lab.StartPair();
   // `ip addr` shows the lease the Master keeps renewing (auto: 6 s at advert_int 1).
-  const std::string shown = lab.ns(1).Run("ip -o addr show dev eth0").output;
+  const std::string shown = lab.Router(1).Run("ip -o addr show dev eth0").output;
   CHECK(shown.find("valid_lft 6sec") != std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a few renewals
 
@@ -176,8 +128,8 @@ TEST_CASE("keepalived killed with SIGKILL keeps its VIP (the reference)") {
     return;
   }
   Lab lab;
-  lab.StartKeepalived(1, Config(150));
-  lab.StartVrrpd(2, Config(100));
+  lab.Keepalived(1, Config(150));
+  lab.Vrrpd(2, Config(100));
   INFO(lab.Logs());
   REQUIRE(lab.R1Master());
   lab.Crash(1);
@@ -198,14 +150,14 @@ TEST_CASE("A vrrpd Master stopped for 2 s keeps its VIP, and there are never two
   Lab lab;
   lab.StartPair();
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  REQUIRE(kill(lab.pid[1], SIGSTOP) == 0);
+  REQUIRE(kill(lab.Pid(1), SIGSTOP) == 0);
   const Clock::time_point stopped = Clock::now();
   int samples = 0;
   int not_one_holder = 0;
   bool resumed = false;
   while (SecondsSince(stopped) < 10) {
     if (!resumed && SecondsSince(stopped) >= 2) {
-      REQUIRE(kill(lab.pid[1], SIGCONT) == 0);
+      REQUIRE(kill(lab.Pid(1), SIGCONT) == 0);
       resumed = true;
     }
     ++samples;
@@ -223,7 +175,7 @@ TEST_CASE("A vrrpd Master on a loaded machine never loses its VIP") {
   lab.StartPair();
   // Four busy loops per core beside the Master, at its own nice level, for 15 s.
   const long cores = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
-  auto hogs = lab.ns(1).Spawn(fmt::format(
+  auto hogs = lab.Router(1).Spawn(fmt::format(
       "for i in $(seq {}); do (while :; do :; done) & done; sleep 15; kill 0", 4 * cores));
   REQUIRE(hogs.ok());
   const Clock::time_point loaded = Clock::now();
@@ -249,9 +201,8 @@ TEST_CASE("A vrrpd without CAP_NET_ADMIN goes to FAULT and the healthy Backup ho
   }
   Lab lab;
   // The higher priority, able to send advertisements (CAP_NET_RAW) but not to add addresses.
-  lab.StartVrrpd(1, Config(150),
-                 "/usr/bin/setpriv --inh-caps=-net_admin --bounding-set=-net_admin");
-  lab.StartVrrpd(2, Config(100));
+  lab.Vrrpd(1, Config(150), "/usr/bin/setpriv --inh-caps=-net_admin --bounding-set=-net_admin");
+  lab.Vrrpd(2, Config(100));
   INFO(lab.Logs());
   REQUIRE(Eventually([&] { return lab.Holds(2) == 1; }, absl::Seconds(20)));
   REQUIRE(Eventually(
