@@ -2,13 +2,14 @@
 //
 //   vrrpctl status [--json]          vrrpctl fault set|clear INSTANCE
 //   vrrpctl stats                    vrrpctl priority INSTANCE +N|-N|0
-//   vrrpctl reload
+//   vrrpctl reload                   vrrpctl history [--json | --svg FILE]
 //
 // Exit codes (kExit*): 0 done, 1 vrrpd not running, 2 usage, 3 refused by the daemon (no such
 // instance, a reload refused), 4 permission denied, 5 no answer or a broken one.
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ constexpr const char* kUsage =
     "  reload                     re-read the configuration (as SIGHUP); errors are shown\n"
     "  fault set|clear INSTANCE   hold an instance in FAULT (drain a node), or release it\n"
     "  priority INSTANCE +N|-N|0  add an operator delta to its priority (0 clears it)\n"
+    "  history [--json]           what happened lately: transitions and their reasons, VIPs,\n"
+    "                             priority changes (the last 4096 events)\n"
+    "  history --svg FILE         the same as a timeline picture (SVG; FILE - for stdout)\n"
     "  -s, --socket PATH          vrrpd's control socket (/run/vrrpd.ctl, else\n"
     "                             /run/vrrpd/vrrpd.ctl: vrrpd under RuntimeDirectory=vrrpd)\n"
     "  -t, --timeout SECONDS      how long to wait for an answer (10)\n"
@@ -88,6 +92,15 @@ int main(int argc, char** argv) {
       return Usage(fmt::format("unknown flag '{}'", arg));
     }
   }
+  // history --svg FILE: the daemon draws, we write the file (the daemon may not reach it).
+  std::string svg_file;
+  if (words.size() == 3 && words[0] == "history" && words[1] == "--svg") {
+    svg_file = words[2];
+    if (svg_file.empty()) return Usage("history --svg needs a file name (- for stdout)");
+    words = {"history", "svg"};
+  } else if (words.size() == 2 && words[0] == "history" && words[1] == "--svg") {
+    return Usage("history --svg needs a file name (- for stdout)");
+  }
   auto request = vrrpd::control::ParseWords(words);
   if (!request.ok()) return Usage(std::string(request.status().message()));
 
@@ -104,6 +117,17 @@ int main(int argc, char** argv) {
       default:
         return kExitFailed;
     }
+  }
+  if (!svg_file.empty() && svg_file != "-" && response->code == Code::kOk) {
+    std::ofstream out(svg_file, std::ios::binary | std::ios::trunc);
+    out << response->body;
+    out.close();
+    if (!out) {
+      fmt::print(stderr, "vrrpctl: cannot write {}\n", svg_file);
+      return kExitFailed;
+    }
+    fmt::print("{}: {} bytes\n", svg_file, response->body.size());
+    return kExitOk;
   }
   std::fwrite(response->body.data(), 1, response->body.size(), stdout);
   switch (response->code) {

@@ -2,6 +2,8 @@
 // operator's fault and priority delta go through the OverrideSet the policy is applied to, so
 // that the next pass of tracking does not undo them, and stay until cleared (a reload keeps
 // them on the instances that keep their name).
+#include <unistd.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +44,19 @@ control::Response Daemon::OnControl(const control::Request& request, uid_t peer_
       }
       return {Code::kOk, fmt::format("reloaded: {} instances", conf_.instances.size()), ""};
     }
+    case Command::kHistory:
+      return {Code::kOk, history_.entries().empty() ? "no events yet" : "history",
+              vrrp::HistoryText(history_)};
+    case Command::kHistoryJson:
+      return {Code::kOk, "history json", vrrp::HistoryJson(history_) + "\n"};
+    case Command::kHistorySvg: {
+      absl::StatusOr<std::string> svg = HistorySvg();
+      if (!svg.ok()) {
+        return {Code::kRefused, fmt::format("no picture: {}", std::string(svg.status().message())),
+                ""};
+      }
+      return {Code::kOk, "history svg", *svg};
+    }
     case Command::kFaultSet:
     case Command::kFaultClear:
     case Command::kPriority:
@@ -80,6 +95,20 @@ control::Response Daemon::OnControl(const control::Request& request, uid_t peer_
                       vrrp::RouterStateName(router.state()), router.config().priority,
                       router.effective_priority()),
           ""};
+}
+
+absl::StatusOr<std::string> Daemon::HistorySvg() const {
+  char host[256] = "";
+  (void)gethostname(host, sizeof(host) - 1);
+  vrrp::HistoryPictureOptions options{.title = fmt::format("vrrpd on {} (pid {})", host, getpid()),
+                                      .now = absl::Now()};
+  for (const vrrp::InstanceStatus& i : Status().instances) {
+    options.lanes.push_back(
+        {.name = i.name,
+         .detail = fmt::format("vrid {} on {}, priority {}", i.vrid, i.interface, i.priority),
+         .initial = vrrp::ToLaneState(i.state)});
+  }
+  return vrrp::RenderHistorySvg(history_, options);
 }
 
 }  // namespace vrrpd

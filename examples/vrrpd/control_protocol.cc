@@ -69,7 +69,8 @@ std::string JoinOr(const std::vector<std::string>& items, std::string_view none)
 absl::StatusOr<Request> ParseWords(const std::vector<std::string>& words) {
   if (words.empty()) {
     return absl::InvalidArgumentError(
-        "no command (status, stats, reload, fault set|clear NAME, priority NAME DELTA)");
+        "no command (status, stats, reload, fault set|clear NAME, priority NAME DELTA, "
+        "history)");
   }
   const std::string& command = words[0];
   const size_t args = words.size() - 1;
@@ -87,6 +88,22 @@ absl::StatusOr<Request> ParseWords(const std::vector<std::string>& words) {
     }
     return absl::InvalidArgumentError(
         fmt::format("status takes only --json, not '{}'", words.back()));
+  }
+  if (command == "history") {
+    if (args == 0) {
+      r.command = Command::kHistory;
+      return r;
+    }
+    if (args == 1 && (words[1] == "json" || words[1] == "--json")) {
+      r.command = Command::kHistoryJson;
+      return r;
+    }
+    if (args == 1 && words[1] == "svg") {
+      r.command = Command::kHistorySvg;
+      return r;
+    }
+    return absl::InvalidArgumentError(
+        fmt::format("history takes json or svg, not '{}'", words.back().substr(0, 64)));
   }
   if (command == "stats" || command == "reload") {
     if (args != 0) return extra(0);
@@ -118,8 +135,9 @@ absl::StatusOr<Request> ParseWords(const std::vector<std::string>& words) {
     r.delta = *delta;
     return r;
   }
-  return absl::InvalidArgumentError(fmt::format(
-      "unknown command '{}' (status, stats, reload, fault, priority)", command.substr(0, 64)));
+  return absl::InvalidArgumentError(
+      fmt::format("unknown command '{}' (status, stats, reload, fault, priority, history)",
+                  command.substr(0, 64)));
 }
 
 absl::StatusOr<Request> ParseRequest(std::string_view line) {
@@ -147,6 +165,12 @@ std::string FormatRequest(const Request& r) {
       return fmt::format("fault clear {}\n", r.instance);
     case Command::kPriority:
       return fmt::format("priority {} {:+d}\n", r.instance, r.delta);
+    case Command::kHistory:
+      return "history\n";
+    case Command::kHistoryJson:
+      return "history json\n";
+    case Command::kHistorySvg:
+      return "history svg\n";
   }
   return "status\n";
 }

@@ -7,7 +7,8 @@
 //              "...body, any number of lines, to the end of the stream..."
 //
 // Requests: "status", "status json", "stats", "reload", "fault set NAME", "fault clear NAME",
-// "priority NAME DELTA" (DELTA: +N, -N or 0 in -254..254; an operator delta, 0 clears it).
+// "priority NAME DELTA" (DELTA: +N, -N or 0 in -254..254; an operator delta, 0 clears it),
+// "history", "history json", "history svg" (the event history: lines, JSON, an SVG picture).
 // Codes: ok, usage (a malformed request), denied (peer credentials), not-found (no such
 // instance), refused (a reload refused: nothing changed), busy (too many clients).
 // README.md documents it for other clients (socat, a monitoring agent).
@@ -31,7 +32,18 @@ inline constexpr size_t kMaxRequestBytes = 512;
 // An operator delta beyond this means the same as this (the effective priority is 1..254).
 inline constexpr int kMaxDelta = 254;
 
-enum class Command { kStatus, kStatusJson, kStats, kReload, kFaultSet, kFaultClear, kPriority };
+enum class Command {
+  kStatus,
+  kStatusJson,
+  kStats,
+  kReload,
+  kFaultSet,
+  kFaultClear,
+  kPriority,
+  kHistory,
+  kHistoryJson,
+  kHistorySvg,
+};
 
 struct Request {
   Command command = Command::kStatus;

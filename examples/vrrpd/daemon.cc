@@ -313,6 +313,7 @@ void Daemon::OnPolicyEvent(const vrrp::PolicyEvent& e) {
 }
 
 void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
+  history_.Record(e, absl::Now());
   vrrp::keepalived::EventContext context;
   if (const vrrp::Instance* instance = driver_->instance(e.id)) {
     context.interface = driver_->spec(e.id)->interface;

@@ -25,6 +25,7 @@
 #include "options.h"
 #include "status.h"
 #include "vrrp/config/config.h"
+#include "vrrp/event_history.h"
 #include "vrrp/keepalived/log_lines.h"
 #include "vrrp/keepalived/script_checker.h"
 #include "vrrp/linux/driver.h"
@@ -98,6 +99,8 @@ class Daemon {
   void ScheduleMetrics();
   // A vrrpctl request from the control socket (control_commands.cc).
   control::Response OnControl(const control::Request& request, uid_t peer_uid);
+  // `vrrpctl history --svg`: the event history as a timeline, a lane per running instance.
+  absl::StatusOr<std::string> HistorySvg() const;
 
   Options options_;
   Logger& log_;
@@ -126,6 +129,8 @@ class Daemon {
   // The Driver with vrrpctl's fault and priority overrides: what the policy is applied to.
   std::unique_ptr<vrrp::OverrideSet> overrides_;
   std::unique_ptr<control::ControlServer> control_;  // --control-socket; null when off
+  // What happened lately, for `vrrpctl history` (lines, JSON, a picture).
+  vrrp::EventHistory history_;
 };
 
 // Blocks SIGTERM, SIGINT, SIGHUP and SIGUSR1 (delivered through the daemon's signalfd) and

@@ -89,10 +89,10 @@ std::string HistoryJson(const EventHistory& history) {
       case InstanceEvent::Kind::kAddressAdded:
       case InstanceEvent::Kind::kAddressRemoved:
         if (e.address) {
-          fmt::format_to(std::back_inserter(out), ", \"address\": {}, \"interface\": {}",
-                         JsonString(fmt::format("{}/{}", e.address->address,
-                                                e.address->prefix_len)),
-                         JsonString(e.address->interface));
+          fmt::format_to(
+              std::back_inserter(out), ", \"address\": {}, \"interface\": {}",
+              JsonString(fmt::format("{}/{}", e.address->address, e.address->prefix_len)),
+              JsonString(e.address->interface));
         }
         break;
       case InstanceEvent::Kind::kPriorityChanged:
@@ -103,7 +103,8 @@ std::string HistoryJson(const EventHistory& history) {
         break;
     }
     if (!e.status.ok()) {
-      fmt::format_to(std::back_inserter(out), ", \"error\": {}", JsonString(std::string(e.status.message())));
+      fmt::format_to(std::back_inserter(out), ", \"error\": {}",
+                     JsonString(std::string(e.status.message())));
     }
     out += "}";
   }
@@ -150,9 +151,8 @@ absl::StatusOr<TimelinePicture> HistoryTimeline(const EventHistory& history,
   }
 
   if (history.forgotten() != 0 && options.since == absl::InfinitePast()) {
-    p.notes.push_back(
-        {.at = absl::ZeroDuration(),
-         .text = fmt::format("{} older events forgotten", history.forgotten())});
+    p.notes.push_back({.at = absl::ZeroDuration(),
+                       .text = fmt::format("{} older events forgotten", history.forgotten())});
   }
   // An address whose first event in the picture is a removal was held before the left edge:
   // its instance's strip starts at 0.
@@ -162,9 +162,8 @@ absl::StatusOr<TimelinePicture> HistoryTimeline(const EventHistory& history,
     const InstanceEvent& e = entry.event;
     const bool address_event = e.kind == InstanceEvent::Kind::kAddressAdded ||
                                e.kind == InstanceEvent::Kind::kAddressRemoved;
-    if (entry.wall_time < since || entry.wall_time > options.now || !address_event ||
-        !e.address || !e.status.ok() ||
-        !seen.emplace(e.instance, e.address->address.ToString()).second) {
+    if (entry.wall_time < since || entry.wall_time > options.now || !address_event || !e.address ||
+        !e.status.ok() || !seen.emplace(e.instance, e.address->address.ToString()).second) {
       continue;
     }
     if (e.kind == InstanceEvent::Kind::kAddressRemoved) {
@@ -196,12 +195,11 @@ absl::StatusOr<TimelinePicture> HistoryTimeline(const EventHistory& history,
         if (!e.address) break;
         const std::string address = e.address->address.ToString();
         if (!e.status.ok()) {
-          p.notes.push_back({.at = at,
-                             .text = fmt::format("{}: cannot {} {}", e.instance,
-                                                 e.kind == InstanceEvent::Kind::kAddressAdded
-                                                     ? "add"
-                                                     : "remove",
-                                                 address)});
+          p.notes.push_back(
+              {.at = at,
+               .text = fmt::format("{}: cannot {} {}", e.instance,
+                                   e.kind == InstanceEvent::Kind::kAddressAdded ? "add" : "remove",
+                                   address)});
           break;
         }
         std::set<std::string>& mine = held[e.instance];
@@ -221,13 +219,16 @@ absl::StatusOr<TimelinePicture> HistoryTimeline(const EventHistory& history,
       }
       case InstanceEvent::Kind::kPriorityChanged:
         p.notes.push_back(
-            {.at = at, .text = fmt::format("{}: priority {} -> {}", e.instance, e.previous, e.count)});
+            {.at = at,
+             .text = fmt::format("{}: priority {} -> {}", e.instance, e.previous, e.count)});
         break;
       case InstanceEvent::Kind::kInterfaceWaiting:
-        p.notes.push_back({.at = at, .text = fmt::format("{}: waits for its interface", e.instance)});
+        p.notes.push_back(
+            {.at = at, .text = fmt::format("{}: waits for its interface", e.instance)});
         break;
       case InstanceEvent::Kind::kSyncWaiting:
-        p.notes.push_back({.at = at, .text = fmt::format("{}: waits for its sync group", e.instance)});
+        p.notes.push_back(
+            {.at = at, .text = fmt::format("{}: waits for its sync group", e.instance)});
         break;
       default:
         break;

@@ -26,8 +26,8 @@ InstanceEvent Address(const std::string& name, InstanceEvent::Kind kind, const c
   InstanceEvent e;
   e.kind = kind;
   e.instance = name;
-  e.address = VirtualAddress{.address = *IpAddress::Parse(ip), .prefix_len = 24,
-                             .interface = "eth0"};
+  e.address =
+      VirtualAddress{.address = *IpAddress::Parse(ip), .prefix_len = 24, .interface = "eth0"};
   e.status = std::move(status);
   return e;
 }
@@ -102,17 +102,19 @@ TEST_CASE("HistoryText and HistoryJson give each entry its UTC time and its fiel
            kStart + absl::Seconds(12));
   const std::string text = HistoryText(h);
   INFO(text);
-  CHECK(text.find("2026-12-02T12:00:03.500Z VI_1 transition BACKUP -> MASTER (master_down_timer)\n") !=
+  CHECK(text.find(
+            "2026-12-02T12:00:03.500Z VI_1 transition BACKUP -> MASTER (master_down_timer)\n") !=
         std::string::npos);
   CHECK(text.find("2026-12-02T12:00:09.000Z VI_1 priority_changed 150 -> 90\n") !=
         std::string::npos);
 
   const std::string json = HistoryJson(h);
   INFO(json);
-  CHECK(json.rfind("{\"capacity\": 4096, \"forgotten\": 0, \"events\": [{\"time\": "
-                   "\"2026-12-02T12:00:00.000Z\", \"instance\": \"VI_1\", \"kind\": \"transition\", "
-                   "\"from\": \"INIT\", \"to\": \"BACKUP\", \"reason\": \"startup\"}",
-                   0) == 0);
+  CHECK(
+      json.rfind("{\"capacity\": 4096, \"forgotten\": 0, \"events\": [{\"time\": "
+                 "\"2026-12-02T12:00:00.000Z\", \"instance\": \"VI_1\", \"kind\": \"transition\", "
+                 "\"from\": \"INIT\", \"to\": \"BACKUP\", \"reason\": \"startup\"}",
+                 0) == 0);
   CHECK(json.find("\"kind\": \"address_added\", \"address\": \"192.0.2.3/24\", \"interface\": "
                   "\"eth0\"}") != std::string::npos);
   CHECK(json.find("\"priority\": 90, \"previous\": 150") != std::string::npos);
@@ -130,9 +132,9 @@ TEST_CASE("RenderHistorySvg draws a lane per instance, its transitions, VIP stri
   REQUIRE(p.ok());
   CHECK(p->end == absl::Seconds(15));
   REQUIRE(p->lanes.size() == 2);
-  CHECK(p->lanes[0].initial == LaneState::kInit);     // its first transition's `from`
-  CHECK(p->lanes[1].initial == LaneState::kBackup);   // no transition: its state now
-  CHECK(p->lanes[0].group != p->lanes[1].group);      // no split brain across instances
+  CHECK(p->lanes[0].initial == LaneState::kInit);    // its first transition's `from`
+  CHECK(p->lanes[1].initial == LaneState::kBackup);  // no transition: its state now
+  CHECK(p->lanes[0].group != p->lanes[1].group);     // no split brain across instances
 
   absl::StatusOr<std::string> svg = RenderHistorySvg(h, options);
   REQUIRE(svg.ok());
@@ -149,9 +151,8 @@ TEST_CASE("RenderHistorySvg draws a lane per instance, its transitions, VIP stri
 TEST_CASE("HistoryTimeline starts a VIP strip at 0 when the first event removes it") {
   EventHistory full = Takeover();
   // Only the hand-back is in the window: VI_1 held the VIP before it.
-  HistoryPictureOptions options{.title = "late",
-                                .now = kStart + absl::Seconds(15),
-                                .since = kStart + absl::Seconds(8)};
+  HistoryPictureOptions options{
+      .title = "late", .now = kStart + absl::Seconds(15), .since = kStart + absl::Seconds(8)};
   absl::StatusOr<TimelinePicture> p = HistoryTimeline(full, options);
   REQUIRE(p.ok());
   REQUIRE(p->lanes.size() == 1);

@@ -58,6 +58,63 @@ struct Pair : vrrp::test::VrrpdLab {
   bool SoleMaster(int n) { return SoleHolder(n, kVip); }
 };
 
+// The picture a person would look at after an outage: r1 drained and released, then read back
+// as lines, as JSON (python3's json) and as an SVG (python3's XML parser: lanes, transitions
+// and their reasons, the VIP strip), as docs/images/vrrpd-history.svg shows.
+TEST_CASE("vrrpctl history: lines, JSON and an SVG timeline of a drain and its release") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Pair p;
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+  LAB_REQUIRE(p, Eventually([&] { return p.Ctl(1, "status").exit_code == 0; }));
+  REQUIRE(p.Ctl(1, "fault set VI_1").exit_code == 0);
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(2); }));
+  REQUIRE(p.Ctl(1, "fault clear VI_1").exit_code == 0);
+  LAB_REQUIRE(p, Eventually([&] { return p.SoleMaster(1); }));
+
+  CommandResult lines = p.Ctl(1, "history");
+  INFO(lines.output);
+  CHECK(lines.exit_code == 0);
+  for (const char* expected :
+       {"VI_1 transition INIT -> BACKUP (startup)", "VI_1 transition BACKUP -> MASTER",
+        "VI_1 address_added 192.0.2.3/24 dev eth0", "VI_1 transition MASTER -> FAULT (fault)",
+        "VI_1 address_removed 192.0.2.3/24 dev eth0", "VI_1 transition FAULT -> BACKUP",
+        "VI_1 transition BACKUP -> MASTER (preempted)"}) {
+    CHECK(lines.output.find(expected) != std::string::npos);
+  }
+
+  // JSON: the transitions' (from, to) in order.
+  const std::string json_file = p.Path("history.json");
+  WriteFile(json_file, p.Ctl(1, "history --json").output);
+  CommandResult json = RunOnHost(
+      fmt::format("python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                  "print(d[\"forgotten\"], *[e[\"from\"]+\">\"+e[\"to\"] for e in d[\"events\"] "
+                  "if e[\"kind\"]==\"transition\"])' {}",
+                  json_file));
+  INFO(json.output);
+  CHECK(json.output.rfind("0 INIT>BACKUP BACKUP>MASTER MASTER>FAULT FAULT>BACKUP BACKUP>MASTER",
+                          0) == 0);
+
+  // SVG, written by vrrpctl, read by an XML parser.
+  const std::string svg = p.Path("history.svg");
+  CommandResult wrote = p.Ctl(1, "history --svg " + svg);
+  INFO(wrote.output);
+  REQUIRE(wrote.exit_code == 0);
+  CommandResult parsed = RunOnHost(fmt::format(
+      "python3 -c 'import sys,xml.etree.ElementTree as ET; r=ET.parse(sys.argv[1]).getroot(); "
+      "n=\"{{http://www.w3.org/2000/svg}}\"; "
+      "print([l.get(\"data-router\") for l in r.iter(n+\"g\") if l.get(\"class\")==\"lane\"], "
+      "[t.get(\"data-to\")+\"/\"+t.get(\"data-reason\") for t in r.iter(n+\"g\") "
+      "if t.get(\"class\")==\"transition\"], "
+      "len([v for v in r.iter(n+\"rect\") if v.get(\"class\")==\"vip\"]))' {}",
+      svg));
+  INFO(parsed.output);
+  CHECK(parsed.output.rfind("['VI_1'] ['BACKUP/startup', 'MASTER/master_down_timer', "
+                            "'FAULT/fault', 'BACKUP/fault_cleared', 'MASTER/preempted'] 2",
+                            0) == 0);
+  // Bad use is refused before anything is asked.
+  CHECK(p.Ctl(1, "history --svg").exit_code == 2);
+}
+
 TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a broken file") {
   VRRP_SKIP_UNLESS_ROOT();
   Pair p;

@@ -81,8 +81,8 @@ class VrrpdLab {
   // (e.g. "d['instances'][0]['state']"); "<none>" when no file came.
   std::string Query(int n, const std::string& expression);
 
-  int Holds(int n, const std::string& vip);           // copies of `vip` on r<n>'s eth0
-  bool SoleHolder(int n, const std::string& vip);     // r<n> holds it, the other does not
+  int Holds(int n, const std::string& vip);        // copies of `vip` on r<n>'s eth0
+  bool SoleHolder(int n, const std::string& vip);  // r<n> holds it, the other does not
 
  private:
   std::string dir_;

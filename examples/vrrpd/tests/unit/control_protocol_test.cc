@@ -31,6 +31,9 @@ TEST_CASE("control requests: every command, from words and from a line") {
   CHECK(*ParseWords({"priority", "VI_1", "-60"}) == Request{Command::kPriority, "VI_1", -60});
   CHECK(*ParseWords({"priority", "VI_1", "0"}) == Request{Command::kPriority, "VI_1", 0});
   CHECK(*ParseWords({"priority", "VI_1", "254"}) == Request{Command::kPriority, "VI_1", 254});
+  CHECK(*ParseWords({"history"}) == Request{Command::kHistory, "", 0});
+  CHECK(*ParseWords({"history", "--json"}) == Request{Command::kHistoryJson, "", 0});
+  CHECK(*ParseWords({"history", "svg"}) == Request{Command::kHistorySvg, "", 0});
 
   // A request line: its newline (or socat's CRLF) and extra blanks do not matter.
   CHECK(*ParseRequest("priority  VI_1\t-60\r\n") == Request{Command::kPriority, "VI_1", -60});
@@ -41,7 +44,9 @@ TEST_CASE("control requests: every command, from words and from a line") {
        {Request{Command::kStatus, "", 0}, Request{Command::kStatusJson, "", 0},
         Request{Command::kStats, "", 0}, Request{Command::kReload, "", 0},
         Request{Command::kFaultSet, "VI_1", 0}, Request{Command::kFaultClear, "web-6", 0},
-        Request{Command::kPriority, "VI_1", -60}, Request{Command::kPriority, "VI_1", 0}}) {
+        Request{Command::kPriority, "VI_1", -60}, Request{Command::kPriority, "VI_1", 0},
+        Request{Command::kHistory, "", 0}, Request{Command::kHistoryJson, "", 0},
+        Request{Command::kHistorySvg, "", 0}}) {
     const std::string line = FormatRequest(r);
     INFO(line);
     CHECK(line.back() == '\n');
@@ -53,7 +58,8 @@ TEST_CASE("control requests: every command, from words and from a line") {
 TEST_CASE("control requests: errors say what is wrong") {
   CHECK(Error({}).find("no command") != std::string::npos);
   CHECK(Error({"frobnicate"}) ==
-        "unknown command 'frobnicate' (status, stats, reload, fault, priority)");
+        "unknown command 'frobnicate' (status, stats, reload, fault, priority, history)");
+  CHECK(Error({"history", "--svg"}) == "history takes json or svg, not '--svg'");
   CHECK(Error({"status", "--yaml"}) == "status takes only --json, not '--yaml'");
   CHECK(Error({"reload", "now"}) == "reload takes no arguments, not 1");
   CHECK(Error({"fault", "VI_1"}) == "fault needs set or clear and an instance name");
