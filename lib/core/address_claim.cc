@@ -45,11 +45,11 @@ absl::StatusOr<AddressClaim> ParseArp(absl::Span<const uint8_t> arp) {
   if (arp[14] == 0 && arp[15] == 0 && arp[16] == 0 && arp[17] == 0) {
     return absl::NotFoundError("ARP probe (sender 0.0.0.0): it claims nothing");
   }
-  return AddressClaim{.kind = op == 1 ? AddressClaim::Kind::kArpRequest
-                                      : AddressClaim::Kind::kArpReply,
-                      .address = sender,
-                      .mac = MacAt(arp, 8),
-                      .gratuitous = sender == target};
+  return AddressClaim{
+      .kind = op == 1 ? AddressClaim::Kind::kArpRequest : AddressClaim::Kind::kArpReply,
+      .address = sender,
+      .mac = MacAt(arp, 8),
+      .gratuitous = sender == target};
 }
 
 absl::StatusOr<AddressClaim> ParseNeighborAdvertisement(absl::Span<const uint8_t> frame) {

@@ -35,16 +35,18 @@ std::vector<uint8_t> Na(const MacAddress& mac, const IpAddress& vip) {
 void FixNaChecksum(std::vector<uint8_t>& f) {
   f[56] = f[57] = 0;
   const size_t length = static_cast<size_t>(f[18] << 8 | f[19]);
-  const uint32_t sum = ChecksumAdd(
-      PseudoHeaderSum(IpAddress::FromV6Bytes(&f[22]), IpAddress::FromV6Bytes(&f[38]), 58,
-                      static_cast<uint32_t>(length)),
-      absl::MakeConstSpan(f).subspan(54, length));
+  const uint32_t sum =
+      ChecksumAdd(PseudoHeaderSum(IpAddress::FromV6Bytes(&f[22]), IpAddress::FromV6Bytes(&f[38]),
+                                  58, static_cast<uint32_t>(length)),
+                  absl::MakeConstSpan(f).subspan(54, length));
   const uint16_t c = ChecksumFinish(sum);
   f[56] = static_cast<uint8_t>(c >> 8);
   f[57] = static_cast<uint8_t>(c & 0xff);
 }
 
-absl::StatusCode Code(const std::vector<uint8_t>& f) { return ParseAddressClaim(f).status().code(); }
+absl::StatusCode Code(const std::vector<uint8_t>& f) {
+  return ParseAddressClaim(f).status().code();
+}
 
 TEST_CASE("keepalived's gratuitous ARP claims its VIP for its MAC") {
   testing::Vector v = LoadVector("keepalived-garp");
@@ -81,7 +83,7 @@ TEST_CASE("Our own announcements parse back to what was announced") {
 
 TEST_CASE("An ARP reply claims its sender address, not gratuitous when it answers another") {
   std::vector<uint8_t> f = Arp(kOther, *IpAddress::Parse("192.0.2.3"));
-  f[21] = 2;                       // opcode reply
+  f[21] = 2;                                      // opcode reply
   f[38] = 192, f[39] = 0, f[40] = 2, f[41] = 10;  // target protocol address: the asker
   absl::StatusOr<AddressClaim> claim = ParseAddressClaim(f);
   REQUIRE(claim.ok());
