@@ -18,7 +18,9 @@ constexpr size_t kNaSize = 32;  // RFC 4861 §4.4: 24-byte message + one 8-byte 
 constexpr uint16_t kArpHardwareEthernet = 1;  // RFC 826 ar$hrd
 constexpr uint16_t kArpOpRequest = 1;         // RFC 826 ar$op
 constexpr uint8_t kIpProtocolIcmpv6 = 58;
+constexpr uint8_t kIcmpv6NeighborSolicitation = 135;    // RFC 4861 §4.3
 constexpr uint8_t kIcmpv6NeighborAdvertisement = 136;   // RFC 4861 §4.4
+constexpr size_t kNsSize = 24;                          // RFC 4861 §4.3 without options
 constexpr uint8_t kNdOptionTargetLinkLayerAddress = 2;  // RFC 4861 §4.6.1
 constexpr uint8_t kNaFlagOverride = 0x20;               // O bit, RFC 4861 §4.4
 constexpr uint8_t kNdHopLimit = 255;                    // RFC 4861 §7.1.2
@@ -130,6 +132,75 @@ absl::StatusOr<size_t> BuildUnsolicitedNa(const MacAddress& source_mac, const Ip
   icmp[2] = static_cast<uint8_t>(checksum >> 8);
   icmp[3] = static_cast<uint8_t>(checksum & 0xff);
   return kUnsolicitedNaSize;
+}
+
+absl::StatusOr<size_t> BuildArpProbe(const MacAddress& source_mac, const IpAddress& address,
+                                     absl::Span<uint8_t> out) {
+  if (!address.is_v4()) {
+    return absl::InvalidArgumentError(
+        fmt::format("an ARP probe is for IPv4 addresses, not {}", address));
+  }
+  if (absl::Status s = CheckRoom(out, kArpProbeSize, "an ARP probe"); !s.ok()) return s;
+  Writer w(out.data());
+  WriteEthernet(w, kBroadcastMac, source_mac, kEtherTypeArp);
+  w.U16(kArpHardwareEthernet);
+  w.U16(kEtherTypeIPv4);
+  w.U8(6);
+  w.U8(4);
+  w.U16(kArpOpRequest);
+  w.Bytes(source_mac.bytes());
+  w.Zeros(4);  // sender IP 0.0.0.0: RFC 5227 §2.1.1, a probe claims nothing
+  w.Zeros(6);  // target hardware address: ignored, zero per RFC 5227 §2.1.1
+  w.Bytes(address.bytes());
+  return kArpProbeSize;
+}
+
+absl::StatusOr<size_t> BuildDadSolicitation(const MacAddress& source_mac, const IpAddress& address,
+                                            absl::Span<uint8_t> out) {
+  if (!address.is_v6()) {
+    return absl::InvalidArgumentError(
+        fmt::format("a duplicate address detection probe is for IPv6 addresses, not {}", address));
+  }
+  if (absl::Status s = CheckRoom(out, kDadSolicitationSize, "a DAD neighbor solicitation");
+      !s.ok()) {
+    return s;
+  }
+  // RFC 4291 §2.7.1 solicited-node address ff02::1:ffXX:XXXX (the target's low 24 bits) and
+  // its RFC 2464 §7 MAC 33:33 + its low 32 bits.
+  const auto& target = address.bytes();
+  std::array<uint8_t, 16> solicited = {0xff, 0x02, 0, 0, 0,    0,          0,          0,
+                                       0,    0,    0, 1, 0xff, target[13], target[14], target[15]};
+  const std::array<uint8_t, 6> solicited_mac = {0x33,       0x33,       0xff,
+                                                target[13], target[14], target[15]};
+  Writer w(out.data());
+  WriteEthernet(w, solicited_mac, source_mac, kEtherTypeIPv6);
+  w.U8(0x60);
+  w.Zeros(3);
+  w.U16(static_cast<uint16_t>(kNsSize));
+  w.U8(kIpProtocolIcmpv6);
+  w.U8(kNdHopLimit);
+  w.Zeros(16);  // source :: (RFC 4862 §5.4.2)
+  w.Bytes(solicited);
+  uint8_t* icmp = out.data() + kEthernetHeaderSize + kIpv6HeaderSize;
+  w.U8(kIcmpv6NeighborSolicitation);
+  w.U8(0);     // code
+  w.U16(0);    // checksum, filled below
+  w.Zeros(4);  // reserved
+  w.Bytes(target);
+  const IpAddress unspecified = IpAddress::V6({});
+  uint32_t sum = PseudoHeaderSum(unspecified, IpAddress::FromV6Bytes(solicited.data()),
+                                 kIpProtocolIcmpv6, kNsSize);
+  sum = ChecksumAdd(sum, absl::MakeConstSpan(icmp, kNsSize));
+  const uint16_t checksum = ChecksumFinish(sum);
+  icmp[2] = static_cast<uint8_t>(checksum >> 8);
+  icmp[3] = static_cast<uint8_t>(checksum & 0xff);
+  return kDadSolicitationSize;
+}
+
+absl::StatusOr<size_t> BuildProbe(const MacAddress& source_mac, const IpAddress& address,
+                                  absl::Span<uint8_t> out) {
+  return address.is_v4() ? BuildArpProbe(source_mac, address, out)
+                         : BuildDadSolicitation(source_mac, address, out);
 }
 
 absl::StatusOr<size_t> BuildAnnouncement(const MacAddress& source_mac, const IpAddress& address,

@@ -64,24 +64,39 @@ absl::StatusOr<std::unique_ptr<PacketAnnouncer>> PacketAnnouncer::Open(
       std::move(options.interface), std::move(fd), static_cast<int>(ifindex), mac));
 }
 
-absl::Status PacketAnnouncer::Announce(const IpAddress& address) {
-  std::array<uint8_t, kMaxAnnouncementSize> frame;
-  absl::StatusOr<size_t> n = BuildAnnouncement(mac_, address, absl::MakeSpan(frame));
-  if (!n.ok()) return n.status();
+absl::Status PacketAnnouncer::Send(absl::Span<const uint8_t> frame, std::string_view what,
+                                   const IpAddress& address) {
   sockaddr_ll to{};
   to.sll_family = AF_PACKET;
   to.sll_ifindex = ifindex_;
   to.sll_halen = 6;
   // The frame has its own Ethernet header; the address only picks the interface.
   std::memcpy(to.sll_addr, frame.data(), 6);
-  if (sendto(fd_.get(), frame.data(), *n, 0, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) <
-      0) {
-    return SysError(
-        fmt::format("sendto({} for {})", address.is_v4() ? "gratuitous ARP" : "NA", address),
-        interface_);
+  if (sendto(fd_.get(), frame.data(), frame.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+             sizeof(to)) < 0) {
+    return SysError(fmt::format("sendto({} for {})", what, address), interface_);
   }
-  ++sent_;
   return absl::OkStatus();
+}
+
+absl::Status PacketAnnouncer::Announce(const IpAddress& address) {
+  std::array<uint8_t, kMaxAnnouncementSize> frame;
+  absl::StatusOr<size_t> n = BuildAnnouncement(mac_, address, absl::MakeSpan(frame));
+  if (!n.ok()) return n.status();
+  absl::Status sent = Send(absl::MakeConstSpan(frame.data(), *n),
+                           address.is_v4() ? "gratuitous ARP" : "NA", address);
+  if (sent.ok()) ++sent_;
+  return sent;
+}
+
+absl::Status PacketAnnouncer::Probe(const IpAddress& address) {
+  std::array<uint8_t, kMaxProbeSize> frame;
+  absl::StatusOr<size_t> n = BuildProbe(mac_, address, absl::MakeSpan(frame));
+  if (!n.ok()) return n.status();
+  absl::Status sent = Send(absl::MakeConstSpan(frame.data(), *n),
+                           address.is_v4() ? "ARP probe" : "DAD solicitation", address);
+  if (sent.ok()) ++probes_sent_;
+  return sent;
 }
 
 }  // namespace vrrp::os

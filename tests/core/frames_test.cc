@@ -298,5 +298,56 @@ TEST_CASE("Frame builders refuse and write nothing") {
   }
 }
 
+TEST_CASE("ARP probe follows RFC 5227 §2.1.1: sender IP zero, target the address") {
+  const MacAddress mac({0x02, 0, 0, 0, 0, 0x05});
+  std::vector<uint8_t> f = Build(&BuildArpProbe, mac, IpAddress::V4(192, 0, 2, 3));
+  REQUIRE(f.size() == kArpProbeSize);
+  CHECK(Slice(f, 0, 6) == std::vector<uint8_t>(6, 0xff));
+  CHECK(Slice(f, 6, 6) == MacBytes(mac));
+  CHECK(U16(f, 12) == 0x0806);
+  CHECK(U16(f, 14) == 1);
+  CHECK(U16(f, 16) == 0x0800);
+  CHECK(U16(f, 20) == 1);  // request
+  CHECK(Slice(f, 22, 6) == MacBytes(mac));
+  CHECK(Slice(f, 28, 4) == std::vector<uint8_t>(4, 0));
+  CHECK(Slice(f, 32, 6) == std::vector<uint8_t>(6, 0));
+  CHECK(Slice(f, 38, 4) == std::vector<uint8_t>{192, 0, 2, 3});
+  CHECK(Build(&BuildProbe, mac, IpAddress::V4(192, 0, 2, 3)) == f);
+  std::vector<uint8_t> buf(64);
+  CHECK(BuildArpProbe(mac, *IpAddress::Parse("2001:db8::3"), absl::MakeSpan(buf)).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(BuildArpProbe(mac, IpAddress::V4(192, 0, 2, 3), absl::MakeSpan(buf).first(41))
+            .status()
+            .code() == absl::StatusCode::kResourceExhausted);
+}
+
+TEST_CASE("DAD solicitation follows RFC 4862 §5.4.2: from ::, to the solicited-node group") {
+  const MacAddress mac({0x02, 0, 0, 0, 0, 0x05});
+  const IpAddress vip = *IpAddress::Parse("2001:db8::12:3456");
+  std::vector<uint8_t> f = Build(&BuildDadSolicitation, mac, vip);
+  REQUIRE(f.size() == kDadSolicitationSize);
+  // RFC 2464 §7: 33:33 and the low 32 bits of ff02::1:ff12:3456.
+  CHECK(Slice(f, 0, 6) == std::vector<uint8_t>{0x33, 0x33, 0xff, 0x12, 0x34, 0x56});
+  CHECK(Slice(f, 6, 6) == MacBytes(mac));
+  CHECK(U16(f, 12) == 0x86dd);
+  CHECK(f[14] == 0x60);
+  CHECK(U16(f, 18) == 24);  // payload: the bare NS, no option from ::
+  CHECK(f[20] == 58);
+  CHECK(f[21] == 255);
+  CHECK(Slice(f, 22, 16) == std::vector<uint8_t>(16, 0));
+  CHECK(Slice(f, 38, 16) ==
+        std::vector<uint8_t>{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0x12, 0x34, 0x56});
+  CHECK(f[54] == 135);
+  CHECK(f[55] == 0);
+  CHECK(Slice(f, 58, 4) == std::vector<uint8_t>(4, 0));
+  CHECK(Slice(f, 62, 16) == ToVector(vip.bytes()));
+  CHECK(VerifyIcmpv6Checksum(f) == 0);
+  CHECK(Build(&BuildProbe, mac, vip) == f);
+  std::vector<uint8_t> buf(96);
+  CHECK(
+      BuildDadSolicitation(mac, IpAddress::V4(192, 0, 2, 3), absl::MakeSpan(buf)).status().code() ==
+      absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace vrrp

@@ -66,8 +66,7 @@ std::unique_ptr<PacketAnnouncer> AnnouncerIn(Netns& ns, const std::string& inter
               auto opened = PacketAnnouncer::Open({.interface = interface});
               REQUIRE(opened.ok());
               announcer = std::move(*opened);
-            })
-              .ok());
+            }).ok());
   return announcer;
 }
 
@@ -87,8 +86,8 @@ TEST_CASE("Another host's gratuitous ARP and NA arrive as claims with its MAC") 
   REQUIRE(other->Announce(*IpAddress::Parse("2001:db8::3")).ok());
   std::vector<AddressClaim> claims = ReadClaims(*l.watcher, 2);
   REQUIRE(claims.size() == 2);
-  CHECK(claims[0] == AddressClaim{AddressClaim::Kind::kArpRequest,
-                                  *IpAddress::Parse("192.0.2.3"), other->mac(), true});
+  CHECK(claims[0] == AddressClaim{AddressClaim::Kind::kArpRequest, *IpAddress::Parse("192.0.2.3"),
+                                  other->mac(), true});
   CHECK(claims[1] == AddressClaim{AddressClaim::Kind::kNeighborAdvertisement,
                                   *IpAddress::Parse("2001:db8::3"), other->mac(), true});
   CHECK(l.watcher->stats().malformed == 0);
@@ -102,8 +101,8 @@ TEST_CASE("Our own announcements and data traffic never reach the watcher") {
   REQUIRE(own->Announce(*IpAddress::Parse("2001:db8::3")).ok());
   // 50 pings each way over IPv4 and IPv6: ICMP echo, plus the few ARP / NS / NA that resolve
   // the neighbours (the NAs and ARP replies are a's claims of its own addresses).
-  REQUIRE(l.a->Check("ping -q -c 50 -i 0.002 192.0.2.6 && ping -q -c 50 -i 0.002 2001:db8::6")
-              .ok());
+  REQUIRE(
+      l.a->Check("ping -q -c 50 -i 0.002 192.0.2.6 && ping -q -c 50 -i 0.002 2001:db8::6").ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::vector<AddressClaim> claims = l.watcher->Read(1000);
   INFO("frames " << l.watcher->stats().frames);
@@ -111,9 +110,33 @@ TEST_CASE("Our own announcements and data traffic never reach the watcher") {
   CHECK(l.watcher->stats().frames < 10);
   for (const AddressClaim& c : claims) {
     INFO(c.address.ToString() << " " << c.mac.ToString());
-    CHECK(c.mac != own->mac());                                  // never ours
+    CHECK(c.mac != own->mac());  // never ours
     CHECK((c.address.ToString() == "192.0.2.5" || c.address.ToString() == "2001:db8::5"));
   }
+}
+
+// The probe of DESIGN.md's "VIP conflicts": a host holding the address answers an RFC 5227
+// ARP probe and a DAD solicitation, and its answer is a claim with its MAC, even when the
+// prober holds the address too (as a Master in split brain does).
+TEST_CASE("A holder of the address answers our probes with a claim") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link l = MakeLink();
+  REQUIRE(l.a->Check("ip addr add 192.0.2.3/24 dev a0 && ip addr add 2001:db8::3/64 dev a0").ok());
+  REQUIRE(l.b->Check("ip addr add 192.0.2.3/24 dev b0 && ip addr add 2001:db8::3/64 dev b0").ok());
+  std::unique_ptr<PacketAnnouncer> prober = AnnouncerIn(*l.b, "b0");
+  const std::string holder = l.a->Run("cat /sys/class/net/a0/address").output.substr(0, 17);
+  for (const char* vip : {"192.0.2.3", "2001:db8::3"}) {
+    INFO(vip);
+    REQUIRE(prober->Probe(*IpAddress::Parse(vip)).ok());
+    std::vector<AddressClaim> claims = ReadClaims(*l.watcher, 1);
+    REQUIRE(claims.size() >= 1);
+    CHECK(claims[0].address.ToString() == vip);
+    CHECK(claims[0].mac.ToString() == holder);
+    // An ARP reply to 0.0.0.0 is not gratuitous; the NA answering a DAD probe goes to
+    // all-nodes with Solicited clear (RFC 4862 §5.4.3), which reads as gratuitous.
+    CHECK(claims[0].gratuitous == (vip[0] == '2'));
+  }
+  CHECK(prober->probes_sent() == 2);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "vrrp/announcer.h"
@@ -34,18 +35,25 @@ class PacketAnnouncer final : public Announcer {
   const MacAddress& mac() const { return mac_; }
   int ifindex() const { return ifindex_; }
   uint64_t sent() const { return sent_; }
+  uint64_t probes_sent() const { return probes_sent_; }
 
   [[nodiscard]] absl::Status Announce(const IpAddress& address) override;
+  // An RFC 5227 ARP probe or a DAD Neighbor Solicitation for `address` (vrrp/frames.h): a host
+  // holding it answers with a claim that a ClaimWatcher sees.
+  [[nodiscard]] absl::Status Probe(const IpAddress& address);
 
  private:
   PacketAnnouncer(std::string interface, UniqueFd fd, int ifindex, MacAddress mac)
       : interface_(std::move(interface)), fd_(std::move(fd)), ifindex_(ifindex), mac_(mac) {}
+  absl::Status Send(absl::Span<const uint8_t> frame, std::string_view what,
+                    const IpAddress& address);
 
   std::string interface_;
   UniqueFd fd_;
   int ifindex_;
   MacAddress mac_;
   uint64_t sent_ = 0;
+  uint64_t probes_sent_ = 0;
 };
 
 // The interface's hardware address (SIOCGIFHWADDR).
