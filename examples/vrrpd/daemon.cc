@@ -102,7 +102,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   d->driver_ = std::move(*driver);
   d->overrides_ = std::make_unique<vrrp::OverrideSet>(*d->driver_);
 
-  auto links = vrrp::os::LinkMonitor::Open();
+  // Links only: tracking reads link state, and at 1,000 VIPs the lease renewals would wake
+  // this socket 1,000 times a second for a policy pass each (issue 10's master CPU).
+  auto links = vrrp::os::LinkMonitor::Open({.addresses = false});
   if (!links.ok()) return links.status();
   d->tracked_links_ = std::move(*links);
 

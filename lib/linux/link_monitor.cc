@@ -99,14 +99,18 @@ absl::StatusOr<bool> InterfaceIsUp(const std::string& interface) {
   return (req.ifr_flags & IFF_UP) != 0 && (req.ifr_flags & IFF_RUNNING) != 0;
 }
 
-absl::StatusOr<std::unique_ptr<LinkMonitor>> LinkMonitor::Open() {
+absl::StatusOr<std::unique_ptr<LinkMonitor>> LinkMonitor::Open(LinkMonitorOptions options) {
   UniqueFd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE));
   if (!fd.valid()) return SysError("socket(AF_NETLINK, NETLINK_ROUTE)", "link monitor");
   sockaddr_nl local{};
   local.nl_family = AF_NETLINK;
-  local.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  local.nl_groups = RTMGRP_LINK;
+  if (options.addresses) local.nl_groups |= RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
   if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof(local)) < 0) {
-    return SysError("bind(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR)", "link monitor");
+    return SysError(options.addresses
+                        ? "bind(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR)"
+                        : "bind(RTMGRP_LINK)",
+                    "link monitor");
   }
   return std::unique_ptr<LinkMonitor>(new LinkMonitor(std::move(fd)));
 }

@@ -153,6 +153,35 @@ TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel"
   CHECK(monitor->malformed() == 0);
 }
 
+// vrrpd's tracking monitor: links only, so that VIP lease renewals (an address notification per
+// VIP and second) never wake it.
+TEST_CASE("LinkMonitor without the address groups reports links and no address change") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto ns = vrrp::test::Netns::Create();
+  REQUIRE(ns.ok());
+  REQUIRE((*ns)->AddVeth("m0", "m1").ok());
+  std::unique_ptr<LinkMonitor> monitor;
+  REQUIRE((*ns)
+              ->Inside([&] {
+                auto opened = LinkMonitor::Open({.addresses = false});
+                REQUIRE(opened.ok());
+                monitor = std::move(*opened);
+              })
+              .ok());
+  REQUIRE((*ns)
+              ->Check("ip addr add 198.51.100.7/24 dev m0 && ip addr del 198.51.100.7/24 dev m0 "
+                      "&& ip link set m1 down")
+              .ok());
+  auto events = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kLink && e.interface == "m0" && !e.up;
+  });
+  REQUIRE_FALSE(events.empty());
+  for (const LinkEvent& e : events) {
+    CHECK(e.kind != LinkEvent::Kind::kAddressAdded);
+    CHECK(e.kind != LinkEvent::Kind::kAddressRemoved);
+  }
+}
+
 TEST_CASE("An IPv6 address under DAD is tentative: notified so, and no source until DAD ends") {
   VRRP_SKIP_UNLESS_ROOT();
   auto ns = vrrp::test::Netns::Create();

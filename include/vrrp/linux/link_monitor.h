@@ -34,11 +34,18 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
 // Whether `interface` is up with carrier now (SIOCGIFFLAGS); kNotFound naming it if it is gone.
 absl::StatusOr<bool> InterfaceIsUp(const std::string& interface);
 
+struct LinkMonitorOptions {
+  // Also the address groups. Off for a caller that only cares about links (vrrpd's tracking):
+  // a Master renewing VIP leases makes the kernel send one address notification per VIP and
+  // second, which such a socket would be woken for in vain.
+  bool addresses = true;
+};
+
 // Thread-safety: none; one thread.
 class LinkMonitor final : public LinkEventSource {
  public:
-  // A NETLINK_ROUTE socket bound to the link and address groups; needs no privilege.
-  static absl::StatusOr<std::unique_ptr<LinkMonitor>> Open();
+  // A NETLINK_ROUTE socket bound to the link (and address) groups; needs no privilege.
+  static absl::StatusOr<std::unique_ptr<LinkMonitor>> Open(LinkMonitorOptions options = {});
 
   int fd() const override { return fd_.get(); }
   // Reads every notification waiting (non-blocking) and calls `on_event` for each. A malformed
