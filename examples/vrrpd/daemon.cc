@@ -469,6 +469,13 @@ DaemonStatus Daemon::Status() const {
     s.fault = router.fault();
     if (driver_->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
     if (overrides_->override_fault(id)) s.fault_reasons.push_back("operator");
+    // Issue 16: a Master that could not add a VIP waits in Fault, probing it with a backoff.
+    if (instance.address_fault()) {
+      for (const vrrp::VirtualAddress& vip : instance.unplaced_addresses()) {
+        s.fault_reasons.push_back(
+            fmt::format("cannot add {}/{} (retried)", vip.address, vip.prefix_len));
+      }
+    }
     const std::vector<std::string>& reasons = policy_.fault_reasons(s.name);
     s.fault_reasons.insert(s.fault_reasons.end(), reasons.begin(), reasons.end());
     if (router.state() == RouterState::kBackup) s.master = router.master_address();

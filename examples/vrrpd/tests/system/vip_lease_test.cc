@@ -209,6 +209,9 @@ TEST_CASE("A vrrpd without CAP_NET_ADMIN goes to FAULT and the healthy Backup ho
       [&] { return lab.Log(1).find("(VI_1) Entering FAULT STATE") != std::string::npos; },
       absl::Seconds(5)));
   CHECK(lab.Log(1).find("CAP_NET_ADMIN") != std::string::npos);
+  // The status says why it is in FAULT.
+  CHECK(lab.Query(1, "d['instances'][0]['state'], d['instances'][0]['fault_reasons']") ==
+        "FAULT ['cannot add 192.0.2.100/24 (retried)']");
   // The Backup keeps it through r1's probes (1, 3, 7 s after its fault): no flap, no loss.
   const Clock::time_point held = Clock::now();
   int not_r2 = 0;
