@@ -54,6 +54,20 @@ void WriteEthernet(Writer& w, const std::array<uint8_t, 6>& destination, const M
   w.U16(ether_type);
 }
 
+// An RFC 826 request for IPv4 over Ethernet.
+void WriteArpRequest(Writer& w, const MacAddress& sender_mac, absl::Span<const uint8_t> sender_ip,
+                     absl::Span<const uint8_t> target_mac, absl::Span<const uint8_t> target_ip) {
+  w.U16(kArpHardwareEthernet);  // ar$hrd
+  w.U16(kEtherTypeIPv4);        // ar$pro
+  w.U8(6);                      // ar$hln
+  w.U8(4);                      // ar$pln
+  w.U16(kArpOpRequest);
+  w.Bytes(sender_mac.bytes());
+  w.Bytes(sender_ip);
+  w.Bytes(target_mac);
+  w.Bytes(target_ip);
+}
+
 absl::Status CheckRoom(absl::Span<uint8_t> out, size_t needed, std::string_view what) {
   if (out.size() < needed) {
     return absl::ResourceExhaustedError(
@@ -74,18 +88,10 @@ absl::StatusOr<size_t> BuildGratuitousArp(const MacAddress& source_mac, const Ip
 
   Writer w(out.data());
   WriteEthernet(w, kBroadcastMac, source_mac, kEtherTypeArp);
-  // RFC 826 packet; RFC 5227 §3: an ARP Request announcing the address, sender and target
-  // protocol addresses both set to it. The target hardware address is ignored by receivers;
-  // broadcast is what keepalived sends, so caches and captures see the same frame.
-  w.U16(kArpHardwareEthernet);
-  w.U16(kEtherTypeIPv4);
-  w.U8(6);  // ar$hln
-  w.U8(4);  // ar$pln
-  w.U16(kArpOpRequest);
-  w.Bytes(source_mac.bytes());
-  w.Bytes(address.bytes());
-  w.Bytes(kBroadcastMac);
-  w.Bytes(address.bytes());
+  // RFC 5227 §3: an ARP Request announcing the address, sender and target protocol addresses
+  // both set to it. The target hardware address is ignored by receivers; broadcast is what
+  // keepalived sends, so caches and captures see the same frame.
+  WriteArpRequest(w, source_mac, address.bytes(), kBroadcastMac, address.bytes());
   return kGratuitousArpSize;
 }
 
@@ -143,15 +149,9 @@ absl::StatusOr<size_t> BuildArpProbe(const MacAddress& source_mac, const IpAddre
   if (absl::Status s = CheckRoom(out, kArpProbeSize, "an ARP probe"); !s.ok()) return s;
   Writer w(out.data());
   WriteEthernet(w, kBroadcastMac, source_mac, kEtherTypeArp);
-  w.U16(kArpHardwareEthernet);
-  w.U16(kEtherTypeIPv4);
-  w.U8(6);
-  w.U8(4);
-  w.U16(kArpOpRequest);
-  w.Bytes(source_mac.bytes());
-  w.Zeros(4);  // sender IP 0.0.0.0: RFC 5227 §2.1.1, a probe claims nothing
-  w.Zeros(6);  // target hardware address: ignored, zero per RFC 5227 §2.1.1
-  w.Bytes(address.bytes());
+  // RFC 5227 §2.1.1: sender IP 0.0.0.0 (a probe claims nothing), target hardware address zero.
+  WriteArpRequest(w, source_mac, std::array<uint8_t, 4>{}, std::array<uint8_t, 6>{},
+                  address.bytes());
   return kArpProbeSize;
 }
 
