@@ -64,10 +64,14 @@ std::string Instance(const std::string& name, int vrid, int priority, const std:
 
 const char* kGlobal = "global_defs {\n    vrrp_version 3\n}\n";
 
+// A check that fails while the flag file exists. Its timeout is generous: keepalived's default
+// (the interval, 100 ms) made a shell started on a machine with a load of 14 time out, fail,
+// and move the VIP before the test did anything (seen once in a full ctest run).
 std::string CheckScript(const std::string& dir, const std::string& flag, int weight) {
   return fmt::format(R"(vrrp_script chk_{0} {{
     script "/bin/sh -c 'test ! -e {1}/{0}'"
     interval 0.1
+    timeout 5
     fall 2
     rise 2
     weight {2}
