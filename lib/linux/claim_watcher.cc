@@ -29,15 +29,15 @@ std::vector<sock_filter> ClaimFilter() {
   // Offsets in the Ethernet frame: EtherType 12, IPv6 next header 14 + 6 = 20, ICMPv6 type
   // 14 + 40 = 54. Jumps count the instructions to skip.
   return {
-      Statement(BPF_LD | BPF_H | BPF_ABS, 12),              // 0: A = EtherType
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 5, 0),     // 1: ARP -> 7 accept
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 5),    // 2: not IPv6 -> 8 drop
-      Statement(BPF_LD | BPF_B | BPF_ABS, 20),              // 3: A = next header
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 3),            // 4: not ICMPv6 -> 8 drop
-      Statement(BPF_LD | BPF_B | BPF_ABS, 54),              // 5: A = ICMPv6 type
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),           // 6: not NA -> 8 drop
-      Statement(BPF_RET | BPF_K, kSnapLength),              // 7: accept
-      Statement(BPF_RET | BPF_K, 0),                        // 8: drop
+      Statement(BPF_LD | BPF_H | BPF_ABS, 12),            // 0: A = EtherType
+      Jump(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 5, 0),   // 1: ARP -> 7 accept
+      Jump(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 5),  // 2: not IPv6 -> 8 drop
+      Statement(BPF_LD | BPF_B | BPF_ABS, 20),            // 3: A = next header
+      Jump(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 3),          // 4: not ICMPv6 -> 8 drop
+      Statement(BPF_LD | BPF_B | BPF_ABS, 54),            // 5: A = ICMPv6 type
+      Jump(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),         // 6: not NA -> 8 drop
+      Statement(BPF_RET | BPF_K, kSnapLength),            // 7: accept
+      Statement(BPF_RET | BPF_K, 0),                      // 8: drop
   };
 }
 
@@ -54,8 +54,8 @@ absl::StatusOr<std::unique_ptr<ClaimWatcher>> ClaimWatcher::Open(ClaimWatcherOpt
     const int error = errno;
     absl::Status status = SysError("socket(AF_PACKET, SOCK_RAW)", options.interface, error);
     if (error == EPERM || error == EACCES) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{} (watching ARP and NA needs CAP_NET_RAW)", std::string(status.message())));
+      return absl::PermissionDeniedError(
+          fmt::format("{} (watching ARP and NA needs CAP_NET_RAW)", std::string(status.message())));
     }
     return status;
   }
