@@ -178,6 +178,11 @@ void SwitchUser(const Credentials& c, int report_fd) {
   CloseOtherFds(report_fd, plan.max_fd);
   if (chdir("/") != 0) ChildFail(report_fd, Stage::kChdir, errno);
   if (plan.switch_user) SwitchUser(plan.credentials, report_fd);
+  // A daemon run unprivileged with ambient capabilities (vrrpd's unit: CAP_NET_RAW,
+  // CAP_NET_ADMIN) would hand them to every script it runs as itself; keepalived's scripts run
+  // as keepalived_script, without root's. Scripts get none. EINVAL (a kernel before 4.3) means
+  // there is no ambient set to clear.
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
   // After the credentials: changing them clears the parent-death signal.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != plan.parent) _exit(127);  // the daemon died before prctl

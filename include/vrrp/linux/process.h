@@ -4,7 +4,8 @@
 // A child starts clean whatever the daemon does: every signal unblocked and at its default
 // action (the daemon blocks SIGTERM, SIGHUP... for its signalfd), its own process group (a
 // timeout kills the whole group), stdin/stdout/stderr on /dev/null, no other inherited fd, "/"
-// as its directory, and the configured user and group. keepalived sends a script SIGTERM when
+// as its directory, the configured user and group, and no ambient capability (a daemon given
+// some to run unprivileged does not pass them on). keepalived sends a script SIGTERM when
 // the daemon dies (keepalived.conf(5), "Note: All processes/scripts run by keepalived are run
 // with parent death signal set to SIGTERM"); so do we.
 //
