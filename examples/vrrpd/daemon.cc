@@ -15,11 +15,14 @@
 #include "fmt/format.h"
 #include "scheduling.h"
 #include "vrrp/keepalived/runtime.h"
+#include "vrrp/keepalived/script_users.h"
+#include "vrrp/linux/process_identity.h"
 
 namespace vrrpd {
 namespace {
 
 using vrrp::keepalived::CheckScriptSecurity;
+using vrrp::keepalived::CheckScriptUsers;
 using vrrp::keepalived::DefaultScriptUser;
 using vrrp::keepalived::ScriptStatus;
 using vrrp::keepalived::ScriptStatusName;
@@ -71,6 +74,12 @@ Daemon::~Daemon() {
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, Logger& log,
                                                        vrrp::config::Configuration conf) {
+  // Before anything is opened: a command that could never run as its user (a daemon that is
+  // not root naming another user) stops the start, each one named, instead of failing on
+  // every run.
+  if (absl::Status s = CheckScriptUsers(conf, vrrp::os::ProcessIdentity::Current()); !s.ok()) {
+    return s;
+  }
   std::unique_ptr<Daemon> d(new Daemon(options, log, std::move(conf)));
   auto loop = vrrp::os::EventLoop::Create();
   if (!loop.ok()) return loop.status();
@@ -395,6 +404,9 @@ absl::Status Daemon::Reload() {
   };
   if (!conf.ok()) return refuse(conf.status());
   for (const vrrp::config::Warning& w : conf->warnings) log_.Warning(vrrp::config::ToString(w));
+  if (absl::Status s = CheckScriptUsers(*conf, vrrp::os::ProcessIdentity::Current()); !s.ok()) {
+    return refuse(s);
+  }
 
   // The instances that leave are notified STOP, as keepalived does on reload.
   std::vector<std::string> leaving;

@@ -105,19 +105,20 @@ bool SetIdRoot(const struct stat& st) {
 
 // --- Users and security -------------------------------------------------------------------------
 
-CommandSpec DefaultScriptUser(const GlobalDefs& global) {
+CommandSpec DefaultScriptUser(const GlobalDefs& global, const os::ProcessIdentity& identity) {
   CommandSpec spec;
   if (!global.script_user.empty()) {
     spec.user = global.script_user;
     spec.group = global.script_group;
-  } else if (UserExists(std::string(kKeepalivedScriptUser))) {
+  } else if (identity.root() && UserExists(std::string(kKeepalivedScriptUser))) {
     spec.user = std::string(kKeepalivedScriptUser);
   }
   return spec;
 }
 
-CommandSpec ScriptCommand(const VrrpScript& script, const GlobalDefs& global) {
-  CommandSpec spec = DefaultScriptUser(global);
+CommandSpec ScriptCommand(const VrrpScript& script, const GlobalDefs& global,
+                          const os::ProcessIdentity& identity) {
+  CommandSpec spec = DefaultScriptUser(global, identity);
   spec.command = script.script.command;
   if (!script.user.empty()) {
     spec.user = script.user;

@@ -37,6 +37,7 @@
 #include "vrrp/config/config.h"
 #include "vrrp/linux/event_loop.h"
 #include "vrrp/linux/process.h"
+#include "vrrp/linux/process_identity.h"
 
 namespace vrrp::keepalived {
 
@@ -53,14 +54,18 @@ inline std::string_view ScriptStatusName(ScriptStatus status) {  // "INIT", "GOO
 }
 
 // The user a script runs as when it names none: global_defs script_user (with script_group),
-// else keepalived_script if that user exists, else empty (the daemon's own user). This is
-// keepalived's default for vrrp_script and notify scripts alike (keepalived.conf(5),
-// script_user).
-CommandSpec DefaultScriptUser(const vrrp::config::GlobalDefs& global);
+// else keepalived_script if that user exists and the daemon runs as root, else empty (the
+// daemon's own user). This is keepalived's default for vrrp_script and notify scripts alike
+// (keepalived.conf(5), script_user), whose point is not to run scripts as root: a daemon that
+// is not root (vrrpd's systemd unit, User=vrrpd) runs them as itself instead of failing to
+// switch to keepalived_script on every run.
+CommandSpec DefaultScriptUser(const vrrp::config::GlobalDefs& global,
+                              const os::ProcessIdentity& identity = os::ProcessIdentity::Current());
 
 // What a vrrp_script runs: its command, as its `user` (else DefaultScriptUser).
 CommandSpec ScriptCommand(const vrrp::config::VrrpScript& script,
-                          const vrrp::config::GlobalDefs& global);
+                          const vrrp::config::GlobalDefs& global,
+                          const os::ProcessIdentity& identity = os::ProcessIdentity::Current());
 
 // OK, or why keepalived's enable_script_security refuses `spec`:
 // - it names no user while the daemon runs as root: neither the script nor global_defs
