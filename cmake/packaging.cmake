@@ -123,6 +123,9 @@ VRRPv2 and VRRPv3 (IPv4 and IPv6) with keepalived on the other routers.\n\
 The service is not started on installation: enable it in place of keepalived.")
 # The unit conflicts with keepalived.service, not the package: both may be installed, one runs.
 set(CPACK_DEBIAN_VRRPD_PACKAGE_SUGGESTS keepalived)
+# postinst creates the user the unit runs vrrpd as with adduser (CPackDeb adds the shared
+# libraries' dependencies to this).
+set(CPACK_DEBIAN_VRRPD_PACKAGE_DEPENDS adduser)
 # CONTROL_EXTRA takes files by their control names, hence one directory per package.
 set(CPACK_DEBIAN_VRRPD_PACKAGE_CONTROL_EXTRA
     ${VRRP_DEB_DIR}/vrrpd/postinst ${VRRP_DEB_DIR}/vrrpd/prerm ${VRRP_DEB_DIR}/vrrpd/postrm

@@ -20,11 +20,19 @@ done
 
 work=$(mktemp -d /tmp/vrrp-package-test.XXXXXX)
 installed=()  # what this test installed, hence purges
+# The system user vrrpd's postinst creates and its purge keeps (Debian's practice): removed
+# here if this test made it, so that the machine is left as it was.
+had_user=no
+if getent passwd vrrpd >/dev/null; then had_user=yes; fi
 cleanup() {
   if [ ${#installed[@]} -gt 0 ]; then
     echo "-- cleanup: purging ${installed[*]}"
     apt-get purge -y -q -o DPkg::Lock::Timeout=120 "${installed[@]}" >/dev/null 2>&1 ||
       dpkg --purge "${installed[@]}" >/dev/null 2>&1 || true
+  fi
+  if [ "$had_user" = no ] && getent passwd vrrpd >/dev/null; then
+    deluser --system --quiet vrrpd >/dev/null 2>&1 || true
+    delgroup --system --quiet vrrpd >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }
@@ -123,6 +131,25 @@ grep -q '^ExecStart=/usr/sbin/vrrpd ' /lib/systemd/system/vrrpd.service ||
   fail "the unit does not run /usr/sbin/vrrpd"
 grep -q '^EnvironmentFile=-/etc/default/vrrpd$' /lib/systemd/system/vrrpd.service ||
   fail "the unit does not read /etc/default/vrrpd"
+# The unit runs vrrpd as the system user the postinst made, with the runtime directory's paths.
+grep -qx 'User=vrrpd' /lib/systemd/system/vrrpd.service || fail "the unit does not run as vrrpd"
+! grep -q '^ExecStart=.* -p ' /lib/systemd/system/vrrpd.service || fail "the unit still sets -p"
+user_line=$(getent passwd vrrpd) || fail "postinst made no user vrrpd"
+IFS=: read -r _ _ vrrpd_uid vrrpd_gid _ vrrpd_home vrrpd_shell <<<"$user_line"
+[ "$vrrpd_uid" -lt 1000 ] || fail "vrrpd is not a system user: $user_line"
+[ "$(getent group vrrpd | cut -d: -f3)" = "$vrrpd_gid" ] || fail "vrrpd's group is not vrrpd"
+[ "$vrrpd_home" = /nonexistent ] && [ "$vrrpd_shell" = /usr/sbin/nologin ] ||
+  fail "vrrpd has a home or a shell: $user_line"
+# The installed unit as systemd reads it (binary and man page in place): no warning at all.
+if command -v systemd-analyze >/dev/null; then
+  # --man=no: keepalived.conf(5), which Documentation= names, comes with keepalived.
+  out=$(systemd-analyze verify --man=no /lib/systemd/system/vrrpd.service 2>&1) && [ -z "$out" ] ||
+    fail "systemd-analyze verify vrrpd.service: $out"
+fi
+# The packaged example is what that user reads.
+setpriv --reuid=vrrpd --regid=vrrpd --clear-groups /usr/sbin/vrrpd -t \
+  -f /usr/share/doc/vrrpd/examples/keepalived.conf >/dev/null ||
+  fail "vrrpd -t as user vrrpd refuses the packaged example"
 man -w vrrpd >/dev/null 2>&1 || ! command -v man >/dev/null || fail "man -w vrrpd"
 # Enabled as an administrator would (the package does not enable it; without starting it):
 # the purge must remove the link too.
@@ -183,4 +210,6 @@ for p in "${!deb_of[@]}"; do
 done
 leftovers=$(ours | comm -13 "$work/before" - || true)
 [ -z "$leftovers" ] || fail "left after purge: $leftovers"
+# Kept on purge, as Debian does with system users (packaging/debian/vrrpd/postrm).
+getent passwd vrrpd >/dev/null || fail "the purge removed the system user vrrpd"
 echo "PASS: packages ${!deb_of[*]} built, lintian-clean, installed, used and purged"
