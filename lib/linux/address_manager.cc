@@ -197,16 +197,7 @@ absl::StatusOr<std::vector<InterfaceAddress>> NetlinkAddressManager::DumpOnce(
     return failure;
   }
 
-  std::vector<InterfaceAddress> addresses;
-  for (AddressRecord& record : records) {
-    if (record.ifindex != ifindex) continue;  // kernels without strict checking dump them all
-    InterfaceAddress& entry = record.entry;
-    entry.vip.interface = std::string(interface);
-    // The kernel labels every IPv4 address; the interface's own name is no label at all.
-    if (entry.vip.label == interface) entry.vip.label.clear();
-    addresses.push_back(std::move(entry));
-  }
-  return addresses;
+  return AddressesOnInterface(std::move(records), ifindex, interface);
 }
 
 }  // namespace vrrp::os

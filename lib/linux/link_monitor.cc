@@ -87,6 +87,30 @@ absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const 
   }
 }
 
+uint64_t ParseLinkDatagram(absl::Span<const uint8_t> datagram,
+                           const std::function<void(const LinkEvent&)>& on_event) {
+  uint64_t malformed = 0;
+  while (datagram.size() >= sizeof(nlmsghdr)) {
+    nlmsghdr header;
+    std::memcpy(&header, datagram.data(), sizeof(header));
+    if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > datagram.size()) {
+      ++malformed;
+      break;
+    }
+    absl::StatusOr<std::optional<LinkEvent>> event =
+        ParseLinkNotification(datagram.first(header.nlmsg_len));
+    if (!event.ok()) {
+      ++malformed;
+    } else if (event->has_value()) {
+      on_event(**event);
+    }
+    const size_t step = NLMSG_ALIGN(header.nlmsg_len);
+    if (step >= datagram.size()) break;
+    datagram.remove_prefix(step);
+  }
+  return malformed;
+}
+
 absl::StatusOr<bool> InterfaceIsUp(const std::string& interface) {
   if (interface.empty() || interface.size() >= IFNAMSIZ) {
     return absl::InvalidArgumentError(fmt::format("bad interface name '{}'", interface));
@@ -128,26 +152,8 @@ absl::Status LinkMonitor::Process(const std::function<void(const LinkEvent&)>& o
       }
       return SysError("recv", "link monitor");
     }
-    absl::Span<const uint8_t> datagram(buffer.data(), static_cast<size_t>(n));
-    // One datagram may carry several messages, each NLMSG_ALIGNed.
-    while (datagram.size() >= sizeof(nlmsghdr)) {
-      nlmsghdr header;
-      std::memcpy(&header, datagram.data(), sizeof(header));
-      if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > datagram.size()) {
-        ++malformed_;
-        break;
-      }
-      absl::StatusOr<std::optional<LinkEvent>> event =
-          ParseLinkNotification(datagram.first(header.nlmsg_len));
-      if (!event.ok()) {
-        ++malformed_;
-      } else if (event->has_value()) {
-        on_event(**event);
-      }
-      const size_t step = NLMSG_ALIGN(header.nlmsg_len);
-      if (step >= datagram.size()) break;
-      datagram.remove_prefix(step);
-    }
+    malformed_ +=
+        ParseLinkDatagram(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)), on_event);
   }
 }
 

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fmt/format.h"
 #include "vrrp/linux/sys_error.h"
@@ -422,6 +424,20 @@ absl::StatusOr<bool> ParseAddressDump(absl::Span<const uint8_t> datagram, uint32
       });
   if (!walk.ok()) return walk;
   return done;
+}
+
+std::vector<InterfaceAddress> AddressesOnInterface(std::vector<AddressRecord> records,
+                                                   uint32_t ifindex, std::string_view interface) {
+  std::vector<InterfaceAddress> addresses;
+  for (AddressRecord& record : records) {
+    if (record.ifindex != ifindex) continue;  // kernels without strict checking dump them all
+    InterfaceAddress& entry = record.entry;
+    entry.vip.interface = std::string(interface);
+    // The kernel labels every IPv4 address; the interface's own name is no label at all.
+    if (entry.vip.label == interface) entry.vip.label.clear();
+    addresses.push_back(std::move(entry));
+  }
+  return addresses;
 }
 
 }  // namespace vrrp::os

@@ -82,6 +82,50 @@ TEST_CASE("ParseLinkNotification ignores other messages and refuses malformed on
   CHECK(refused.status().code() == absl::StatusCode::kDataLoss);
 }
 
+TEST_CASE("ParseLinkDatagram reads every message of a datagram and counts the malformed") {
+  // What LinkMonitor::Process hands it: several messages, each starting NLMSG_ALIGNed, one of
+  // them broken. The first one's nlmsg_len leaves out its last attribute's padding ("eth10\0"
+  // is 6 bytes), so the next one starts 2 bytes after it ends.
+  std::vector<uint8_t> datagram = LinkMessage(RTM_NEWLINK, 7, IFF_UP | IFF_RUNNING, "eth10");
+  const uint32_t first_len = static_cast<uint32_t>(datagram.size() - 2);
+  std::memcpy(datagram.data(), &first_len, sizeof(first_len));
+  auto append = [&](const std::vector<uint8_t>& m) {
+    datagram.resize(NLMSG_ALIGN(datagram.size()), 0);
+    datagram.insert(datagram.end(), m.begin(), m.end());
+  };
+  auto broken = LinkMessage(RTM_NEWLINK, 8, IFF_UP, "eth1");
+  rtattr a;
+  std::memcpy(&a, broken.data() + NLMSG_LENGTH(sizeof(ifinfomsg)), sizeof(a));
+  a.rta_len = 200;  // runs past its message
+  std::memcpy(broken.data() + NLMSG_LENGTH(sizeof(ifinfomsg)), &a, sizeof(a));
+  append(broken);
+  append(LinkMessage(RTM_NEWROUTE, 9, 0, "x"));  // not ours: no event, not malformed
+  append(LinkMessage(RTM_DELLINK, 7, 0, "eth10"));
+  std::vector<LinkEvent> events;
+  auto collect = [&](const LinkEvent& e) { events.push_back(e); };
+  CHECK(ParseLinkDatagram(datagram, collect) == 1);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].interface == "eth10");
+  CHECK(events[0].up);
+  CHECK(events[1].kind == LinkEvent::Kind::kLinkRemoved);
+
+  // A length past the end stops the walk, counted once; trailing bytes shorter than a header
+  // are nothing.
+  events.clear();
+  auto good = LinkMessage(RTM_NEWLINK, 7, IFF_UP, "eth0");
+  std::vector<uint8_t> overlong = good;
+  overlong.insert(overlong.end(), good.begin(), good.end());
+  const uint32_t too_long = static_cast<uint32_t>(good.size() + 1);
+  std::memcpy(overlong.data() + good.size(), &too_long, sizeof(too_long));
+  CHECK(ParseLinkDatagram(overlong, collect) == 1);
+  CHECK(events.size() == 1);
+  std::vector<uint8_t> tail = good;
+  tail.resize(good.size() + 8, 0xff);
+  CHECK(ParseLinkDatagram(tail, collect) == 0);
+  CHECK(events.size() == 2);
+  CHECK(ParseLinkDatagram({}, collect) == 0);
+}
+
 TEST_CASE("InterfaceIsUp names a missing interface") {
   auto missing = InterfaceIsUp("vrrp-nope0");
   REQUIRE_FALSE(missing.ok());

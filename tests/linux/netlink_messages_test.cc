@@ -599,6 +599,27 @@ TEST_CASE("ParseAddressDump collects the addresses until NLMSG_DONE") {
   CHECK(records[2].entry.vip.address.is_v6());
 }
 
+TEST_CASE("AddressesOnInterface keeps the interface's addresses, named, without its own label") {
+  std::vector<AddressRecord> records;
+  Bytes dump;
+  dump.Append(KernelV4Address(5, 7, "eth0", 1, 0x80, 0x80))
+      .Append(KernelV4Address(5, 7, "eth0:vip", 9, 0x81, 0x81))
+      .Append(KernelV4Address(5, 8, "eth1", 2, 0x80, 0x80))  // another interface's
+      .Append(KernelV6Address(5, 7, 64, 0, 0x82))
+      .Append(Done(5));
+  REQUIRE(ParseAddressDump(dump.data, 5, "dev eth0", records).value_or(false));
+  const std::vector<InterfaceAddress> eth0 = AddressesOnInterface(records, 7, "eth0");
+  REQUIRE(eth0.size() == 3);
+  for (const InterfaceAddress& a : eth0) CHECK(a.vip.interface == "eth0");
+  CHECK(eth0[0].vip.address == IpAddress::V4(192, 0, 2, 1));
+  CHECK(eth0[0].vip.label.empty());  // the kernel's label for the interface itself
+  CHECK(eth0[1].vip.label == "eth0:vip");
+  CHECK(eth0[1].secondary);
+  CHECK(eth0[2].vip.address.is_v6());
+  CHECK(AddressesOnInterface(records, 8, "eth1").size() == 1);
+  CHECK(AddressesOnInterface(records, 9, "eth9").empty());
+}
+
 TEST_CASE("ParseAddressDump: interrupted, failed and malformed dumps") {
   std::vector<AddressRecord> records;
   Bytes interrupted = KernelV4Address(5, 7, "eth0", 1, 0x80, 0x80);

@@ -7,7 +7,8 @@
 //   // when monitor->fd() is readable:
 //   (*monitor)->Process([](const vrrp::os::LinkEvent& e) { ... });
 //
-// The parsing is a pure function (ParseLinkNotification), tested without root. The Driver sees
+// The parsing is pure functions (ParseLinkDatagram, ParseLinkNotification), tested and fuzzed
+// (fuzz/netlink_fuzz.cc) without root or a socket. The Driver sees
 // it as a LinkEventSource (link_events.h), so its tests can bring a fake one.
 #ifndef VRRP_LINUX_LINK_MONITOR_H_
 #define VRRP_LINUX_LINK_MONITOR_H_
@@ -30,6 +31,13 @@ namespace vrrp::os {
 // Parses one rtnetlink message (header included). nullopt for messages of other types (the
 // monitor ignores them); kDataLoss naming the fault for a truncated or malformed one.
 absl::StatusOr<std::optional<LinkEvent>> ParseLinkNotification(absl::Span<const uint8_t> message);
+
+// One received datagram, which may carry several messages (each NLMSG_ALIGNed): calls `on_event`
+// for each event in order and returns how many messages were malformed and skipped. A message
+// whose length does not fit the datagram ends the walk (counted once); fewer trailing bytes than
+// a header are ignored.
+uint64_t ParseLinkDatagram(absl::Span<const uint8_t> datagram,
+                           const std::function<void(const LinkEvent&)>& on_event);
 
 // Whether `interface` is up with carrier now (SIOCGIFFLAGS); kNotFound naming it if it is gone.
 absl::StatusOr<bool> InterfaceIsUp(const std::string& interface);

@@ -93,6 +93,12 @@ absl::StatusOr<AddressRecord> ParseAddressMessage(absl::Span<const uint8_t> mess
 absl::StatusOr<bool> ParseAddressDump(absl::Span<const uint8_t> datagram, uint32_t seq,
                                       std::string_view object, std::vector<AddressRecord>& out);
 
+// The addresses of a complete dump that are on `interface` (index `ifindex`: kernels without
+// strict checking dump every interface), named after it; a label that is the interface's own
+// name is no label and comes back empty.
+std::vector<InterfaceAddress> AddressesOnInterface(std::vector<AddressRecord> records,
+                                                   uint32_t ifindex, std::string_view interface);
+
 }  // namespace vrrp::os
 
 #endif  // VRRP_LINUX_NETLINK_MESSAGES_H_
