@@ -46,6 +46,7 @@ class IncludeReader {
   std::vector<std::string> file_names_;
   std::vector<std::string> stack_;  // identities of the files being read, for cycles
   size_t total_bytes_ = 0;
+  size_t files_read_ = 0;  // included files, each time one is read
 };
 
 }  // namespace vrrp::config
