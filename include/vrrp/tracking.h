@@ -12,6 +12,12 @@
 // a fault: keepalived applies nothing to a script in its INIT state. The sum is not clamped
 // here: the Router keeps the effective priority in 1..254 and leaves an address owner at 255.
 //
+// track_process (keepalived.conf(5), "VRRP track processes") weighs like a check: "ok" is "the
+// process quorum is met". track_file ("Track files") carries a number instead of a yes/no:
+//   weight 0      FAULT while the file's value is not 0 (`reverse`: while it is 0)
+//   weight W      value × W (× -1 with reverse) is added, capped at 253; at -254 or below the
+//                 router is in FAULT instead (a weight of 254 lets a value of -1 mean FAULT)
+//
 // The weights are already resolved: where a keepalived track_script overrides its vrrp_script's
 // weight, the caller passes the winner (vrrpd does this from keepalived.conf).
 //
@@ -40,10 +46,11 @@
 
 namespace vrrp {
 
-// One tracked object of a router: a check (keepalived's track_script) or a link
-// (track_interface), with its resolved weight.
+// One tracked object of a router: a check (keepalived's track_script), a link
+// (track_interface), a file's value (track_file) or a process quorum (track_process), with its
+// resolved weight.
 struct Track {
-  enum class Kind : uint8_t { kScript, kInterface };
+  enum class Kind : uint8_t { kScript, kInterface, kFile, kProcess };
   Kind kind = Kind::kScript;
   std::string name;
   int weight = 0;
@@ -59,13 +66,18 @@ struct TrackInputs {
   std::function<bool(std::string_view interface)> interface_up;
   // No result yet (CheckState::pending()): then neither weight nor fault applies.
   std::function<bool(std::string_view script)> script_pending;
+  // A track_file's current value, -254..254 (keepalived's range: a missing file reads 0).
+  std::function<int64_t(std::string_view file)> file_value;
+  // Whether a track_process's quorum is met (after its fork / terminate delays).
+  std::function<bool(std::string_view process)> process_up;
 };
 
 struct TrackEffect {
   int priority_delta = 0;
   bool fault = false;
   // In the order of the tracks: "interface eth1 down", "script chk_nginx failed",
-  // "script chk_maint succeeded" (weight 0 reverse), "interface eth2 up" (weight 0 reverse).
+  // "script chk_maint succeeded" (weight 0 reverse), "interface eth2 up" (weight 0 reverse),
+  // "file maint value 1", "process haproxy down".
   std::vector<std::string> fault_reasons;
   // Weight-0 scripts with no result yet. keepalived holds such a router back (it does not
   // start, not even an address owner straight to Master) until they report, without calling it
