@@ -80,6 +80,9 @@ struct ParseState {
 // FIFO keywords naming one path an error.
 [[nodiscard]] absl::Status CheckNotifyFifos(ParseState& state);
 [[nodiscard]] absl::Status ReadVrrpScript(Cursor& in, ParseState& state, const Token& kw);
+// track_file NAME { } or vrrp_track_file NAME { } (deprecated, with a warning).
+[[nodiscard]] absl::Status ReadTrackFileBlock(Cursor& in, ParseState& state, const Token& kw);
+[[nodiscard]] absl::Status ReadTrackProcessBlock(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpInstance(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpSyncGroup(Cursor& in, ParseState& state, const Token& kw);
 // The blocks inside a vrrp_instance, from their keyword through their '}'.
@@ -87,6 +90,8 @@ struct ParseState {
 [[nodiscard]] absl::Status ReadUnicastPeers(Cursor& in, PendingInstance& p, const Token& kw);
 [[nodiscard]] absl::Status ReadTrackInterfaces(Cursor& in, PendingInstance& p, const Token& kw);
 [[nodiscard]] absl::Status ReadTrackScripts(Cursor& in, PendingInstance& p, const Token& kw);
+[[nodiscard]] absl::Status ReadTrackFiles(Cursor& in, PendingInstance& p, const Token& kw);
+[[nodiscard]] absl::Status ReadTrackProcesses(Cursor& in, PendingInstance& p, const Token& kw);
 // virtual_ipaddress { } or virtual_ipaddress_excluded { }, appended to `out`.
 [[nodiscard]] absl::Status ReadAddressBlock(Cursor& in, const Token& kw,
                                             std::vector<PendingAddress>& out);
@@ -95,6 +100,8 @@ struct ParseState {
 void AppendTopLevelKeywords(std::vector<KeywordInfo>& out);
 void AppendGlobalDefsKeywords(std::vector<KeywordInfo>& out);
 void AppendVrrpScriptKeywords(std::vector<KeywordInfo>& out);
+void AppendTrackFileKeywords(std::vector<KeywordInfo>& out);
+void AppendTrackProcessKeywords(std::vector<KeywordInfo>& out);
 void AppendVrrpInstanceKeywords(std::vector<KeywordInfo>& out);
 void AppendVrrpSyncGroupKeywords(std::vector<KeywordInfo>& out);
 void AppendAuthenticationKeywords(std::vector<KeywordInfo>& out);

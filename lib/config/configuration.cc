@@ -24,4 +24,18 @@ const VrrpScript* Configuration::FindScript(std::string_view name) const {
   return nullptr;
 }
 
+const VrrpTrackFile* Configuration::FindTrackFile(std::string_view name) const {
+  for (const VrrpTrackFile& f : track_files) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const VrrpTrackProcess* Configuration::FindTrackProcess(std::string_view name) const {
+  for (const VrrpTrackProcess& p : track_processes) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 }  // namespace vrrp::config

@@ -1,5 +1,5 @@
-// The lists inside a vrrp_instance: unicast_peer, track_interface and track_script, one entry
-// per line (or several on a line), each with its own location.
+// The lists inside a vrrp_instance: unicast_peer, track_interface, track_script, track_file and
+// track_process, one entry per line (or several on a line), each with its own location.
 #include "blocks.h"
 #include "fmt/format.h"
 #include "values.h"
@@ -52,6 +52,37 @@ absl::Status ReadTrackScripts(Cursor& in, PendingInstance& p, const Token& kw) {
     p.vi.extras.track_scripts.push_back(std::move(ts));
     return absl::OkStatus();
   });
+}
+
+namespace {
+
+// NAME [weight W [reverse|noreverse]], keepalived's form of a track_file or track_process entry
+// (keepalived.conf(5), vrrp_instance): W in -254..254.
+template <typename Entry>
+absl::Status ReadWeightedNames(Cursor& in, const Token& kw, std::vector<Entry>& out) {
+  if (absl::Status s = in.OpenBlock(kw, kw.text); !s.ok()) return s;
+  return in.Body(kw, kw.text, [&](const Token& a) -> absl::Status {
+    Entry e{in.Where(a), a.text, std::nullopt, false};
+    if (in.HasValue(a) && in.Peek().text == "weight") {
+      const Token& weight = in.Next();
+      if (absl::Status s = Assign(ReadInt(in, weight, -254, 254), e.weight); !s.ok()) return s;
+      if (in.HasValue(a) && (in.Peek().text == "reverse" || in.Peek().text == "noreverse")) {
+        e.reverse = in.Next().text == "reverse";
+      }
+    }
+    out.push_back(std::move(e));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+absl::Status ReadTrackFiles(Cursor& in, PendingInstance& p, const Token& kw) {
+  return ReadWeightedNames(in, kw, p.vi.extras.track_files);
+}
+
+absl::Status ReadTrackProcesses(Cursor& in, PendingInstance& p, const Token& kw) {
+  return ReadWeightedNames(in, kw, p.vi.extras.track_processes);
 }
 
 }  // namespace vrrp::config

@@ -16,6 +16,8 @@ const std::vector<KeywordInfo>& KeywordTable() {
     AppendTopLevelKeywords(*table);
     AppendGlobalDefsKeywords(*table);
     AppendVrrpScriptKeywords(*table);
+    AppendTrackFileKeywords(*table);
+    AppendTrackProcessKeywords(*table);
     AppendVrrpInstanceKeywords(*table);
     AppendVrrpSyncGroupKeywords(*table);
     AppendAuthenticationKeywords(*table);

@@ -165,7 +165,7 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
 }
 
 // One VRID per interface and family (RFC 5798 §7.3: it picks the virtual MAC), and every
-// track_script names a vrrp_script.
+// track_script, track_file and track_process names its block.
 absl::Status CheckInstances(const ParseState& state) {
   const std::vector<PendingInstance>& pending = state.pending;
   for (size_t i = 0; i < pending.size(); ++i) {
@@ -189,8 +189,45 @@ absl::Status CheckInstances(const ParseState& state) {
                        fmt::format("track_script {} names no vrrp_script", ts.name));
       }
     }
+    for (const TrackedFile& tf : a.extras.track_files) {
+      if (state.conf.FindTrackFile(tf.name) == nullptr) {
+        return Failure(tf.where, "track_file",
+                       fmt::format("track_file {} names no track_file block", tf.name));
+      }
+    }
+    for (const TrackedProcess& tp : a.extras.track_processes) {
+      if (state.conf.FindTrackProcess(tp.name) == nullptr) {
+        return Failure(tp.where, "track_process",
+                       fmt::format("track_process {} names no vrrp_track_process", tp.name));
+      }
+    }
   }
   return absl::OkStatus();
+}
+
+// keepalived.conf(5): a tracked file or process is only watched when some instance tracks it;
+// one that none does is a warning, as keepalived reports it ("not being used - removing").
+void WarnUntracked(ParseState& state) {
+  auto tracked = [&](auto member, const std::string& name) {
+    return std::any_of(state.pending.begin(), state.pending.end(), [&](const PendingInstance& p) {
+      const auto& list = p.vi.extras.*member;
+      return std::any_of(list.begin(), list.end(), [&](const auto& t) { return t.name == name; });
+    });
+  };
+  for (const VrrpTrackFile& f : state.conf.track_files) {
+    if (!tracked(&InstanceExtras::track_files, f.name)) {
+      state.conf.warnings.push_back(
+          {f.where,
+           fmt::format("track_file {} is tracked by no vrrp_instance: not watched", f.name)});
+    }
+  }
+  for (const VrrpTrackProcess& p : state.conf.track_processes) {
+    if (!tracked(&InstanceExtras::track_processes, p.name)) {
+      state.conf.warnings.push_back(
+          {p.where, fmt::format("vrrp_track_process {} is tracked by no vrrp_instance: not watched",
+                                p.name)});
+    }
+  }
 }
 
 // Every sync group member is an instance, and in one group only.
@@ -241,6 +278,7 @@ absl::Status Resolve(ParseState& state) {
     if (absl::Status s = ResolveInstance(p, state); !s.ok()) return s;
   }
   if (absl::Status s = CheckInstances(state); !s.ok()) return s;
+  WarnUntracked(state);
   if (absl::Status s = CheckSyncGroups(state); !s.ok()) return s;
   for (PendingInstance& p : state.pending) state.conf.instances.push_back(std::move(p.vi));
   return absl::OkStatus();

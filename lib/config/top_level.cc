@@ -1,5 +1,5 @@
-// The top level of keepalived.conf: the four VRRP blocks, and keepalived's other sections
-// (LVS, static routes, BFD...) accepted and skipped with a warning.
+// The top level of keepalived.conf: the VRRP blocks (with the tracked files and processes), and
+// keepalived's other sections (LVS, static routes, BFD...) accepted and skipped with a warning.
 #include "blocks.h"
 #include "keyword_table.h"
 
@@ -16,8 +16,10 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"static_ipaddress", kIgnore},
     {"static_routes", kIgnore},
     {"static_rules", kIgnore},
-    {"vrrp_track_process", kIgnore},
-    {"vrrp_track_file", kIgnore},
+    {"track_file", ReadTrackFileBlock, "NAME { ... }: a file whose number instances track"},
+    {"vrrp_track_file", ReadTrackFileBlock, "NAME { ... }: deprecated spelling of track_file"},
+    {"vrrp_track_process", ReadTrackProcessBlock,
+     "NAME { ... }: running processes that instances track"},
     {"linkbeat_interfaces", kIgnore},
     {"garp_group", kIgnore},
     {"bfd_instance", kIgnore},

@@ -157,6 +157,8 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
      "N: 1..100 advertisements missed before taking over (3)"},
     {"track_interface", ReadTrackInterfaces, "{ NAME [weight N] ... }: -254..254"},
     {"track_script", ReadTrackScripts, "{ NAME [weight N [reverse]] ... }: -253..253"},
+    {"track_file", ReadTrackFiles, "{ NAME [weight N [reverse]] ... }: -254..254, times the value"},
+    {"track_process", ReadTrackProcesses, "{ NAME [weight N [reverse]] ... }: -254..254"},
     {"notify_master",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return ReadCommandInto(in, kw, X(p).notify.master);
@@ -192,8 +194,6 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
     {"virtual_routes", kIgnore},
     {"virtual_rules", kIgnore},
     {"notify_master_rx_lower_pri", kIgnore},
-    {"track_file", kIgnore},
-    {"track_process", kIgnore},
     {"track_bfd", kIgnore},
     {"debug", kIgnore},
     {"strict_mode", kIgnore},

@@ -25,6 +25,10 @@ std::string Wrap(std::string_view block, std::string_view statement) {
   if (block == "global_defs") return fmt::format("global_defs {{\n{}\n}}\n", statement);
   if (block == "vrrp_script")
     return fmt::format("vrrp_script chk {{\n script x\n{}\n}}\n", statement);
+  if (block == "track_file") return fmt::format("track_file f {{\n file /x\n{}\n}}\n", statement);
+  if (block == "vrrp_track_process") {
+    return fmt::format("vrrp_track_process p {{\n process x\n{}\n}}\n", statement);
+  }
   if (block == "vrrp_instance") return fmt::format(fmt::runtime(instance), statement);
   if (block == "authentication") {
     return fmt::format(fmt::runtime(instance), fmt::format("authentication {{\n{}\n}}", statement));
@@ -63,6 +67,8 @@ TEST_CASE("KeywordTable lists each keyword of a block once, blocks in order") {
   const std::vector<std::string_view> order = {"top",
                                                "global_defs",
                                                "vrrp_script",
+                                               "track_file",
+                                               "vrrp_track_process",
                                                "vrrp_instance",
                                                "vrrp_sync_group",
                                                "authentication",
@@ -88,8 +94,9 @@ TEST_CASE("Every keyword of KeywordTable is known where it says, and only there"
     CHECK(Known(k.block, k.keyword));
   }
   // The check can fail: a word that is no keyword is unknown in every block.
-  for (std::string_view block : {"top", "global_defs", "vrrp_script", "vrrp_instance",
-                                 "authentication", "virtual_ipaddress", "vrrp_sync_group"}) {
+  for (std::string_view block :
+       {"top", "global_defs", "vrrp_script", "track_file", "vrrp_track_process", "vrrp_instance",
+        "authentication", "virtual_ipaddress", "vrrp_sync_group"}) {
     INFO(block);
     CHECK_FALSE(Known(block, "no_such_keyword"));
   }

@@ -113,6 +113,62 @@ struct TrackedScript {
   bool reverse = false;       // `weight W reverse`: the priority moves the other way
 };
 
+// An instance's track_file / track_process entry (keepalived.conf(5), vrrp_instance).
+struct TrackedFile {
+  Location where;
+  std::string name;           // a track_file (vrrp_track_file) of the same Configuration
+  std::optional<int> weight;  // overrides the file's weight, -254..254
+  bool reverse = false;       // with `weight`: the priority moves the other way
+};
+
+struct TrackedProcess {
+  Location where;
+  std::string name;           // a vrrp_track_process of the same Configuration
+  std::optional<int> weight;  // overrides the process's weight, -254..254
+  bool reverse = false;
+};
+
+// track_file NAME { } (vrrp_track_file is keepalived's deprecated spelling): a file holding a
+// number, read whenever it is written, moved in or removed (keepalived.conf(5), "Track files").
+struct VrrpTrackFile {
+  Location where;
+  std::string name;
+  std::string path;  // as written
+  int weight = 1;    // -254..254; 0: a non-zero value means FAULT
+  bool reverse = false;
+  // init_file [VALUE] [overwrite]: VALUE (0 when not given) is written at start when the file
+  // does not exist, or always with overwrite.
+  std::optional<int64_t> init_value;
+  bool init_overwrite = false;
+
+  friend bool operator==(const VrrpTrackFile&, const VrrpTrackFile&) = default;
+};
+
+// vrrp_track_process NAME { } (keepalived.conf(5), "VRRP track processes"): how many running
+// processes match, watched through the kernel's process events.
+struct VrrpTrackProcess {
+  enum class ParamMatch : uint8_t {
+    kNone,     // no parameters and no param_match: the process name alone
+    kExact,    // the parameters are exactly those given (none if none is given)
+    kPartial,  // the first parameters are those given; more may follow
+    kInitial,  // like partial, and the last one given may be the start of the process's
+  };
+  Location where;
+  std::string name;
+  std::string process;              // matched exactly: comm, or argv[0] with parameters
+  std::vector<std::string> params;  // as given after the process
+  ParamMatch param_match = ParamMatch::kNone;
+  int quorum = 1;       // at least this many processes, 0..65535
+  int quorum_max = -1;  // at most this many; -1: no limit
+  int weight = 1;       // -254..254; 0: quorum lost means FAULT
+  bool reverse = false;
+  absl::Duration fork_delay;       // quorum gained: counts after this
+  absl::Duration terminate_delay;  // quorum lost: counts after this
+  bool full_command = false;       // match argv[0] (/proc/PID/cmdline), not the name
+
+  friend bool operator==(const VrrpTrackProcess&, const VrrpTrackProcess&) = default;
+};
+
 struct VrrpScript {
   Location where;
   std::string name;
@@ -139,6 +195,8 @@ struct InstanceExtras {
   std::vector<VirtualAddress> excluded_addresses;  // virtual_ipaddress_excluded: not advertised
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
+  std::vector<TrackedFile> track_files;
+  std::vector<TrackedProcess> track_processes;
   NotifyCommands notify;
 };
 
@@ -231,11 +289,15 @@ struct Configuration {
   GlobalDefs global;
   std::vector<VrrpInstance> instances;  // in the order written
   std::vector<VrrpScript> scripts;
+  std::vector<VrrpTrackFile> track_files;
+  std::vector<VrrpTrackProcess> track_processes;
   std::vector<SyncGroup> sync_groups;
   std::vector<Warning> warnings;  // in the order met
 
   const VrrpInstance* FindInstance(std::string_view name) const;
   const VrrpScript* FindScript(std::string_view name) const;
+  const VrrpTrackFile* FindTrackFile(std::string_view name) const;
+  const VrrpTrackProcess* FindTrackProcess(std::string_view name) const;
 };
 
 // Where the parser reads included files from. ParseFile uses the disk; ParseString, unless told
