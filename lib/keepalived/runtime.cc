@@ -36,7 +36,35 @@ std::vector<Track> InstanceTracks(const config::VrrpInstance& instance,
     tracks.push_back({Track::Kind::kScript, ts.name, ts.weight.value_or(script->weight),
                       ts.reverse || script->reverse});
   }
+  // An entry's own `weight W [reverse]` replaces the block's weight and direction together, as
+  // keepalived reads it; without one the block's apply.
+  for (const config::TrackedFile& tf : instance.extras.track_files) {
+    const config::VrrpTrackFile* file = conf.FindTrackFile(tf.name);
+    if (file == nullptr) continue;  // the parser resolves every track_file
+    tracks.push_back({Track::Kind::kFile, tf.name, tf.weight.value_or(file->weight),
+                      tf.weight ? tf.reverse : file->reverse});
+  }
+  for (const config::TrackedProcess& tp : instance.extras.track_processes) {
+    const config::VrrpTrackProcess* process = conf.FindTrackProcess(tp.name);
+    if (process == nullptr) continue;  // the parser resolves every track_process
+    tracks.push_back({Track::Kind::kProcess, tp.name, tp.weight.value_or(process->weight),
+                      tp.weight ? tp.reverse : process->reverse});
+  }
   return tracks;
+}
+
+std::string_view TrackKeyword(Track::Kind kind) {
+  switch (kind) {
+    case Track::Kind::kScript:
+      return "track_script";
+    case Track::Kind::kInterface:
+      return "track_interface";
+    case Track::Kind::kFile:
+      return "track_file";
+    case Track::Kind::kProcess:
+      return "track_process";
+  }
+  return "track";
 }
 
 PolicyConfig PolicyConfigOf(const config::Configuration& conf, std::vector<std::string>* warnings) {
@@ -59,9 +87,7 @@ PolicyConfig PolicyConfigOf(const config::Configuration& conf, std::vector<std::
           warnings->push_back(fmt::format(
               "({}) {} {} weight {} ignored: in vrrp_sync_group {} a failure means FAULT "
               "(sync_group_tracking_weight keeps weights)",
-              instance.name,
-              track.kind == Track::Kind::kScript ? "track_script" : "track_interface", track.name,
-              track.weight, group.name));
+              instance.name, TrackKeyword(track.kind), track.name, track.weight, group.name));
         }
         track.weight = 0;
       }

@@ -13,6 +13,7 @@
 #define VRRP_KEEPALIVED_RUNTIME_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vrrp/config/config.h"
@@ -27,11 +28,15 @@ namespace vrrp::keepalived {
 // to the peers only), virtual_ipaddress_excluded.
 std::vector<os::DriverInstance> DriverInstances(const config::Configuration& conf);
 
-// An instance's track_interface and track_script entries as tracks, interfaces first (the
-// order of keepalived's fault reasons). A track_script's own `weight W [reverse]` overrides its
-// vrrp_script's; without one it keeps the script's.
+// An instance's track_interface, track_script, track_file and track_process entries as tracks,
+// interfaces first (the order of keepalived's fault reasons). A track_script's own `weight W
+// [reverse]` overrides its vrrp_script's; without one it keeps the script's. The same holds for
+// track_file and track_process, whose own weight brings its own direction.
 std::vector<Track> InstanceTracks(const config::VrrpInstance& instance,
                                   const config::Configuration& conf);
+
+// The keyword that writes a track of `kind` in a vrrp_instance: "track_file".
+std::string_view TrackKeyword(Track::Kind kind);
 
 // The tracks of every instance and the sync groups. keepalived's rule for vrrp_sync_group
 // members: unless the group says sync_group_tracking_weight, their track weights are ignored
