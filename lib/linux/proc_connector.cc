@@ -145,33 +145,11 @@ absl::StatusOr<UniqueFd> OpenInHostNamespace() {
   return last;
 }
 
-}  // namespace
-
-std::optional<uint32_t> FindListenAck(absl::Span<const uint8_t> datagram, uint32_t seq) {
-  size_t offset = 0;
-  while (offset + sizeof(nlmsghdr) <= datagram.size()) {
-    nlmsghdr nl;
-    std::memcpy(&nl, datagram.data() + offset, sizeof(nl));
-    if (nl.nlmsg_len < sizeof(nlmsghdr) || offset + nl.nlmsg_len > datagram.size()) break;
-    const uint8_t* payload = datagram.data() + offset + NLMSG_HDRLEN;
-    const size_t payload_len = nl.nlmsg_len - NLMSG_HDRLEN;
-    offset += NLMSG_ALIGN(nl.nlmsg_len);
-    if (payload_len < sizeof(cn_msg) + offsetof(proc_event, event_data) + sizeof(uint32_t)) {
-      continue;
-    }
-    cn_msg cn;
-    std::memcpy(&cn, payload, sizeof(cn));
-    if (cn.id.idx != CN_IDX_PROC || cn.seq != seq || cn.ack != 1) continue;
-    proc_event ev;
-    std::memset(&ev, 0, sizeof(ev));
-    std::memcpy(&ev, payload + sizeof(cn_msg), std::min(payload_len - sizeof(cn_msg), sizeof(ev)));
-    if (ev.what == proc_event::PROC_EVENT_NONE) return ev.event_data.ack.err;
-  }
-  return std::nullopt;
-}
-
-std::vector<ProcEvent> ParseProcEvents(absl::Span<const uint8_t> datagram) {
-  std::vector<ProcEvent> out;
+// Calls `f(cn, ev)` for each process connector message of a datagram; malformed and foreign
+// messages are skipped. A proc_event may be shorter than the struct (older kernels): what is
+// missing reads 0.
+template <typename F>
+void ForEachProcMessage(absl::Span<const uint8_t> datagram, F f) {
   size_t offset = 0;
   while (offset + sizeof(nlmsghdr) <= datagram.size()) {
     nlmsghdr nl;
@@ -185,14 +163,32 @@ std::vector<ProcEvent> ParseProcEvents(absl::Span<const uint8_t> datagram) {
     cn_msg cn;
     std::memcpy(&cn, payload, sizeof(cn));
     if (cn.id.idx != CN_IDX_PROC || cn.id.val != CN_VAL_PROC) continue;
-    if (payload_len < sizeof(cn_msg) + offsetof(proc_event, event_data) ||
+    if (cn.len < offsetof(proc_event, event_data) + sizeof(uint32_t) ||
         cn.len > payload_len - sizeof(cn_msg)) {
       continue;
     }
-    // A proc_event may be shorter than the struct (older kernels): read what is there.
     proc_event ev;
     std::memset(&ev, 0, sizeof(ev));
     std::memcpy(&ev, payload + sizeof(cn_msg), std::min<size_t>(cn.len, sizeof(ev)));
+    f(cn, ev);
+  }
+}
+
+}  // namespace
+
+std::optional<uint32_t> FindListenAck(absl::Span<const uint8_t> datagram, uint32_t seq) {
+  std::optional<uint32_t> err;
+  ForEachProcMessage(datagram, [&](const cn_msg& cn, const proc_event& ev) {
+    if (!err && cn.seq == seq && cn.ack == 1 && ev.what == proc_event::PROC_EVENT_NONE) {
+      err = ev.event_data.ack.err;
+    }
+  });
+  return err;
+}
+
+std::vector<ProcEvent> ParseProcEvents(absl::Span<const uint8_t> datagram) {
+  std::vector<ProcEvent> out;
+  ForEachProcMessage(datagram, [&](const cn_msg&, const proc_event& ev) {
     switch (ev.what) {
       case proc_event::PROC_EVENT_FORK:
         if (ev.event_data.fork.child_pid == ev.event_data.fork.child_tgid) {
@@ -218,7 +214,7 @@ std::vector<ProcEvent> ParseProcEvents(absl::Span<const uint8_t> datagram) {
       default:
         break;
     }
-  }
+  });
   return out;
 }
 
