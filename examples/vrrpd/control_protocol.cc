@@ -234,6 +234,13 @@ std::string StatusTable(const DaemonStatus& status,
   for (const auto& [name, script_status] : status.scripts) {
     out += fmt::format("script {} {}\n", name, script_status);
   }
+  for (const auto& [name, value] : status.track_files) {
+    out += fmt::format("track_file {} {}\n", name, value);
+  }
+  for (const vrrp::TrackedProcessMetrics& p : status.track_processes) {
+    out += fmt::format("track_process {} {} running, quorum {}\n", p.name, p.running,
+                       p.up ? "held" : "lost");
+  }
   for (const auto& [name, members] : status.sync_groups) {
     out += fmt::format("sync_group {} {}\n", name, absl::StrJoin(members, ","));
   }

@@ -130,6 +130,12 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   // the start: its reader would miss every transition without a word.
   if (absl::Status s = d->OpenNotifyFifos(); !s.ok()) return s;
   d->checker_ = d->MakeChecker();
+  auto files = d->MakeFileTracker(d->conf_);
+  if (!files.ok()) return files.status();
+  d->file_tracker_ = std::move(*files);
+  auto processes = d->MakeProcessWatcher(d->conf_);
+  if (!processes.ok()) return processes.status();
+  d->process_watcher_ = std::move(*processes);
   if (absl::Status s = d->StartMetrics(); !s.ok()) return s;
   return d;
 }
@@ -188,6 +194,22 @@ std::unique_ptr<ScriptChecker> Daemon::MakeChecker() {
   return std::make_unique<ScriptChecker>(
       *loop_, *runner_, TrackedScripts(conf_), conf_.global,
       [this](const std::string&, ScriptStatus, const ProcessResult&) { ScheduleTracking(); },
+      [this](const std::string& line) { log_.Info(line); });
+}
+
+absl::StatusOr<std::unique_ptr<vrrp::keepalived::FileTracker>> Daemon::MakeFileTracker(
+    const vrrp::config::Configuration& conf) {
+  return vrrp::keepalived::FileTracker::Create(
+      *loop_, vrrp::keepalived::TrackedFiles(conf),
+      [this](const std::string&, int64_t) { ScheduleTracking(); },
+      [this](const std::string& line) { log_.Info(line); });
+}
+
+absl::StatusOr<std::unique_ptr<vrrp::keepalived::ProcessWatcher>> Daemon::MakeProcessWatcher(
+    const vrrp::config::Configuration& conf) {
+  return vrrp::keepalived::ProcessWatcher::Create(
+      *loop_, vrrp::keepalived::TrackedProcesses(conf),
+      [this](const std::string&, bool) { ScheduleTracking(); },
       [this](const std::string& line) { log_.Info(line); });
 }
 
@@ -297,6 +319,8 @@ vrrp::TrackInputs Daemon::TrackInputs() const {
             return up.ok() && *up;
           },
       .script_pending = [this](std::string_view name) { return checker_->pending(name); },
+      .file_value = [this](std::string_view name) { return file_tracker_->value(name); },
+      .process_up = [this](std::string_view name) { return process_watcher_->up(name); },
   };
 }
 
@@ -407,6 +431,21 @@ absl::Status Daemon::Reload() {
   if (absl::Status s = CheckScriptUsers(*conf, vrrp::os::ProcessIdentity::Current()); !s.ok()) {
     return refuse(s);
   }
+  // Tracked files and processes whose blocks changed are watched anew before anything else
+  // changes, so that one that cannot be (its directory is gone) refuses the reload whole.
+  std::unique_ptr<vrrp::keepalived::FileTracker> files;
+  if (vrrp::keepalived::TrackedFiles(*conf) != file_tracker_->files()) {
+    auto made = MakeFileTracker(*conf);
+    if (!made.ok()) return refuse(made.status());
+    files = std::move(*made);
+  }
+  // A new watcher scans /proc at once: its quorum is the one that holds now.
+  std::unique_ptr<vrrp::keepalived::ProcessWatcher> processes;
+  if (vrrp::keepalived::TrackedProcesses(*conf) != process_watcher_->processes()) {
+    auto made = MakeProcessWatcher(*conf);
+    if (!made.ok()) return refuse(made.status());
+    processes = std::move(*made);
+  }
 
   // The instances that leave are notified STOP, as keepalived does on reload.
   std::vector<std::string> leaving;
@@ -422,6 +461,8 @@ absl::Status Daemon::Reload() {
     return refuse(s);
   }
   overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name
+  if (files) file_tracker_ = std::move(files);
+  if (processes) process_watcher_ = std::move(processes);
   std::vector<std::string> warnings;
   policy_.Reconfigure(vrrp::keepalived::PolicyConfigOf(conf_, &warnings));
   for (const std::string& w : warnings) log_.Warning(w);
@@ -496,6 +537,10 @@ DaemonStatus Daemon::Status() const {
   }
   for (const auto& [name, script_status] : checker_->statuses()) {
     status.scripts.emplace_back(name, std::string(ScriptStatusName(script_status)));
+  }
+  status.track_files = file_tracker_->values();
+  for (const vrrp::keepalived::TrackedProcessStatus& p : process_watcher_->statuses()) {
+    status.track_processes.push_back({p.name, p.running, p.up});
   }
   for (const vrrp::config::SyncGroup& group : conf_.sync_groups) {
     status.sync_groups.emplace_back(group.name, group.instances);

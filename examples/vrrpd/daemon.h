@@ -1,7 +1,8 @@
 // Daemon: a keepalived configuration at work, as wiring over library calls. The library does
 // the work: vrrp::os::Driver runs the instances, vrrp::Policy applies tracking and sync groups,
 // vrrp::keepalived maps the configuration and writes keepalived's log lines. The daemon adds
-// the process: the vrrp_script checks (ScriptChecker), the notify commands in order
+// the process: the vrrp_script checks (ScriptChecker), the tracked files (FileTracker) and
+// processes (ProcessWatcher), the notify commands in order
 // (notifier.h), logging, and SIGTERM / SIGINT (graceful stop), SIGHUP (reload) and SIGUSR1
 // (status file) through a signalfd on its event loop.
 //
@@ -26,7 +27,9 @@
 #include "status.h"
 #include "vrrp/config/config.h"
 #include "vrrp/event_history.h"
+#include "vrrp/keepalived/file_tracker.h"
 #include "vrrp/keepalived/log_lines.h"
+#include "vrrp/keepalived/process_watcher.h"
 #include "vrrp/keepalived/script_checker.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/linux/event_loop.h"
@@ -89,6 +92,13 @@ class Daemon {
   // global_defs notify_fifo and vrrp_notify_fifo: (re)opens those whose settings changed.
   absl::Status OpenNotifyFifos();
   std::unique_ptr<ScriptChecker> MakeChecker();
+  // track_file: the files the instances of `conf` track, watched; an error names the file.
+  absl::StatusOr<std::unique_ptr<vrrp::keepalived::FileTracker>> MakeFileTracker(
+      const vrrp::config::Configuration& conf);
+  // track_process: the processes the instances of `conf` track, watched; an error says why
+  // (no CAP_NET_ADMIN, see process_watcher.h).
+  absl::StatusOr<std::unique_ptr<vrrp::keepalived::ProcessWatcher>> MakeProcessWatcher(
+      const vrrp::config::Configuration& conf);
   void DropInsecureNotifyCommands();
   // At start: runs the loop until every weight-0 tracked script has a first result.
   void WaitForFirstResults();
@@ -112,6 +122,8 @@ class Daemon {
   std::unique_ptr<NotifyFifoWriter> notify_fifo_;
   std::unique_ptr<NotifyFifoWriter> vrrp_notify_fifo_;
   std::unique_ptr<ScriptChecker> checker_;
+  std::unique_ptr<vrrp::keepalived::FileTracker> file_tracker_;
+  std::unique_ptr<vrrp::keepalived::ProcessWatcher> process_watcher_;
   std::unique_ptr<vrrp::os::Driver> driver_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
   vrrp::os::UniqueFd signal_fd_;

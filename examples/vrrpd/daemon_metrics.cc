@@ -41,6 +41,8 @@ vrrp::MetricsSnapshot Daemon::Metrics() const {
   DaemonStatus status = Status();
   snapshot.reloads = status.reloads;
   snapshot.scripts = std::move(status.scripts);
+  snapshot.track_files = std::move(status.track_files);
+  snapshot.track_processes = std::move(status.track_processes);
   snapshot.receive = status.receive;
   // Status() lists the instances in driver_->ids() order: the same walk pairs them up.
   const std::vector<vrrp::InstanceId> ids = driver_->ids();

@@ -35,10 +35,22 @@ std::string StatusJson(const DaemonStatus& status) {
                        JsonStringArray(status.sync_groups[i].second));
   }
   const vrrp::ReceiveMetrics& r = status.receive;
-  return out + fmt::format(
-                   "],\n  \"receive\": {{\"received\": {}, \"other_vrid\": {}, \"other_peer\": "
-                   "{}, \"too_short\": {}, \"errors\": {}}}\n}}\n",
-                   r.received, r.other_vrid, r.other_peer, r.too_short, r.errors);
+  out += fmt::format(
+      "],\n  \"receive\": {{\"received\": {}, \"other_vrid\": {}, \"other_peer\": {}, "
+      "\"too_short\": {}, \"errors\": {}}},\n  \"track_files\": [",
+      r.received, r.other_vrid, r.other_peer, r.too_short, r.errors);
+  // Added after "receive": fields are only ever added at the end (README.md, Status).
+  for (size_t i = 0; i < status.track_files.size(); ++i) {
+    out += fmt::format("{}{{\"name\": {}, \"value\": {}}}", i > 0 ? ", " : "",
+                       JsonString(status.track_files[i].first), status.track_files[i].second);
+  }
+  out += "],\n  \"track_processes\": [";
+  for (size_t i = 0; i < status.track_processes.size(); ++i) {
+    const vrrp::TrackedProcessMetrics& p = status.track_processes[i];
+    out += fmt::format("{}{{\"name\": {}, \"running\": {}, \"quorum\": {}}}", i > 0 ? ", " : "",
+                       JsonString(p.name), p.running, p.up ? "true" : "false");
+  }
+  return out + "]\n}\n";
 }
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {

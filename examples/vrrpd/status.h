@@ -4,6 +4,7 @@
 #ifndef VRRPD_STATUS_H_
 #define VRRPD_STATUS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,8 @@ struct DaemonStatus {
   int reloads = 0;
   std::vector<InstanceStatus> instances;
   std::vector<std::pair<std::string, std::string>> scripts;  // name, GOOD / BAD / INIT / DISABLED
+  std::vector<std::pair<std::string, int64_t>> track_files;  // name, the value read
+  std::vector<vrrp::TrackedProcessMetrics> track_processes;  // name, running, quorum held
   std::vector<std::pair<std::string, std::vector<std::string>>> sync_groups;
   // Packets the sockets delivered and those that reached no instance (vrrp::os::DriverStats).
   vrrp::ReceiveMetrics receive;

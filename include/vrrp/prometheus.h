@@ -68,6 +68,16 @@ struct ReceiveMetrics {
   uint64_t errors = 0;
 };
 
+// One vrrp_track_process: how many matching processes run, and whether its quorum holds (after
+// its delays), as tracking sees it.
+struct TrackedProcessMetrics {
+  std::string name;
+  int running = 0;
+  bool up = false;
+
+  friend bool operator==(const TrackedProcessMetrics&, const TrackedProcessMetrics&) = default;
+};
+
 struct MetricsSnapshot {
   std::vector<InstanceMetrics> instances;
   ReceiveMetrics receive;  // vrrpd_received_packets_total, vrrpd_unrouted_packets_total
@@ -75,6 +85,10 @@ struct MetricsSnapshot {
   // INIT and DISABLED have no keepalived_script_status series: keepalived-exporter knows only
   // BAD (0) and GOOD (1).
   std::vector<std::pair<std::string, std::string>> scripts;
+  // track_file: name, the value read (vrrpd_track_file_value).
+  std::vector<std::pair<std::string, int64_t>> track_files;
+  // track_process (vrrpd_track_process_running, vrrpd_track_process_quorum).
+  std::vector<TrackedProcessMetrics> track_processes;
   int reloads = 0;  // vrrpd_reloads_total
   // The instant the snapshot was taken on the routers' clock (vrrpd: CLOCK_MONOTONIC, see
   // linux/event_loop.h) and on the wall clock. Times are exposed as Unix timestamps: a time t

@@ -161,6 +161,27 @@ std::string PrometheusText(const MetricsSnapshot& snapshot) {
   }
 
   // What keepalived-exporter cannot see.
+  AppendHeader(out, "vrrpd_track_file_value", "gauge",
+               "The number read from a track_file (-254..254; missing: 0).");
+  for (const auto& [name, value] : snapshot.track_files) {
+    out += "vrrpd_track_file_value{name=\"";
+    AppendEscaped(out, name);
+    fmt::format_to(it, "\"}} {}\n", value);
+  }
+  AppendHeader(out, "vrrpd_track_process_running", "gauge",
+               "Processes matching a vrrp_track_process.");
+  for (const TrackedProcessMetrics& p : snapshot.track_processes) {
+    out += "vrrpd_track_process_running{name=\"";
+    AppendEscaped(out, p.name);
+    fmt::format_to(it, "\"}} {}\n", p.running);
+  }
+  AppendHeader(out, "vrrpd_track_process_quorum", "gauge",
+               "1 while a vrrp_track_process's quorum holds (after its delays), else 0.");
+  for (const TrackedProcessMetrics& p : snapshot.track_processes) {
+    out += "vrrpd_track_process_quorum{name=\"";
+    AppendEscaped(out, p.name);
+    fmt::format_to(it, "\"}} {}\n", p.up ? 1 : 0);
+  }
   AppendHeader(out, "vrrpd_priority", "gauge", "Configured (base) priority.");
   for (size_t i = 0; i < labels.size(); ++i) {
     fmt::format_to(it, "vrrpd_priority{{{}}} {}\n", labels[i],

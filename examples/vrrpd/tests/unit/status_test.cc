@@ -90,13 +90,15 @@ DaemonStatus Full() {
   status.scripts = {{"chk_nginx", "BAD"}, {"chk_b", "INIT"}};
   status.sync_groups = {{"G1", {"VI_1"}}, {"G2", {"VI_1", "VI_6\tx"}}};
   status.receive = {.received = 12, .other_vrid = 3, .other_peer = 1};
+  status.track_files = {{"maint", -3}, {"prio\"", 0}};
+  status.track_processes = {{"haproxy", 2, true}, {"nginx", 0, false}};
   return status;
 }
 
 TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
   // Written by vrrpd before the instances' part moved into the library (vrrp/status.h); the
   // layout is part of the interface (README.md), so it must not drift: fields are only added,
-  // at the end ("receive", issue 16).
+  // at the end ("receive", issue 16; "track_files", "track_processes", issue 13).
   // clang-format off
   CHECK(StatusJson(Full()) ==
       R"({)" "\n"
@@ -132,7 +134,10 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"(  "sync_groups": [{"name": "G1", "instances": ["VI_1"]}, {"name": "G2", )"
       R"("instances": ["VI_1", "VI_6\tx"]}],)" "\n"
       R"(  "receive": {"received": 12, "other_vrid": 3, "other_peer": 1, "too_short": 0, )"
-      R"("errors": 0})" "\n"
+      R"("errors": 0},)" "\n"
+      R"(  "track_files": [{"name": "maint", "value": -3}, {"name": "prio\"", "value": 0}],)" "\n"
+      R"(  "track_processes": [{"name": "haproxy", "running": 2, "quorum": true}, )"
+      R"({"name": "nginx", "running": 0, "quorum": false}])" "\n"
       R"(})" "\n");
   CHECK(StatusJson(DaemonStatus{}) ==
       R"({)" "\n"
@@ -142,7 +147,9 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"(  "scripts": [],)" "\n"
       R"(  "sync_groups": [],)" "\n"
       R"(  "receive": {"received": 0, "other_vrid": 0, "other_peer": 0, "too_short": 0, )"
-      R"("errors": 0})" "\n"
+      R"("errors": 0},)" "\n"
+      R"(  "track_files": [],)" "\n"
+      R"(  "track_processes": [])" "\n"
       R"(})" "\n");
   // clang-format on
 }
