@@ -63,6 +63,7 @@ constexpr KeywordEntry<SyncGroupDraft> kEntries[] = {
     {"track_interface", kIgnore},
     {"track_script", kIgnore},
     {"track_file", kIgnore},
+    {"track_process", kIgnore},
     {"notify_priority_changes", kIgnore},
 };
 

@@ -121,6 +121,48 @@ TEST_CASE("vrrpd: a value written into a track_file moves mastership, and 0 brin
   CHECK(lab.SoleHolder(1, kVip));
 }
 
+TEST_CASE("vrrpd: SIGHUP applies a track_file's new weight, and refuses a file in no directory") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  const std::string file = lab.Path("r1.prio");
+  WriteFile(file, "6\n");
+  // weight -1: 150 - 6 = 144, still Master.
+  lab.StartPair(fmt::format("track_file prio {{\n  file {}\n  weight -1\n}}", file),
+                "    track_file {\n        prio\n    }");
+  // The reload makes it weight -10: 150 - 60 = 90 < 100.
+  lab.WriteConfigs(fmt::format("track_file prio {{\n  file {}\n  weight -10\n}}", file),
+                   "    track_file {\n        prio\n    }");
+  kill(lab.Pid(1), SIGHUP);
+  lab.TakeoverBy(2, Clock::now());
+  CHECK(lab.Query(1, "d['instances'][0]['effective_priority']") == "90");
+  // A file whose directory does not exist: the reload is refused whole, the file still tracked.
+  lab.WriteConfigs("track_file prio {\n  file /nonexistent-vrrpd-dir/prio\n}",
+                   "    track_file {\n        prio\n    }");
+  kill(lab.Pid(1), SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.Logged(1, "Reload refused"); }));
+  LAB_CHECK(lab, lab.Logged(1,
+                            "track_file prio: the directory of /nonexistent-vrrpd-dir/prio "
+                            "does not exist"));
+  WriteFile(file, "0\n");
+  lab.TakeoverBy(1, Clock::now());
+}
+
+TEST_CASE("vrrpd: a track_file in no directory stops the start, saying which") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  lab.WriteConfigs("track_file prio {\n  file /nonexistent-vrrpd-dir/prio\n}",
+                   "    track_file {\n        prio\n    }");
+  const pid_t pid = lab.StartVrrpd(1);
+  int status = 0;
+  LAB_REQUIRE(lab, Eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) != 0);
+  LAB_CHECK(lab, lab.Logged(1,
+                            "track_file prio: the directory of /nonexistent-vrrpd-dir/prio "
+                            "does not exist"));
+  CHECK(lab.Holds(1, kVip) == 0);
+}
+
 TEST_CASE("keepalived's track_file moves mastership the same way (the reference)") {
   VRRP_SKIP_UNLESS_ROOT();
   if (access(kKeepalived, X_OK) != 0) {
