@@ -78,7 +78,7 @@ TEST_CASE("vrrpctl history: lines, JSON and an SVG timeline of a drain and its r
        {"VI_1 transition INIT -> BACKUP (startup)", "VI_1 transition BACKUP -> MASTER",
         "VI_1 address_added 192.0.2.3/24 dev eth0", "VI_1 transition MASTER -> FAULT (fault)",
         "VI_1 address_removed 192.0.2.3/24 dev eth0", "VI_1 transition FAULT -> BACKUP",
-        "VI_1 transition BACKUP -> MASTER (preempted)"}) {
+        "VI_1 transition BACKUP -> MASTER ("}) {
     CHECK(lines.output.find(expected) != std::string::npos);
   }
 
@@ -108,9 +108,14 @@ TEST_CASE("vrrpctl history: lines, JSON and an SVG timeline of a drain and its r
       "len([v for v in r.iter(n+\"rect\") if v.get(\"class\")==\"vip\"]))' {}",
       svg));
   INFO(parsed.output);
-  CHECK(parsed.output.rfind("['VI_1'] ['BACKUP/startup', 'MASTER/master_down_timer', "
-                            "'FAULT/fault', 'BACKUP/fault_cleared', 'MASTER/preempted'] 2",
-                            0) == 0);
+  // Both ways to MASTER depend on timing (r2 may win the first election on a loaded machine,
+  // and r1 then preempts it); the drain and its release do not.
+  for (const char* expected : {"['VI_1'] ['BACKUP/startup', 'MASTER/",
+                               "'FAULT/fault', "
+                               "'BACKUP/fault_cleared', 'MASTER/"}) {
+    CHECK(parsed.output.find(expected) != std::string::npos);
+  }
+  CHECK(parsed.output.find("] 2\n") != std::string::npos);  // two VIP strips
   // Bad use is refused before anything is asked.
   CHECK(p.Ctl(1, "history --svg").exit_code == 2);
 }
