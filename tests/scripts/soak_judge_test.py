@@ -87,3 +87,9 @@ def test_skew_time_in_integer_centiseconds():
     # RFC 5798 §6.1: ((256 - 100) x 100 cs) / 256 = 60 cs; at 0.1 s: 6 cs.
     assert soak.skew(100, 1.0) == 0.6
     assert soak.skew(100, 0.1) == 0.06
+
+
+def test_no_holder_after_convergence_is_reported():
+    converged, _, late = judge(series((10.0, 15.0, B), (15.0, 16.0, NONE), (16.0, 20.0, B)))
+    assert converged == 0.0
+    assert late == [(15.0, 16.0, 0)]
