@@ -93,3 +93,30 @@ def test_no_holder_after_convergence_is_reported():
     converged, _, late = judge(series((10.0, 15.0, B), (15.0, 16.0, NONE), (16.0, 20.0, B)))
     assert converged == 0.0
     assert late == [(15.0, 16.0, 0)]
+
+
+class FakeHost:
+    vrrpd = True
+    name = "p0a"
+
+    def __init__(self, log):
+        self.log = log
+
+
+def reload_fault(tmp_path, kind, before, after):
+    log = tmp_path / "daemon.log"
+    log.write_text(before)
+    fault = soak.Fault(kind, "p0a", "")
+    fault.host, fault.log_offset = FakeHost(str(log)), len(before)
+    with open(log, "a") as f:
+        f.write(after)
+    return soak.reload_logged(fault)
+
+
+def test_a_broken_file_must_be_refused_then_the_good_one_read(tmp_path):
+    refused = "Reload refused, the running configuration stays: x\nReload finished: 1 instances\n"
+    assert reload_fault(tmp_path, "hup_bad", "", refused) is None
+    # The same lines before the fault do not count.
+    assert "Reload refused" in reload_fault(tmp_path, "hup_bad", refused,
+                                            "Reload finished: 1 instances\n")
+    assert "Reload finished" in reload_fault(tmp_path, "hup_good", "", "Reloading\n")
