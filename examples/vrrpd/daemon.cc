@@ -418,9 +418,7 @@ absl::Status Daemon::Reload() {
     Daemon* daemon;
     ~RealtimeAgain() { daemon->EnterRealtime(); }
   } realtime_again{this};
-  vrrp::config::ParseOptions parse_options;
-  parse_options.strict = options_.strict;
-  auto conf = vrrp::config::ParseFile(options_.config_file, parse_options);
+  auto conf = vrrp::config::ParseFile(options_.config_file, ConfigParseOptions(options_));
   auto refuse = [&](const absl::Status& s) {
     log_.Error(fmt::format("Reload refused, the running configuration stays: {}", Sd(s.message())));
     sd_notify(0, "READY=1\nSTATUS=running (last reload refused)");

@@ -23,9 +23,7 @@
 namespace {
 
 int CheckConfiguration(const vrrpd::Options& options) {
-  vrrp::config::ParseOptions parse_options;
-  parse_options.strict = options.strict;
-  auto conf = vrrp::config::ParseFile(options.config_file, parse_options);
+  auto conf = vrrp::config::ParseFile(options.config_file, vrrpd::ConfigParseOptions(options));
   if (!conf.ok()) {
     fmt::print(stderr, "{}\n", std::string(conf.status().message()));
     return 1;
@@ -67,9 +65,7 @@ int main(int argc, char** argv) {
       options->log_console ? vrrpd::Logger::Sink::kConsole : vrrpd::Logger::Sink::kSyslog,
       options->log_detail);
   // The whole file or nothing: a daemon never starts half-configured.
-  vrrp::config::ParseOptions parse_options;
-  parse_options.strict = options->strict;
-  auto conf = vrrp::config::ParseFile(options->config_file, parse_options);
+  auto conf = vrrp::config::ParseFile(options->config_file, vrrpd::ConfigParseOptions(*options));
   if (!conf.ok()) {
     log.Error(fmt::format("Configuration refused: {}", std::string(conf.status().message())));
     return 1;

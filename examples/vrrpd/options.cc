@@ -22,7 +22,8 @@ enum class Flag {
   kMetrics,
   kStrict,
   kControlSocket,
-  kNotifyBlock
+  kNotifyBlock,
+  kConfigId
 };
 
 struct FlagSpec {
@@ -46,6 +47,7 @@ constexpr FlagSpec kFlags[] = {
     {0, "strict", Flag::kStrict, false},
     {0, "control-socket", Flag::kControlSocket, true},
     {0, "notify-block", Flag::kNotifyBlock, true},
+    {'i', "config-id", Flag::kConfigId, true},
 };
 
 // --notify-block's limit: beyond an hour it is no bound at all.
@@ -55,6 +57,7 @@ constexpr double kMaxNotifyBlockSeconds = 3600;
 std::string_view ValueName(const FlagSpec& spec) {
   if (spec.flag == Flag::kMetrics) return "ADDRESS:PORT";
   if (spec.flag == Flag::kNotifyBlock) return "SECONDS";
+  if (spec.flag == Flag::kConfigId) return "an id";
   return "a file name";
 }
 
@@ -106,6 +109,9 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
     case Flag::kControlSocket:
       options.control_socket = value;
       break;
+    case Flag::kConfigId:
+      options.config_id = value;
+      break;
     case Flag::kNotifyBlock: {
       double seconds = 0;
       if (!absl::SimpleAtod(value, &seconds) || !(seconds >= 0) ||
@@ -123,8 +129,16 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
 
 }  // namespace
 
+vrrp::config::ParseOptions ConfigParseOptions(const Options& options) {
+  vrrp::config::ParseOptions parse;
+  parse.strict = options.strict;
+  parse.config_id = options.config_id;
+  return parse;
+}
+
 std::string Usage() {
   return "usage: vrrpd [-f FILE] [-n] [-l] [-D] [-p PIDFILE] [--status-file FILE] [--strict]\n"
+         "             [-i ID]\n"
          "             [--metrics ADDRESS:PORT] [--notify-block SECONDS]\n"
          "       vrrpd -t [-f FILE]      check the configuration and exit 0 or 1\n"
          "       vrrpd -v | -h\n"
@@ -137,6 +151,8 @@ std::string Usage() {
          "      --status-file FILE  where SIGUSR1 writes the JSON status (/run/vrrpd.json)\n"
          "      --metrics ADDRESS:PORT  Prometheus metrics at http://ADDRESS:PORT/metrics (off)\n"
          "      --strict           unknown keywords are errors, not warnings\n"
+         "  -i, --config-id ID     keep the configuration's @ID lines, drop other @ lines\n"
+         "                         (default: the host name up to its first '.')\n"
          "      --control-socket PATH  vrrpctl's socket (/run/vrrpd.ctl); \"none\" or \"\" "
          "disables\n"
          "      --notify-block SECONDS  how long a running notify command holds back the "

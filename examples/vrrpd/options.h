@@ -3,11 +3,13 @@
 #ifndef VRRPD_OPTIONS_H_
 #define VRRPD_OPTIONS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "vrrp/config/config.h"
 
 namespace vrrpd {
 
@@ -22,6 +24,8 @@ struct Options {
   bool help = false;                                            // -h, --help
   std::string status_file = "/run/vrrpd.json";                  // --status-file
   bool strict = false;                                          // --strict
+  // -i, --config-id ID: keepalived's, for `@ID` lines; unset: the host name up to its first '.'.
+  std::optional<std::string> config_id;
   std::string metrics;  // --metrics ADDRESS:PORT: Prometheus /metrics there; empty: off
   // --control-socket: vrrpctl's unix socket; "" or "none" turns it off (ControlSocketEnabled).
   std::string control_socket = "/run/vrrpd.ctl";
@@ -35,6 +39,9 @@ struct Options {
 inline bool ControlSocketEnabled(const Options& options) {
   return !options.control_socket.empty() && options.control_socket != "none";
 }
+
+// How the configuration file is read with these flags (-t, start and reload alike).
+vrrp::config::ParseOptions ConfigParseOptions(const Options& options);
 
 // The usage text printed by -h and after a flag error.
 std::string Usage();

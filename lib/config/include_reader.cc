@@ -43,31 +43,62 @@ absl::Status IncludeReader::Tokenize(std::string_view text, int file, int depth)
                    fmt::format("the configuration with its includes is larger than {} MiB",
                                kMaxTotalBytes >> 20));
   }
+  // ${_PWD}: the file's directory (a copy: including files grows file_names_).
+  const size_t slash = file_names_[file].rfind('/');
+  const std::string directory =
+      slash == std::string::npos ? "" : file_names_[file].substr(0, std::max<size_t>(slash, 1));
   int line = 0;
   size_t start = 0;
+  char32_t unicode_blank = 0;  // the first Unicode blank of this file
+  int unicode_blank_line = 0;
+  std::vector<std::string> lines;
   while (start <= text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++line;
-    std::vector<Token> words;
-    if (absl::Status s =
-            TokenizeLine(text.substr(start, end - start), file, line, file_names_[file], words);
+    lines.clear();
+    if (absl::Status s = preprocessor_.Line(text.substr(start, end - start),
+                                            Location{file_names_[file], line}, directory, lines);
         !s.ok()) {
       return s;
     }
-    if (!words.empty() && !words[0].quoted && words[0].text == kIncludeKeyword.keyword) {
-      if (absl::Status s = Include(words, depth); !s.ok()) return s;
-    } else {
-      if (tokens_.size() + words.size() > kMaxWords) {
-        return Failure(
-            Location{file_names_[file], line}, "",
-            fmt::format("the configuration with its includes has more than {} words", kMaxWords));
-      }
-      for (Token& t : words) tokens_.push_back(std::move(t));
+    for (const std::string& l : lines) {
+      const char32_t before = unicode_blank;
+      if (absl::Status s = TokenizeLine(l, file, line, depth, unicode_blank); !s.ok()) return s;
+      if (before == 0 && unicode_blank != 0) unicode_blank_line = line;
     }
     if (end == text.size()) break;
     start = end + 1;
   }
+  preprocessor_.EndOfFile();
+  if (unicode_blank != 0) {
+    // Once per file: pasted indentation is usually on every line.
+    warnings_.push_back(Warning{
+        Location{file_names_[file], unicode_blank_line},
+        fmt::format("Unicode white space (U+{:04X}) read as a space; the file has it from this "
+                    "line on (pasted text?)",
+                    static_cast<uint32_t>(unicode_blank))});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IncludeReader::TokenizeLine(std::string_view text, int file, int line, int depth,
+                                         char32_t& unicode_blank) {
+  std::vector<Token> words;
+  if (absl::Status s =
+          vrrp::config::TokenizeLine(text, file, line, file_names_[file], words, &unicode_blank);
+      !s.ok()) {
+    return s;
+  }
+  if (!words.empty() && !words[0].quoted && words[0].text == kIncludeKeyword.keyword) {
+    return Include(words, depth);
+  }
+  if (tokens_.size() + words.size() > kMaxWords) {
+    return Failure(
+        Location{file_names_[file], line}, "",
+        fmt::format("the configuration with its includes has more than {} words", kMaxWords));
+  }
+  for (Token& t : words) tokens_.push_back(std::move(t));
   return absl::OkStatus();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "preprocessor.h"
 #include "token.h"
 #include "vrrp/config/config.h"
 #include "vrrp/config/keywords.h"
@@ -25,7 +26,10 @@ class IncludeReader {
   // `files` and `warnings` must outlive the reader; warnings (an include that matches nothing,
   // words after its pattern) are appended in the order met.
   IncludeReader(const ParseOptions& options, FileSource& files, std::vector<Warning>& warnings)
-      : options_(options), files_(files), warnings_(warnings) {}
+      : options_(options),
+        files_(files),
+        warnings_(warnings),
+        preprocessor_(options.config_id.value_or(DefaultConfigId())) {}
 
   // Reads `text`, the contents of `file_name`, and what it includes.
   [[nodiscard]] absl::Status Read(std::string_view text, const std::string& file_name);
@@ -36,12 +40,15 @@ class IncludeReader {
 
  private:
   absl::Status Tokenize(std::string_view text, int file, int depth);
+  absl::Status TokenizeLine(std::string_view text, int file, int line, int depth,
+                            char32_t& unicode_blank);
   absl::Status Include(const std::vector<Token>& line, int depth);
   Location Where(const Token& t) const { return Location{file_names_[t.file], t.line}; }
 
   const ParseOptions& options_;
   FileSource& files_;
   std::vector<Warning>& warnings_;
+  Preprocessor preprocessor_;  // its definitions hold across files, as keepalived's do
   std::vector<Token> tokens_;
   std::vector<std::string> file_names_;
   std::vector<std::string> stack_;  // identities of the files being read, for cycles

@@ -339,6 +339,10 @@ struct ParseOptions {
   FileSource* files = nullptr;
   // Guards against runaway input: more nested includes than this is an error.
   int max_include_depth = 16;
+  // keepalived's config id (-i, --config-id): lines starting `@ID` are kept only when it is ID,
+  // `@^ID` unless it is (keepalived.conf(5), "Conditional configuration"). nullopt: keepalived's
+  // default, the host's node name up to its first '.'.
+  std::optional<std::string> config_id;
 };
 
 // kInvalidArgument "FILE:LINE: message" for anything wrong, carrying its ConfigError (see

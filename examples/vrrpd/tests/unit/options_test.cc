@@ -121,11 +121,23 @@ TEST_CASE("vrrpd options: --notify-block takes seconds from 0 to 3600") {
   CHECK(Error({"--notify-block"}) == "--notify-block needs SECONDS");
 }
 
+TEST_CASE("vrrpd options: -i / --config-id is keepalived's config id, for @ID lines") {
+  CHECK_FALSE(Parse({}).config_id.has_value());
+  CHECK_FALSE(ConfigParseOptions(Parse({})).config_id.has_value());  // the host name, later
+  CHECK(Parse({"-i", "lb1"}).config_id == "lb1");
+  CHECK(Parse({"-tilb2"}).config_id == "lb2");
+  const Options o = Parse({"--config-id=lb3", "--strict"});
+  const vrrp::config::ParseOptions parse = ConfigParseOptions(o);
+  CHECK(parse.config_id == "lb3");
+  CHECK(parse.strict);
+  CHECK(Error({"--config-id"}) == "--config-id needs an id");
+}
+
 TEST_CASE("vrrpd options: the usage names every flag") {
   const std::string usage = Usage();
   for (const char* flag :
        {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid", "--config-test",
-        "--status-file", "--strict", "--version", "--notify-block"}) {
+        "--status-file", "--strict", "--version", "--notify-block", "--config-id"}) {
     CHECK(usage.find(flag) != std::string::npos);
   }
 }
