@@ -37,7 +37,8 @@ struct RouterConfig {
   // advert_int. v2: whole seconds 1..255 (the field is seconds, RFC 3768 §5.3.7); v3: 1..4095 cs
   // (12 bits, RFC 5798 §5.2.7).
   Centiseconds advert_interval{100};
-  // virtual_ipaddress: 1..255 addresses of `family`, no duplicates.
+  // virtual_ipaddress: 0..255 addresses of `family`, no duplicates (none: election only, as
+  // keepalived allows; RFC 5798 §5.2.5 asks for one).
   AddressList virtual_addresses;
   // Our own address on the interface: the advertisement's source and the equal-priority
   // tie-break (RFC 5798 §6.4.3 (735)). IPv6: the link-local address (RFC 5798 §7.2).

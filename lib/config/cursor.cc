@@ -51,4 +51,10 @@ absl::Status Cursor::Ignored(const Token& kw) {
   return Skip(kw);
 }
 
+void Cursor::ExtraWords(const Token& kw, const std::vector<const Token*>& words) {
+  std::string text;
+  for (const Token* w : words) text += (text.empty() ? "" : " ") + w->text;
+  Warn(*words.front(), fmt::format("'{}' does not take '{}': ignored", kw.text, text));
+}
+
 }  // namespace vrrp::config

@@ -74,6 +74,8 @@ class Cursor {
   absl::Status Unknown(const Token& kw, std::string_view block);
   // A keyword keepalived has but we do not act on: a warning and Skip.
   absl::Status Ignored(const Token& kw);
+  // Words after a statement that it does not take (already read): a warning naming them.
+  void ExtraWords(const Token& kw, const std::vector<const Token*>& words);
 
  private:
   const std::vector<Token>& tokens_;

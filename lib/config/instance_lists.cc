@@ -9,10 +9,8 @@ namespace vrrp::config {
 absl::Status ReadUnicastPeers(Cursor& in, PendingInstance& p, const Token& kw) {
   if (absl::Status s = in.OpenBlock(kw, "unicast_peer"); !s.ok()) return s;
   return in.Body(kw, "unicast_peer", [&](const Token& a) -> absl::Status {
-    absl::StatusOr<IpAddress> ip = IpAddress::Parse(a.text);
-    if (!ip.ok()) {
-      return in.Error(a, kw.text, fmt::format("unicast_peer '{}' is not an address", a.text));
-    }
+    absl::StatusOr<IpAddress> ip = HostAddress(in, a, kw.text);
+    if (!ip.ok()) return ip.status();
     p.vi.extras.unicast_peers.push_back(*ip);
     while (in.HasValue(a) && (in.Peek().text == "min_ttl" || in.Peek().text == "max_ttl")) {
       in.Warn(in.Next(), "unicast_peer: min_ttl / max_ttl are not supported and are ignored");

@@ -44,13 +44,21 @@ const KeywordEntry<Block>* FindKeyword(const KeywordBlock<Block>& table, std::st
 }
 
 // Reads the statement that `kw` starts: its entry's reader, the ignored-keyword warning, or the
-// unknown-keyword warning (an error when strict).
+// unknown-keyword warning (an error when strict). Words left on the line that start no statement
+// of the block (`nopreempt 1`, `enable_script_security 1`) are passed over with a warning, as
+// keepalived ignores them, rather than read as unknown keywords.
 template <typename Block>
 absl::Status Dispatch(Cursor& in, const KeywordBlock<Block>& table, Block& block, const Token& kw) {
   const KeywordEntry<Block>* entry = FindKeyword(table, kw.text);
   if (entry == nullptr) return in.Unknown(kw, table.in_message);
   if (entry->read == nullptr) return in.Ignored(kw);
-  return entry->read(in, block, kw);
+  if (absl::Status s = entry->read(in, block, kw); !s.ok()) return s;
+  std::vector<const Token*> extra;
+  while (in.HasValue(kw) && FindKeyword(table, in.Peek().text) == nullptr) {
+    extra.push_back(&in.Next());
+  }
+  if (!extra.empty()) in.ExtraWords(kw, extra);
+  return absl::OkStatus();
 }
 
 template <typename Block>

@@ -61,7 +61,12 @@ absl::Status Authentication(const PendingInstance& p, ParseState& state, Instanc
     state.conf.warnings.push_back(
         {where, fmt::format("{}: vrrp_strict: authentication is ignored", c.name)});
   } else if (p.auth_type == AuthType::kAh) {
-    return Fail(OriginOf(p, state, "auth_type"), "auth_type AH is not supported");
+    // RFC 2338 §5.3.6.3's IP Authentication Header: refused rather than run unauthenticated,
+    // which would let any host on the link take the addresses the operator meant to protect.
+    return Fail(OriginOf(p, state, "auth_type"),
+                "auth_type AH (IP Authentication Header, RFC 2338 §5.3.6.3) is not implemented "
+                "by vrrpd: use auth_type PASS on every router, or remove the authentication "
+                "block (RFC 3768 and RFC 5798 have none)");
   } else if (p.auth_type == AuthType::kPass) {
     c.auth_type = AuthType::kPass;
     absl::StatusOr<PassKey> key = PassKey::Create(p.pass);
@@ -113,6 +118,9 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   if (x.interface.empty()) return Failure(vi.where, "vrrp_instance", what + " has no interface");
   if (!p.vrid) return Failure(vi.where, "vrrp_instance", what + " has no virtual_router_id");
   r.vrid = *p.vrid;
+  DropRepeatedAddresses(p.vips, state, "virtual_ipaddress");
+  DropRepeatedAddresses(p.excluded, state, "virtual_ipaddress_excluded");
+  DropOwnInterface(vi, state);
 
   // The family is the first virtual address's (keepalived's rule).
   r.family =
@@ -135,6 +143,16 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
     }
     r.version = Version::kV3;
   }
+  if (g.vrrp_strict) {
+    if (absl::Status s = ApplyStrict(p, state); !s.ok()) return s;
+  }
+  MasterClearsNopreempt(p, state, r);
+  if (p.vips.empty()) {
+    state.conf.warnings.push_back(
+        {vi.where, fmt::format("{} has no virtual_ipaddress: it is elected and runs its notify "
+                               "commands, and advertises no address",
+                               what)});
+  }
   r.advert_interval = AdvertInterval(p, state, r.version);
   if (absl::Status s = Authentication(p, state, c); !s.ok()) return s;
 
@@ -155,8 +173,10 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   r.garp_master_refresh = p.garp_refresh.value_or(g.garp_master_refresh);
   r.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
   r.skip_address_check_from_master = p.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
-  // keepalived accepts packets for the addresses unless vrrp_strict (RFC 5798 §6.1 Accept_Mode).
-  r.accept_mode = p.accept.value_or(!g.vrrp_strict);
+  // keepalived accepts packets for the addresses unless vrrp_strict (RFC 5798 §6.1 Accept_Mode),
+  // which accepts them for the owner only.
+  r.accept_mode = p.accept.value_or(!g.vrrp_strict || r.priority == kPriorityOwner);
+  WarnNoAccept(p, state, r);
   x.mcast_group = r.family == Family::kIPv4 ? g.mcast_group4 : g.mcast_group6;
   if (absl::Status s = Endpoints(p, state, r, x); !s.ok()) return s;
   // After every timer is known: `auto` follows the advertisement interval.

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -28,6 +29,22 @@ Origin OriginOf(const PendingInstance& p, const ParseState& state, std::string_v
 // The core's checks of a resolved instance (`p.vi.config`), each failure at the line of the
 // keyword at fault.
 [[nodiscard]] absl::Status CheckWithCore(const PendingInstance& p, const ParseState& state);
+
+// keepalived's rules applied to an instance as people write it (instance_rules.cc), each with a
+// warning where the file said otherwise:
+// - an address listed twice in `vips` is kept once;
+void DropRepeatedAddresses(std::vector<PendingAddress>& vips, ParseState& state,
+                           std::string_view block);
+// - a track_interface of the instance's own interface is dropped;
+void DropOwnInterface(VrrpInstance& vi, ParseState& state);
+// - vrrp_strict (keepalived.conf(5)): no VIP is an error; MASTER below 255 starts as BACKUP, no
+//   preempt_delay, no accept with VRRPv2. Needs the version and priority resolved;
+[[nodiscard]] absl::Status ApplyStrict(PendingInstance& p, ParseState& state);
+// - state MASTER clears nopreempt;
+void MasterClearsNopreempt(const PendingInstance& p, ParseState& state, RouterConfig& r);
+// - an instance without accept mode (no_accept, vrrp_strict) is told that vrrpd installs no
+//   firewall rules. Needs `r.accept_mode` resolved.
+void WarnNoAccept(const PendingInstance& p, ParseState& state, const RouterConfig& r);
 
 // A virtual_ipaddress entry as the instance on `dev` puts it on, checked.
 absl::StatusOr<VirtualAddress> MakeAddress(const PendingAddress& a, const std::string& dev,

@@ -92,6 +92,23 @@ absl::StatusOr<IpAddress> ReadAddress(Cursor& in, const Token& kw) {
   return *ip;
 }
 
+absl::StatusOr<IpAddress> HostAddress(Cursor& in, const Token& value, std::string_view what) {
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(value.text);
+  if (ip.ok()) return *ip;
+  const size_t slash = value.text.find('/');
+  if (slash != std::string::npos) {
+    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(value.text);
+    if (prefix.ok()) {
+      in.Warn(value, fmt::format("{} {}: the prefix length /{} is ignored (an address, not a "
+                                 "network, is expected)",
+                                 what, value.text, prefix->prefix_len));
+      return prefix->address;
+    }
+  }
+  return in.Error(value, std::string(what),
+                  fmt::format("{} '{}' is not an IP address", what, value.text));
+}
+
 absl::StatusOr<const Token*> ReadWord(Cursor& in, const Token& kw) {
   const Token* v = in.Value(kw);
   if (v == nullptr) return in.NeedsValue(kw);

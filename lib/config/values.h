@@ -29,6 +29,10 @@ absl::StatusOr<int64_t> ReadInt64(Cursor& in, const Token& kw, int64_t lo, int64
 absl::StatusOr<int64_t> ReadMicros(Cursor& in, const Token& kw);
 absl::StatusOr<absl::Duration> ReadSeconds(Cursor& in, const Token& kw);
 absl::StatusOr<IpAddress> ReadAddress(Cursor& in, const Token& kw);
+// An address that may be written with a prefix length, as people copy it from `ip addr`
+// (`unicast_src_ip 192.0.2.5/24`): keepalived uses the address, and so do we, with a warning
+// that the length means nothing there. `what` names the value in messages.
+absl::StatusOr<IpAddress> HostAddress(Cursor& in, const Token& value, std::string_view what);
 // The one word a keyword takes (any text).
 absl::StatusOr<const Token*> ReadWord(Cursor& in, const Token& kw);
 // The name after vrrp_instance, vrrp_script, vrrp_sync_group: present and not empty.

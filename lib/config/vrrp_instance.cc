@@ -16,7 +16,9 @@ InstanceExtras& X(PendingInstance& p) { return p.vi.extras; }
 RouterConfig& R(PendingInstance& p) { return p.vi.config.router; }
 
 absl::Status Source(Cursor& in, PendingInstance& p, const Token& kw) {
-  if (absl::Status s = Assign(ReadAddress(in, kw), X(p).source); !s.ok()) return s;
+  const Token* v = in.Value(kw);
+  if (v == nullptr) return in.NeedsValue(kw);
+  if (absl::Status s = Assign(HostAddress(in, *v, kw.text), X(p).source); !s.ok()) return s;
   p.vi.locations["source"] = in.Where(kw);
   p.source_keyword = kw.text;
   return absl::OkStatus();
@@ -32,8 +34,10 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        } else if ((*v)->text == "BACKUP") {
          X(p).state = InitialState::kBackup;
        } else {
-         return in.Error(**v, kw.text,
-                         fmt::format("state '{}' is not MASTER or BACKUP", (*v)->text));
+         // keepalived starts such an instance as BACKUP, which every instance is at start.
+         in.Warn(**v,
+                 fmt::format("state '{}' is not MASTER or BACKUP: read as BACKUP", (*v)->text));
+         X(p).state = InitialState::kBackup;
        }
        X(p).state_configured = true;
        return absl::OkStatus();

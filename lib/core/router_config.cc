@@ -55,9 +55,10 @@ absl::Status ValidateRouterConfig(const RouterConfig& c) {
     return Invalid(
         fmt::format("advert_int {} is out of range 1..4095 cs for VRRPv3", c.advert_interval));
   }
-  if (c.virtual_addresses.empty()) {
-    return Invalid("virtual_ipaddress must hold at least one address");
-  }
+  // No address at all is allowed, as keepalived allows it: VRRP then only elects a Master,
+  // whose notify scripts move something else (a cloud provider's address). RFC 5798 §5.2.5
+  // asks for at least one; a configuration that wants the RFC's rules (vrrp_strict) refuses
+  // none itself.
   if (c.virtual_addresses.size() > kMaxAddressCount) {
     return Invalid(fmt::format("virtual_ipaddress has {} addresses, more than {}",
                                c.virtual_addresses.size(), kMaxAddressCount));
