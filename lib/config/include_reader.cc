@@ -75,8 +75,8 @@ absl::Status IncludeReader::Tokenize(std::string_view text, int file, int depth)
     // Once per file: pasted indentation is usually on every line.
     warnings_.push_back(Warning{
         Location{file_names_[file], unicode_blank_line},
-        fmt::format("Unicode white space (U+{:04X}) read as a space; the file has it from this "
-                    "line on (pasted text?)",
+        fmt::format("Unicode white space (U+{:04X}) read as a space, here and wherever else "
+                    "the file has it (pasted text?)",
                     static_cast<uint32_t>(unicode_blank))});
   }
   return absl::OkStatus();

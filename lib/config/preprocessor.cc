@@ -14,10 +14,10 @@
 namespace vrrp::config {
 namespace {
 
-constexpr int kMaxDepth = 16;                 // nested ~SEQ, and lines made of definitions
-constexpr int64_t kMaxSequence = 65536;       // values of one ~SEQ
-constexpr size_t kMaxProduced = 1000000;      // lines made by expansion in one configuration
-constexpr int kMaxPasses = 64;                // substitution passes over one line
+constexpr int kMaxDepth = 16;             // nested ~SEQ, and lines made of definitions
+constexpr int64_t kMaxSequence = 65536;   // values of one ~SEQ
+constexpr size_t kMaxProduced = 1000000;  // lines made by expansion in one configuration
+constexpr int kMaxPasses = 64;            // substitution passes over one line
 constexpr size_t kMaxLineBytes = size_t{1} << 20;
 
 bool IsAsciiBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
@@ -43,9 +43,7 @@ std::string_view TrimBack(std::string_view text) {
   return text;
 }
 
-bool IsNameStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
+bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 
 size_t NameLength(std::string_view text) {
@@ -102,9 +100,10 @@ absl::Status Preprocessor::Process(std::string line, const Location& where,
                                    std::string_view directory, int depth,
                                    std::vector<std::string>& out) {
   if (depth > kMaxDepth) {
-    return Failure(where, "", fmt::format("preprocessor: definitions and ~SEQ nest more than {} "
-                                          "deep (does a definition use itself?)",
-                                          kMaxDepth));
+    return Failure(where, "",
+                   fmt::format("preprocessor: definitions and ~SEQ nest more than {} "
+                               "deep (does a definition use itself?)",
+                               kMaxDepth));
   }
   std::string_view text = TrimFront(line);
   if (!text.empty() && text[0] == '@') {
@@ -116,7 +115,8 @@ absl::Status Preprocessor::Process(std::string line, const Location& where,
     size_t n = 0;
     while (n < text.size() && !IsAsciiBlank(text[n])) ++n;
     if (n == 0) {
-      return Failure(where, "", fmt::format("'@{}' needs a config id after it", negated ? "^" : ""));
+      return Failure(where, "",
+                     fmt::format("'@{}' needs a config id after it", negated ? "^" : ""));
     }
     if ((text.substr(0, n) == config_id_) == negated) return absl::OkStatus();
     text = TrimFront(text.substr(n));
@@ -144,8 +144,8 @@ absl::Status Preprocessor::Process(std::string line, const Location& where,
     std::string_view rest = *done;
     while (true) {
       const size_t newline = rest.find('\n');
-      if (absl::Status s = Process(std::string(rest.substr(0, newline)), where, directory,
-                                   depth + 1, out);
+      if (absl::Status s =
+              Process(std::string(rest.substr(0, newline)), where, directory, depth + 1, out);
           !s.ok()) {
         return s;
       }
@@ -155,9 +155,9 @@ absl::Status Preprocessor::Process(std::string line, const Location& where,
     return absl::OkStatus();
   }
   if (++produced_ > kMaxProduced) {
-    return Failure(where, "",
-                   fmt::format("preprocessor: the configuration expands to more than {} lines",
-                               kMaxProduced));
+    return Failure(
+        where, "",
+        fmt::format("preprocessor: the configuration expands to more than {} lines", kMaxProduced));
   }
   out.push_back(std::move(*done));
   return absl::OkStatus();

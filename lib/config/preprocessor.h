@@ -51,7 +51,7 @@ class Preprocessor {
   const std::string config_id_;
   std::map<std::string, std::string, std::less<>> definitions_;
   std::string continuing_;  // the name of the multi-line definition being read, if any
-  size_t produced_ = 0;  // lines made by expansion, bounded
+  size_t produced_ = 0;     // lines made by expansion, bounded
 };
 
 // keepalived's default config id: the node name (uname(2)) up to its first '.'.

@@ -55,17 +55,19 @@ TEST_CASE("Compat: Unicode white space pasted from web pages is white space, sai
       "\xEF\xBB\xBF# 主备配置\n"
       "vrrp_instance VI_1 {\n"
       "\xC2\xA0\xC2\xA0interface eth0\n"
-      "\xE3\x80\x80virtual_router_id\xE2\x80\x83" "51  # Виртуальный маршрутизатор\n"
+      "\xE3\x80\x80virtual_router_id\xE2\x80\x83"
+      "51  # Виртуальный маршрутизатор\n"
       "\xC2\xA0 priority 150\n"
-      "  virtual_ipaddress {\n\xE3\x80\x80\xE3\x80\x80" "192.0.2.3/24\n  }\n}\n";
+      "  virtual_ipaddress {\n\xE3\x80\x80\xE3\x80\x80"
+      "192.0.2.3/24\n  }\n}\n";
   const Configuration conf = MustParse(text);
   REQUIRE(conf.instances.size() == 1);
   CHECK(conf.instances[0].config.router.vrid == 51);
   CHECK(conf.instances[0].config.router.priority == 150);
   CHECK(conf.instances[0].extras.interface == "eth0");
-  CHECK(Warnings(conf) == std::vector<std::string>{
-                              "k.conf:1: Unicode white space (U+FEFF) read as a space; the file "
-                              "has it from this line on (pasted text?)"});
+  CHECK(Warnings(conf) ==
+        std::vector<std::string>{"k.conf:1: Unicode white space (U+FEFF) read as a space, here and "
+                                 "wherever else the file has it (pasted text?)"});
   // GBK's ideographic space (A1 A1) and a GBK comment in a file that is not UTF-8; a GBK
   // character whose trail byte is A1 stays one character of its word.
   const Configuration gbk = MustParse(
@@ -77,9 +79,9 @@ TEST_CASE("Compat: Unicode white space pasted from web pages is white space, sai
   REQUIRE(gbk.instances.size() == 1);
   CHECK(gbk.instances[0].config.name == "VI_\xB0\xA1");
   CHECK(gbk.instances[0].config.router.vrid == 52);
-  CHECK(Warnings(gbk) == std::vector<std::string>{
-                             "k.conf:3: Unicode white space (U+3000) read as a space; the file "
-                             "has it from this line on (pasted text?)"});
+  CHECK(Warnings(gbk) ==
+        std::vector<std::string>{"k.conf:3: Unicode white space (U+3000) read as a space, here and "
+                                 "wherever else the file has it (pasted text?)"});
   // A byte that is neither UTF-8 nor followed by a GBK trail byte does not take the blank after it.
   const Configuration lone = MustParse(Instance("  notify_master /bin/x\xB0 nobody"));
   CHECK(lone.instances[0].extras.notify.master->command == "/bin/x\xB0");
@@ -111,8 +113,8 @@ TEST_CASE("Compat: words after a keyword that takes none are ignored, with a war
 }
 
 TEST_CASE("Compat: unicast addresses written with a prefix length are addresses") {
-  const Configuration conf = MustParse(
-      Instance("  unicast_src_ip 192.0.2.5/24\n  unicast_peer {\n    192.0.2.6/24\n  }"));
+  const Configuration conf =
+      MustParse(Instance("  unicast_src_ip 192.0.2.5/24\n  unicast_peer {\n    192.0.2.6/24\n  }"));
   const InstanceExtras& x = conf.instances[0].extras;
   CHECK(x.source == IpAddress::V4(192, 0, 2, 5));
   CHECK(x.unicast_peers == std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 6)});
@@ -136,15 +138,16 @@ TEST_CASE("Compat: a VIP listed twice is used once") {
                                                    "listed twice (first at k.conf:4): used once"});
 }
 
-TEST_CASE("Compat: track_interface of the instance's own interface is ignored, as keepalived does") {
+TEST_CASE(
+    "Compat: track_interface of the instance's own interface is ignored, as keepalived does") {
   const Configuration conf =
       MustParse(Instance("  track_interface {\n    eth0 weight -50\n    eth1 weight -20\n  }"));
   const std::vector<TrackedInterface>& tracked = conf.instances[0].extras.track_interfaces;
   REQUIRE(tracked.size() == 1);
   CHECK(tracked[0].name == "eth1");
-  CHECK(Warnings(conf) == std::vector<std::string>{
-                              "k.conf:6: VI_1: track_interface eth0 is the instance's own "
-                              "interface, which it follows anyway: ignored"});
+  CHECK(Warnings(conf) ==
+        std::vector<std::string>{"k.conf:6: VI_1: track_interface eth0 is the instance's own "
+                                 "interface, which it follows anyway: ignored"});
 }
 
 TEST_CASE("Compat: an instance without virtual_ipaddress only elects") {
@@ -160,8 +163,8 @@ TEST_CASE("Compat: an instance without virtual_ipaddress only elects") {
 TEST_CASE("Compat: state other than MASTER or BACKUP starts as BACKUP") {
   const Configuration conf = MustParse(Instance("  state SLAVE"));
   CHECK(conf.instances[0].extras.state == InitialState::kBackup);
-  CHECK(Warnings(conf) ==
-        std::vector<std::string>{"k.conf:5: state 'SLAVE' is not MASTER or BACKUP: read as BACKUP"});
+  CHECK(Warnings(conf) == std::vector<std::string>{
+                              "k.conf:5: state 'SLAVE' is not MASTER or BACKUP: read as BACKUP"});
 }
 
 TEST_CASE("Compat: state MASTER clears nopreempt, as keepalived does, and says so") {
@@ -247,11 +250,13 @@ TEST_CASE("Compat: @ID lines are kept for their config id only, @^ID for the oth
   const Configuration lb1 = MustParse(text, WithId("lb1"));
   CHECK(lb1.global.router_id == "first");
   CHECK(lb1.instances[0].config.router.priority == 150);
-  CHECK(lb1.instances[0].extras.unicast_peers == std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 2)});
+  CHECK(lb1.instances[0].extras.unicast_peers ==
+        std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 2)});
   const Configuration lb2 = MustParse(text, WithId("lb2"));
   CHECK(lb2.global.router_id == "second");
   CHECK(lb2.instances[0].config.router.priority == 100);
-  CHECK(lb2.instances[0].extras.unicast_peers == std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 1)});
+  CHECK(lb2.instances[0].extras.unicast_peers ==
+        std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 1)});
   const Configuration other = MustParse(text, WithId("lb3"));
   CHECK(other.global.router_id.empty());
   CHECK(other.instances[0].extras.unicast_peers.size() == 2);
@@ -303,8 +308,7 @@ TEST_CASE("Compat: multi-line definitions and ~SEQ make instances") {
   const Configuration conf = MustParse(text, WithId("lb1"));
   std::vector<std::string> names;
   for (const VrrpInstance& vi : conf.instances) names.push_back(vi.config.name);
-  CHECK(names ==
-        std::vector<std::string>{"VI_1", "SEQ_2", "SEQ_4", "SEQ_6", "HEX_a", "HEX_b"});
+  CHECK(names == std::vector<std::string>{"VI_1", "SEQ_2", "SEQ_4", "SEQ_6", "HEX_a", "HEX_b"});
   CHECK(conf.instances[0].config.router.priority == 150);
   CHECK(conf.instances[3].config.router.vrid == 6);
   CHECK(conf.instances[4].config.addresses.at(0).address == *IpAddress::Parse("2001:db8::a"));
@@ -315,7 +319,8 @@ TEST_CASE("Compat: multi-line definitions and ~SEQ make instances") {
   CHECK(MustParse("~SEQ(V, 3, 1) vrrp_instance D_$V { interface eth0 virtual_router_id $V }\n")
             .instances.size() == 3);
   CHECK(MustParse("~SEQ(V, 2) vrrp_instance E_$V { interface eth0 virtual_router_id $V }\n")
-            .instances.at(1).config.name == "E_2");
+            .instances.at(1)
+            .config.name == "E_2");
 }
 
 TEST_CASE("Compat: the preprocessor refuses what would never end") {
@@ -328,7 +333,8 @@ TEST_CASE("Compat: the preprocessor refuses what would never end") {
         "k.conf:1: ~SEQ: 100000000 values, more than 65536 (~SEQ(VAR, START, STEP, END))");
   CHECK(ErrorOf("~SEQ(V, one) x\n") ==
         "k.conf:1: ~SEQ: 'one' is not a number (~SEQ(VAR, START, STEP, END))");
-  CHECK(ErrorOf("~SEQ V x\n") == "k.conf:1: ~SEQ: '(' ... ')' expected (~SEQ(VAR, START, STEP, END))");
+  CHECK(ErrorOf("~SEQ V x\n") ==
+        "k.conf:1: ~SEQ: '(' ... ')' expected (~SEQ(VAR, START, STEP, END))");
 }
 
 }  // namespace

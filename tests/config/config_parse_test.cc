@@ -155,7 +155,7 @@ TEST_CASE("A v3 IPv4 configuration with unicast, tracking and notify commands") 
   CHECK(vi.address_locations == std::vector<Location>{{file, 30}, {file, 31}});
   const InstanceExtras& x = vi.extras;
   CHECK(x.interface == "eth1");
-  CHECK(x.state == InitialState::kMaster);
+  CHECK(x.state == InitialState::kBackup);  // MASTER would clear nopreempt
   CHECK(x.source == IpAddress::V4(192, 0, 2, 5));
   CHECK(x.unicast_peers ==
         std::vector<IpAddress>{IpAddress::V4(192, 0, 2, 6), IpAddress::V4(192, 0, 2, 7)});
@@ -164,7 +164,7 @@ TEST_CASE("A v3 IPv4 configuration with unicast, tracking and notify commands") 
   CHECK(x.excluded_addresses[0].prefix_len == 64);
   CHECK(x.excluded_addresses[0].interface == "eth1");
   REQUIRE(x.track_interfaces.size() == 2);
-  CHECK(x.track_interfaces[0].name == "eth1");
+  CHECK(x.track_interfaces[0].name == "eth3");
   CHECK(x.track_interfaces[0].weight == 0);
   CHECK(x.track_interfaces[1].name == "eth2");
   CHECK(x.track_interfaces[1].weight == -30);
