@@ -36,6 +36,11 @@ err=$("$VRRPD" -t -f "$TMP/unknown.conf" 2>&1 >/dev/null) || fail "-t unknown ke
 [[ $err == *"warning: "*"unknown.conf:2"* ]] || fail "no warning for frobnicate: $err"
 if "$VRRPD" -t --strict -f "$TMP/unknown.conf" 2>/dev/null; then fail "--strict accepted it"; fi
 
+# -i / --config-id picks the file's @ID lines (keepalived.conf(5), conditional configuration).
+printf 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  @lb1 priority 150\n  @lb2 priority bad\n  virtual_ipaddress { 192.0.2.3 }\n}\n' >"$TMP/cond.conf"
+"$VRRPD" -t -i lb1 -f "$TMP/cond.conf" >/dev/null || fail "-i lb1 refused the lb1 lines"
+if "$VRRPD" -t --config-id=lb2 -f "$TMP/cond.conf" 2>/dev/null; then fail "-i lb2 read no @lb2 line"; fi
+
 # A missing file.
 set +e
 err=$("$VRRPD" -t -f "$TMP/missing.conf" 2>&1); rc=$?
