@@ -155,7 +155,6 @@ def test_endpoint_routing_and_drops() -> None:
         (dict(vrid=0, virtual_addresses=[VIP]), "virtual_router_id"),
         (dict(vrid=5, virtual_addresses=[VIP], priority=0), "priority"),
         (dict(vrid=5, virtual_addresses=[VIP], priority=256), "priority"),
-        (dict(vrid=5, virtual_addresses=[]), "virtual"),
         (dict(vrid=5, virtual_addresses=[VIP, VIP]), "192.0.2.3"),
         (dict(vrid=5, virtual_addresses=[VIP], version=2, auth_pass="123456789"), "auth_pass"),
         (dict(vrid=5, virtual_addresses=["2001:db8::3"], primary_address="2001:db8::5",
@@ -170,6 +169,13 @@ def test_bad_configuration_names_the_field(config: dict, field: str) -> None:
     assert error.value.code == vrrp.ErrorCode.INVALID_ARGUMENT
     assert field.lower() in error.value.message.lower(), error.value.message
     assert isinstance(error.value, vrrp.VrrpError) and isinstance(error.value, ValueError)
+
+
+def test_no_virtual_address_is_an_election_only_router() -> None:
+    # keepalived runs an instance without VIPs (notify scripts move a cloud address); so does
+    # the core since issue 14. RFC 5798 §5.2.5 asks for one: vrrp_strict refuses none.
+    router = vrrp.Router(vrid=5, primary_address="192.0.2.5", virtual_addresses=[])
+    router.close()
 
 
 def test_bad_arguments() -> None:
