@@ -6,29 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "config/config_test_helpers.h"
 #include "fmt/format.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
 namespace {
 
-// A minimal instance wrapped around `body` (which starts on line 5).
-std::string Instance(std::string_view body) {
-  return fmt::format(
-      "vrrp_instance VI_1 {{\n"
-      "  interface eth0\n"
-      "  virtual_router_id 50\n"
-      "  virtual_ipaddress {{ 192.0.2.3/24 }}\n"
-      "{}\n"
-      "}}\n",
-      body);
-}
+using testing::Instance;
 
-Configuration MustParse(std::string_view text, ParseOptions options = {}) {
-  absl::StatusOr<Configuration> conf = ParseString(text, "k.conf", options);
-  INFO(conf.status().ToString());
-  REQUIRE(conf.ok());
-  return *std::move(conf);
+// The files of these tests are called k.conf, which the warnings' texts name.
+Configuration MustParse(std::string_view text, const ParseOptions& options = {}) {
+  return testing::MustParse(text, options, "k.conf");
 }
 
 std::vector<std::string> Warnings(const Configuration& conf) {

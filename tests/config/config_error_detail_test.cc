@@ -3,23 +3,14 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "config/config_test_helpers.h"
 #include "fmt/format.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
 namespace {
 
-// A minimal instance wrapped around `body` (which starts on line 5).
-std::string Instance(std::string_view body) {
-  return fmt::format(
-      "vrrp_instance VI_1 {{\n"
-      "  interface eth0\n"
-      "  virtual_router_id 50\n"
-      "  virtual_ipaddress {{ 192.0.2.3/24 }}\n"
-      "{}\n"
-      "}}\n",
-      body);
-}
+using testing::Instance;
 
 ConfigError DetailOf(std::string_view text, const ParseOptions& options = {}) {
   absl::StatusOr<Configuration> conf = ParseString(text, "keepalived.conf", options);

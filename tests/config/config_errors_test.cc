@@ -3,22 +3,13 @@
 #include <string>
 #include <string_view>
 
+#include "config/config_test_helpers.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
 namespace {
 
-// A minimal instance wrapped around `body` (which starts on line 5).
-std::string Instance(std::string_view body, std::string_view name = "VI_1") {
-  return fmt::format(
-      "vrrp_instance {} {{\n"
-      "  interface eth0\n"
-      "  virtual_router_id 50\n"
-      "  virtual_ipaddress {{ 192.0.2.3/24 }}\n"
-      "{}\n"
-      "}}\n",
-      name, body);
-}
+using testing::Instance;
 
 std::string ErrorOf(std::string_view text, bool strict = false) {
   ParseOptions options;

@@ -3,23 +3,19 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "config/config_test_helpers.h"
 #include "fmt/format.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
 namespace {
 
+using testing::MustParse;
+
 const std::string kDataDir = std::string(VRRP_VECTORS_DIR) + "/../config/data";
 
 Configuration MustParseFile(const std::string& name) {
   absl::StatusOr<Configuration> conf = ParseFile(kDataDir + "/" + name);
-  INFO(conf.status().ToString());
-  REQUIRE(conf.ok());
-  return *std::move(conf);
-}
-
-Configuration MustParse(std::string_view text) {
-  absl::StatusOr<Configuration> conf = ParseString(text, "keepalived.conf");
   INFO(conf.status().ToString());
   REQUIRE(conf.ok());
   return *std::move(conf);

@@ -4,30 +4,18 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "config/config_test_helpers.h"
 #include "fmt/format.h"
 #include "vrrp/config/config.h"
 
 namespace vrrp::config {
 namespace {
 
+using testing::MustParse;
+
 // `blocks` (from line 1), then an instance whose body starts on the line after them.
 std::string With(std::string_view blocks, std::string_view body) {
-  return fmt::format(
-      "{}\n"
-      "vrrp_instance VI_1 {{\n"
-      "  interface eth0\n"
-      "  virtual_router_id 50\n"
-      "  virtual_ipaddress {{ 192.0.2.3/24 }}\n"
-      "{}\n"
-      "}}\n",
-      blocks, body);
-}
-
-Configuration Parse(std::string_view text) {
-  absl::StatusOr<Configuration> conf = ParseString(text, "keepalived.conf");
-  INFO(conf.status().ToString());
-  REQUIRE(conf.ok());
-  return *std::move(conf);
+  return fmt::format("{}\n{}", blocks, testing::Instance(body));
 }
 
 std::string ErrorOf(std::string_view text) {
@@ -38,15 +26,15 @@ std::string ErrorOf(std::string_view text) {
 
 TEST_CASE("track_file: file, weight with reverse, init_file, and keepalived's defaults") {
   const Configuration conf =
-      Parse(With("track_file maint {\n"
-                 "  file /run/maint\n"
-                 "  weight -10 reverse\n"
-                 "  init_file 3 overwrite\n"
-                 "}\n"
-                 "track_file plain {\n"
-                 "  file \"/run/a b\"\n"
-                 "}",
-                 "  track_file {\n    maint\n    plain weight 254 noreverse\n  }"));
+      MustParse(With("track_file maint {\n"
+                     "  file /run/maint\n"
+                     "  weight -10 reverse\n"
+                     "  init_file 3 overwrite\n"
+                     "}\n"
+                     "track_file plain {\n"
+                     "  file \"/run/a b\"\n"
+                     "}",
+                     "  track_file {\n    maint\n    plain weight 254 noreverse\n  }"));
   REQUIRE(conf.track_files.size() == 2);
   const VrrpTrackFile& m = conf.track_files[0];
   CHECK(m.name == "maint");
@@ -74,14 +62,14 @@ TEST_CASE("track_file: file, weight with reverse, init_file, and keepalived's de
 
 TEST_CASE("init_file alone writes 0 when the file is missing") {
   const Configuration conf =
-      Parse(With("track_file f {\n  file /run/f\n  init_file\n}", "  track_file { f }"));
+      MustParse(With("track_file f {\n  file /run/f\n  init_file\n}", "  track_file { f }"));
   CHECK(conf.track_files[0].init_value == 0);
   CHECK_FALSE(conf.track_files[0].init_overwrite);
 }
 
 TEST_CASE("vrrp_track_file is read as track_file, with a deprecation warning") {
-  const Configuration conf =
-      Parse(With("vrrp_track_file f {\n  file /run/f\n}", "  track_file { f weight 2 reverse }"));
+  const Configuration conf = MustParse(
+      With("vrrp_track_file f {\n  file /run/f\n}", "  track_file { f weight 2 reverse }"));
   REQUIRE(conf.track_files.size() == 1);
   REQUIRE(conf.warnings.size() == 1);
   CHECK(ToString(conf.warnings[0]) ==
@@ -110,20 +98,20 @@ TEST_CASE("track_file refusals name the line") {
 
 TEST_CASE("vrrp_track_process: process and parameters, matching, quorum, weight, delays") {
   const Configuration conf =
-      Parse(With("vrrp_track_process haproxy {\n"
-                 "  process \"/usr/sbin/haproxy\" -f \"/etc/ha proxy.cfg\"\n"
-                 "  param_match partial\n"
-                 "  quorum 2\n"
-                 "  quorum_max 4\n"
-                 "  weight -30 reverse\n"
-                 "  delay 1.5\n"
-                 "  terminate_delay 0.25\n"
-                 "  full_command\n"
-                 "}\n"
-                 "vrrp_track_process nginx {\n"
-                 "  process nginx\n"
-                 "}",
-                 "  track_process {\n    haproxy weight 10\n    nginx\n  }"));
+      MustParse(With("vrrp_track_process haproxy {\n"
+                     "  process \"/usr/sbin/haproxy\" -f \"/etc/ha proxy.cfg\"\n"
+                     "  param_match partial\n"
+                     "  quorum 2\n"
+                     "  quorum_max 4\n"
+                     "  weight -30 reverse\n"
+                     "  delay 1.5\n"
+                     "  terminate_delay 0.25\n"
+                     "  full_command\n"
+                     "}\n"
+                     "vrrp_track_process nginx {\n"
+                     "  process nginx\n"
+                     "}",
+                     "  track_process {\n    haproxy weight 10\n    nginx\n  }"));
   REQUIRE(conf.track_processes.size() == 2);
   const VrrpTrackProcess& h = conf.track_processes[0];
   CHECK(h.process == "/usr/sbin/haproxy");
@@ -153,10 +141,10 @@ TEST_CASE("vrrp_track_process: process and parameters, matching, quorum, weight,
 
 TEST_CASE("Parameters without param_match match exactly, and param_match alone means none") {
   const Configuration conf =
-      Parse(With("vrrp_track_process a {\n  process sleep 1000\n}\n"
-                 "vrrp_track_process b {\n  process sleep\n  param_match\n}\n"
-                 "vrrp_track_process c {\n  process sleep 10\n  param_match initial\n}",
-                 "  track_process { a b c }"));
+      MustParse(With("vrrp_track_process a {\n  process sleep 1000\n}\n"
+                     "vrrp_track_process b {\n  process sleep\n  param_match\n}\n"
+                     "vrrp_track_process c {\n  process sleep 10\n  param_match initial\n}",
+                     "  track_process { a b c }"));
   CHECK(conf.track_processes[0].param_match == VrrpTrackProcess::ParamMatch::kExact);
   CHECK(conf.track_processes[1].param_match == VrrpTrackProcess::ParamMatch::kExact);
   CHECK(conf.track_processes[1].params.empty());
@@ -165,7 +153,7 @@ TEST_CASE("Parameters without param_match match exactly, and param_match alone m
 
 TEST_CASE("A track_file or vrrp_track_process no instance tracks is a warning") {
   const Configuration conf =
-      Parse(With("track_file f {\n  file /x\n}\nvrrp_track_process p {\n  process x\n}", ""));
+      MustParse(With("track_file f {\n  file /x\n}\nvrrp_track_process p {\n  process x\n}", ""));
   REQUIRE(conf.warnings.size() == 2);
   CHECK(ToString(conf.warnings[0]) ==
         "keepalived.conf:1: track_file f is tracked by no vrrp_instance: not watched");
