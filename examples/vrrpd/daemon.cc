@@ -348,7 +348,8 @@ void Daemon::OnPolicyEvent(const vrrp::PolicyEvent& e) {
 }
 
 void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
-  history_.Record(e, absl::Now());
+  // The wall clock only for what the history keeps: a flood of drops reads none.
+  if (vrrp::EventHistory::Keeps(e.kind)) history_.Record(e, absl::Now());
   vrrp::keepalived::EventContext context;
   if (const vrrp::Instance* instance = driver_->instance(e.id)) {
     context.interface = driver_->spec(e.id)->interface;
