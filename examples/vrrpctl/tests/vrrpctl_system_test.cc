@@ -116,8 +116,12 @@ TEST_CASE("vrrpctl history: lines, JSON and an SVG timeline of a drain and its r
     CHECK(parsed.output.find(expected) != std::string::npos);
   }
   CHECK(parsed.output.find("] 2\n") != std::string::npos);  // two VIP strips
-  // Bad use is refused before anything is asked.
+  // Bad use is refused before anything is asked; a file vrrpctl cannot write is an error.
   CHECK(p.Ctl(1, "history --svg").exit_code == 2);
+  CommandResult unwritable = p.Ctl(1, "history --svg " + p.Path("no-such-dir/h.svg"));
+  CHECK(unwritable.exit_code == 5);
+  CHECK(unwritable.output.find("vrrpctl: cannot write " + p.Path("no-such-dir/h.svg")) !=
+        std::string::npos);
 }
 
 TEST_CASE("vrrpctl: fault set|clear and priority move the VIP, reload refuses a broken file") {
