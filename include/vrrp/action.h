@@ -52,6 +52,8 @@ enum class TransitionReason : uint8_t {
                             // the router became the address owner
   kSyncGroup,               // "sync_group": held or released by its sync group (keepalived's
                             // vrrp_sync_group: the members change state together)
+  kVipConflict,             // "vip_conflict": a router of our VRID that outranks us answers for
+                            // our VIP (ARP / NA) while we are Master: we yield (issue 13)
 };
 
 std::string_view TransitionReasonName(TransitionReason reason);

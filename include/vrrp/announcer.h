@@ -14,6 +14,7 @@
 #define VRRP_ANNOUNCER_H_
 
 #include "absl/status/status.h"
+#include "fmt/format.h"
 #include "vrrp/ip_address.h"
 
 namespace vrrp {
@@ -24,6 +25,13 @@ class Announcer {
   virtual ~Announcer() = default;
   // Sends one announcement for `address` (ARP for IPv4, NA for IPv6).
   [[nodiscard]] virtual absl::Status Announce(const IpAddress& address) = 0;
+  // Asks who holds `address` without claiming it: an RFC 5227 ARP probe (sender 0.0.0.0) or a
+  // DAD-style Neighbor Solicitation (from ::). A host holding it answers, and the answer is a
+  // claim (vrrp/address_claim.h). Used by VIP conflict detection (vrrp/vip_conflict.h); an
+  // announcer that cannot probe keeps this default, and conflicts are then only re-claimed.
+  [[nodiscard]] virtual absl::Status Probe(const IpAddress& address) {
+    return absl::UnimplementedError(fmt::format("this announcer cannot probe {}", address));
+  }
 };
 
 }  // namespace vrrp

@@ -30,6 +30,7 @@
 #include "vrrp/address_manager.h"
 #include "vrrp/drop_reason.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/vip_conflict.h"
 
 namespace vrrp {
 
@@ -56,6 +57,12 @@ struct InstanceEvent {
     // status (kUnavailable) says which; the instance waits in Fault and leaves it (a
     // kTransition, fault_cleared) when the interface or the address appears.
     kInterfaceWaiting,
+    // Another MAC claimed one of our VIPs while Master (vrrp/vip_conflict.h): address = the
+    // VIP, mac = the claimer, conflict = what we did, peer = the router the MAC belongs to when
+    // known (kYielded), else unspecified.
+    kVipConflict,
+    // The black-hole check: the Master we hear (peer) did not answer a probe of address.
+    kBlackHole,
   };
   Kind kind = Kind::kTransition;
   InstanceId id = InstanceId::kNone;
@@ -68,6 +75,8 @@ struct InstanceEvent {
   int count = 0;
   int previous = 0;
   absl::Status status;
+  std::optional<MacAddress> mac;
+  ConflictOutcome conflict = ConflictOutcome::kReclaimed;
 };
 
 std::string_view InstanceEventKindName(InstanceEvent::Kind kind);

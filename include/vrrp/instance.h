@@ -51,6 +51,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "vrrp/address_claim.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/announcer.h"
 #include "vrrp/codec.h"
@@ -58,6 +59,7 @@
 #include "vrrp/event.h"
 #include "vrrp/router.h"
 #include "vrrp/transport.h"
+#include "vrrp/vip_conflict.h"
 
 namespace vrrp {
 
@@ -87,6 +89,9 @@ struct InstanceConfig {
   // library's default: permanent, as keepalived. VipLeaseFor(router) gives the lease vrrpd uses
   // by default (`vip_lease_time auto`).
   uint32_t vip_lease_seconds = 0;
+  // VIP conflict detection and the black-hole check (vrrp/vip_conflict.h): what the instance
+  // does with the claims OnAddressClaim gives it. Off by default.
+  VipConflictConfig vip_conflict;
 
   // The destinations the settings above give: the peers, or the group.
   std::vector<IpAddress> Destinations() const;
@@ -147,8 +152,16 @@ class Instance {
   // The router's deadlines, an address retry's and a lease renewal's.
   void OnTimer(absl::Time now);
   absl::Time NextDeadline() const;
-  // The caller's fault (link down, tracking, an operator's). The router is in Fault while this
-  // or address_fault() is raised.
+  // A claim seen on the instance's interface (the Linux driver's ClaimWatcher): every ARP and
+  // Neighbor Advertisement that claims an address, from any MAC but ours. Acted on as
+  // vrrp/vip_conflict.h says; ignored while config().vip_conflict.mode is kOff.
+  void OnAddressClaim(absl::Time now, const AddressClaim& claim);
+  // Yielded to a router that holds our VIP (Fault, reason vip_conflict) until it rejoins.
+  bool conflict_fault() const { return conflict_fault_; }
+  const VipConflictStats& conflict_stats() const { return conflict_stats_; }
+  const KnownRouters& known_routers() const { return known_routers_; }
+  // The caller's fault (link down, tracking, an operator's). The router is in Fault while this,
+  // address_fault() or conflict_fault() is raised.
   void SetFault(absl::Time now, bool fault);
   bool fault_requested() const { return fault_requested_; }
   // An address could not be added: in Fault until a probe of it succeeds (see above).
@@ -200,6 +213,24 @@ class Instance {
   void AnnounceOne(absl::Time now, const IpAddress& ip, int count);
   const VirtualAddress* Find(const IpAddress& ip) const;
   InstanceEvent MakeEvent(InstanceEvent::Kind kind, absl::Time now) const;
+  bool AnyFault() const { return fault_requested_ || address_fault_ || conflict_fault_; }
+  // VIP conflicts (instance_conflict.cc).
+  bool Holds(const IpAddress& ip) const;  // one of our VIPs or excluded addresses
+  void OnConflict(absl::Time now, const AddressClaim& claim);
+  // Decides on a claim of our VIP by `mac`: yield, identify or re-claim. `announced`: a
+  // gratuitous claim (a daemon's), not an answer to a probe.
+  void DecideConflict(absl::Time now, const IpAddress& vip, const MacAddress& mac, bool announced);
+  void ReportConflict(absl::Time now, const IpAddress& vip, const MacAddress& mac,
+                      ConflictOutcome outcome, const IpAddress& router);
+  void Yield(absl::Time now, const IpAddress& vip, const MacAddress& mac, const KnownRouter& to);
+  void Rejoin(absl::Time now);
+  void ProbeAddress(absl::Time now, const IpAddress& ip);
+  const IpAddress* ProbedAddress() const;
+  void OnConflictTimer(absl::Time now);
+  // After a transition to Master / Backup: the probes conflict detection starts with.
+  void ConflictOnTransition(absl::Time now, const StateChanged& change);
+  void ConflictAfterDelivery(absl::Time now);
+  absl::Duration ConflictInterval() const;
 
   InstanceConfig config_;
   // The previous configuration's addresses during Reconfigure, so removals find their details.
@@ -225,6 +256,34 @@ class Instance {
   absl::Duration retry_backoff_ = kAddressRetryFirst;
   absl::Time renew_at_ = absl::InfiniteFuture();  // leases: the Master's next renewal
   bool renew_pending_ = false;                    // due, deferred to FlushDeferred
+  // VIP conflicts (vrrp/vip_conflict.h).
+  KnownRouters known_routers_;
+  VipConflictStats conflict_stats_;
+  bool conflict_fault_ = false;  // yielded
+  // Identifying a claimer: the claim waiting for a probed router's MAC, until `until`.
+  struct PendingConflict {
+    IpAddress vip;
+    MacAddress mac;
+    bool announced = false;
+    absl::Time until;
+  };
+  std::optional<PendingConflict> pending_conflict_;
+  absl::Time reclaim_after_ = absl::InfinitePast();        // re-claims: at most one per interval
+  absl::Time conflict_probe_at_ = absl::InfiniteFuture();  // yielded: the next probe of the VIP
+  absl::Time last_probe_at_ = absl::InfinitePast();
+  int unanswered_probes_ = 0;
+  MacAddress holder_mac_;  // yielded to
+  // A yield decided, carried out at yield_at_ unless the router's advertisement came first.
+  absl::Time yield_at_ = absl::InfiniteFuture();
+  IpAddress yield_vip_;
+  MacAddress yield_mac_;
+  int probes_since_announcement_ = 0;
+  bool probe_answered_ = false;  // a claim of the VIP since the last probe
+  // The black-hole check: the next probe, and when the outstanding one counts as unanswered.
+  absl::Time blackhole_probe_at_ = absl::InfiniteFuture();
+  absl::Time blackhole_check_at_ = absl::InfiniteFuture();
+  bool blackhole_answered_ = false;
+  absl::Time ConflictDeadline() const;
 };
 
 // Checks `config` as Instance::Create does, without building anything.

@@ -93,6 +93,19 @@ Centiseconds SkewTime(Version version, int priority, Centiseconds master_adver_i
 Centiseconds MasterDownInterval(Version version, int priority, Centiseconds master_adver_interval,
                                 int down_timer_adverts = 3);
 
+// RFC 5798 §6.4.3's comparison: whether a router with (priority, primary address) wins over one
+// with (other_priority, other_address): a higher priority, or an equal one and a greater address.
+bool Outranks(int priority, const IpAddress& address, int other_priority,
+              const IpAddress& other_address);
+
+// A router heard advertising our VRID: its primary address, the priority it sent, and when.
+struct HeardRouter {
+  IpAddress address;
+  uint8_t priority = 0;
+  absl::Time at;
+  friend bool operator==(const HeardRouter&, const HeardRouter&) = default;
+};
+
 // Thread-safety: none; a value that one thread drives (it reads no clock and holds no
 // pointer, so it may be moved between threads between calls).
 class Router {
@@ -125,8 +138,9 @@ class Router {
   [[nodiscard]] absl::Status SetPriority(absl::Time now, int priority);
   // The tracking layer's sum of weights; the effective priority is clamped to 1..254.
   void SetPriorityDelta(absl::Time now, int delta);
-  // Raises (true) or clears (false) a fault. Idempotent.
-  void SetFault(absl::Time now, bool fault);
+  // Raises (true) or clears (false) a fault. Idempotent. `reason` is the transition's when it
+  // raises one (kFault, or kVipConflict for Instance's conflict rule).
+  void SetFault(absl::Time now, bool fault, TransitionReason reason = TransitionReason::kFault);
   // Applies a new configuration (see the header comment). On error nothing changes.
   [[nodiscard]] absl::Status Reconfigure(absl::Time now, RouterConfig config);
   // keepalived's vrrp_sync_group, for the layer that groups routers: its members become Master
@@ -179,6 +193,10 @@ class Router {
   // nullopt before any. Ourselves while Master.
   const std::optional<IpAddress>& master_address() const { return master_address_; }
   uint8_t master_priority() const { return master_priority_; }
+  // The last advertisement for our VRID that passed the checks (VRID, family, version, v2
+  // interval, address list when it is enforced), in any state, Fault included; nullopt before
+  // any. Unlike master_address(), it is never ourselves.
+  const std::optional<HeardRouter>& last_heard() const { return last_heard_; }
   const RouterStats& stats() const { return stats_; }
   bool sync_hold() const { return sync_hold_; }
   // Held, and its master-down timer has run out: it would be Master but for its group.
@@ -213,6 +231,7 @@ class Router {
   TransitionReason down_reason_ = TransitionReason::kMasterDownTimer;
   Centiseconds master_adver_interval_;
   std::optional<IpAddress> master_address_;
+  std::optional<HeardRouter> last_heard_;
   // Backup: the master-down timer. Master: the advertisement timer, the second gratuitous burst
   // and the periodic refresh. InfiniteFuture when unset.
   absl::Time down_deadline_ = absl::InfiniteFuture();

@@ -10,10 +10,10 @@
 namespace vrrp {
 namespace {
 
-constexpr EnumNames<InstanceEvent::Kind, 9> kKindNames{
+constexpr EnumNames<InstanceEvent::Kind, 11> kKindNames{
     {"transition", "drop", "address_added", "address_removed", "announced", "send_failed",
-     "sync_waiting", "priority_changed", "interface_waiting"}};
-static_assert(kKindNames.Covers(InstanceEvent::Kind::kInterfaceWaiting));
+     "sync_waiting", "priority_changed", "interface_waiting", "vip_conflict", "black_hole"}};
+static_assert(kKindNames.Covers(InstanceEvent::Kind::kBlackHole));
 
 }  // namespace
 
@@ -46,6 +46,16 @@ std::string DescribeEvent(const InstanceEvent& e) {
       break;
     case InstanceEvent::Kind::kSyncWaiting:
     case InstanceEvent::Kind::kInterfaceWaiting:  // the status says what it waits for
+      break;
+    case InstanceEvent::Kind::kVipConflict:
+      // "VIP_1 vip_conflict 192.0.2.100 claimed by 02:00:00:00:00:06: yielded to 192.0.2.6"
+      if (e.address) append(" {}", e.address->address);
+      if (e.mac) append(" claimed by {}", e.mac->ToString());
+      append(": {}", ConflictOutcomeName(e.conflict));
+      if (e.conflict == ConflictOutcome::kYielded) append(" to {}", e.peer);
+      break;
+    case InstanceEvent::Kind::kBlackHole:
+      if (e.address) append(" {} unanswered while {} advertises it", e.address->address, e.peer);
       break;
   }
   if (!e.status.ok()) append(": {}", e.status.ToString());

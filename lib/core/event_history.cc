@@ -37,6 +37,8 @@ bool EventHistory::Keeps(InstanceEvent::Kind kind) {
     case InstanceEvent::Kind::kPriorityChanged:
     case InstanceEvent::Kind::kSyncWaiting:
     case InstanceEvent::Kind::kInterfaceWaiting:
+    case InstanceEvent::Kind::kVipConflict:  // reported only when acted on: a few per interval
+    case InstanceEvent::Kind::kBlackHole:
       return true;
     case InstanceEvent::Kind::kDrop:       // counted: router_stats.h
     case InstanceEvent::Kind::kAnnounced:  // follows every transition to Master
@@ -229,6 +231,10 @@ absl::StatusOr<TimelinePicture> HistoryTimeline(const EventHistory& history,
       case InstanceEvent::Kind::kSyncWaiting:
         p.notes.push_back(
             {.at = at, .text = fmt::format("{}: waits for its sync group", e.instance)});
+        break;
+      case InstanceEvent::Kind::kVipConflict:
+      case InstanceEvent::Kind::kBlackHole:
+        p.notes.push_back({.at = at, .text = DescribeEvent(e)});
         break;
       default:
         break;

@@ -137,6 +137,11 @@ void Instance::Shutdown(absl::Time now) {
   // could not be removed is still retried.
   address_fault_ = false;
   unplaced_.clear();
+  // A yield ends with the run: the next one starts without it, as after any stop.
+  conflict_fault_ = false;
+  pending_conflict_.reset();
+  conflict_probe_at_ = blackhole_probe_at_ = blackhole_check_at_ = yield_at_ =
+      absl::InfiniteFuture();
   router_.SetFault(now, fault_requested_);  // in Initialize: remembered for Start
   renew_at_ = absl::InfiniteFuture();
   renew_pending_ = false;
@@ -144,7 +149,7 @@ void Instance::Shutdown(absl::Time now) {
 }
 
 absl::Time Instance::NextDeadline() const {
-  return std::min({router_.NextDeadline(), retry_at_, renew_at_});
+  return std::min({router_.NextDeadline(), retry_at_, renew_at_, ConflictDeadline()});
 }
 
 void Instance::OnTimer(absl::Time now) {
@@ -155,6 +160,7 @@ void Instance::OnTimer(absl::Time now) {
     events_->Push(MakeEvent(InstanceEvent::Kind::kSyncWaiting, now));
   }
   if (now >= retry_at_) Retry(now);
+  if (now >= ConflictDeadline()) OnConflictTimer(now);
   if (now >= renew_at_) {
     renew_at_ = absl::InfiniteFuture();
     if (defer_effects_) {
@@ -182,7 +188,7 @@ void Instance::SetFault(absl::Time now, bool fault) {
   // the end of a backoff of up to 30 s.
   if (fault_requested_ && !fault && address_fault_) retry_at_ = std::min(retry_at_, now);
   fault_requested_ = fault;
-  router_.SetFault(now, fault_requested_ || address_fault_);
+  router_.SetFault(now, AnyFault());
   Perform(now);
 }
 
@@ -206,6 +212,7 @@ void Instance::OnDelivery(absl::Time now, const Delivery& delivery, const IpAddr
     events_->Push(std::move(e));
   }
   Perform(now, /*hot=*/true);
+  ConflictAfterDelivery(now);
 }
 
 absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
@@ -263,7 +270,7 @@ absl::Status Instance::Reconfigure(absl::Time now, InstanceConfig config) {
   });
   if (address_fault_ && unplaced_.empty()) {
     address_fault_ = false;
-    router_.SetFault(now, fault_requested_);
+    router_.SetFault(now, AnyFault());
     Perform(now);
   }
   ApplyAddressFault(now);
@@ -350,6 +357,7 @@ void Instance::Execute(absl::Time now, const Action& action, bool deferred) {
                    InstanceEvent e = MakeEvent(InstanceEvent::Kind::kTransition, now);
                    e.transition = a;
                    events_->Push(std::move(e));
+                   ConflictOnTransition(now, a);
                  },
              },
              action);
@@ -481,7 +489,7 @@ void Instance::Retry(absl::Time now) {
     // Every address can be added again: rejoin the election (Backup, fault_cleared) unless
     // another fault holds the router.
     address_fault_ = false;
-    router_.SetFault(now, fault_requested_);
+    router_.SetFault(now, AnyFault());
     Perform(now);
   }
 }

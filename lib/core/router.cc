@@ -14,11 +14,11 @@ constexpr EnumNames<RouterState, 4> kStateNames{{"INIT", "BACKUP", "MASTER", "FA
 static_assert(kStateNames.Covers(RouterState::kFault));
 
 // In the enum's order (action.h).
-constexpr EnumNames<TransitionReason, 12> kReasonNames{
+constexpr EnumNames<TransitionReason, 13> kReasonNames{
     {"none", "startup", "owner_startup", "master_down_timer", "priority_zero_received", "preempted",
-     "higher_priority_received", "fault", "fault_cleared", "shutdown", "reconfigured",
-     "sync_group"}};
-static_assert(kReasonNames.Covers(TransitionReason::kSyncGroup));
+     "higher_priority_received", "fault", "fault_cleared", "shutdown", "reconfigured", "sync_group",
+     "vip_conflict"}};
+static_assert(kReasonNames.Covers(TransitionReason::kVipConflict));
 
 }  // namespace
 
@@ -34,6 +34,11 @@ Centiseconds SkewTime(Version version, int priority, Centiseconds master_adver_i
   }
   // RFC 5798 §6.1: ((256 - priority) * Master_Adver_Interval) / 256, integer division.
   return Centiseconds(weight * master_adver_interval.count() / 256);
+}
+
+bool Outranks(int priority, const IpAddress& address, int other_priority,
+              const IpAddress& other_address) {
+  return priority > other_priority || (priority == other_priority && address > other_address);
 }
 
 Centiseconds MasterDownInterval(Version version, int priority, Centiseconds master_adver_interval,
@@ -231,12 +236,12 @@ void Router::Shutdown(absl::Time now) {
   StopInternal(now, RouterState::kInitialize, TransitionReason::kShutdown, /*resign=*/true);
 }
 
-void Router::SetFault(absl::Time now, bool fault) {
+void Router::SetFault(absl::Time now, bool fault, TransitionReason reason) {
   if (fault == fault_) return;
   fault_ = fault;
   if (state_ == RouterState::kInitialize) return;  // remembered for Start
   if (fault) {
-    StopInternal(now, RouterState::kFault, TransitionReason::kFault, /*resign=*/true);
+    StopInternal(now, RouterState::kFault, reason, /*resign=*/true);
   } else {
     StartInternal(now, TransitionReason::kFaultCleared, TransitionReason::kFaultCleared);
   }
@@ -314,6 +319,11 @@ DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
     remark = drop(DropReason::kAddressList);
     if (config_.discard_address_mismatch) return remark;
   }
+  // Remembered in every state, Fault included: a router that yielded a VIP to this one
+  // (Instance's conflict rule) rejoins when it hears it again.
+  if (source != config_.primary_address) {  // not our own, looped back
+    last_heard_ = HeardRouter{.address = source, .priority = adv.priority, .at = now};
+  }
   // RFC 5798 §7.1 also has an owner discard everything; we do not, so that an owner that is
   // Master answers a lower-priority master at once and yields to a second owner by address.
   switch (state_) {
@@ -382,9 +392,7 @@ void Router::OnAdvertisementMaster(absl::Time now, const Advertisement& adv,
     advert_deadline_ = now + config_.advert_interval.ToDuration();
     return;
   }
-  const bool they_win = adv.priority > effective_priority_ ||
-                        (adv.priority == effective_priority_ && source > config_.primary_address);
-  if (they_win) {
+  if (Outranks(adv.priority, source, effective_priority_, config_.primary_address)) {
     // RFC 5798 §6.4.3 (740)-(765).
     BecomeBackup(now, TransitionReason::kHigherPriorityReceived);
     if (config_.version == Version::kV3) master_adver_interval_ = adv.interval;

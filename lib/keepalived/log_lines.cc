@@ -135,6 +135,40 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
       // dynamic_interfaces "... interface eth0 ... doesn't currently exist - will use if created".
       lines.push_back({Level::kWarning, fmt::format("({}) {}", name, failure)});
       break;
+    case Kind::kVipConflict: {
+      // Our extension (issue 13): keepalived watches no ARP. Said in its style, as a warning:
+      // two hosts answering for one VIP is what an operator must hear about.
+      const std::string vip = e.address ? fmt::format("{}", e.address->address) : "?";
+      const std::string mac = e.mac ? e.mac->ToString() : "?";
+      switch (e.conflict) {
+        case vrrp::ConflictOutcome::kIdentifying:
+          lines.push_back({Level::kWarning,
+                           fmt::format("({}) VIP {} is claimed by {}: asking the routers heard "
+                                       "whether it is one of them",
+                                       name, vip, mac)});
+          break;
+        case vrrp::ConflictOutcome::kReclaimed:
+          lines.push_back(
+              {Level::kWarning,
+               fmt::format("({}) VIP {} is claimed by {}, not a VRRP router that outranks us: "
+                           "re-claiming it",
+                           name, vip, mac)});
+          break;
+        case vrrp::ConflictOutcome::kYielded:
+          lines.push_back({Level::kWarning,
+                           fmt::format("({}) VIP {} is held by {} ({}), a router that outranks us "
+                                       "and whose advertisements do not reach us: yielding",
+                                       name, vip, e.peer, mac)});
+          break;
+      }
+      break;
+    }
+    case Kind::kBlackHole:
+      lines.push_back(
+          {Level::kWarning,
+           fmt::format("({}) MASTER {} advertises {} but nobody answers for it (black hole)", name,
+                       e.peer, e.address ? fmt::format("{}", e.address->address) : "?")});
+      break;
   }
   return lines;
 }

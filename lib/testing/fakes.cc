@@ -115,6 +115,14 @@ absl::Status FakeAnnouncer::Announce(const IpAddress& address) {
   if (!status_.ok()) return status_;
   announced_.push_back(address);
   ++counts_[address];
+  if (on_frame_) on_frame_(address, /*probe=*/false);
+  return absl::OkStatus();
+}
+
+absl::Status FakeAnnouncer::Probe(const IpAddress& address) {
+  if (!status_.ok()) return status_;
+  probed_.push_back(address);
+  if (on_frame_) on_frame_(address, /*probe=*/true);
   return absl::OkStatus();
 }
 
@@ -125,6 +133,7 @@ int FakeAnnouncer::count(const IpAddress& address) const {
 
 void FakeAnnouncer::clear() {
   announced_.clear();
+  probed_.clear();
   counts_.clear();
 }
 

@@ -39,6 +39,8 @@ std::optional<Kind> TimelineKindOf(InstanceEvent::Kind kind) {
     case InstanceEvent::Kind::kDrop:
     case InstanceEvent::Kind::kSendFailed:
     case InstanceEvent::Kind::kInterfaceWaiting:  // the Linux driver's: no interfaces here
+    case InstanceEvent::Kind::kVipConflict:       // PollEvent has them
+    case InstanceEvent::Kind::kBlackHole:
       return std::nullopt;
   }
   return std::nullopt;
@@ -135,7 +137,10 @@ absl::StatusOr<NodeId> SimulatedLan::AddRouter(std::string name, RouterConfig co
   Node& node = nodes_.emplace_back();
   node.name = std::move(name);
   node.config = std::move(instance);
+  node.config.vip_conflict = options_.vip_conflict;
   node.transport = std::make_unique<NodeTransport>(*this, id);
+  node.announcer.OnFrame(
+      [this, id](const IpAddress& address, bool probe) { Arp(id, address, probe); });
   if (absl::Status s = CreateInstance(id); !s.ok()) {
     nodes_.pop_back();
     return s;
@@ -145,9 +150,11 @@ absl::StatusOr<NodeId> SimulatedLan::AddRouter(std::string name, RouterConfig co
   for (auto& row : latency_) row.push_back(options_.latency);
   for (auto& row : loss_) row.push_back(options_.loss);
   for (auto& row : blocked_) row.push_back(false);
+  for (auto& row : arp_blocked_) row.push_back(false);
   latency_.emplace_back(n, options_.latency);
   loss_.emplace_back(n, options_.loss);
   blocked_.emplace_back(n, false);
+  arp_blocked_.emplace_back(n, false);
   return id;
 }
 
@@ -253,6 +260,51 @@ double SimulatedLan::NextUniform() {
 }
 
 bool SimulatedLan::Blocked(NodeId from, NodeId to) const { return blocked_[from][to]; }
+
+MacAddress SimulatedMac(size_t node) {
+  const size_t n = node + 1;
+  return MacAddress({0x02, 0, 0, 0, uint8_t(n >> 8), uint8_t(n)});
+}
+
+void SimulatedLan::Arp(NodeId from, const IpAddress& address, bool probe) {
+  // Nobody listens: no events (a thousand routers announcing at one instant would otherwise be
+  // a million claims nobody reads).
+  if (options_.vip_conflict.mode == VipConflictMode::kOff || !nodes_[from].link_up) return;
+  for (NodeId to = 0; to < nodes_.size(); ++to) {
+    if (to == from || !nodes_[to].link_up || arp_blocked_[from][to] ||
+        nodes_[to].config.router.family != address.family()) {
+      continue;
+    }
+    if (probe && arp_blocked_[to][from]) continue;  // the answer would not come back
+    if (!probe) {
+      // RFC 5227 §3 announcement: sender and target are the address.
+      DeliverClaim(from, to,
+                   {.kind = AddressClaim::Kind::kArpRequest,
+                    .address = address,
+                    .mac = SimulatedMac(from),
+                    .gratuitous = true});
+      continue;
+    }
+    // The kernel answers, whether or not its daemon runs.
+    const Node& holder = nodes_[to];
+    if (holder.addresses.Holds(address) || holder.config.router.primary_address == address) {
+      DeliverClaim(to, from,
+                   {.kind = AddressClaim::Kind::kArpReply,
+                    .address = address,
+                    .mac = SimulatedMac(to),
+                    .gratuitous = false});
+    }
+  }
+}
+
+void SimulatedLan::DeliverClaim(NodeId from, NodeId to, const AddressClaim& claim) {
+  Event e;
+  e.time = now_ + LatencyOf(from, to);
+  e.kind = Event::Kind::kClaim;
+  e.node = to;
+  e.claim = claim;
+  Push(std::move(e));
+}
 
 absl::Duration& SimulatedLan::LatencyOf(NodeId from, NodeId to) { return latency_[from][to]; }
 double& SimulatedLan::LossOf(NodeId from, NodeId to) { return loss_[from][to]; }
@@ -456,6 +508,12 @@ void SimulatedLan::Block(NodeId from, NodeId to) {
   RecordNetwork(fmt::format("block {} -> {}", nodes_[from].name, nodes_[to].name));
 }
 
+void SimulatedLan::BlockArp(NodeId from, NodeId to) {
+  if (arp_blocked_[from][to]) return;
+  arp_blocked_[from][to] = true;
+  RecordNetwork(fmt::format("block arp {} -> {}", nodes_[from].name, nodes_[to].name));
+}
+
 void SimulatedLan::Unblock(NodeId from, NodeId to) {
   if (!blocked_[from][to]) return;
   blocked_[from][to] = false;
@@ -470,8 +528,8 @@ void SimulatedLan::Partition(const std::vector<NodeId>& a, const std::vector<Nod
   for (NodeId x : a) {
     for (NodeId y : b) {
       if (x == y) continue;
-      blocked_[x][y] = true;
-      blocked_[y][x] = true;
+      blocked_[x][y] = blocked_[y][x] = true;
+      arp_blocked_[x][y] = arp_blocked_[y][x] = true;
     }
   }
   RecordNetwork(std::move(detail));
@@ -479,6 +537,7 @@ void SimulatedLan::Partition(const std::vector<NodeId>& a, const std::vector<Nod
 
 void SimulatedLan::Heal() {
   for (auto& row : blocked_) std::fill(row.begin(), row.end(), false);
+  for (auto& row : arp_blocked_) std::fill(row.begin(), row.end(), false);
   RecordNetwork("heal");
 }
 
@@ -518,6 +577,11 @@ void SimulatedLan::Run(Event& event) {
     }
     case Event::Kind::kScript:
       event.fn();
+      return;
+    case Event::Kind::kClaim:
+      if (!node->alive || !node->link_up) return;
+      node->instance->OnAddressClaim(now_, event.claim);
+      Drain(event.node);
       return;
   }
 }

@@ -9,49 +9,13 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "support/lan_scenario.h"
 #include "vrrp/testing/simulated_lan.h"
 
 namespace vrrp {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
-absl::Time At(int64_t cs) { return kT0 + absl::Milliseconds(cs * 10); }
-absl::Duration Cs(int64_t cs) { return absl::Milliseconds(cs * 10); }
-
-const IpAddress kVip = IpAddress::V4(192, 0, 2, 3);
-
-RouterConfig Config(int host, int priority, Version version = Version::kV3,
-                    int64_t interval_cs = 100) {
-  RouterConfig c;
-  c.vrid = 50;
-  c.version = version;
-  c.priority = priority;
-  c.advert_interval = Centiseconds(interval_cs);
-  c.virtual_addresses = {kVip};
-  c.primary_address = IpAddress::V4(192, 0, 2, static_cast<uint8_t>(host));
-  return c;
-}
-
-NodeId Add(SimulatedLan& lan, const std::string& name, const RouterConfig& c) {
-  absl::StatusOr<NodeId> id = lan.AddRouter(name, c);
-  REQUIRE(id.ok());
-  return *id;
-}
-
-void Run(SimulatedLan& lan, absl::Time until) {
-  absl::Status s = lan.RunUntil(until);
-  INFO(lan.TimelineText());
-  REQUIRE(s.ok());
-}
-
-// The time of the first transition of `router` to `to` at or after `after`.
-std::optional<absl::Time> WhenBecame(const SimulatedLan& lan, const std::string& router,
-                                     RouterState to, absl::Time after = absl::InfinitePast()) {
-  for (const TimelineEntry& e : lan.Transitions()) {
-    if (e.router == router && e.to == to && e.time >= after) return e.time;
-  }
-  return std::nullopt;
-}
+using namespace scenario;  // NOLINT: kT0, At, Cs, kVip, Config, Add, Run, WhenBecame, Ids
 
 // "+3.41s r1 BACKUP -> MASTER (master_down_timer)" lines of the state changes, in order.
 std::vector<std::string> TransitionLines(const SimulatedLan& lan) {
@@ -59,8 +23,6 @@ std::vector<std::string> TransitionLines(const SimulatedLan& lan) {
   for (const TimelineEntry& e : lan.Transitions()) out.push_back(lan.Format(e));
   return out;
 }
-
-std::vector<NodeId> Ids(std::initializer_list<NodeId> ids) { return ids; }
 
 TEST_CASE("Crash takeover at exactly N x interval + skew after the last advertisement") {
   struct Case {

@@ -73,7 +73,7 @@ InstanceStatus Master() {
   return s;
 }
 
-TEST_CASE("Status: an instance over five lines, lined up inside its brace") {
+TEST_CASE("Status: an instance over six lines, lined up inside its brace") {
   const InstanceStatus s = Master();
   CHECK(InstanceStatusJson(s) ==
         "{\"name\": \"VI_1\", \"interface\": \"eth0\", \"vrid\": 50, \"version\": 2, "
@@ -83,7 +83,10 @@ TEST_CASE("Status: an instance over five lines, lined up inside its brace") {
         "\"master\": null,\n"
         " \"last_transition_reason\": \"master_down_timer\",\n"
         " \"stats\": " +
-            RouterStatsJson(s.stats) + "}");
+            RouterStatsJson(s.stats) +
+            ",\n"
+            " \"vip_conflicts\": {\"claims\": 0, \"yields\": 0, \"reclaims\": 0, "
+            "\"rejoins\": 0, \"probes\": 0, \"black_holes\": 0}}");
   // Indented as an item of an array: the first line by `indent`, the others by one more.
   CHECK(InstanceStatusJson(s, 4) ==
         "    {\"name\": \"VI_1\", \"interface\": \"eth0\", \"vrid\": 50, \"version\": 2, "
@@ -93,7 +96,8 @@ TEST_CASE("Status: an instance over five lines, lined up inside its brace") {
         "\"master\": null,\n"
         "     \"last_transition_reason\": \"master_down_timer\",\n"
         "     \"stats\": " +
-            RouterStatsJson(s.stats) + "}");
+            RouterStatsJson(s.stats) +
+            ",\n     \"vip_conflicts\": " + VipConflictStatsJson(s.conflicts) + "}");
   CHECK(InstanceStatusJson(s, -2) == InstanceStatusJson(s, 0));
 }
 

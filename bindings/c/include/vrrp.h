@@ -126,6 +126,7 @@ VRRP_EXTERN const char *vrrp_state_name(int state);
 #define VRRP_REASON_SHUTDOWN 9
 #define VRRP_REASON_RECONFIGURED 10
 #define VRRP_REASON_SYNC_GROUP 11
+#define VRRP_REASON_VIP_CONFLICT 12 /* yielded to a router that holds our VIP (issue 13) */
 /* "master_down_timer", ...: the names in logs and JSON; "unknown" otherwise. */
 VRRP_EXTERN const char *vrrp_reason_name(int reason);
 
@@ -356,6 +357,11 @@ VRRP_EXTERN void vrrp_endpoint_get_stats(const vrrp_endpoint *endpoint, vrrp_end
 /* driver: the interface does not exist yet or has no address to send from; message says which.
  * The instance waits in FAULT and leaves it when the interface or the address appears. */
 #define VRRP_EVENT_INTERFACE_WAITING 12
+/* another MAC claimed one of our VIPs while MASTER: address, message = "<mac>: <outcome>"
+ * (outcome reclaimed, identifying or yielded), peer = the router yielded to (yielded) */
+#define VRRP_EVENT_VIP_CONFLICT 13
+/* the black-hole check: the MASTER (peer) advertises address but nobody answered a probe */
+#define VRRP_EVENT_BLACK_HOLE 14
 
 typedef struct vrrp_event {
   int type;             /* VRRP_EVENT_* */

@@ -21,6 +21,7 @@ thread_local std::string last_error;
 static_assert(VRRP_STATE_MASTER == static_cast<int>(RouterState::kMaster));
 static_assert(VRRP_STATE_FAULT == static_cast<int>(RouterState::kFault));
 static_assert(VRRP_REASON_SYNC_GROUP == static_cast<int>(TransitionReason::kSyncGroup));
+static_assert(VRRP_REASON_VIP_CONFLICT == static_cast<int>(TransitionReason::kVipConflict));
 static_assert(VRRP_DROP_CHECKSUM == static_cast<int>(DropReason::kChecksum));
 static_assert(VRRP_DROP_VRID == static_cast<int>(DropReason::kVrid));
 static_assert(VRRP_DROP_PEER == static_cast<int>(DropReason::kPeer));
@@ -226,6 +227,10 @@ int EventType(InstanceEvent::Kind kind) {
       return VRRP_EVENT_PRIORITY_CHANGED;
     case InstanceEvent::Kind::kInterfaceWaiting:
       return VRRP_EVENT_INTERFACE_WAITING;
+    case InstanceEvent::Kind::kVipConflict:
+      return VRRP_EVENT_VIP_CONFLICT;
+    case InstanceEvent::Kind::kBlackHole:
+      return VRRP_EVENT_BLACK_HOLE;
   }
   return 0;
 }
@@ -246,8 +251,15 @@ void FillEvent(const InstanceEvent& event, EventStorage& storage, vrrp_event* ou
   out->to = static_cast<int>(event.transition.to);
   out->reason = static_cast<int>(event.transition.reason);
   out->drop = static_cast<int>(event.drop);
-  if (event.kind == InstanceEvent::Kind::kDrop || event.kind == InstanceEvent::Kind::kSendFailed) {
+  if (event.kind == InstanceEvent::Kind::kDrop || event.kind == InstanceEvent::Kind::kSendFailed ||
+      event.kind == InstanceEvent::Kind::kBlackHole ||
+      (event.kind == InstanceEvent::Kind::kVipConflict &&
+       event.conflict == ConflictOutcome::kYielded)) {
     out->peer = ToCAddr(event.peer);
+  }
+  if (event.kind == InstanceEvent::Kind::kVipConflict) {
+    storage.message = fmt::format("{}: {}", event.mac ? event.mac->ToString() : "?",
+                                  ConflictOutcomeName(event.conflict));
   }
   if (event.address) {
     out->address = ToCAddr(event.address->address);

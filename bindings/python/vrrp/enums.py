@@ -28,6 +28,7 @@ class Reason(enum.IntEnum):
     SHUTDOWN = 9
     RECONFIGURED = 10
     SYNC_GROUP = 11
+    VIP_CONFLICT = 12
 
 
 class Drop(enum.IntEnum):
@@ -90,6 +91,8 @@ class EventType(enum.IntEnum):
     STEP_DOWN = 10
     FAULT_REASONS = 11
     INTERFACE_WAITING = 12
+    VIP_CONFLICT = 13
+    BLACK_HOLE = 14
 
 
 class ErrorCode(enum.IntEnum):

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -131,6 +132,14 @@ class FakeAnnouncer final : public Announcer {
  public:
   // Counts the announcement, or fails with what Fail set (counting nothing: nothing went out).
   [[nodiscard]] absl::Status Announce(const IpAddress& address) override;
+  // Counts the probe (probed()), or fails as Announce does.
+  [[nodiscard]] absl::Status Probe(const IpAddress& address) override;
+  // Called for each frame that went out (probe: a Probe, else an Announce): the simulated LAN
+  // puts it on its wire.
+  void OnFrame(std::function<void(const IpAddress& address, bool probe)> hook) {
+    on_frame_ = std::move(hook);
+  }
+  const std::vector<IpAddress>& probed() const { return probed_; }
 
   // Every announcement that went out, oldest first.
   const std::vector<IpAddress>& announced() const { return announced_; }
@@ -142,8 +151,10 @@ class FakeAnnouncer final : public Announcer {
 
  private:
   std::vector<IpAddress> announced_;
+  std::vector<IpAddress> probed_;
   std::map<IpAddress, int> counts_;
   absl::Status status_;
+  std::function<void(const IpAddress&, bool)> on_frame_;
 };
 
 }  // namespace vrrp::testing

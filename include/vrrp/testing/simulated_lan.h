@@ -90,7 +90,16 @@ struct SimulatedLanOptions {
   // Also keep every InstanceEvent (drops and failed sends too, which the timeline leaves out) for
   // PollEvent, as the Driver does. Off by default: a run nobody polls would keep them all.
   bool queue_events = false;
+  // VIP conflict detection for every node (vrrp/vip_conflict.h). The LAN carries ARP as well:
+  // a node's announcements reach the others as gratuitous claims with its MAC
+  // (SimulatedMac), and a probe is answered by every node whose interface holds the address,
+  // or whose primary address it is, crashed nodes included (a killed daemon's kernel still
+  // answers). Block() stops VRRP only (a firewall rule); Partition() stops ARP too.
+  VipConflictConfig vip_conflict;
 };
+
+// A node's MAC on the simulated LAN: 02:00:00:00:xx:xx, from its NodeId + 1.
+MacAddress SimulatedMac(size_t node);
 
 struct TimelineEntry {
   enum class Kind : uint8_t {
@@ -166,9 +175,12 @@ class SimulatedLan final : public InstanceSet {
   // --- Links, per direction. ---
   void SetLatency(NodeId from, NodeId to, absl::Duration latency);
   void SetLoss(NodeId from, NodeId to, double probability);  // 0..1
-  void Block(NodeId from, NodeId to);  // e.g. `to`'s firewall drops VRRP from `from`
+  void Block(NodeId from, NodeId to);  // e.g. `to`'s firewall drops VRRP from `from` (not ARP)
   void Unblock(NodeId from, NodeId to);
-  // Blocks both ways between every node of `a` and every node of `b`.
+  // ARP and NA from `from` no longer reach `to` (VRRP still does): `from` cannot answer `to`'s
+  // probes, as when `from` filters ARP (arp_ignore, an ARP firewall). Heal() ends it.
+  void BlockArp(NodeId from, NodeId to);
+  // Blocks everything, ARP included, both ways between every node of `a` and every node of `b`.
   void Partition(const std::vector<NodeId>& a, const std::vector<NodeId>& b);
   // Removes every block (latency and loss stay).
   void Heal();
@@ -275,13 +287,14 @@ class SimulatedLan final : public InstanceSet {
   struct Event {
     absl::Time time;
     uint64_t seq = 0;
-    enum class Kind : uint8_t { kTimer, kDeliver, kScript } kind = Kind::kTimer;
+    enum class Kind : uint8_t { kTimer, kDeliver, kScript, kClaim } kind = Kind::kTimer;
     NodeId node = 0;
     uint64_t generation = 0;               // kTimer
     IpAddress source;                      // kDeliver
     IpAddress destination;                 // kDeliver
     std::shared_ptr<const Packet> packet;  // kDeliver: shared by the receivers
     std::function<void()> fn;              // kScript
+    AddressClaim claim;                    // kClaim
   };
   struct Later {
     bool operator()(const Event& a, const Event& b) const {
@@ -306,6 +319,10 @@ class SimulatedLan final : public InstanceSet {
   TimelineEntry& Record(NodeId node, TimelineEntry::Kind kind, std::string detail = {});
   void RecordNetwork(std::string detail);
   bool Blocked(NodeId from, NodeId to) const;
+  // An ARP / NA frame `from` sent for `address`: an announcement reaches every other node as a
+  // claim; a probe is answered by the nodes that hold the address.
+  void Arp(NodeId from, const IpAddress& address, bool probe);
+  void DeliverClaim(NodeId from, NodeId to, const AddressClaim& claim);
   double NextUniform();
   absl::Duration& LatencyOf(NodeId from, NodeId to);
   double& LossOf(NodeId from, NodeId to);
@@ -320,6 +337,7 @@ class SimulatedLan final : public InstanceSet {
   std::vector<std::vector<absl::Duration>> latency_;
   std::vector<std::vector<double>> loss_;
   std::vector<std::vector<bool>> blocked_;
+  std::vector<std::vector<bool>> arp_blocked_;       // Partition, BlockArp
   std::map<Segment, std::vector<NodeId>> segments_;  // each in NodeId order
   EventQueue events_;  // every instance reports here; drained after each call into one
   EventQueue polled_;  // with options.queue_events, for PollEvent
