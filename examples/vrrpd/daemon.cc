@@ -528,6 +528,10 @@ DaemonStatus Daemon::Status() const {
             fmt::format("cannot add {}/{} (retried)", vip.address, vip.prefix_len));
       }
     }
+    if (instance.conflict_fault()) {
+      s.fault_reasons.push_back("yielded: a router that outranks it holds a VIP (vip_conflict)");
+    }
+    s.conflicts = instance.conflict_stats();
     const std::vector<std::string>& reasons = policy_.fault_reasons(s.name);
     s.fault_reasons.insert(s.fault_reasons.end(), reasons.begin(), reasons.end());
     if (router.state() == RouterState::kBackup) s.master = router.master_address();

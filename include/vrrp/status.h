@@ -26,6 +26,7 @@
 #include "vrrp/action.h"
 #include "vrrp/ip_address.h"
 #include "vrrp/router_stats.h"
+#include "vrrp/vip_conflict.h"
 
 namespace vrrp {
 
@@ -43,18 +44,23 @@ struct InstanceStatus {
   std::vector<std::string> fault_reasons;
   std::optional<IpAddress> master;  // the master last heard from, when Backup
   RouterStats stats;
+  VipConflictStats conflicts;  // VIP conflict detection (vip_conflict.h); zero when off
 };
 
-// One object over five lines. The first line is indented by `indent` spaces and the others by
+// One object over six lines. The first line is indented by `indent` spaces and the others by
 // one more, so that they line up inside its opening brace when it is an item of an array
 // indented by `indent`:
 //     {"name": "VI_1", "interface": "eth0", "vrid": 50, "version": 2, "family": "ipv4",
 //      "state": "MASTER", "priority": 150, "effective_priority": 130,
 //      "addresses": ["192.0.2.3/24"], "fault": false, "fault_reasons": [], "master": null,
 //      "last_transition_reason": "master_down_timer",
-//      "stats": {...}}
+//      "stats": {...},
+//      "vip_conflicts": {...}}
 // No newline at the end. `master` is null when unset; last_transition_reason comes from stats.
 std::string InstanceStatusJson(const InstanceStatus& status, int indent = 0);
+
+// One object on one line: claims, yields, reclaims, rejoins, probes, black_holes.
+std::string VipConflictStatsJson(const VipConflictStats& stats);
 
 // One object on one line: become_master, release_master, advert_rcvd, advert_sent,
 // pri_zero_rcvd, pri_zero_sent, then "drops" with every DropReason but kNone in enum order.

@@ -51,6 +51,8 @@ struct PendingInstance {
   std::optional<bool> accept;
   std::optional<bool> skip_check_adv_addr;
   std::optional<VipLeaseTime> vip_lease;
+  std::optional<VipConflictMode> vip_conflict;
+  std::optional<absl::Duration> vip_probe_interval;
   std::vector<PendingAddress> vips;
   std::vector<PendingAddress> excluded;
   std::string source_keyword;  // unicast_src_ip or mcast_src_ip, at vi.locations["source"]

@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
+#include "vip_conflict_keywords.h"
 #include "vip_lease.h"
 
 namespace vrrp::config {
@@ -160,6 +161,17 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return Assign(ReadVipLeaseTime(in, kw), G(s).vip_lease_time);
      },
      "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; auto; 0: permanent)"},
+    {"vip_conflict",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadVipConflictMode(in, kw), G(s).vip_conflict.mode);
+     },
+     "yield | report | off: a Master that sees a router outranking it hold its VIP yields (ours; "
+     "yield)"},
+    {"vip_probe_interval",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadVipProbeInterval(in, kw), G(s).vip_conflict.probe_interval);
+     },
+     "SECONDS: 0 or 1..3600, a Backup checks that someone answers for the VIP (ours; 0: off)"},
     {"vrrp_no_swap",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).vrrp_no_swap = true;

@@ -181,6 +181,8 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   if (absl::Status s = Endpoints(p, state, r, x); !s.ok()) return s;
   // After every timer is known: `auto` follows the advertisement interval.
   c.vip_lease_seconds = LeaseSeconds(p.vip_lease.value_or(g.vip_lease_time), r);
+  c.vip_conflict.mode = p.vip_conflict.value_or(g.vip_conflict.mode);
+  c.vip_conflict.probe_interval = p.vip_probe_interval.value_or(g.vip_conflict.probe_interval);
   return CheckWithCore(p, state);
 }
 

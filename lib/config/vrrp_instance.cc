@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "keyword_table.h"
 #include "values.h"
+#include "vip_conflict_keywords.h"
 #include "vip_lease.h"
 
 namespace vrrp::config {
@@ -154,6 +155,16 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
      },
      "auto | 0 | SECONDS: 3..86400, VIP lifetime the Master renews (ours; global_defs; 0: "
      "permanent)"},
+    {"vip_conflict",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadVipConflictMode(in, kw), p.vip_conflict);
+     },
+     "yield | report | off: VIP conflict detection (ours; global_defs; yield)"},
+    {"vip_probe_interval",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadVipProbeInterval(in, kw), p.vip_probe_interval);
+     },
+     "SECONDS: 0 or 1..3600, black-hole check period while Backup (ours; global_defs; 0: off)"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);

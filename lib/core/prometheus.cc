@@ -79,6 +79,31 @@ constexpr Counter kCounters[] = {
      [](const RouterStats& s) { return s.pri_zero_sent; }},
 };
 
+// Ours (issue 13): VIP conflict detection, same labels.
+struct ConflictCounter {
+  std::string_view name;
+  std::string_view help;
+  uint64_t (*value)(const VipConflictStats&);
+};
+
+constexpr ConflictCounter kConflictCounters[] = {
+    {"vrrpd_vip_conflict_claims_total",
+     "Claims of our VIPs by another MAC (ARP, NA) seen while master.",
+     [](const VipConflictStats& s) { return s.claims; }},
+    {"vrrpd_vip_conflict_yields_total",
+     "Times the master yielded to a router that outranks it and holds the VIP.",
+     [](const VipConflictStats& s) { return s.yields; }},
+    {"vrrpd_vip_conflict_reclaims_total", "Announcements sent to claim a VIP back.",
+     [](const VipConflictStats& s) { return s.reclaims; }},
+    {"vrrpd_vip_conflict_rejoins_total", "Times a yielded router rejoined the election.",
+     [](const VipConflictStats& s) { return s.rejoins; }},
+    {"vrrpd_vip_probes_sent_total", "ARP probes and DAD solicitations sent.",
+     [](const VipConflictStats& s) { return s.probes; }},
+    {"vrrpd_vip_black_holes_total",
+     "Black-hole checks nobody answered: the master advertises a VIP nobody holds.",
+     [](const VipConflictStats& s) { return s.black_holes; }},
+};
+
 // iname="VI_1",intf="eth0",vrid="50": keepalived-exporter's labels of an instance's counters.
 std::string InstanceLabels(const InstanceStatus& s) {
   std::string out = "iname=\"";
@@ -149,6 +174,13 @@ std::string PrometheusText(const MetricsSnapshot& snapshot) {
     for (size_t i = 0; i < labels.size(); ++i) {
       fmt::format_to(it, "{}{{{}}} {}\n", c.name, labels[i],
                      c.value(snapshot.instances[i].status.stats));
+    }
+  }
+  for (const ConflictCounter& c : kConflictCounters) {
+    AppendHeader(out, c.name, "counter", c.help);
+    for (size_t i = 0; i < labels.size(); ++i) {
+      fmt::format_to(it, "{}{{{}}} {}\n", c.name, labels[i],
+                     c.value(snapshot.instances[i].status.conflicts));
     }
   }
 

@@ -33,12 +33,21 @@ std::string InstanceStatusJson(const InstanceStatus& i, int indent) {
       "{1}\"state\": \"{7}\", \"priority\": {8}, \"effective_priority\": {9},\n"
       "{1}\"addresses\": {10}, \"fault\": {11}, \"fault_reasons\": {12}, \"master\": {13},\n"
       "{1}\"last_transition_reason\": \"{14}\",\n"
-      "{1}\"stats\": {15}}}",
+      "{1}\"stats\": {15},\n"
+      "{1}\"vip_conflicts\": {16}}}",
       first, rest, JsonString(i.name), JsonString(i.interface), i.vrid, i.version,
       i.family == Family::kIPv4 ? "ipv4" : "ipv6", RouterStateName(i.state), i.priority,
       i.effective_priority, JsonStringArray(i.addresses), i.fault ? "true" : "false",
       JsonStringArray(i.fault_reasons), i.master ? JsonString(i.master->ToString()) : "null",
-      TransitionReasonName(i.stats.last_transition_reason), RouterStatsJson(i.stats));
+      TransitionReasonName(i.stats.last_transition_reason), RouterStatsJson(i.stats),
+      VipConflictStatsJson(i.conflicts));
+}
+
+std::string VipConflictStatsJson(const VipConflictStats& s) {
+  return fmt::format(
+      "{{\"claims\": {}, \"yields\": {}, \"reclaims\": {}, \"rejoins\": {}, \"probes\": {}, "
+      "\"black_holes\": {}}}",
+      s.claims, s.yields, s.reclaims, s.rejoins, s.probes, s.black_holes);
 }
 
 }  // namespace vrrp

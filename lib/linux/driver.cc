@@ -102,6 +102,12 @@ struct Driver::Link final : public Transport {
   // (then watched again).
   bool polling = false;
   absl::Time last_wake = absl::InfinitePast();  // the last wake-up for this socket
+  // VIP conflict detection: the claims seen on the interface, open with the socket while an
+  // instance here wants them (claim_users). Claims are few (ARP, NA): watched, never polled.
+  std::unique_ptr<ClaimSource> claims;
+  int claims_fd = -1;
+  bool claims_watched = false;
+  int claim_users = 0;
 
   Link(std::string name, Family f) : interface(std::move(name)), family(f), endpoint(f) {}
 
@@ -153,10 +159,15 @@ struct Driver::Announcers {
     int users = 0;
 
     absl::Status Announce(const IpAddress& address) override {
-      if (announcer == nullptr) {
-        return absl::UnavailableError(fmt::format("interface {} does not exist", interface));
-      }
+      if (announcer == nullptr) return Missing();
       return announcer->Announce(address);
+    }
+    absl::Status Probe(const IpAddress& address) override {
+      if (announcer == nullptr) return Missing();
+      return announcer->Probe(address);
+    }
+    absl::Status Missing() const {
+      return absl::UnavailableError(fmt::format("interface {} does not exist", interface));
     }
   };
   std::vector<std::unique_ptr<Entry>> entries;
@@ -177,6 +188,7 @@ struct Driver::Slot {
   bool source_from_interface = false;
   bool source_known = true;     // false: the instance holds StandInSource until it is learned
   bool external_fault = false;  // Driver::SetExternalFault
+  bool claims = false;          // counted in link->claim_users
 };
 
 Driver::Driver(DriverOptions options)
@@ -264,8 +276,28 @@ absl::Status Driver::OpenSocket(Link& link) {
   link.transport = std::move(socket);
   link.fd = link.transport->fd();
   link.ifindex = link.transport->ifindex();
+  if (link.claim_users > 0) {
+    if (absl::Status s = OpenClaims(link); !s.ok()) return s;
+  }
   if (loop_ != nullptr) return Watch(link);
   return absl::OkStatus();
+}
+
+absl::Status Driver::OpenClaims(Link& link) {
+  if (link.claims != nullptr || link.transport == nullptr) return absl::OkStatus();
+  auto opened = options_.parts.open_claim_source(link.interface);
+  if (!opened.ok()) return opened.status();
+  link.claims = std::move(*opened);
+  link.claims_fd = link.claims->fd();
+  if (loop_ != nullptr) return WatchClaims(link);
+  return absl::OkStatus();
+}
+
+void Driver::CloseClaims(Link& link) {
+  if (link.claims_watched && loop_ != nullptr) (void)loop_->Unwatch(link.claims_fd);
+  link.claims_watched = false;
+  link.claims.reset();
+  link.claims_fd = -1;
 }
 
 void Driver::CloseSocket(Link& link) {
@@ -275,6 +307,7 @@ void Driver::CloseSocket(Link& link) {
   link.transport.reset();
   link.fd = -1;
   link.ifindex = 0;
+  CloseClaims(link);
 }
 
 absl::StatusOr<Announcer*> Driver::AcquireAnnouncer(const std::string& interface,
@@ -369,6 +402,11 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
   auto announcer = AcquireAnnouncer(spec.interface, spec.announce_mac, slot->link->ifindex);
   if (!announcer.ok()) return fail(announcer.status());
   slot->announcer = *announcer;
+  if (config.vip_conflict.mode != VipConflictMode::kOff) {
+    slot->claims = true;
+    ++slot->link->claim_users;
+    if (absl::Status s = OpenClaims(*slot->link); !s.ok()) return fail(s);
+  }
 
   auto created = Instance::Create(std::move(config), *slot->link, *address_manager_,
                                   *slot->announcer, id, &events_);
@@ -395,6 +433,7 @@ void Driver::Release(Slot& slot) {
   if (link != nullptr) {
     if (slot.routed) link->endpoint.Remove(slot.key);
     if (slot.group) link->Leave(*slot.group);
+    if (slot.claims && --link->claim_users == 0) CloseClaims(*link);
     if (--link->users == 0) {
       CloseSocket(*link);
       links_.erase(std::find_if(links_.begin(), links_.end(),
@@ -411,6 +450,7 @@ void Driver::Release(Slot& slot) {
   slot.announcer = nullptr;
   slot.group.reset();
   slot.routed = false;
+  slot.claims = false;
 }
 
 bool DriverInstance::SameTransport(const DriverInstance& other) const {
@@ -768,6 +808,7 @@ std::vector<int> Driver::fds() const {
   fds.push_back(link_monitor_->fd());
   for (const auto& link : links_) {
     if (link->transport != nullptr) fds.push_back(link->fd);
+    if (link->claims != nullptr) fds.push_back(link->claims_fd);
   }
   return fds;
 }
@@ -826,8 +867,28 @@ void Driver::OnReadable(absl::Time now, int fd) {
       OnPackets(now, *link);
       break;
     }
+    if (link->claims != nullptr && link->claims_fd == fd) {
+      OnClaims(now, *link);
+      break;
+    }
   }
   Reschedule();
+}
+
+void Driver::OnClaims(absl::Time now, Link& link) {
+  if (link.claims == nullptr) return;
+  const std::vector<AddressClaim> claims = link.claims->Read();
+  if (claims.empty()) return;
+  auto it = on_ifindex_.find(link.ifindex);
+  if (it == on_ifindex_.end()) return;
+  // Each instance of this (interface, family) sees every claim: a few hundred instances times
+  // the segment's ARP rate, each a comparison against its few addresses.
+  for (size_t i : it->second) {
+    if (slots_[i]->link != &link || !slots_[i]->claims) continue;
+    for (const AddressClaim& claim : claims) instances_[i]->OnAddressClaim(now, claim);
+    Touch(i);
+    QueueEffects(i);
+  }
 }
 
 size_t Driver::OnPackets(absl::Time now, Link& link) {
@@ -1132,6 +1193,19 @@ absl::Status Driver::Watch(Link& link) {
     AfterTurn();
   });
   link.watched = s.ok();
+  if (!s.ok()) return s;
+  return WatchClaims(link);
+}
+
+absl::Status Driver::WatchClaims(Link& link) {
+  if (link.claims == nullptr || link.claims_watched) return absl::OkStatus();
+  Link* target = &link;
+  absl::Status s = loop_->Watch(link.claims_fd, [this, target](uint32_t) {
+    OnClaims(loop_->Now(), *target);
+    Reschedule();
+    AfterTurn();
+  });
+  link.claims_watched = s.ok();
   return s;
 }
 
@@ -1140,7 +1214,9 @@ void Driver::Detach() {
   (void)loop_->Unwatch(link_monitor_->fd());
   for (auto& link : links_) {
     if (link->watched) (void)loop_->Unwatch(link->fd);
+    if (link->claims_watched) (void)loop_->Unwatch(link->claims_fd);
     link->watched = false;
+    link->claims_watched = false;
     link->polling = false;
   }
   poll_deadline_ = absl::InfiniteFuture();

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "vrrp/linux/address_manager.h"
+#include "vrrp/linux/claim_watcher.h"
 #include "vrrp/linux/link_monitor.h"
 #include "vrrp/linux/packet_announcer.h"
 #include "vrrp/linux/raw_socket.h"
@@ -52,6 +53,9 @@ DriverParts LinuxDriverParts() {
   parts.open_queries = []() -> std::unique_ptr<InterfaceQueries> {
     return std::make_unique<LinuxInterfaceQueries>();
   };
+  parts.open_claim_source = [](const std::string& interface) {
+    return Up<ClaimSource>(ClaimWatcher::Open({.interface = interface}));
+  };
   return parts;
 }
 
@@ -64,6 +68,9 @@ DriverParts WithLinuxDefaults(DriverParts parts) {
   }
   if (!parts.open_link_monitor) parts.open_link_monitor = std::move(linux_parts.open_link_monitor);
   if (!parts.open_queries) parts.open_queries = std::move(linux_parts.open_queries);
+  if (!parts.open_claim_source) {
+    parts.open_claim_source = std::move(linux_parts.open_claim_source);
+  }
   return parts;
 }
 

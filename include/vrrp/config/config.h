@@ -283,6 +283,8 @@ struct GlobalDefs {
   NotifyFifo notify_fifo;
   NotifyFifo vrrp_notify_fifo;
   VipLeaseTime vip_lease_time;  // every instance's default
+  // vip_conflict / vip_probe_interval (ours): every instance's default (vrrp/vip_conflict.h).
+  VipConflictConfig vip_conflict{.mode = VipConflictMode::kYield};
 };
 
 struct Configuration {

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "vrrp/address_claim.h"
+#include "vrrp/linux/claim_source.h"
 #include "vrrp/linux/unique_fd.h"
 
 namespace vrrp::os {
@@ -41,18 +42,18 @@ struct ClaimWatcherStats {
   uint64_t read_errors = 0;
 };
 
-class ClaimWatcher {
+class ClaimWatcher final : public ClaimSource {
  public:
   // kNotFound for an unknown interface; kPermissionDenied naming CAP_NET_RAW without it.
   static absl::StatusOr<std::unique_ptr<ClaimWatcher>> Open(ClaimWatcherOptions options);
 
-  int fd() const { return fd_.get(); }
+  int fd() const override { return fd_.get(); }
   int ifindex() const { return ifindex_; }
   const std::string& interface() const { return interface_; }
   const ClaimWatcherStats& stats() const { return stats_; }
 
   // The claims among the frames queued now, at most `max_frames` read; never blocks.
-  std::vector<AddressClaim> Read(size_t max_frames = 64);
+  std::vector<AddressClaim> Read(size_t max_frames = 64) override;
 
  private:
   ClaimWatcher(std::string interface, UniqueFd fd, int ifindex)

@@ -185,6 +185,12 @@ class Driver final : public InstanceSet {
   // Opens `link`'s socket (again), with its groups and buffer, watched when attached.
   absl::Status OpenSocket(Link& link);
   void CloseSocket(Link& link);
+  // The link's claim source, for VIP conflict detection: opened while it has a socket and an
+  // instance that wants claims.
+  absl::Status OpenClaims(Link& link);
+  void CloseClaims(Link& link);
+  void OnClaims(absl::Time now, Link& link);
+  absl::Status WatchClaims(Link& link);
   absl::StatusOr<Announcer*> AcquireAnnouncer(const std::string& interface,
                                               const std::optional<MacAddress>& mac, int ifindex);
   // Whether the system says `interface` does not exist (kNotFound), as opposed to any other

@@ -29,6 +29,7 @@
 #include "vrrp/address_manager.h"
 #include "vrrp/announcer.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/linux/claim_source.h"
 #include "vrrp/linux/link_events.h"
 #include "vrrp/linux/vrrp_socket.h"
 
@@ -66,11 +67,16 @@ struct DriverParts {
   std::function<absl::StatusOr<std::unique_ptr<AddressManager>>()> open_address_manager;
   std::function<absl::StatusOr<std::unique_ptr<LinkEventSource>>()> open_link_monitor;
   std::function<std::unique_ptr<InterfaceQueries>()> open_queries;
+  // The claims seen on `interface`, for its instances with VIP conflict detection on
+  // (InstanceConfig::vip_conflict): opened with its (interface, family) socket when one of them
+  // is there.
+  std::function<absl::StatusOr<std::unique_ptr<ClaimSource>>(const std::string& interface)>
+      open_claim_source;
 };
 
 // Every factory set to the Linux part: RawSocketTransport, PacketAnnouncer,
-// NetlinkAddressManager, LinkMonitor, and InterfaceIsUp / if_nametoindex /
-// InterfaceSourceAddresses.
+// NetlinkAddressManager, LinkMonitor, InterfaceIsUp / if_nametoindex /
+// InterfaceSourceAddresses, and ClaimWatcher.
 DriverParts LinuxDriverParts();
 
 // `parts` with each empty factory set to LinuxDriverParts()'s.

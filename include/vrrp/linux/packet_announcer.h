@@ -40,7 +40,7 @@ class PacketAnnouncer final : public Announcer {
   [[nodiscard]] absl::Status Announce(const IpAddress& address) override;
   // An RFC 5227 ARP probe or a DAD Neighbor Solicitation for `address` (vrrp/frames.h): a host
   // holding it answers with a claim that a ClaimWatcher sees.
-  [[nodiscard]] absl::Status Probe(const IpAddress& address);
+  [[nodiscard]] absl::Status Probe(const IpAddress& address) override;
 
  private:
   PacketAnnouncer(std::string interface, UniqueFd fd, int ifindex, MacAddress mac)
