@@ -1,6 +1,7 @@
 // global_defs: defaults that every instance takes unless it sets its own (VRRP version, multicast
 // groups, gratuitous ARP timing), script users, and how the VRRP process is scheduled. keepalived's
 // settings for its other processes (e-mail, SNMP, LVS, the checker and BFD children) are ignored.
+#include <cctype>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -23,6 +24,13 @@ constexpr int kMaxNice = 19;
 constexpr int kMinRtPriority = 1;
 constexpr int kMaxRtPriority = 99;
 constexpr int64_t kMaxRlimitRttime = UINT32_MAX;
+// nftables: a table name as lib/linux/nft_script.h takes it; chain priorities in nft's range
+// of a signed 32-bit integer, kept far from its ends.
+constexpr size_t kMaxNftTableName = 64;
+constexpr int kMinNftPriority = -1000000;
+constexpr int kMaxNftPriority = 1000000;
+
+unsigned char Byte(char c) { return static_cast<unsigned char>(c); }
 
 GlobalDefs& G(ParseState& s) { return s.conf.global; }
 
@@ -59,6 +67,24 @@ absl::Status FifoPath(Cursor& in, const Token& kw, NotifyFifo& fifo) {
   if (rest.size() > 2) {
     in.Warn(*rest[2], fmt::format("{}: words after the user and group are ignored", kw.text));
   }
+  return absl::OkStatus();
+}
+
+// nftables [NAME]: without a name the default table; a name goes into nft's scripts, so it must
+// be an nft identifier (a letter or '_', then letters, digits, '_', '-', '.').
+absl::Status NftablesTable(Cursor& in, ParseState& s, const Token& kw) {
+  const Token* name = in.Value(kw);
+  if (name == nullptr) return absl::OkStatus();
+  const std::string& t = name->text;
+  bool ok = !t.empty() && t.size() <= kMaxNftTableName && (std::isalpha(Byte(t[0])) || t[0] == '_');
+  for (char c : t) ok = ok && (std::isalnum(Byte(c)) || c == '_' || c == '-' || c == '.');
+  if (!ok) {
+    return in.Error(kw, kw.text,
+                    fmt::format("nftables table name '{}' is not an nft identifier (a letter or "
+                                "'_', then letters, digits, '_', '-', '.'; at most {})",
+                                t, kMaxNftTableName));
+  }
+  G(s).nftables_table = t;
   return absl::OkStatus();
 }
 
@@ -196,6 +222,23 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return ReadCommandInto(in, kw, G(s).vrrp_notify_fifo.script);
      },
      "COMMAND [USER [GROUP]]: reader run on vrrp_notify_fifo"},
+    // The nftables table that filters no_accept Masters' addresses (keepalived.conf(5),
+    // global_defs; lib/linux/nft_script.h). vrrpd's default name is its own, "vrrpd", so that it
+    // never deletes keepalived's "keepalived" table at start.
+    {"nftables", NftablesTable, "[NAME]: the no_accept filter's nftables table (vrrpd)"},
+    {"nftables_priority",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadInt(in, kw, kMinNftPriority, kMaxNftPriority), G(s).nftables_priority);
+     },
+     "N: the filter's chains' priority, filter + N (-1)"},
+    {"nftables_counters",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).nftables_counters = true;
+       return absl::OkStatus();
+     },
+     "a counter on each of the filter's drop rules"},
+    {"nftables_ifindex", [](Cursor&, ParseState&, const Token&) { return absl::OkStatus(); },
+     "accepted: vrrpd keys link-local addresses by interface name, which filters the same"},
     // keepalived features vrrpd does not have (e-mail, SNMP, firewall sets, LVS, tuning).
     {"notification_email", kIgnore},
     {"notification_email_from", kIgnore},

@@ -285,6 +285,12 @@ struct GlobalDefs {
   VipLeaseTime vip_lease_time;  // every instance's default
   // vip_conflict / vip_probe_interval (ours): every instance's default (vrrp/vip_conflict.h).
   VipConflictConfig vip_conflict{.mode = VipConflictMode::kYield};
+  // nftables [NAME] / nftables_priority / nftables_counters: the table vrrpd filters no_accept
+  // Masters' addresses in (vrrp/linux/nft_script.h). keepalived's default name is "keepalived";
+  // ours is "vrrpd", so that the two never delete each other's rules.
+  std::string nftables_table = "vrrpd";
+  int nftables_priority = -1;  // keepalived's: just before the filter hook's usual 0
+  bool nftables_counters = false;
 };
 
 struct Configuration {
