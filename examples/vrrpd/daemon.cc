@@ -101,7 +101,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
       NotifierOptions{.timeout = kNotifyTimeout, .block = options.notify_block},
       [&log](const std::string& line) { log.Info(line); });
 
+  // Before the Driver, which removes leftover VIPs through the gated address manager: a killed
+  // run's filter goes first, and a no_accept address is never added unfiltered.
+  auto firewall = NoAcceptFirewall::Open(d->conf_, log);
+  if (!firewall.ok()) return firewall.status();
+  d->firewall_ = std::move(*firewall);
   vrrp::os::DriverOptions driver_options;
+  driver_options.parts.open_address_manager = d->firewall_->AddressManagerFactory();
   driver_options.instances = vrrp::keepalived::DriverInstances(d->conf_);
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
@@ -455,9 +461,18 @@ absl::Status Daemon::Reload() {
   vrrp::config::Configuration previous = std::move(conf_);
   conf_ = std::move(*conf);
   DropInsecureNotifyCommands();
-  if (absl::Status s = driver_->Update(now, vrrp::keepalived::DriverInstances(conf_)); !s.ok()) {
+  // The new no_accept addresses before the instances change, so that a new Master's VIPs are
+  // added filtered; put back if the instances cannot change.
+  auto restore = [&](const absl::Status& s) {
     conf_ = std::move(previous);
+    if (absl::Status back = firewall_->Reconfigure(conf_); !back.ok()) {
+      log_.Error(fmt::format("Reload: {}", Sd(back.message())));
+    }
     return refuse(s);
+  };
+  if (absl::Status s = firewall_->Reconfigure(conf_); !s.ok()) return restore(s);
+  if (absl::Status s = driver_->Update(now, vrrp::keepalived::DriverInstances(conf_)); !s.ok()) {
+    return restore(s);
   }
   overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name
   if (files) file_tracker_ = std::move(files);
@@ -568,6 +583,7 @@ void Daemon::Shutdown() {
   started_ = false;
   tracking_due_ = false;
   driver_->Shutdown(loop_->Now());
+  firewall_->Stop();  // the Masters removed their addresses: nothing is left to filter
   DrainEvents();
   // keepalived runs notify_stop and `notify ... STOP` for every instance and group at stop.
   const Notifier::Mark stop_mark = notifier_->mark();

@@ -21,6 +21,7 @@
 #include "control_server.h"
 #include "logger.h"
 #include "metrics_server.h"
+#include "no_accept_firewall.h"
 #include "notifier.h"
 #include "notify_fifo.h"
 #include "options.h"
@@ -124,6 +125,9 @@ class Daemon {
   std::unique_ptr<ScriptChecker> checker_;
   std::unique_ptr<vrrp::keepalived::FileTracker> file_tracker_;
   std::unique_ptr<vrrp::keepalived::ProcessWatcher> process_watcher_;
+  // no_accept's nftables table; before driver_, whose address manager uses it, so that it is
+  // destroyed after it.
+  std::unique_ptr<NoAcceptFirewall> firewall_;
   std::unique_ptr<vrrp::os::Driver> driver_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
   vrrp::os::UniqueFd signal_fd_;

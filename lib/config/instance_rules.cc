@@ -1,6 +1,7 @@
 // keepalived's rules for what people write in an instance and what it does with it (issue 14):
 // a VIP listed twice, the instance's own interface tracked, state MASTER with nopreempt,
-// vrrp_strict's configuration rules and the no_accept that vrrpd cannot enforce. Each changes
+// and vrrp_strict's configuration rules (its no_accept is vrrpd's nftables filter:
+// vrrp/keepalived/no_accept.h). Each changes
 // the pending instance as keepalived 2.2.7 does, and says so with a warning where it was written.
 #include <algorithm>
 #include <string>
@@ -64,23 +65,6 @@ absl::Status ApplyStrict(PendingInstance& p, ParseState& state) {
     p.accept = false;
   }
   return absl::OkStatus();
-}
-
-// What vrrpd does with a non-owner Master's addresses (RFC 5798 §6.1 Accept_Mode): nothing
-// filters them, where keepalived adds firewall rules that drop their traffic. Said once per
-// instance that asks for it (no_accept, or vrrp_strict's default).
-void WarnNoAccept(const PendingInstance& p, ParseState& state, const RouterConfig& r) {
-  if (r.accept_mode || r.priority == kPriorityOwner) return;
-  const bool asked = p.accept.has_value();
-  const auto& at = p.vi.locations;
-  state.conf.warnings.push_back(
-      {at.count("no_accept") != 0 ? at.at("no_accept")
-       : at.count("accept") != 0  ? at.at("accept")  // cleared by vrrp_strict
-                                  : state.global_locations.at("vrrp_strict"),
-       fmt::format("{}: {}: vrrpd adds no firewall rules, so the virtual addresses accept "
-                   "traffic while Master as with accept (keepalived drops it with iptables or "
-                   "nftables)",
-                   p.vi.config.name, asked ? "no_accept" : "vrrp_strict implies no_accept")});
 }
 
 // keepalived clears nopreempt on an instance configured to start as MASTER, saying so; the

@@ -174,9 +174,9 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   r.garp_master_refresh_repeat = p.garp_refresh_repeat.value_or(g.garp_master_refresh_repeat);
   r.skip_address_check_from_master = p.skip_check_adv_addr.value_or(g.skip_check_adv_addr);
   // keepalived accepts packets for the addresses unless vrrp_strict (RFC 5798 §6.1 Accept_Mode),
-  // which accepts them for the owner only.
+  // which accepts them for the owner only. Without it, vrrpd filters them
+  // (vrrp/keepalived/no_accept.h).
   r.accept_mode = p.accept.value_or(!g.vrrp_strict || r.priority == kPriorityOwner);
-  WarnNoAccept(p, state, r);
   x.mcast_group = r.family == Family::kIPv4 ? g.mcast_group4 : g.mcast_group6;
   if (absl::Status s = Endpoints(p, state, r, x); !s.ok()) return s;
   // After every timer is known: `auto` follows the advertisement interval.

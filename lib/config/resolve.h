@@ -40,11 +40,8 @@ void DropOwnInterface(VrrpInstance& vi, ParseState& state);
 // - vrrp_strict (keepalived.conf(5)): no VIP is an error; MASTER below 255 starts as BACKUP, no
 //   preempt_delay, no accept with VRRPv2. Needs the version and priority resolved;
 [[nodiscard]] absl::Status ApplyStrict(PendingInstance& p, ParseState& state);
-// - state MASTER clears nopreempt;
+// - state MASTER clears nopreempt.
 void MasterClearsNopreempt(const PendingInstance& p, ParseState& state, RouterConfig& r);
-// - an instance without accept mode (no_accept, vrrp_strict) is told that vrrpd installs no
-//   firewall rules. Needs `r.accept_mode` resolved.
-void WarnNoAccept(const PendingInstance& p, ParseState& state, const RouterConfig& r);
 
 // A virtual_ipaddress entry as the instance on `dev` puts it on, checked.
 absl::StatusOr<VirtualAddress> MakeAddress(const PendingAddress& a, const std::string& dev,

@@ -178,7 +178,7 @@ TEST_CASE("Compat: auth_type AH is refused with what to do instead") {
         "3768 and RFC 5798 have none)");
 }
 
-TEST_CASE("Compat: vrrp_strict applies keepalived's configuration rules and says what it cannot") {
+TEST_CASE("Compat: vrrp_strict applies keepalived's configuration rules and says what it changes") {
   const std::string strict = "global_defs {\n  vrrp_strict\n}\n";  // the instance at line 4
   CHECK(ErrorOf(strict + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n}\n") ==
         "k.conf:4: vrrp_instance VI_1 has no virtual_ipaddress, which vrrp_strict requires (RFC "
@@ -196,27 +196,19 @@ TEST_CASE("Compat: vrrp_strict applies keepalived's configuration rules and says
             "k.conf:8: VI_1: vrrp_strict: state MASTER is for the address owner (priority 255) "
             "only: read as BACKUP",
             "k.conf:10: VI_1: vrrp_strict: preempt_delay is not in the RFC: set to 0",
-            "k.conf:11: VI_1: vrrp_strict: accept mode is not in RFC 3768 (VRRPv2): cleared",
-            "k.conf:11: VI_1: no_accept: vrrpd adds no firewall rules, so the virtual addresses "
-            "accept traffic while Master as with accept (keepalived drops it with iptables or "
-            "nftables)"});
+            "k.conf:11: VI_1: vrrp_strict: accept mode is not in RFC 3768 (VRRPv2): cleared"});
   // The owner accepts (keepalived.conf(5): accept is set if priority is 255), and may start as
   // MASTER: nothing to say.
   const Configuration owner = MustParse(strict + Instance("  state MASTER\n  priority 255"));
   CHECK(owner.instances[0].config.router.accept_mode);
   CHECK(owner.instances[0].extras.state == InitialState::kMaster);
   CHECK(owner.warnings.empty());
-  // The implied no_accept is said at vrrp_strict; an explicit one at its own line.
-  CHECK(Warnings(MustParse(strict + Instance(""))) ==
-        std::vector<std::string>{
-            "k.conf:2: VI_1: vrrp_strict implies no_accept: vrrpd adds no firewall rules, so the "
-            "virtual addresses accept traffic while Master as with accept (keepalived drops it "
-            "with iptables or nftables)"});
-  CHECK(Warnings(MustParse(Instance("  no_accept"))) ==
-        std::vector<std::string>{
-            "k.conf:5: VI_1: no_accept: vrrpd adds no firewall rules, so the virtual addresses "
-            "accept traffic while Master as with accept (keepalived drops it with iptables or "
-            "nftables)"});
+  // no_accept, implied or written, is acted on (vrrpd's nftables filter,
+  // vrrp/keepalived/no_accept.h): nothing to warn about.
+  const Configuration implied = MustParse(strict + Instance(""));
+  CHECK_FALSE(implied.instances[0].config.router.accept_mode);
+  CHECK(implied.warnings.empty());
+  CHECK(MustParse(Instance("  no_accept")).warnings.empty());
 }
 
 TEST_CASE("Compat: @ID lines are kept for their config id only, @^ID for the others") {

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "vrrp.h"
 #include "vrrp/config/config.h"
+#include "vrrp/keepalived/no_accept.h"
 #include "vrrp/keepalived/runtime.h"
 #include "vrrp/linux/driver.h"
 
@@ -68,6 +69,15 @@ std::vector<std::string> NotAppliedWarnings(const config::Configuration& conf) {
           ToString(t.where), t.name, vi.config.name));
     }
     notify(vi.extras.notify, vi.config.name);
+    // vrrpd filters a no_accept Master's addresses with nftables; libvrrp leaves the
+    // embedder's firewall alone.
+    if (keepalived::FiltersAddresses(vi)) {
+      const auto at = vi.locations.find("no_accept");
+      out.push_back(fmt::format(
+          "{}: {}: no_accept: libvrrp adds no firewall rules, so the virtual addresses accept "
+          "traffic while Master (vrrpd drops it with nftables)",
+          ToString(at != vi.locations.end() ? at->second : vi.where), vi.config.name));
+    }
   }
   for (const config::SyncGroup& g : conf.sync_groups) notify(g.notify, g.name);
   const config::GlobalDefs& g = conf.global;

@@ -221,7 +221,8 @@ static void test_nulls(void) {
 static void test_open(void) {
   char text[2048];
   conf_text(text, sizeof text, interface_name,
-            "  track_script {\n    chk_nginx\n  }\n  notify_master \"/bin/true\"\n");
+            "  track_script {\n    chk_nginx\n  }\n  notify_master \"/bin/true\"\n"
+            "  no_accept\n");
   vrrp_driver *d = NULL;
   int rc = vrrp_driver_open_conf(&d, text, NULL);
   if (geteuid() != 0) {
@@ -241,6 +242,7 @@ static void test_open(void) {
                  "track_script chk_nginx of VI_1: scripts are not run by libvrrp; call "
                  "vrrp_driver_set_fault"));
   CHECK(contains(warnings, "notify_master of VI_1"));
+  CHECK(contains(warnings, "VI_1: no_accept: libvrrp adds no firewall rules"));
   CHECK(vrrp_driver_warnings(d, warnings, 4) == VRRP_ERR_NOBUF);
   CHECK(vrrp_driver_warnings(d, NULL, 0) == VRRP_ERR_NOBUF);
 
