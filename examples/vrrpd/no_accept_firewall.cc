@@ -54,9 +54,10 @@ NoAcceptFirewall::AddressManagerFactory() {
 absl::Status NoAcceptFirewall::Reconfigure(const vrrp::config::Configuration& conf) {
   const vrrp::os::NftTableOptions wanted = vrrp::keepalived::NftOptionsOf(conf.global);
   if (wanted != filter_->options()) {
-    log_.Warning(fmt::format("nftables / nftables_priority / nftables_counters changed: {} stays "
-                             "as it is until vrrpd restarts",
-                             Describe(filter_->options())));
+    log_.Warning(
+        fmt::format("nftables / nftables_priority / nftables_counters changed: {} stays "
+                    "as it is until vrrpd restarts",
+                    Describe(filter_->options())));
   }
   const std::vector<vrrp::VirtualAddress> addresses = vrrp::keepalived::NoAcceptAddresses(conf);
   if (!addresses.empty() && !filter_->created()) {

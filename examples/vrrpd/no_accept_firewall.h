@@ -21,8 +21,8 @@
 #include "absl/status/statusor.h"
 #include "logger.h"
 #include "vrrp/config/config.h"
-#include "vrrp/linux/no_accept_gate.h"
 #include "vrrp/linux/nft_vip_filter.h"
+#include "vrrp/linux/no_accept_gate.h"
 
 namespace vrrpd {
 

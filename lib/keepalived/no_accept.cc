@@ -12,8 +12,7 @@ std::vector<VirtualAddress> NoAcceptAddresses(const config::Configuration& conf)
   for (const config::VrrpInstance& vi : conf.instances) {
     if (!FiltersAddresses(vi)) continue;
     out.insert(out.end(), vi.config.addresses.begin(), vi.config.addresses.end());
-    out.insert(out.end(), vi.extras.excluded_addresses.begin(),
-               vi.extras.excluded_addresses.end());
+    out.insert(out.end(), vi.extras.excluded_addresses.begin(), vi.extras.excluded_addresses.end());
   }
   return out;
 }

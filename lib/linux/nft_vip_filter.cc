@@ -93,8 +93,8 @@ absl::Status NftVipFilter::Block(const VirtualAddress& vip) {
     return absl::OkStatus();
   }
   if (absl::Status s = Create(); !s.ok()) return s;
-  if (absl::Status s = Run(ElementScript(options_, *element, true),
-                           fmt::format("blocking {}", vip.address));
+  if (absl::Status s =
+          Run(ElementScript(options_, *element, true), fmt::format("blocking {}", vip.address));
       !s.ok()) {
     return s;
   }

@@ -39,8 +39,9 @@ std::vector<std::string> Filtered(const std::string& text) {
 using Addresses = std::vector<std::string>;
 
 TEST_CASE("no_accept: an instance that asks for it has its VIPs and eVIPs filtered") {
-  CHECK(Filtered(Instance("VI_1", 10, 100, "  no_accept\n"
-                                           "  virtual_ipaddress_excluded { 198.51.100.1/24 }")) ==
+  CHECK(Filtered(Instance("VI_1", 10, 100,
+                          "  no_accept\n"
+                          "  virtual_ipaddress_excluded { 198.51.100.1/24 }")) ==
         Addresses{"192.0.2.10 eth0", "198.51.100.1 eth0"});
   CHECK(Filtered(Instance("VI_1", 10, 100, "") + Instance("VI_2", 11, 100, "  accept")).empty());
 }

@@ -4,10 +4,11 @@
 // with `nft list ruleset` while it was Master), in one inet table; nft_vip_filter_test.cc feeds
 // the same scripts to the kernel.
 #include "vrrp/linux/nft_script.h"
-#include "vrrp/linux/nft_vip_filter.h"
 
 #include <catch2/catch.hpp>
 #include <string>
+
+#include "vrrp/linux/nft_vip_filter.h"
 
 namespace vrrp::os {
 namespace {
@@ -44,8 +45,9 @@ TEST_CASE("nft script: the table drops traffic to and from the sets, Neighbour D
 TEST_CASE("nft script: table name, priority and counters come from the options") {
   const NftTableOptions o{.table = "lb_filter", .priority = 10, .counters = true};
   const std::string script = CreateTableScript(o);
-  CHECK(script.starts_with("add table inet lb_filter\ndelete table inet lb_filter\n"
-                           "table inet lb_filter {\n"));
+  CHECK(
+      script.starts_with("add table inet lb_filter\ndelete table inet lb_filter\n"
+                         "table inet lb_filter {\n"));
   CHECK(script.find("type filter hook input priority 10; policy accept;") != std::string::npos);
   CHECK(script.find("type filter hook output priority 10; policy accept;") != std::string::npos);
   CHECK(script.find("ip daddr @vips4 counter drop\n") != std::string::npos);

@@ -87,8 +87,7 @@ TEST_CASE("NftVipFilter: a blocked VIP takes no ping or TCP, unblocked it does a
   CHECK_FALSE(Pings(*p.client, "2001:db8::100"));
   CHECK(Pings(*p.client, "2001:db8::1"));
   // Neighbour Discovery passed: the client knows the VIP's MAC (RFC 5798 §6.4.3).
-  CHECK(p.client->Run("ip -6 neigh show 2001:db8::100").output.find("lladdr") !=
-        std::string::npos);
+  CHECK(p.client->Run("ip -6 neigh show 2001:db8::100").output.find("lladdr") != std::string::npos);
 
   REQUIRE(filter->Unblock(v4).ok());
   REQUIRE(filter->Unblock(v6).ok());

@@ -81,13 +81,14 @@ TEST_CASE("NoAcceptGate: the filter goes on before the address and off after it"
   REQUIRE(b.gate.SetNoAccept({Vip("192.0.2.3")}).ok());
   REQUIRE(b.manager->Add(Vip("192.0.2.3")).ok());
   REQUIRE(b.manager->Remove(Vip("192.0.2.3")).ok());
-  CHECK(b.Take() == Calls{"block 192.0.2.3", "add 192.0.2.3", "remove 192.0.2.3",
-                          "unblock 192.0.2.3"});
+  CHECK(b.Take() ==
+        Calls{"block 192.0.2.3", "add 192.0.2.3", "remove 192.0.2.3", "unblock 192.0.2.3"});
   CHECK(b.gate.held() == 0);
   CHECK(b.gate.blocked() == 0);
 }
 
-TEST_CASE("NoAcceptGate: addresses that accept traffic, or on another interface, pass as they are") {
+TEST_CASE(
+    "NoAcceptGate: addresses that accept traffic, or on another interface, pass as they are") {
   Bench b;
   REQUIRE(b.gate.SetNoAccept({Vip("192.0.2.3")}).ok());
   REQUIRE(b.manager->Add(Vip("192.0.2.4")).ok());

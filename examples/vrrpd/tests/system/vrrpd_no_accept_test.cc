@@ -3,6 +3,7 @@
 //  - a no_accept Master's VIP answers the client neither ping nor TCP, with `accept` it does;
 //  - failover moves the filtering with the VIP: the new Master filters, the old one's table
 //    is gone after its clean stop;
+//  - a reload (SIGHUP) that switches accept / no_accept filters or frees the VIP held now;
 //  - a SIGKILLed vrrpd's table (and its VIP element) survives it, as keepalived's does, and the
 //    next start leaves exactly one table, not two, nor one with the old element;
 //  - keepalived 2.2.7 side by side as the reference: its vrrp_strict Master filters the same
@@ -63,9 +64,7 @@ struct Lab : test::VrrpdLab {
     waitpid(Pid(n), nullptr, 0);
   }
 
-  bool ClientPings() {
-    return Client().Run(fmt::format("ping -c 1 -W 1 {}", kVip)).exit_code == 0;
-  }
+  bool ClientPings() { return Client().Run(fmt::format("ping -c 1 -W 1 {}", kVip)).exit_code == 0; }
   // curl's exit: 7 when the closed port's RST came back ("Connection refused"), 28 when
   // nothing did (filtered).
   int ClientTcp() {
@@ -143,6 +142,57 @@ TEST_CASE("vrrpd no_accept: after SIGKILL the next start leaves exactly one tabl
   CHECK(lab.Tables(1).empty());
   CHECK(lab.Tables(2).empty());
   CHECK(lab.Holds(1, kVip) == 0);
+}
+
+TEST_CASE("vrrpd no_accept: a killed run's table goes even when the next run filters nothing") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  lab.Vrrpd(1, Config(150, "", "    no_accept"));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.Holds(1, kVip) == 1; }, absl::Seconds(20)));
+  LAB_REQUIRE(lab, lab.Filtered(1) == kVip);
+  lab.Crash(1);
+  lab.Vrrpd(1, Config(150, "", "    accept"));
+  // The killed run's VIP is still there at first: wait for the new run's own takeover (the
+  // second in the log, which both runs append to).
+  auto takeovers = [&] {
+    const std::string log = lab.Log(1);
+    int n = 0;
+    for (size_t at = log.find("Entering MASTER STATE"); at != std::string::npos;
+         at = log.find("Entering MASTER STATE", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  LAB_REQUIRE(lab, Eventually([&] { return takeovers() == 2; }, absl::Seconds(20)));
+  CHECK(lab.Tables(1).empty());
+  CHECK(lab.Holds(1, kVip) == 1);
+  CHECK(lab.ClientPings());
+}
+
+TEST_CASE("vrrpd no_accept: a reload filters or frees the VIP of a Master that stays Master") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  lab.Vrrpd(1, Config(150, "", "    accept"));
+  LAB_REQUIRE(lab, Eventually([&] { return lab.Holds(1, kVip) == 1; }, absl::Seconds(20)));
+  CHECK(lab.ClientPings());
+  CHECK(lab.Tables(1).empty());
+
+  // no_accept by SIGHUP: the table is made and the VIP held now goes into it, no flap.
+  WriteFile(lab.Path("r1.conf"), Config(150, "", "    no_accept"));
+  kill(lab.Pid(1), SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.Logged(1, "Reload finished"); }));
+  LAB_CHECK(lab, lab.Filtered(1) == kVip);
+  CHECK_FALSE(lab.ClientPings());
+  CHECK(lab.Holds(1, kVip) == 1);
+
+  // And back: the element goes, the table stays (empty) until the stop.
+  WriteFile(lab.Path("r1.conf"), Config(150, "", "    accept"));
+  kill(lab.Pid(1), SIGHUP);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.Filtered(1).empty(); }));
+  CHECK(lab.ClientPings());
+  CHECK(lab.Holds(1, kVip) == 1);
+  lab.Stop(1);
+  CHECK(lab.Tables(1).empty());
 }
 
 TEST_CASE("vrrpd no_accept: keepalived's vrrp_strict Master filters the same, tables apart") {
