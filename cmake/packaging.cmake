@@ -100,7 +100,7 @@ set(CPACK_DEBIAN_PACKAGE_SOURCE vrrp)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${CPACK_PACKAGE_HOMEPAGE_URL})
 # dpkg-shlibdeps turns the ELF files' DT_NEEDED into Depends on the machine's packages
-# (libabsl20220623, libfmt9, libmnl0, libnftables1, libsystemd0, libstdc++6, libc6).
+# (libabsl20220623, libfmt9, libmnl0, libnftables1, libnettle8, libsystemd0, libstdc++6, libc6).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Directories 0755 and files 0644 / 0755 whatever the builder's umask.
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
@@ -159,7 +159,7 @@ vrrp-core, vrrp-config, vrrp-linux, vrrp-keepalived, vrrp-c).")
 # files name (dpkg-shlibdeps reads only shared objects).
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "${VRRP_DEB_LIBPACKAGE} (= ${VRRP_DEB_VERSION}), libabsl-dev, libfmt-dev, libmnl-dev, libnftables-dev, \
-pkg-config")
+nettle-dev, pkg-config")
 
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-vrrp)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)

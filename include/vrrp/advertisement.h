@@ -46,6 +46,9 @@ struct Advertisement {
   Centiseconds interval{100};
   AuthType auth_type = AuthType::kNone;  // v2 only
   AddressList addresses;
+  // v2 with AH, as decoded: the AH sequence number (ah.h), which the router checks for replay.
+  // Not sent from here: the router numbers what it sends.
+  uint32_t ah_sequence = 0;
 
   friend bool operator==(const Advertisement&, const Advertisement&) = default;
 };

@@ -53,6 +53,11 @@ struct ReceiveInfo {
   IpAddress source;        // its family is the packet's family
   IpAddress destination;   // needed for the v3 pseudo-header
   uint8_t ttl = kVrrpTtl;  // IPv4 TTL or IPv6 hop limit
+  // The IP protocol that carried it: VRRP, or AH (51, keepalived's auth_type AH, ah.h), whose
+  // payload starts with the AH header; then `ip_header` is the IPv4 header as received, which
+  // the AH ICV covers.
+  uint8_t protocol = kIpProtocolVrrp;
+  absl::Span<const uint8_t> ip_header;
 };
 
 struct DecodeOptions {
@@ -68,8 +73,15 @@ struct DecodeOptions {
   bool accept_v3_ipv4_without_pseudo_header = true;
 };
 
-// Decodes `payload` (the IP payload: the VRRP message alone) into `out`. Returns kNone when the
-// advertisement is accepted; otherwise the first check that failed, and `out` is unspecified.
+// Decodes `payload` (the IP payload: the VRRP message alone, or for info.protocol AH the AH
+// header and then the message) into `out`. Returns kNone when the advertisement is accepted;
+// otherwise the first check that failed, and `out` is unspecified.
+//
+// AH (RFC 2338 §5.3.6.3): its header is checked first (kAhShort, kAhHeader), the message inside
+// as any other, and at the authentication step, for a router configured with kAh, the ICV with
+// pass_key (kAhIcv) and the SPI (kAhSpi); out.ah_sequence is the packet's sequence number, for
+// the router's replay check. A router configured with kAh refuses a plain VRRP packet and one
+// without it refuses an AH packet (kAuthTypeMismatch), whatever the message's auth type field.
 [[nodiscard]] DropReason DecodeAdvertisement(absl::Span<const uint8_t> payload,
                                              const ReceiveInfo& info, const DecodeOptions& options,
                                              Advertisement& out);
@@ -77,7 +89,7 @@ struct DecodeOptions {
 struct EncodeOptions {
   IpAddress source;       // v3: the pseudo-header's source (the sending interface's address)
   IpAddress destination;  // v3: the pseudo-header's destination (group or unicast peer)
-  PassKey pass_key;       // v2 with AuthType::kPass
+  PassKey pass_key;       // v2 with AuthType::kPass (its key) or kAh (the HMAC key)
   // v3 over IPv4 only: false leaves the pseudo-header out of the checksum.
   bool v3_ipv4_pseudo_header = true;
 };
@@ -88,8 +100,9 @@ size_t EncodedSize(const Advertisement& adv);
 // Writes `adv` into `out` and returns the number of bytes written. Refuses, with
 // kInvalidArgument naming the field: v2 with IPv6; an address whose family is not adv.family;
 // more than 255 addresses; a v2 interval that is not whole seconds in 1..255 s; a v3 interval
-// outside 1..4095 cs; v3 with an auth type; AH (not implemented); and kResourceExhausted when
-// `out` is too small. Nothing is written on failure.
+// outside 1..4095 cs; v3 with an auth type; and kResourceExhausted when `out` is too small.
+// Nothing is written on failure. With AuthType::kAh this writes the VRRP message alone (auth
+// type 2, zero authentication data): WrapInAh (ah.h) puts the IP and AH headers around it.
 [[nodiscard]] absl::StatusOr<size_t> EncodeAdvertisement(const Advertisement& adv,
                                                          const EncodeOptions& options,
                                                          absl::Span<uint8_t> out);

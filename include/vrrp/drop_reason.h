@@ -45,6 +45,14 @@ enum class DropReason : uint8_t {
   // The endpoint (endpoint.h), before any router.
   kPeer,  // the routers for this VRID take unicast peers only, and the source is none of them
 
+  // The codec, for a router with auth_type AH (ah.h; RFC 2402, keepalived's IPsec AH). They come
+  // last so the C ABI's numbers stay as they were (it offers no AH).
+  kAhShort,   // no room for the IPv4 header, the AH header and a VRRP header (or no IP header)
+  kAhHeader,  // AH's next header is not VRRP (112) or its length is not the 96-bit ICV's
+  kAhIcv,     // the HMAC-MD5-96 does not verify: another key, or a changed packet
+  kAhSpi,     // the SPI is not the source address (keepalived's rule)
+  kAhReplay,  // the sequence number is not above the last one accepted (the router counts it)
+
   kCount,  // not a reason: the number of them
 };
 
@@ -52,7 +60,8 @@ inline constexpr size_t kDropReasonCount = static_cast<size_t>(DropReason::kCoun
 
 // Stable snake_case names, used as counter names and in logs and JSON:
 // "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
-// "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer".
+// "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer",
+// "ah_short", "ah_header", "ah_icv", "ah_spi", "ah_replay".
 std::string_view DropReasonName(DropReason reason);
 
 class DropCounters {

@@ -37,7 +37,8 @@ absl::StatusOr<LinkFrame> ParseEthernet(absl::Span<const uint8_t> frame);
 absl::StatusOr<LinkFrame> ParseLinuxSll(absl::Span<const uint8_t> frame);
 
 struct IpDatagram {
-  ReceiveInfo info;                   // source, destination, TTL / hop limit
+  ReceiveInfo info;                   // source, destination, TTL / hop limit, protocol, and
+                                      // (IPv4) the header, which AH's ICV covers
   uint8_t protocol = 0;               // IPv4 protocol or IPv6 final next header
   absl::Span<const uint8_t> payload;  // bounded by the IP length fields, not the capture
 };

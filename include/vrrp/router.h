@@ -171,11 +171,19 @@ class Router {
   // unicast peer: the v3 checksum covers it) into `out`, from config().primary_address, with the
   // configured authentication. Returns the bytes written; kResourceExhausted when `out` is
   // smaller than kMaxAdvertisementSize needs. No allocation once the router has sent once.
+  // With auth_type AH it writes the whole IPv4 packet (header, AH, message: ah.h), numbered
+  // with the next IP ID and AH sequence number, for a transport that sends it as it is.
   [[nodiscard]] absl::StatusOr<size_t> WriteAdvertisement(uint8_t priority,
                                                           const IpAddress& destination,
                                                           absl::Span<uint8_t> out);
   // How received advertisements for this router are decoded: its version and authentication.
   const DecodeOptions& decode_options() const { return decode_options_; }
+  // auth_type AH (ah.h): a decoded packet's AH sequence number, before OnAdvertisement. Above
+  // the router's counter it becomes the counter (kNone); otherwise it is a replay, counted and
+  // returned as kAhReplay. The counter is shared with sending, as keepalived's is: an AH
+  // advertisement WriteAdvertisement makes carries the counter plus one.
+  DropReason AcceptAhSequence(uint32_t sequence);
+  uint32_t ah_sequence() const { return ah_sequence_; }
 
   // --- Observation (status dumps, keepalived's JSON `data`). ---
 
@@ -244,6 +252,9 @@ class Router {
   std::vector<Action> actions_;
   DecodeOptions decode_options_;
   Advertisement outgoing_;  // reused by WriteAdvertisement
+  // auth_type AH: the sequence counter (sent and received) and the last IP ID sent.
+  uint32_t ah_sequence_ = 0;
+  uint16_t ah_ip_id_ = 0;
 };
 
 }  // namespace vrrp

@@ -77,7 +77,8 @@ struct RouterConfig {
   bool skip_address_check_from_master = false;
   // v2 authentication (keepalived's authentication { auth_type PASS; auth_pass ... }): what the
   // router puts in its advertisements and requires of received ones. kNone for v3 (RFC 5798 §9
-  // removed it); AH is not implemented.
+  // removed it). kAh (IPsec AH with HMAC-MD5-96, keyed with pass_key: ah.h) needs a transport
+  // that sends the IPv4 packets WriteAdvertisement makes as they are and receives IP protocol 51.
   AuthType auth_type = AuthType::kNone;
   PassKey pass_key;
   // v3 over IPv4: include the pseudo-header in the checksum we send (RFC 5798 §5.2.8; keepalived,

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "checksum_impl.h"
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 
 namespace vrrp {
 namespace {
@@ -67,8 +68,20 @@ IpAddress MulticastGroup(Family family) {
   return family == Family::kIPv4 ? kMulticastGroupV4 : kMulticastGroupV6;
 }
 
-DropReason DecodeAdvertisement(absl::Span<const uint8_t> payload, const ReceiveInfo& info,
+DropReason DecodeAdvertisement(absl::Span<const uint8_t> packet_payload, const ReceiveInfo& info,
                                const DecodeOptions& options, Advertisement& out) {
+  // AH (ah.h): its header first; the message inside is checked as any other, and the ICV at the
+  // authentication step below.
+  const bool ah = info.protocol == kIpProtocolAh;
+  AhReceived ah_fields;
+  absl::Span<const uint8_t> payload = packet_payload;
+  if (ah) {
+    if (DropReason r = UnwrapAh(info.ip_header, packet_payload, nullptr, false, ah_fields);
+        r != DropReason::kNone) {
+      return r;
+    }
+    payload = ah_fields.vrrp_message;
+  }
   const size_t size = payload.size();
   if (size < kHeaderSize) return DropReason::kTooShort;
   const uint8_t* p = payload.data();
@@ -115,18 +128,33 @@ DropReason DecodeAdvertisement(absl::Span<const uint8_t> payload, const ReceiveI
     if (auth > static_cast<uint8_t>(AuthType::kAh)) return DropReason::kInvalidAuthType;
     if (options.auth_type.has_value()) {
       if (auth != static_cast<uint8_t>(*options.auth_type)) return DropReason::kAuthTypeMismatch;
+      // AH is the IP protocol, not the field alone: a plain packet saying "AH" is not one.
+      if ((*options.auth_type == AuthType::kAh) != ah) return DropReason::kAuthTypeMismatch;
       // RFC 2338 §5.3.6.2: the key travels in clear in the authentication data.
       if (*options.auth_type == AuthType::kPass &&
           !options.pass_key.Matches(payload.subspan(size - kV2AuthDataSize))) {
         return DropReason::kAuthFailure;
       }
+      // RFC 2338 §5.3.6.3: the HMAC over the packet, keyed with the password.
+      if (ah) {
+        const bool unicast = !info.destination.IsMulticast();
+        if (DropReason r =
+                UnwrapAh(info.ip_header, packet_payload, &options.pass_key, unicast, ah_fields);
+            r != DropReason::kNone) {
+          return r;
+        }
+      }
     }
     out.version = Version::kV2;
     out.auth_type = static_cast<AuthType>(auth);
+    out.ah_sequence = ah ? ah_fields.sequence : 0;
     out.interval = Centiseconds::FromSeconds(p[5]);  // RFC 3768 §5.3.7: seconds
   } else {
+    // VRRPv3 has no authentication (RFC 5798 §9): AH around it is nothing we know.
+    if (ah) return DropReason::kAuthTypeMismatch;
     out.version = Version::kV3;
     out.auth_type = AuthType::kNone;
+    out.ah_sequence = 0;
     // RFC 5798 §5.2.7: 4 reserved bits (ignored on receive), 12 bits of centiseconds.
     out.interval = Centiseconds(((p[4] & 0x0f) << 8) | p[5]);
   }
@@ -186,12 +214,10 @@ absl::StatusOr<size_t> EncodeAdvertisement(const Advertisement& adv, const Encod
           fmt::format("interval {}: VRRPv2 carries whole seconds in 1..{} s", adv.interval,
                       kV2MaxIntervalSeconds));
     }
-    if (adv.auth_type == AuthType::kAh) {
-      return absl::InvalidArgumentError("auth_type AH is not implemented");
-    }
-    if (adv.auth_type != AuthType::kNone && adv.auth_type != AuthType::kPass) {
-      return absl::InvalidArgumentError(
-          fmt::format("auth_type {} is not 0 (none) or 1 (PASS)", static_cast<int>(adv.auth_type)));
+    if (adv.auth_type != AuthType::kNone && adv.auth_type != AuthType::kPass &&
+        adv.auth_type != AuthType::kAh) {
+      return absl::InvalidArgumentError(fmt::format(
+          "auth_type {} is not 0 (none), 1 (PASS) or 2 (AH)", static_cast<int>(adv.auth_type)));
     }
   } else {
     if (cs < 1 || cs > kV3MaxIntervalCs) {

@@ -7,10 +7,27 @@ namespace vrrp {
 namespace {
 
 // In the enum's order (drop_reason.h); kCount has none.
-constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{
-    {"none", "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
-     "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer"}};
-static_assert(kDropNames.Covers(DropReason::kPeer));
+constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{{"none",
+                                                              "too_short",
+                                                              "version",
+                                                              "type",
+                                                              "checksum",
+                                                              "length",
+                                                              "ttl",
+                                                              "invalid_auth_type",
+                                                              "auth_type_mismatch",
+                                                              "auth_failure",
+                                                              "vrid",
+                                                              "interval",
+                                                              "address_list",
+                                                              "family",
+                                                              "peer",
+                                                              "ah_short",
+                                                              "ah_header",
+                                                              "ah_icv",
+                                                              "ah_spi",
+                                                              "ah_replay"}};
+static_assert(kDropNames.Covers(DropReason::kAhReplay));
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 
 namespace vrrp {
 namespace {
@@ -86,11 +87,12 @@ Delivery Endpoint::Drop(DropReason reason) {
 Delivery Endpoint::OnPacket(absl::Time now, absl::Span<const uint8_t> payload,
                             const ReceiveInfo& info) {
   ++stats_.received;
-  // The VRID is the second octet in both versions (RFC 5798 §5.1, RFC 3768 §5.1); anything
-  // shorter than the fixed header is nobody's.
-  if (payload.size() < kHeaderSize) return Drop(DropReason::kTooShort);
+  // The VRID is the second octet in both versions (RFC 5798 §5.1, RFC 3768 §5.1), after the AH
+  // header when AH carried it (ah.h); anything shorter than the fixed header is nobody's.
+  const size_t message = info.protocol == kIpProtocolAh ? kAhHeaderSize : 0;
+  if (payload.size() < message + kHeaderSize) return Drop(DropReason::kTooShort);
   DropReason why = DropReason::kNone;
-  const Route* route = Find(payload[1], info.source, why);
+  const Route* route = Find(payload[message + 1], info.source, why);
   if (route == nullptr) return Drop(why);
   ++stats_.routed;
   Router& router = *route->router;
@@ -98,6 +100,12 @@ Delivery Endpoint::OnPacket(absl::Time now, absl::Span<const uint8_t> payload,
   if (decoded != DropReason::kNone) {
     router.CountDrop(decoded);
     return Delivery{.key = route->key, .reason = decoded};
+  }
+  // AH's sequence number, against the router's counter (ah.h); counted there when refused.
+  if (info.protocol == kIpProtocolAh) {
+    if (DropReason r = router.AcceptAhSequence(scratch_.ah_sequence); r != DropReason::kNone) {
+      return Delivery{.key = route->key, .reason = r};
+    }
   }
   return Delivery{.key = route->key, .reason = router.OnAdvertisement(now, scratch_, info.source)};
 }

@@ -95,6 +95,9 @@ absl::StatusOr<IpDatagram> ParseIpv4(absl::Span<const uint8_t> packet) {
   out.info.destination = IpAddress::FromV4Bytes(p + 16);
   // Ethernet pads short frames to 60 bytes: the payload ends where the IP length says.
   out.payload = packet.subspan(header_size, total_length - header_size);
+  // AH (ah.h) covers the IP header with its ICV: the codec needs it as received.
+  out.info.protocol = out.protocol;
+  out.info.ip_header = packet.first(header_size);
   return out;
 }
 
@@ -136,6 +139,7 @@ absl::StatusOr<IpDatagram> ParseIpv6(absl::Span<const uint8_t> packet) {
     rest.remove_prefix(length);
   }
   out.protocol = next_header;
+  out.info.protocol = next_header;
   out.payload = rest;
   return out;
 }

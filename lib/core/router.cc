@@ -1,9 +1,11 @@
 #include "vrrp/router.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 #include "vrrp/enum_names.h"
 
 namespace vrrp {
@@ -129,7 +131,34 @@ absl::StatusOr<size_t> Router::WriteAdvertisement(uint8_t priority, const IpAddr
   options.destination = destination;
   options.pass_key = config_.pass_key;
   options.v3_ipv4_pseudo_header = config_.v3_ipv4_pseudo_header;
-  return EncodeAdvertisement(outgoing_, options, out);
+  if (outgoing_.auth_type != AuthType::kAh) return EncodeAdvertisement(outgoing_, options, out);
+
+  // AH (ah.h): the message, then the IP and AH headers around it, which the ICV covers.
+  std::array<uint8_t, kHeaderSize + kMaxAddressCount * 4 + kV2AuthDataSize> message;
+  absl::StatusOr<size_t> n = EncodeAdvertisement(outgoing_, options, absl::MakeSpan(message));
+  if (!n.ok()) return n;
+  // keepalived's IP IDs start at 1 and skip 0, which would let the kernel pick one after the
+  // ICV was computed. Its sequence numbers stop at 0xfffffffe rather than wrap (136 years at
+  // one a second); a peer then refuses them as replays and takes over.
+  if (++ah_ip_id_ == 0) ++ah_ip_id_;
+  if (ah_sequence_ < 0xfffffffe) ++ah_sequence_;
+  AhSend send{.source = config_.primary_address,
+              .destination = destination,
+              .ip_id = ah_ip_id_,
+              .sequence = ah_sequence_,
+              .unicast = !destination.IsMulticast()};
+  return WrapInAh(absl::MakeConstSpan(message.data(), *n), send, config_.pass_key, out);
+}
+
+DropReason Router::AcceptAhSequence(uint32_t sequence) {
+  // keepalived's rule (it keeps no window, RFC 2402 §3.4.3's is for one sender per SA): above
+  // the counter, from any sender, or a replay.
+  if (sequence <= ah_sequence_) {
+    stats_.drops.Count(DropReason::kAhReplay);
+    return DropReason::kAhReplay;
+  }
+  ah_sequence_ = sequence;
+  return DropReason::kNone;
 }
 
 void Router::Transition(absl::Time now, RouterState to, TransitionReason reason) {

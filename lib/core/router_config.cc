@@ -109,11 +109,10 @@ absl::Status ValidateRouterConfig(const RouterConfig& c) {
     // who sets both has made a mistake we should not hide.
     return Invalid("authentication is VRRPv2 only (RFC 5798 §9 removed it)");
   }
-  if (c.auth_type == AuthType::kAh) {
-    return absl::UnimplementedError("auth_type AH is not supported");
-  }
-  if (c.auth_type != AuthType::kNone && c.auth_type != AuthType::kPass) {
-    return Invalid(fmt::format("auth_type {} is not NONE or PASS", static_cast<int>(c.auth_type)));
+  if (c.auth_type != AuthType::kNone && c.auth_type != AuthType::kPass &&
+      c.auth_type != AuthType::kAh) {
+    return Invalid(
+        fmt::format("auth_type {} is not NONE, PASS or AH", static_cast<int>(c.auth_type)));
   }
   return absl::OkStatus();
 }

@@ -788,12 +788,6 @@ TEST_CASE("EncodeAdvertisement refuses what the wire cannot carry, writing nothi
        absl::StatusCode::kInvalidArgument, "interval"},
       {"v3 with PASS", [](Advertisement& a, EncodeOptions&) { a.auth_type = AuthType::kPass; },
        absl::StatusCode::kInvalidArgument, "auth_type"},
-      {"v2 with AH",
-       [](Advertisement& a, EncodeOptions&) {
-         a.version = Version::kV2;
-         a.auth_type = AuthType::kAh;
-       },
-       absl::StatusCode::kInvalidArgument, "AH"},
       {"v2 with an unknown auth type",
        [](Advertisement& a, EncodeOptions&) {
          a.version = Version::kV2;

@@ -25,7 +25,9 @@ static_assert(VRRP_REASON_VIP_CONFLICT == static_cast<int>(TransitionReason::kVi
 static_assert(VRRP_DROP_CHECKSUM == static_cast<int>(DropReason::kChecksum));
 static_assert(VRRP_DROP_VRID == static_cast<int>(DropReason::kVrid));
 static_assert(VRRP_DROP_PEER == static_cast<int>(DropReason::kPeer));
-static_assert(VRRP_DROP_COUNT == static_cast<int>(DropReason::kCount));
+// The AH reasons come after kPeer and are not in the C ABI: it offers no auth_type AH, so its
+// routers never count them, and VRRP_DROP_COUNT (an array size in its structs) stays.
+static_assert(VRRP_DROP_COUNT == static_cast<int>(DropReason::kPeer) + 1);
 static_assert(VRRP_AUTH_PASS == static_cast<int>(AuthType::kPass));
 static_assert(VRRP_FAMILY_IPV4 == static_cast<int>(Family::kIPv4));
 static_assert(VRRP_FAMILY_IPV6 == static_cast<int>(Family::kIPv6));
