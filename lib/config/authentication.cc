@@ -1,5 +1,6 @@
 // A vrrp_instance's authentication { }: VRRPv2's PASS key (RFC 2338 §5.3.6.2; RFC 3768 keeps the
-// field). Whether it applies (v2, not vrrp_strict) is decided once the version is known.
+// field) or IPsec AH keyed with auth_pass (§5.3.6.3). Whether it applies (v2, not vrrp_strict) is
+// decided once the version is known.
 #include "blocks.h"
 #include "fmt/format.h"
 #include "keyword_table.h"
@@ -17,13 +18,13 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        if ((*v)->text == "PASS") {
          p.auth_type = AuthType::kPass;
        } else if ((*v)->text == "AH") {
-         p.auth_type = AuthType::kAh;  // refused once the instance is resolved
+         p.auth_type = AuthType::kAh;
        } else {
          return in.Error(**v, kw.text, fmt::format("auth_type '{}' is not PASS or AH", (*v)->text));
        }
        return absl::OkStatus();
      },
-     "PASS (AH is refused)"},
+     "PASS or AH"},
     {"auth_pass",
      [](Cursor& in, PendingInstance& p, const Token& kw) -> absl::Status {
        absl::StatusOr<const Token*> v = ReadWord(in, kw);

@@ -60,15 +60,10 @@ absl::Status Authentication(const PendingInstance& p, ParseState& state, Instanc
   } else if (state.conf.global.vrrp_strict) {
     state.conf.warnings.push_back(
         {where, fmt::format("{}: vrrp_strict: authentication is ignored", c.name)});
-  } else if (p.auth_type == AuthType::kAh) {
-    // RFC 2338 §5.3.6.3's IP Authentication Header: refused rather than run unauthenticated,
-    // which would let any host on the link take the addresses the operator meant to protect.
-    return Fail(OriginOf(p, state, "auth_type"),
-                "auth_type AH (IP Authentication Header, RFC 2338 §5.3.6.3) is not implemented "
-                "by vrrpd: use auth_type PASS on every router, or remove the authentication "
-                "block (RFC 3768 and RFC 5798 have none)");
-  } else if (p.auth_type == AuthType::kPass) {
-    c.auth_type = AuthType::kPass;
+  } else if (p.auth_type == AuthType::kPass || p.auth_type == AuthType::kAh) {
+    // PASS puts the key in the advertisement (RFC 2338 §5.3.6.2); AH keys an HMAC-MD5-96 over
+    // the IP packet with it (§5.3.6.3, vrrp/ah.h). Both take auth_pass's first 8 bytes.
+    c.auth_type = p.auth_type;
     absl::StatusOr<PassKey> key = PassKey::Create(p.pass);
     if (!key.ok()) {
       return Fail(OriginOf(p, state, "auth_pass"), std::string(key.status().message()));

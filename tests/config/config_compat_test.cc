@@ -2,6 +2,7 @@
 // a warning that says what it did. Pasted Unicode white space, extra words after a keyword,
 // addresses written with a prefix, a VIP listed twice, no VIP, `state SLAVE`, MASTER with
 // nopreempt, vrrp_strict's configuration rules, AH, and keepalived's preprocessor.
+#include <array>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -171,11 +172,25 @@ TEST_CASE("Compat: state MASTER clears nopreempt, as keepalived does, and says s
   CHECK(backup.warnings.empty());
 }
 
-TEST_CASE("Compat: auth_type AH is refused with what to do instead") {
-  CHECK(ErrorOf(Instance("  authentication {\n    auth_type AH\n    auth_pass x\n  }")) ==
-        "k.conf:6: auth_type AH (IP Authentication Header, RFC 2338 §5.3.6.3) is not implemented "
-        "by vrrpd: use auth_type PASS on every router, or remove the authentication block (RFC "
-        "3768 and RFC 5798 have none)");
+TEST_CASE("Compat: auth_type AH runs with auth_pass as its key, on VRRPv2 only") {
+  const Configuration conf =
+      MustParse(Instance("  authentication {\n    auth_type AH\n    auth_pass secret1234\n  }"));
+  const auto& c = conf.instances[0].config;
+  CHECK(c.auth_type == AuthType::kAh);
+  // keepalived keys the HMAC with the field's 8 bytes: the first 8 characters, with a warning.
+  const std::array<uint8_t, 8> key{'s', 'e', 'c', 'r', 'e', 't', '1', '2'};
+  CHECK(c.pass_key.wire_bytes() == key);
+  REQUIRE(conf.warnings.size() == 1);
+  CHECK(ToString(conf.warnings[0]) ==
+        "k.conf:7: auth_pass is longer than 8 characters, truncated to its first 8");
+
+  // VRRPv3 has no authentication (RFC 5798 §9): keepalived's warning, and none is used.
+  const Configuration v3 = MustParse(
+      Instance("  version 3\n  authentication {\n    auth_type AH\n    auth_pass x\n  }"));
+  CHECK(v3.instances[0].config.auth_type == AuthType::kNone);
+  REQUIRE(v3.warnings.size() == 1);
+  CHECK(ToString(v3.warnings[0]) ==
+        "k.conf:6: VI_1: VRRP version 3 does not support authentication. Ignoring.");
 }
 
 TEST_CASE("Compat: vrrp_strict applies keepalived's configuration rules and says what it changes") {

@@ -81,11 +81,6 @@ TEST_CASE("Values the parser refuses itself, and what a block lacks") {
   CHECK(
       DetailOf("\nvrrp_instance VI_1 {\n interface eth0\n virtual_ipaddress { 192.0.2.3 }\n}\n") ==
       At(2, "vrrp_instance", "vrrp_instance VI_1 has no virtual_router_id"));
-  CHECK(DetailOf(Instance("  authentication {\n    auth_type AH\n  }")) ==
-        At(6, "auth_type",
-           "auth_type AH (IP Authentication Header, RFC 2338 §5.3.6.3) is not implemented by "
-           "vrrpd: use auth_type PASS on every router, or remove the authentication block (RFC "
-           "3768 and RFC 5798 have none)"));
   CHECK(DetailOf(Instance("  track_script {\n    chk\n  }")) ==
         At(6, "track_script", "track_script chk names no vrrp_script"));
   CHECK(DetailOf(Instance("") + "vrrp_sync_group G {\n  group {\n    VI_9\n  }\n}\n") ==

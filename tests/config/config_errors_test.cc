@@ -82,10 +82,6 @@ TEST_CASE("Values that are not what the keyword takes") {
         "keepalived.conf:7: unicast_peer 'peer-b' is not an IP address");
   CHECK(ErrorOf(Instance("  authentication {\n    auth_type MD5\n  }")) ==
         "keepalived.conf:6: auth_type 'MD5' is not PASS or AH");
-  CHECK(ErrorOf(Instance("  authentication {\n    auth_type AH\n  }")) ==
-        "keepalived.conf:6: auth_type AH (IP Authentication Header, RFC 2338 §5.3.6.3) is not "
-        "implemented by vrrpd: use auth_type PASS on every router, or remove the authentication "
-        "block (RFC 3768 and RFC 5798 have none)");
   CHECK(ErrorOf(Instance("  track_interface {\n    eth1 weight 255\n  }")) ==
         "keepalived.conf:6: weight 255 is out of range -254..254");
   CHECK(ErrorOf(Instance("  track_script {\n    chk weight -254\n  }")) ==
