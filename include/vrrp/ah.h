@@ -46,9 +46,9 @@
 
 namespace vrrp {
 
-inline constexpr uint8_t kIpProtocolAh = 51;     // RFC 2402 §2
-inline constexpr size_t kIpv4HeaderSize = 20;    // without options: what we send
-inline constexpr size_t kAhIcvSize = 12;         // HMAC-MD5-96, RFC 2403 §3
+inline constexpr uint8_t kIpProtocolAh = 51;              // RFC 2402 §2
+inline constexpr size_t kIpv4HeaderSize = 20;             // without options: what we send
+inline constexpr size_t kAhIcvSize = 12;                  // HMAC-MD5-96, RFC 2403 §3
 inline constexpr size_t kAhHeaderSize = 12 + kAhIcvSize;  // RFC 2402 §2
 // RFC 2402 §2.2: the AH length in 32-bit words, minus 2.
 inline constexpr uint8_t kAhPayloadLength = kAhHeaderSize / 4 - 2;
@@ -91,8 +91,8 @@ struct AhReceived {
                                   bool unicast, AhReceived& out);
 
 // The ICV of a packet whose header is `ip_header` and whose payload is `ip_payload` (AH with
-// whatever ICV it holds, then VRRP), computed as the sender does. `ip_payload` must hold the AH
-// header. Exposed for tests and tools.
+// whatever ICV it holds, then VRRP), computed as the sender does; all zeros when `ip_payload`
+// is shorter than the AH header. Exposed for tests and tools.
 AhIcv ComputeAhIcv(absl::Span<const uint8_t> ip_header, absl::Span<const uint8_t> ip_payload,
                    const PassKey& key, bool unicast);
 

@@ -18,8 +18,8 @@ constexpr size_t kVrrpHeaderSize = 8;
 constexpr size_t kMaxIpv4HeaderSize = 60;
 
 // IPv4 header offsets (RFC 791 §3.1).
-constexpr size_t kTos = 1, kTotalLength = 2, kId = 4, kFlagsFragment = 6, kTtlAt = 8,
-                 kProtocol = 9, kChecksum = 10, kSource = 12, kDestination = 16;
+constexpr size_t kTos = 1, kTotalLength = 2, kId = 4, kFlagsFragment = 6, kTtlAt = 8, kProtocol = 9,
+                 kChecksum = 10, kSource = 12, kDestination = 16;
 // AH offsets (RFC 2402 §2).
 constexpr size_t kNextHeader = 0, kPayloadLength = 1, kSpi = 4, kSequence = 8, kIcv = 12;
 
@@ -57,6 +57,8 @@ AhIcv ComputeAhIcv(absl::Span<const uint8_t> ip_header, absl::Span<const uint8_t
   header[kChecksum + 1] = 0;
   if (unicast) header[kTtlAt] = 0;
   static constexpr std::array<uint8_t, kAhIcvSize> kZeroIcv{};
+  // Not an AH packet (UnwrapAh refuses it before): no ICV to compute.
+  if (ip_payload.size() < kAhHeaderSize) return AhIcv{};
 
   hmac_md5_ctx ctx;
   hmac_md5_set_key(&ctx, key.wire_bytes().size(), key.wire_bytes().data());
@@ -74,9 +76,8 @@ AhIcv ComputeAhIcv(absl::Span<const uint8_t> ip_header, absl::Span<const uint8_t
 absl::StatusOr<size_t> WrapInAh(absl::Span<const uint8_t> vrrp_message, const AhSend& send,
                                 const PassKey& key, absl::Span<uint8_t> out) {
   if (send.source.family() != Family::kIPv4 || send.destination.family() != Family::kIPv4) {
-    return absl::InvalidArgumentError(
-        fmt::format("AH: {} > {}: authentication is IPv4 only (VRRPv2)", send.source,
-                    send.destination));
+    return absl::InvalidArgumentError(fmt::format(
+        "AH: {} > {}: authentication is IPv4 only (VRRPv2)", send.source, send.destination));
   }
   if (send.ip_id == 0) {
     return absl::InvalidArgumentError("AH: IP ID 0 would let the kernel change a signed field");

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 
 namespace vrrp::os {
 namespace {
@@ -36,6 +37,12 @@ IpAddress GroupOf(const InstanceConfig& config) {
 }
 
 bool Multicast(const InstanceConfig& config) { return config.unicast_peers.empty(); }
+
+// auth_type AH travels as IP protocol 51 (vrrp/ah.h), on a socket of its own. (The
+// InstanceConfig's auth_type: vrrp::Instance copies it into its router.)
+bool UsesAh(const InstanceConfig& config) {
+  return config.router.version == Version::kV2 && config.auth_type == AuthType::kAh;
+}
 
 // What an instance whose interface has no address yet holds as its primary address: the Router
 // refuses an unspecified one (ValidateRouterConfig), and this one is never used. The instance
@@ -109,7 +116,10 @@ struct Driver::Link final : public Transport {
   bool claims_watched = false;
   int claim_users = 0;
 
-  Link(std::string name, Family f) : interface(std::move(name)), family(f), endpoint(f) {}
+  uint8_t protocol = kIpProtocolVrrp;  // or kIpProtocolAh: the auth_type AH instances' socket
+
+  Link(std::string name, Family f, uint8_t p)
+      : interface(std::move(name)), family(f), endpoint(f), protocol(p) {}
 
   absl::Status Send(absl::Span<const uint8_t> payload, const IpAddress& source,
                     const IpAddress& destination) override {
@@ -245,14 +255,15 @@ bool Driver::InterfaceMissing(const absl::Status& failure, const std::string& in
   return failure.code() == absl::StatusCode::kNotFound && InterfaceMissing(interface);
 }
 
-absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, Family family) {
+absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, Family family,
+                                                  uint8_t protocol) {
   for (auto& link : links_) {
-    if (link->interface == interface && link->family == family) {
+    if (link->interface == interface && link->family == family && link->protocol == protocol) {
       ++link->users;
       return link.get();
     }
   }
-  auto link = std::make_unique<Link>(interface, family);
+  auto link = std::make_unique<Link>(interface, family, protocol);
   // Its receive buffer is sized by Driver::Open as instances join. An interface that does not
   // exist yet is waited for (keepalived's dynamic_interfaces): the link stays closed until it
   // appears; any other failure (CAP_NET_RAW) is the caller's error.
@@ -263,7 +274,9 @@ absl::StatusOr<Driver::Link*> Driver::AcquireLink(const std::string& interface, 
 }
 
 absl::Status Driver::OpenSocket(Link& link) {
-  auto opened = options_.parts.open_socket(link.interface, link.family);
+  auto opened = link.protocol == kIpProtocolAh
+                    ? options_.parts.open_ah_socket(link.interface)
+                    : options_.parts.open_socket(link.interface, link.family);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<VrrpSocket> socket = std::move(*opened);
   if (link.receive_buffer > 0) (void)socket->SetReceiveBuffer(link.receive_buffer);
@@ -383,7 +396,7 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
       }
     }
   }
-  auto link = AcquireLink(spec.interface, family);
+  auto link = AcquireLink(spec.interface, family, UsesAh(config) ? kIpProtocolAh : kIpProtocolVrrp);
   if (!link.ok()) return fail(link.status());
   slot->link = *link;
   // A configured source cannot be on an interface that is not there yet: looked for when it is.
@@ -457,7 +470,8 @@ bool DriverInstance::SameTransport(const DriverInstance& other) const {
   return interface == other.interface && config.router.family == other.config.router.family &&
          config.router.vrid == other.config.router.vrid && source == other.source &&
          config.multicast_group == other.config.multicast_group &&
-         config.unicast_peers == other.config.unicast_peers && announce_mac == other.announce_mac;
+         config.unicast_peers == other.config.unicast_peers && announce_mac == other.announce_mac &&
+         UsesAh(config) == UsesAh(other.config);
 }
 
 std::optional<size_t> Driver::IndexOf(std::string_view name) const {

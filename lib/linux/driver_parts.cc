@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "vrrp/ah.h"
 #include "vrrp/linux/address_manager.h"
 #include "vrrp/linux/claim_watcher.h"
 #include "vrrp/linux/link_monitor.h"
@@ -45,6 +46,10 @@ DriverParts LinuxDriverParts() {
   parts.open_socket = [](const std::string& interface, Family family) {
     return Up<VrrpSocket>(RawSocketTransport::Open({.interface = interface, .family = family}));
   };
+  parts.open_ah_socket = [](const std::string& interface) {
+    return Up<VrrpSocket>(RawSocketTransport::Open(
+        {.interface = interface, .family = Family::kIPv4, .protocol = kIpProtocolAh}));
+  };
   parts.open_announcer = [](const std::string& interface, const std::optional<MacAddress>& mac) {
     return Up<Announcer>(PacketAnnouncer::Open({.interface = interface, .mac = mac}));
   };
@@ -62,6 +67,7 @@ DriverParts LinuxDriverParts() {
 DriverParts WithLinuxDefaults(DriverParts parts) {
   DriverParts linux_parts = LinuxDriverParts();
   if (!parts.open_socket) parts.open_socket = std::move(linux_parts.open_socket);
+  if (!parts.open_ah_socket) parts.open_ah_socket = std::move(linux_parts.open_ah_socket);
   if (!parts.open_announcer) parts.open_announcer = std::move(linux_parts.open_announcer);
   if (!parts.open_address_manager) {
     parts.open_address_manager = std::move(linux_parts.open_address_manager);

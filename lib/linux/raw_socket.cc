@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 #include "vrrp/ip_packet.h"
 #include "vrrp/linux/sys_error.h"
 
@@ -23,11 +24,11 @@ namespace {
 
 // An error from socket(): without CAP_NET_RAW it is EPERM, and the operator needs to be told
 // which capability to grant, not only the errno.
-absl::Status SocketError(const std::string& interface, Family family) {
+absl::Status SocketError(const std::string& interface, Family family, uint8_t protocol) {
   int error = errno;
   absl::Status status =
       SysError(fmt::format("socket({}, SOCK_RAW, {})",
-                           family == Family::kIPv4 ? "AF_INET" : "AF_INET6", kIpProtocolVrrp),
+                           family == Family::kIPv4 ? "AF_INET" : "AF_INET6", protocol),
                interface, error);
   if (error == EPERM || error == EACCES) {
     return absl::PermissionDeniedError(
@@ -218,9 +219,15 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
   // The socket before the interface: a missing CAP_NET_RAW is a configuration error to report
   // at once, while a missing interface is one the Driver waits for (it may appear later), so
   // the caller must not mistake the first for the second.
+  const bool ah = options.protocol == kIpProtocolAh;
+  if (options.protocol != kIpProtocolVrrp && !(ah && options.family == Family::kIPv4)) {
+    return absl::InvalidArgumentError(
+        fmt::format("protocol {} on {}: VRRP is protocol 112, or 51 (AH) over IPv4",
+                    options.protocol, FamilyName(options.family)));
+  }
   const int domain = options.family == Family::kIPv4 ? AF_INET : AF_INET6;
-  UniqueFd fd(socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtocolVrrp));
-  if (!fd.valid()) return SocketError(ifname, options.family);
+  UniqueFd fd(socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, options.protocol));
+  if (!fd.valid()) return SocketError(ifname, options.family, options.protocol);
   const unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) return SysError("if_nametoindex", ifname);
   // Only this interface's packets: a raw socket otherwise sees protocol 112 from every link.
@@ -232,6 +239,12 @@ absl::StatusOr<std::unique_ptr<RawSocketTransport>> RawSocketTransport::Open(
                                 ? ConfigureV4(fd.get(), options, static_cast<int>(ifindex))
                                 : ConfigureV6(fd.get(), options, static_cast<int>(ifindex));
   if (!configured.ok()) return configured;
+  // AH's ICV covers the IP header, IP ID included: the header must go out as the router wrote it
+  // (the kernel fills in only the checksum), as keepalived sends it.
+  if (ah) {
+    const IntOption hdrincl[] = {{IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL"}};
+    if (absl::Status s = SetOptions(fd.get(), hdrincl, ifname); !s.ok()) return s;
+  }
   if (absl::Status s = ApplyReceiveBuffer(fd.get(), options.receive_buffer_bytes, ifname);
       !s.ok()) {
     return s;
@@ -492,7 +505,7 @@ absl::StatusOr<size_t> RawSocketTransport::ReceiveMany(absl::Span<uint8_t> arena
 std::optional<ReceivedPacket> RawSocketTransport::ParseV4(absl::Span<const uint8_t> bytes) const {
   // An IPv4 raw socket hands over the whole IP packet: TTL and destination come from its header.
   absl::StatusOr<IpDatagram> ip = ParseIpDatagram(bytes);
-  if (!ip.ok() || ip->protocol != kIpProtocolVrrp) return std::nullopt;
+  if (!ip.ok() || ip->protocol != options_.protocol) return std::nullopt;
   return ReceivedPacket{.payload = ip->payload, .info = ip->info, .ifindex = ifindex_};
 }
 

@@ -14,7 +14,9 @@
 
 #include "support/vectors.h"
 #include "system/netns.h"
+#include "vrrp/ah.h"
 #include "vrrp/codec.h"
+#include "vrrp/router.h"
 
 namespace vrrp::os {
 namespace {
@@ -156,6 +158,67 @@ TEST_CASE("RawSocketTransport carries IPv4 multicast adverts with TTL 255 and no
   CHECK_FALSE(Readable(a->fd(), 200));
   CHECK(a->stats().sent >= 1);
   CHECK(b->stats().received == 1);
+}
+
+// auth_type AH (vrrp/ah.h): the socket is IP protocol 51 and sends the IPv4 packet the router
+// wrote as it is, so the IP ID and TOS the ICV covers arrive unchanged; the receiver gets the
+// header with the payload, and keepalived's key verifies. Only a protocol-112 socket refuses it.
+TEST_CASE("RawSocketTransport for AH sends the router's IPv4 header as written, and keeps it") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Link link = MakeLink();
+  const RawSocketOptions ah_a{
+      .interface = "a0", .family = Family::kIPv4, .protocol = kIpProtocolAh};
+  const RawSocketOptions ah_b{
+      .interface = "b0", .family = Family::kIPv4, .protocol = kIpProtocolAh};
+  auto a = OpenIn(*link.a, ah_a);
+  auto b = OpenIn(*link.b, ah_b);
+  auto plain_b = OpenIn(*link.b, {.interface = "b0", .family = Family::kIPv4});
+  REQUIRE(b->JoinGroup(kMulticastGroupV4).ok());
+  REQUIRE(plain_b->JoinGroup(kMulticastGroupV4).ok());
+  const IpAddress a_addr = IpAddress::V4(192, 0, 2, 5);
+
+  RouterConfig config;
+  config.vrid = 50;
+  config.version = Version::kV2;
+  config.priority = 150;
+  config.virtual_addresses = {IpAddress::V4(192, 0, 2, 3)};
+  config.primary_address = a_addr;
+  config.auth_type = AuthType::kAh;
+  config.pass_key = *PassKey::Create("1111");
+  auto router = Router::Create(config);
+  REQUIRE(router.ok());
+  std::array<uint8_t, kMaxAdvertisementSize> out;
+  auto n = router->WriteAdvertisement(150, kMulticastGroupV4, absl::MakeSpan(out));
+  REQUIRE(n.ok());
+  const std::vector<uint8_t> sent(out.begin(), out.begin() + static_cast<long>(*n));
+
+  ReceivedPacket packet;
+  std::array<uint8_t, kReceiveBufferSize> buf;
+  REQUIRE(SendUntilReceived(*a, a_addr, *b, sent, kMulticastGroupV4, packet, buf).has_value());
+  CHECK(packet.info.protocol == kIpProtocolAh);
+  REQUIRE(packet.info.ip_header.size() == kIpv4HeaderSize);
+  std::vector<uint8_t> received(packet.info.ip_header.begin(), packet.info.ip_header.end());
+  received.insert(received.end(), packet.payload.begin(), packet.payload.end());
+  // Byte for byte, the IP header checksum too (the kernel's equals ours).
+  CHECK(testing::ToHex(received) == testing::ToHex(sent));
+  CHECK(int(packet.info.ttl) == 255);
+  DecodeOptions options;
+  options.version = Version::kV2;
+  options.auth_type = AuthType::kAh;
+  options.pass_key = *PassKey::Create("1111");
+  Advertisement adv;
+  CHECK(DecodeAdvertisement(packet.payload, packet.info, options, adv) == DropReason::kNone);
+  CHECK(adv.ah_sequence == 1);
+  // Protocol 112's socket does not see it.
+  CHECK_FALSE(Readable(plain_b->fd(), 200));
+
+  CHECK(RawSocketTransport::Open(
+            {.interface = "a0", .family = Family::kIPv6, .protocol = kIpProtocolAh})
+            .status()
+            .code() == absl::StatusCode::kInvalidArgument);
+  CHECK(RawSocketTransport::Open({.interface = "a0", .family = Family::kIPv4, .protocol = 17})
+            .status()
+            .code() == absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("RawSocketTransport group membership is counted: the last LeaveGroup stops multicast") {

@@ -71,7 +71,8 @@ struct DriverInstance {
   std::optional<MacAddress> announce_mac;  // default: the interface's
 
   // Whether `other` can keep this instance's place: same interface, family, VRID, source, group,
-  // peers and announce MAC. Driver::Update keeps such an instance running.
+  // peers, announce MAC and whether it uses AH (its own socket). Driver::Update keeps such an
+  // instance running.
   bool SameTransport(const DriverInstance& other) const;
 };
 
@@ -181,7 +182,7 @@ class Driver final : public InstanceSet {
   absl::Status Route(Slot& slot, Instance& instance);
   // The link of (interface, family), opened when new; closed (waiting) when the interface does
   // not exist yet.
-  absl::StatusOr<Link*> AcquireLink(const std::string& interface, Family family);
+  absl::StatusOr<Link*> AcquireLink(const std::string& interface, Family family, uint8_t protocol);
   // Opens `link`'s socket (again), with its groups and buffer, watched when attached.
   absl::Status OpenSocket(Link& link);
   void CloseSocket(Link& link);

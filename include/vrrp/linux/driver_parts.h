@@ -58,6 +58,10 @@ struct DriverParts {
   std::function<absl::StatusOr<std::unique_ptr<VrrpSocket>>(const std::string& interface,
                                                             Family family)>
       open_socket;
+  // The same for the instances with auth_type AH (IPv4, IP protocol 51: vrrp/ah.h), whose
+  // socket sends the whole IPv4 packets their routers write. Called once per interface in use.
+  std::function<absl::StatusOr<std::unique_ptr<VrrpSocket>>(const std::string& interface)>
+      open_ah_socket;
   // The announcer of the instances on `interface` announcing with `mac` (nullopt: the
   // interface's own). Called once per (interface, MAC) in use.
   std::function<absl::StatusOr<std::unique_ptr<Announcer>>(const std::string& interface,

@@ -1,4 +1,5 @@
-// RawSocketTransport: VRRP over a raw IP socket (protocol 112) on one interface and family, the
+// RawSocketTransport: VRRP over a raw IP socket (protocol 112, or 51 for AH) on one interface and
+// family, the
 // Linux implementation of vrrp::Transport, shared by every virtual router on that interface and
 // family (the driver gives each socket an Endpoint, which routes packets by VRID). The Driver
 // sees it as a VrrpSocket (vrrp_socket.h), so its tests can bring a fake one.
@@ -46,6 +47,10 @@ struct RawSocketOptions {
   std::string interface;
   Family family = Family::kIPv4;
   uint8_t traffic_class = 0xc0;  // DSCP CS6, as keepalived
+  // kIpProtocolVrrp, or kIpProtocolAh (IPv4 only) for routers with auth_type AH: then Send takes
+  // whole IPv4 packets (Router::WriteAdvertisement's, whose ICV covers the header) and sends
+  // them as they are (IP_HDRINCL), and received packets keep their IP header (ReceiveInfo).
+  uint8_t protocol = kIpProtocolVrrp;
   // SO_RCVBUF (SO_RCVBUFFORCE when allowed): room for the worst burst, every router on the link
   // hearing from every peer at once. 0 keeps the kernel's default.
   int receive_buffer_bytes = 0;
