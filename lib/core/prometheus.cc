@@ -55,8 +55,12 @@ constexpr Counter kCounters[] = {
      [](const RouterStats& s) { return s.become_master; }},
     {"keepalived_release_master_total", "Times the router left master.",
      [](const RouterStats& s) { return s.release_master; }},
+    // keepalived counts an AH packet too short for its headers as a length error, and every
+    // other AH failure (ICV, SPI, sequence) as an authentication failure: so do these.
     {"keepalived_packet_length_errors_total", "Advertisements with a wrong length.",
-     [](const RouterStats& s) { return s.drops[DropReason::kLength]; }},
+     [](const RouterStats& s) {
+       return s.drops[DropReason::kLength] + s.drops[DropReason::kAhShort];
+     }},
     {"keepalived_advertisements_interval_errors_total",
      "VRRPv2 advertisements with another interval than ours.",
      [](const RouterStats& s) { return s.drops[DropReason::kInterval]; }},
@@ -71,8 +75,13 @@ constexpr Counter kCounters[] = {
     {"keepalived_authentication_mismatch_total",
      "VRRPv2 advertisements of another auth type than ours.",
      [](const RouterStats& s) { return s.drops[DropReason::kAuthTypeMismatch]; }},
-    {"keepalived_authentication_failure_total", "VRRPv2 advertisements with a wrong password.",
-     [](const RouterStats& s) { return s.drops[DropReason::kAuthFailure]; }},
+    {"keepalived_authentication_failure_total",
+     "VRRPv2 advertisements with a wrong password, or failing AH's checks.",
+     [](const RouterStats& s) {
+       return s.drops[DropReason::kAuthFailure] + s.drops[DropReason::kAhHeader] +
+              s.drops[DropReason::kAhIcv] + s.drops[DropReason::kAhSpi] +
+              s.drops[DropReason::kAhReplay];
+     }},
     {"keepalived_priority_zero_received_total", "Priority 0 advertisements received.",
      [](const RouterStats& s) { return s.pri_zero_rcvd; }},
     {"keepalived_priority_zero_sent_total", "Priority 0 advertisements sent.",

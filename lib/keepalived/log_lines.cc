@@ -80,6 +80,12 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
     case Kind::kDrop:
       if (e.drop == vrrp::DropReason::kAuthFailure) {
         lines.push_back({Level::kInfo, fmt::format("({}) received an invalid passwd!", name)});
+      } else if (e.drop == vrrp::DropReason::kAhIcv) {
+        // keepalived's words for an AH packet whose HMAC does not verify (a wrong auth_pass),
+        // which operators and their log watchers know.
+        lines.push_back({Level::kInfo, fmt::format("({}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. "
+                                                   "Due to fields mutation or bad password !",
+                                                   name)});
       } else {
         lines.push_back({Level::kDetail, fmt::format("({}) advertisement from {} dropped: {}", name,
                                                      e.peer, e.drop)});

@@ -194,8 +194,8 @@ TEST_CASE("AH: a router numbers its packets as keepalived does, counting what it
     r1->Start(kT0);
     for (size_t i = 0; i < 5; ++i) {
       AhPacket p = FromFrame(v.frames[i]);
-      Delivery d = endpoint.OnPacket(kT0 + absl::Seconds(static_cast<int64_t>(i)), p.payload,
-                                     p.info);
+      Delivery d =
+          endpoint.OnPacket(kT0 + absl::Seconds(static_cast<int64_t>(i)), p.payload, p.info);
       CHECK(d.reason == DropReason::kNone);
     }
     CHECK(r1->ah_sequence() == 5);
@@ -247,8 +247,8 @@ TEST_CASE("AH: each failure is its own drop reason") {
     }
   }
   SECTION("a changed IP ID, address, sequence number or ICV") {
-    for (size_t at : {size_t{4}, size_t{5}, size_t{12}, size_t{19}, size_t{20 + 8},
-                      size_t{20 + 11}, size_t{20 + 12}, size_t{20 + 23}}) {
+    for (size_t at : {size_t{4}, size_t{5}, size_t{12}, size_t{19}, size_t{20 + 8}, size_t{20 + 11},
+                      size_t{20 + 12}, size_t{20 + 23}}) {
       INFO("byte " << at);
       AhPacket p = original;
       p.ip[at] ^= 0x01;
@@ -258,8 +258,8 @@ TEST_CASE("AH: each failure is its own drop reason") {
     }
   }
   SECTION("the mutable fields are not covered: TOS, flags and fragment offset, checksum") {
-    for (auto [at, bit] : {std::pair<size_t, uint8_t>{1, 0x20}, {6, 0x40}, {10, 0x01},
-                           {11, 0x80}}) {
+    for (auto [at, bit] :
+         {std::pair<size_t, uint8_t>{1, 0x20}, {6, 0x40}, {10, 0x01}, {11, 0x80}}) {
       INFO("byte " << at);
       AhPacket p = original;
       p.ip[at] ^= bit;

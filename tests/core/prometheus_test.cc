@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "fmt/format.h"
 
@@ -126,6 +127,32 @@ TEST_CASE("Prometheus: every keepalived-exporter counter, from RouterStats") {
     CHECK(Contains(text, fmt::format("# TYPE {} counter", name)));
     CHECK(Contains(text, fmt::format("{}{} {}", name, labels, value)));
     CHECK(Contains(text, fmt::format(R"({}{{iname="VI_2",intf="eth1",vrid="51"}} 0)", name)));
+  }
+}
+
+// keepalived counts an AH packet too short for its headers as a length error and every other
+// AH failure as an authentication failure; the exporter's counters say the same of vrrpd, and
+// vrrpd_drops_total has each reason apart.
+TEST_CASE("Prometheus: AH failures count in keepalived's length and authentication counters") {
+  MetricsSnapshot s = Snapshot();
+  DropCounters& drops = s.instances[0].status.stats.drops;
+  const std::pair<DropReason, int> ah[] = {{DropReason::kAhShort, 10},
+                                           {DropReason::kAhHeader, 20},
+                                           {DropReason::kAhIcv, 30},
+                                           {DropReason::kAhSpi, 40},
+                                           {DropReason::kAhReplay, 50}};
+  for (const auto& [reason, count] : ah) {
+    for (int i = 0; i < count; ++i) drops.Count(reason);
+  }
+  const std::string text = PrometheusText(s);
+  const std::string labels = R"({iname="VI_1",intf="eth0",vrid="50"})";
+  CHECK(Contains(text, "keepalived_packet_length_errors_total" + labels + " 11"));
+  CHECK(Contains(text, "keepalived_authentication_failure_total" + labels + " 148"));
+  for (const auto& [reason, count] : ah) {
+    CHECK(Contains(
+        text,
+        fmt::format(R"(vrrpd_drops_total{{iname="VI_1",intf="eth0",vrid="50",reason="{}"}} {})",
+                    DropReasonName(reason), count)));
   }
 }
 

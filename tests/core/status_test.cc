@@ -47,7 +47,8 @@ TEST_CASE("Status: RouterStats counters under keepalived's names, every drop rea
         "\"pri_zero_rcvd\": 5, \"pri_zero_sent\": 6, \"drops\": {\"too_short\": 0, "
         "\"version\": 0, \"type\": 0, \"checksum\": 0, \"length\": 0, \"ttl\": 0, "
         "\"invalid_auth_type\": 0, \"auth_type_mismatch\": 0, \"auth_failure\": 2, \"vrid\": 0, "
-        "\"interval\": 0, \"address_list\": 0, \"family\": 0, \"peer\": 1}}");
+        "\"interval\": 0, \"address_list\": 0, \"family\": 0, \"peer\": 1, \"ah_short\": 0, "
+        "\"ah_header\": 0, \"ah_icv\": 0, \"ah_spi\": 0, \"ah_replay\": 0}}");
   // Every reason but kNone, each once.
   const std::string json = RouterStatsJson(RouterStats{});
   for (size_t i = 1; i < kDropReasonCount; ++i) {

@@ -63,6 +63,13 @@ TEST_CASE("vrrpd log: a wrong password is always logged, other drops only in det
   auto lines = EventLogLines(e, {});
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == LogLine{Level::kInfo, "(VI_1) received an invalid passwd!"});
+  // AH with another key: keepalived's IPSEC-AH line, always.
+  e.drop = vrrp::DropReason::kAhIcv;
+  lines = EventLogLines(e, {});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == LogLine{Level::kInfo,
+                            "(VI_1) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields "
+                            "mutation or bad password !"});
   e.drop = vrrp::DropReason::kChecksum;
   lines = EventLogLines(e, {});
   REQUIRE(lines.size() == 1);

@@ -3,7 +3,8 @@
 // VIP. Each side is master in turn; the VIP moves on a graceful stop (SIGTERM: priority 0) and on
 // a crash (SIGKILL: the master-down timer) in both directions; the higher priority preempts when
 // it comes back; a wrong password is refused and counted on both sides; the seed lab's lb-5.conf
-// and lb-6.conf run unchanged with either daemon on either side.
+// and lb-6.conf run unchanged with either daemon on either side; auth_type AH (IP protocol 51,
+// HMAC-MD5-96) elects and refuses a wrong key the same way.
 //
 // "One master" is checked three ways: the VIP is on exactly one router (`ip addr`), the logs'
 // last "(VI_1) Entering ... STATE" lines say MASTER and BACKUP, and each daemon's own report
@@ -545,8 +546,10 @@ void HandOver(Lab& lab, Daemon& high, const std::string& high_config, Daemon& lo
   LAB_CHECK(lab, low.PriorityZeroReceived() > 0);
 }
 
-// A VRRPv3 configuration at 100 ms adverts, in keepalived's syntax (both daemons read it).
-std::string V3Config(const std::string& router_id, int priority, const Vip& vip) {
+// One instance (VRID 50, state BACKUP on eth0) in keepalived's syntax, which both daemons read,
+// with `settings` (lines of the vrrp_instance block) between its priority and its VIP.
+std::string OneInstanceConf(const std::string& router_id, int priority, const Vip& vip,
+                            const std::string& settings) {
   return fmt::format(
       "global_defs {{\n"
       "    router_id {}\n"
@@ -555,14 +558,30 @@ std::string V3Config(const std::string& router_id, int priority, const Vip& vip)
       "    state BACKUP\n"
       "    interface eth0\n"
       "    virtual_router_id 50\n"
-      "    version 3\n"
       "    priority {}\n"
-      "    advert_int 0.1\n"
+      "{}"
       "    virtual_ipaddress {{\n"
       "        {}/{}\n"
       "    }}\n"
       "}}\n",
-      router_id, kInstance, priority, vip.address, vip.prefix);
+      router_id, kInstance, priority, settings, vip.address, vip.prefix);
+}
+
+// VRRPv3 at 100 ms adverts.
+std::string V3Config(const std::string& router_id, int priority, const Vip& vip) {
+  return OneInstanceConf(router_id, priority, vip, "    version 3\n    advert_int 0.1\n");
+}
+
+// VRRPv2 with keepalived's auth_type AH (IPsec AH, HMAC-MD5-96 keyed with auth_pass;
+// vrrp/ah.h), 1 s adverts.
+std::string V2AhConfig(const std::string& router_id, int priority, const std::string& pass) {
+  return OneInstanceConf(router_id, priority, kVip4,
+                         fmt::format("    advert_int 1\n"
+                                     "    authentication {{\n"
+                                     "        auth_type AH\n"
+                                     "        auth_pass {}\n"
+                                     "    }}\n",
+                                     pass));
 }
 
 std::string SeedConfig(const std::string& name) {
@@ -621,6 +640,53 @@ TEST_CASE("VRRPv3 IPv6 at 100 ms: each side master in turn, crash, preemption, g
     HandOver(lab, keepalived, lab.Write("keepalived.conf", V3Config("keepalived", 150, kVip6)),
              vrrpd, lab.Write("vrrpd.conf", V3Config("vrrpd", 100, kVip6)), kVip6);
   }
+}
+
+// AH's sequence numbers matter here: after the crash the restarted router starts from 1, which
+// the survivor (now master) refuses as replays until the restarted one has heard it and numbers
+// above it (keepalived's rule, which vrrpd follows), so the preemption also proves that rule
+// works both ways.
+TEST_CASE("VRRPv2 AH: each side master in turn, crash, preemption, graceful stop") {
+  SKIP_UNLESS_INTEROP_POSSIBLE();
+  Lab lab;
+  SECTION("vrrpd priority 150, keepalived 100") {
+    Daemon& vrrpd = lab.Add(Kind::vrrpd, true, "priority 150, AH");
+    Daemon& keepalived = lab.Add(Kind::keepalived, false, "priority 100, AH");
+    HandOver(lab, vrrpd, lab.Write("vrrpd.conf", V2AhConfig("vrrpd", 150, "ah-key-1")), keepalived,
+             lab.Write("keepalived.conf", V2AhConfig("keepalived", 100, "ah-key-1")), kVip4);
+  }
+  SECTION("keepalived priority 150, vrrpd 100") {
+    Daemon& keepalived = lab.Add(Kind::keepalived, true, "priority 150, AH");
+    Daemon& vrrpd = lab.Add(Kind::vrrpd, false, "priority 100, AH");
+    HandOver(lab, keepalived,
+             lab.Write("keepalived.conf", V2AhConfig("keepalived", 150, "ah-key-1")), vrrpd,
+             lab.Write("vrrpd.conf", V2AhConfig("vrrpd", 100, "ah-key-1")), kVip4);
+  }
+}
+
+// AH with two keys: each refuses the other's packets (the ICV does not verify), so each becomes
+// master, and each counts them: keepalived as an authentication failure in its statistics,
+// vrrpd as stats.drops.ah_icv.
+TEST_CASE("VRRPv2 AH, wrong key: vrrpd and keepalived refuse each other's adverts and count them") {
+  SKIP_UNLESS_INTEROP_POSSIBLE();
+  Lab lab;
+  Daemon& vrrpd = lab.Add(Kind::vrrpd, true, "priority 150, AH key 1");
+  Daemon& keepalived = lab.Add(Kind::keepalived, false, "priority 100, AH key 2");
+  vrrpd.Start(lab.Write("vrrpd.conf", V2AhConfig("vrrpd", 150, "ah-key-1")));
+  keepalived.Start(lab.Write("keepalived.conf", V2AhConfig("keepalived", 100, "ah-key-2")));
+
+  // Both say so in keepalived's words, and count it.
+  const std::string refused = fmt::format(
+      "({}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !",
+      kInstance);
+  LAB_WAIT_REQUIRE(lab, keepalived.LogHas(refused));
+  LAB_CHECK(lab, keepalived.AuthFailures() > 0);
+  LAB_WAIT_REQUIRE(lab, vrrpd.LogHas(refused));
+  LAB_CHECK(lab, vrrpd.is_vrrpd() ? Number(JsonValue(vrrpd.Status(), "ah_icv")) > 0
+                                  : vrrpd.AuthFailures() > 0);
+  LAB_WAIT_CHECK(lab, VipCount(vrrpd.ns(), kVip4.address) == 1 &&
+                          VipCount(keepalived.ns(), kVip4.address) == 1 &&
+                          vrrpd.LastState() == "MASTER" && keepalived.LastState() == "MASTER");
 }
 
 // vrrpd runs lb-5 unchanged (PASS 1111), keepalived lb-6 with another password. Each refuses
