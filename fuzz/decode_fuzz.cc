@@ -9,7 +9,8 @@
 //           bit 7:    PASS key "1111" (else the empty key)
 //   byte 1: TTL when bit 6 is set.
 // The whole input is also fed to ParseEthernet / ParseLinuxSll / ParseIpDatagram, and a VRRP
-// datagram found that way is decoded and round-tripped too, so raw frames make useful seeds.
+// datagram found that way is decoded and round-tripped too (an AH one checked with the key
+// "1111", its message round-tripped), so raw frames make useful seeds.
 //
 // Whatever the decoder accepts must survive encode -> decode unchanged; a mismatch aborts (that
 // is what the fuzzer is looking for). The seeds in fuzz/seeds/ are the captures' messages behind
@@ -21,6 +22,7 @@
 #include <optional>
 
 #include "absl/types/span.h"
+#include "vrrp/ah.h"
 #include "vrrp/checksum.h"
 #include "vrrp/codec.h"
 #include "vrrp/ip_packet.h"
@@ -49,9 +51,9 @@ void RoundTrip(absl::Span<const uint8_t> payload, const ReceiveInfo& info,
   eo.pass_key = options.pass_key;
   std::array<uint8_t, vrrp::kMaxAdvertisementSize> buf;
   auto n = vrrp::EncodeAdvertisement(adv, eo, absl::MakeSpan(buf));
-  // The decoder lets through what only the state machine refuses: a zero interval, and AH
-  // (recognised, not implemented). The encoder refuses those; nothing else.
-  const bool encodable = adv.interval.count() != 0 && adv.auth_type != AuthType::kAh;
+  // The decoder lets through what only the state machine refuses: a zero interval. The encoder
+  // refuses that; nothing else (AH's message is encoded alone: vrrp/ah.h wraps it).
+  const bool encodable = adv.interval.count() != 0;
   if (!n.ok()) {
     if (encodable) Fail("encoder refused an advertisement the decoder accepted");
     return;
@@ -120,6 +122,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       any.version = std::nullopt;
       any.auth_type = std::nullopt;
       DecodeAndCheck(ip->payload, ip->info, any);
+    } else if (ip.ok() && ip->protocol == vrrp::kIpProtocolAh) {
+      // AH (vrrp/ah.h): checked with the AH capture's key, and the message inside round-tripped
+      // as any other.
+      DecodeOptions keyed;
+      keyed.version = vrrp::Version::kV2;
+      keyed.auth_type = AuthType::kAh;
+      keyed.pass_key = *vrrp::PassKey::Create("1111");
+      Advertisement adv;
+      (void)vrrp::DecodeAdvertisement(ip->payload, ip->info, keyed, adv);
+      vrrp::AhReceived ah;
+      if (vrrp::UnwrapAh(ip->info.ip_header, ip->payload, nullptr, false, ah) == DropReason::kNone) {
+        ReceiveInfo inner = ip->info;
+        inner.protocol = vrrp::kIpProtocolVrrp;
+        inner.ip_header = {};
+        DecodeOptions any;
+        any.version = std::nullopt;
+        any.auth_type = std::nullopt;
+        DecodeAndCheck(ah.vrrp_message, inner, any);
+      }
     }
   }
   (void)vrrp::ParseLinuxSll(input);

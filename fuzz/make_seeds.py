@@ -269,7 +269,7 @@ def main():
         "v2-over-v6": bytes([0x05, 0xFF]) + v2,
     }
     for name in ["keepalived-v2-pass", "keepalived-v3-ipv4", "keepalived-v3-ipv6",
-                 "keepalived-garp", "keepalived-v3-ipv6-na"]:
+                 "keepalived-garp", "keepalived-v3-ipv6-na", "keepalived-v2-ah"]:
         seeds["frame-" + name.removeprefix("keepalived-")] = section(name, "whole frame")
     for name, data in seeds.items():
         (SEEDS / name).write_bytes(data)
