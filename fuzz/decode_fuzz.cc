@@ -132,7 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Advertisement adv;
       (void)vrrp::DecodeAdvertisement(ip->payload, ip->info, keyed, adv);
       vrrp::AhReceived ah;
-      if (vrrp::UnwrapAh(ip->info.ip_header, ip->payload, nullptr, false, ah) == DropReason::kNone) {
+      if (vrrp::UnwrapAh(ip->info.ip_header, ip->payload, nullptr, false, ah) ==
+          DropReason::kNone) {
         ReceiveInfo inner = ip->info;
         inner.protocol = vrrp::kIpProtocolVrrp;
         inner.ip_header = {};

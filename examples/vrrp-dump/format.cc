@@ -4,6 +4,7 @@
 
 #include "absl/time/time.h"
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 
 namespace vrrp_dump {
 namespace {
@@ -70,7 +71,9 @@ Summary Summarize(Timestamp time, const vrrp::ReceiveInfo& info, absl::Span<cons
     s.addresses = adv.addresses;
     if (adv.version == vrrp::Version::kV2) s.auth_type = static_cast<uint8_t>(adv.auth_type);
   } else {
-    PeekHeader(payload, info.source.family(), s);
+    // keepalived's AH (vrrp/ah.h): the message follows the AH header.
+    const bool ah = info.protocol == vrrp::kIpProtocolAh && payload.size() >= vrrp::kAhHeaderSize;
+    PeekHeader(ah ? payload.subspan(vrrp::kAhHeaderSize) : payload, info.source.family(), s);
   }
   return s;
 }

@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "fmt/format.h"
 #include "format.h"
+#include "vrrp/ah.h"
 #include "vrrp/codec.h"
 #include "vrrp/ip_packet.h"
 #include "vrrp/pass_key.h"
@@ -165,10 +166,12 @@ pcap_t* OpenLive(const std::string& interface, std::string& error) {
 }
 
 // Only VRRP reaches us from a live capture: the kernel filters, including 802.1Q-tagged frames.
+// IPv4 protocol 51 is keepalived's auth_type AH (vrrp/ah.h), VRRPv2 behind an AH header.
 bool SetFilter(pcap_t* p, std::string& error) {
   const char* kFilters[] = {
-      "ip proto 112 or ip6 proto 112 or (vlan and (ip proto 112 or ip6 proto 112))",
-      "ip proto 112 or ip6 proto 112",  // link types where `vlan` does not apply
+      "ip proto 112 or ip proto 51 or ip6 proto 112 or "
+      "(vlan and (ip proto 112 or ip proto 51 or ip6 proto 112))",
+      "ip proto 112 or ip proto 51 or ip6 proto 112",  // link types where `vlan` does not apply
   };
   for (const char* filter : kFilters) {
     bpf_program program;
@@ -269,7 +272,12 @@ int main(int argc, char** argv) {
       break;
     }
     std::optional<vrrp::IpDatagram> ip = IpOf(link_type, absl::MakeConstSpan(data, header->caplen));
-    if (!ip.has_value() || ip->protocol != vrrp::kIpProtocolVrrp) continue;
+    // AH packets carry their IP header in ip->info for the codec, which reads the message
+    // behind the AH header (the ICV is not checked: a tool has no key).
+    if (!ip.has_value() ||
+        (ip->protocol != vrrp::kIpProtocolVrrp && ip->protocol != vrrp::kIpProtocolAh)) {
+      continue;
+    }
     const vrrp_dump::Timestamp time{static_cast<int64_t>(header->ts.tv_sec),
                                     static_cast<int32_t>(header->ts.tv_usec)};
     const vrrp_dump::Summary summary = vrrp_dump::Summarize(time, ip->info, ip->payload, options);

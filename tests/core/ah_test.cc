@@ -60,7 +60,8 @@ AhPacket FromFrame(const Bytes& frame) {
   return p;
 }
 
-// The capture's "All packets" table: frame, source, IP ID, SPI, sequence, ICV, priority.
+// The capture's "AH fields" table (tshark -T fields): frame, source, IP ID, SPI, sequence, ICV,
+// priority.
 struct Row {
   std::string source, ip_id, spi, icv;
   uint32_t sequence = 0;
@@ -74,7 +75,7 @@ std::vector<Row> AllPackets() {
   std::string line;
   bool table = false;
   while (std::getline(in, line)) {
-    if (line.rfind("## All packets", 0) == 0) {
+    if (line.rfind("## AH fields", 0) == 0) {
       table = true;
       continue;
     }
