@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "vrrp/codec.h"
 #include "vrrp/enum_names.h"
+#include "vrrp/ip_packet.h"
 
 namespace vrrp {
 namespace {
@@ -566,7 +567,17 @@ void SimulatedLan::Run(Event& event) {
         ReceiveInfo info;
         info.source = event.source;
         info.destination = event.destination;
-        d = node->endpoint->OnPacket(now_, event.packet->bytes, info);
+        absl::Span<const uint8_t> payload = event.packet->bytes;
+        // auth_type AH: the router wrote the whole IPv4 packet (vrrp/ah.h), handed over here as
+        // a raw socket hands it, header and all. A VRRP message starts with its version, 2 or
+        // 3, never an IPv4 header's 4.
+        if (!payload.empty() && payload[0] >> 4 == 4) {
+          if (absl::StatusOr<IpDatagram> ip = ParseIpDatagram(payload); ip.ok()) {
+            info = ip->info;
+            payload = ip->payload;
+          }
+        }
+        d = node->endpoint->OnPacket(now_, payload, info);
       } else {
         d = node->endpoint->OnAdvertisement(now_, event.packet->adv, event.source);
       }

@@ -102,6 +102,37 @@ TEST_CASE("Through the codec: the same election, and the codec's drops are count
       CHECK(WhenBecame(lan, "r2", RouterState::kMaster) == At(941 + 360));
     }
   }
+  SECTION("v2 with AH: the same election; a restarted master is refused until it has heard") {
+    SimulatedLanOptions options;
+    options.through_codec = true;
+    SimulatedLan lan(options);
+    RouterConfig c1 = Config(1, 150, Version::kV2);
+    RouterConfig c2 = Config(2, 100, Version::kV2);
+    for (RouterConfig* c : {&c1, &c2}) {
+      c->auth_type = AuthType::kAh;
+      c->pass_key = *PassKey::Create("1111");
+    }
+    NodeId r1 = Add(lan, "r1", c1);
+    NodeId r2 = Add(lan, "r2", c2);
+    lan.StartAll();
+    Run(lan, At(1000));
+    CHECK(lan.Masters() == Ids({r1}));
+    CHECK(lan.router(r2).stats().advert_rcvd == 7);
+    CHECK(lan.router(r2).stats().drops.Total() == 0);
+    CHECK(lan.router(r2).ah_sequence() == 7);  // heard r1's 1..7
+    lan.Crash(r1);
+    Run(lan, At(2000));
+    CHECK(WhenBecame(lan, "r2", RouterState::kMaster) == At(941 + 360));
+    // r1 comes back counting from 0, and r2 heard nothing from it since: it hears r2 (above 7)
+    // before its own master-down timer, so its first packet is above what r2 sent, accepted,
+    // and it preempts. No replay is counted on either side.
+    lan.Restart(r1);
+    Run(lan, At(3000));
+    CHECK(lan.Masters() == Ids({r1}));
+    CHECK(lan.router(r2).stats().drops[DropReason::kAhReplay] == 0);
+    CHECK(lan.router(r1).stats().drops[DropReason::kAhReplay] == 0);
+    CHECK(lan.router(r1).ah_sequence() > 7);
+  }
   SECTION("a v2 and a v3 router with one VRID do not understand each other") {
     SimulatedLanOptions options;
     options.through_codec = true;
