@@ -87,7 +87,7 @@ dpkg-deb --ctrl-tarfile "${deb_of[$libpkg]}" | tar -xO ./shlibs |
   grep -qx "libvrrp $soversion $libpkg (= $version-1)" || fail "$libpkg: no shlibs line"
 # dpkg-shlibdeps turned DT_NEEDED into the machine's library packages.
 depends=$(dpkg-deb -f "${deb_of[vrrpd]}" Depends)
-for lib in libabsl libfmt libmnl0 libnftables1 libsystemd0 libstdc++6 libc6; do
+for lib in libabsl libfmt libmnl0 libnftables1 libnettle8 libsystemd0 libstdc++6 libc6; do
   grep -q "$lib" <<<"$depends" || fail "vrrpd's Depends lack $lib: $depends"
 done
 # Stripped: no debug sections left in the ELF files.
