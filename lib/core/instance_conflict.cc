@@ -68,9 +68,8 @@ void Instance::OnConflict(absl::Time now, const AddressClaim& claim) {
   // unsolicited-looking NA, RFC 4861 §7.2.4) only says that a kernel holds it, which a host
   // whose VRRP daemon was killed still does. Only an announcement from a router that outranks
   // us makes us yield: a dead peer's leftover VIP must not keep the VIP from its new Master.
-  const bool announced =
-      claim.gratuitous && !(claim.address.family() == Family::kIPv6 &&
-                            now < last_probe_at_ + ConflictInterval());
+  const bool announced = claim.gratuitous && !(claim.address.family() == Family::kIPv6 &&
+                                               now < last_probe_at_ + ConflictInterval());
   if (pending_conflict_ && pending_conflict_->mac == claim.mac) {
     pending_conflict_->announced = pending_conflict_->announced || announced;
     return;  // already asking who it is

@@ -20,9 +20,8 @@ std::string_view VipConflictModeName(VipConflictMode mode) { return kModeNames(m
 std::string_view ConflictOutcomeName(ConflictOutcome outcome) { return kOutcomeNames(outcome); }
 
 void KnownRouters::Heard(const HeardRouter& router) {
-  auto it = std::find_if(routers_.begin(), routers_.end(), [&](const KnownRouter& r) {
-    return r.heard.address == router.address;
-  });
+  auto it = std::find_if(routers_.begin(), routers_.end(),
+                         [&](const KnownRouter& r) { return r.heard.address == router.address; });
   KnownRouter entry{.heard = router};
   if (it != routers_.end()) {
     entry.mac = it->mac;

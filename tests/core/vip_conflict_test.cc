@@ -224,7 +224,7 @@ TEST_CASE("Black-hole check: a Backup reports a Master whose VIP nobody answers 
   Run(p.lan, At(3000));
   CHECK(p.lan.instance(p.r2).conflict_stats().black_holes == 0);
   const uint64_t probes = p.lan.instance(p.r2).conflict_stats().probes;
-  CHECK(probes >= 4);  // every 5 s while a Master is heard
+  CHECK(probes >= 4);          // every 5 s while a Master is heard
   p.lan.BlockArp(p.r1, p.r2);  // r1 no longer answers r2 for its VIP
   Run(p.lan, At(6000));
   CHECK(p.lan.instance(p.r2).conflict_stats().black_holes >= 5);
@@ -273,7 +273,8 @@ TEST_CASE("A non-router claiming the VIP is re-claimed against at most once per 
     if (e->kind != InstanceEvent::Kind::kVipConflict) continue;
     ++reported;
     CHECK(e->conflict == ConflictOutcome::kReclaimed);
-    CHECK(DescribeEvent(*e) == "VI_1 vip_conflict 192.0.2.3 claimed by 02:aa:bb:cc:dd:ee: reclaimed");
+    CHECK(DescribeEvent(*e) ==
+          "VI_1 vip_conflict 192.0.2.3 claimed by 02:aa:bb:cc:dd:ee: reclaimed");
   }
   CHECK(reported == 2);
   // A claim of an address that is not ours is none of our business.
@@ -294,9 +295,9 @@ TEST_CASE("Conflict detection off: claims change nothing") {
   (*instance)->OnTimer(At(341));
   CHECK(announcer.probed().empty());
   const int before = announcer.count(kVip);
-  (*instance)->OnAddressClaim(At(400), {.address = kVip,
-                                        .mac = *MacAddress::Parse("02:aa:bb:cc:dd:ee"),
-                                        .gratuitous = true});
+  (*instance)->OnAddressClaim(
+      At(400),
+      {.address = kVip, .mac = *MacAddress::Parse("02:aa:bb:cc:dd:ee"), .gratuitous = true});
   CHECK(announcer.count(kVip) == before);
   CHECK((*instance)->conflict_stats().claims == 0);
 }
