@@ -21,8 +21,8 @@ absl::StatusOr<absl::Duration> ReadVipProbeInterval(Cursor& in, const Token& kw)
   if (!d.ok()) return d.status();
   if (*d != absl::ZeroDuration() && (*d < absl::Seconds(1) || *d > absl::Seconds(3600))) {
     return in.Error(kw, kw.text,
-                    fmt::format("{} {} is out of range: 0 (off) or 1..3600 seconds", kw.text,
-                                absl::FormatDuration(*d)));
+                    fmt::format("{} {:g} is out of range: 0 (off) or 1..3600 seconds", kw.text,
+                                absl::ToDoubleSeconds(*d)));
   }
   return d;
 }

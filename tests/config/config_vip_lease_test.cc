@@ -24,12 +24,16 @@ std::string Text(std::string_view global, std::string_view body) {
       global, body);
 }
 
-uint32_t LeaseOf(std::string_view global, std::string_view body) {
+InstanceConfig InstanceOf(std::string_view global, std::string_view body) {
   absl::StatusOr<Configuration> conf = ParseString(Text(global, body), "keepalived.conf");
   INFO(conf.status().ToString());
   REQUIRE(conf.ok());
   REQUIRE(conf->instances.size() == 1);
-  return conf->instances[0].config.vip_lease_seconds;
+  return conf->instances[0].config;
+}
+
+uint32_t LeaseOf(std::string_view global, std::string_view body) {
+  return InstanceOf(global, body).vip_lease_seconds;
 }
 
 std::string ErrorOf(std::string_view global, std::string_view body) {
@@ -66,6 +70,31 @@ TEST_CASE("vip_lease_time refuses what is not auto, 0 or 3..86400 seconds, at it
   CHECK(ErrorOf("", "  vip_lease_time 2") ==
         "keepalived.conf:8: vip_lease_time '2' is not auto, 0 or a number of seconds 3..86400");
   CHECK(LeaseOf("", "  vip_lease_time 3") == 3);
+}
+
+// vip_conflict and vip_probe_interval (issue 13) live beside vip_lease_time: same blocks, same
+// rule that an instance's own wins.
+TEST_CASE("vip_conflict is yield by default, vip_probe_interval off; an instance's own wins") {
+  const InstanceConfig defaults = InstanceOf("", "");
+  CHECK(defaults.vip_conflict.mode == VipConflictMode::kYield);
+  CHECK(defaults.vip_conflict.probe_interval == absl::ZeroDuration());
+  const InstanceConfig global = InstanceOf("  vip_conflict report\n  vip_probe_interval 10", "");
+  CHECK(global.vip_conflict.mode == VipConflictMode::kReport);
+  CHECK(global.vip_conflict.probe_interval == absl::Seconds(10));
+  const InstanceConfig own =
+      InstanceOf("  vip_conflict report", "  vip_conflict off\n  vip_probe_interval 0");
+  CHECK(own.vip_conflict.mode == VipConflictMode::kOff);
+  CHECK(own.vip_conflict.probe_interval == absl::ZeroDuration());
+}
+
+TEST_CASE("vip_conflict and vip_probe_interval refuse bad values at their line") {
+  CHECK(ErrorOf("  vip_conflict maybe", "") ==
+        "keepalived.conf:2: vip_conflict 'maybe' is not yield, report or off");
+  CHECK(ErrorOf("", "  vip_conflict") == "keepalived.conf:8: vip_conflict needs a value");
+  CHECK(ErrorOf("", "  vip_probe_interval 0.5") ==
+        "keepalived.conf:8: vip_probe_interval 0.5 is out of range: 0 (off) or 1..3600 seconds");
+  CHECK(ErrorOf("  vip_probe_interval 3601", "") ==
+        "keepalived.conf:2: vip_probe_interval 3601 is out of range: 0 (off) or 1..3600 seconds");
 }
 
 }  // namespace
