@@ -74,7 +74,7 @@ TEST_CASE("vip_lease_time refuses what is not auto, 0 or 3..86400 seconds, at it
 
 // vip_conflict and vip_probe_interval (issue 13) live beside vip_lease_time: same blocks, same
 // rule that an instance's own wins.
-TEST_CASE("vip_conflict is yield by default, vip_probe_interval off; an instance's own wins") {
+TEST_CASE("vip_conflict is yield by default, vip_probe_interval off, and an instance's own wins") {
   const InstanceConfig defaults = InstanceOf("", "");
   CHECK(defaults.vip_conflict.mode == VipConflictMode::kYield);
   CHECK(defaults.vip_conflict.probe_interval == absl::ZeroDuration());
