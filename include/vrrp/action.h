@@ -54,6 +54,8 @@ enum class TransitionReason : uint8_t {
                             // vrrp_sync_group: the members change state together)
   kVipConflict,             // "vip_conflict": a router of our VRID that outranks us answers for
                             // our VIP (ARP / NA) while we are Master: we yield (issue 13)
+  kBlackHole,               // "black_hole": the Master we heard advertises a VIP nobody answers
+                            // for; we stopped trusting it and took over (vip_conflict.h)
 };
 
 std::string_view TransitionReasonName(TransitionReason reason);

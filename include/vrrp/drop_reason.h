@@ -53,6 +53,10 @@ enum class DropReason : uint8_t {
   kAhSpi,     // the SPI is not the source address (keepalived's rule)
   kAhReplay,  // the sequence number is not above the last one accepted (the router counts it)
 
+  // The state machine, after the AH reasons for the same reason (the C ABI offers no VIP
+  // conflict detection).
+  kDistrusted,  // from a master found to advertise a VIP nobody holds (Router::Distrust)
+
   kCount,  // not a reason: the number of them
 };
 
@@ -61,7 +65,7 @@ inline constexpr size_t kDropReasonCount = static_cast<size_t>(DropReason::kCoun
 // Stable snake_case names, used as counter names and in logs and JSON:
 // "too_short", "version", "type", "checksum", "length", "ttl", "invalid_auth_type",
 // "auth_type_mismatch", "auth_failure", "vrid", "interval", "address_list", "family", "peer",
-// "ah_short", "ah_header", "ah_icv", "ah_spi", "ah_replay".
+// "ah_short", "ah_header", "ah_icv", "ah_spi", "ah_replay", "distrusted".
 std::string_view DropReasonName(DropReason reason);
 
 class DropCounters {

@@ -217,6 +217,11 @@ class Instance {
   // VIP conflicts (instance_conflict.cc).
   bool Holds(const IpAddress& ip) const;  // one of our VIPs or excluded addresses
   void OnConflict(absl::Time now, const AddressClaim& claim);
+  // A daemon's announcement (gratuitous ARP, unsolicited NA), not an answer to our probe.
+  bool IsAnnouncement(absl::Time now, const AddressClaim& claim) const;
+  // Master over a black hole (router_.distrusted()): a claim of our VIP.
+  void OnClaimWhileDistrusting(absl::Time now, const AddressClaim& claim);
+  void OnBlackHoleCheck(absl::Time now);
   // Decides on a claim of our VIP by `mac`: yield, identify or re-claim. `announced`: a
   // gratuitous claim (a daemon's), not an answer to a probe.
   void DecideConflict(absl::Time now, const IpAddress& vip, const MacAddress& mac, bool announced);
@@ -283,6 +288,9 @@ class Instance {
   absl::Time blackhole_probe_at_ = absl::InfiniteFuture();
   absl::Time blackhole_check_at_ = absl::InfiniteFuture();
   bool blackhole_answered_ = false;
+  int blackhole_unanswered_ = 0;  // unanswered checks in a row of blackhole_master_
+  IpAddress blackhole_master_;    // the Master heard when the outstanding probe went out
+  absl::Time distrust_probe_after_ = absl::InfinitePast();  // taken over: probes, one per interval
   absl::Time ConflictDeadline() const;
 };
 

@@ -151,6 +151,11 @@ class Router {
   // A Master goes to Backup (reason kSyncGroup) without resigning: another member of its group
   // lost an election. No-op in other states.
   void SyncStepDown(absl::Time now);
+  // The black-hole rule (vip_conflict.h): advertisements from `source` are dropped from now on
+  // (kDistrusted) and are not heard (last_heard()). A Backup whose master it is takes over
+  // after Skew_Time, as when a master resigns, with reason kBlackHole. nullopt trusts every
+  // router again; so does a start, a cleared fault or a reconfiguration that restarts.
+  void Distrust(absl::Time now, std::optional<IpAddress> source);
   // Counts a drop decided outside the router (the codec's reasons, by the Endpoint).
   void CountDrop(DropReason reason) { stats_.drops.Count(reason); }
 
@@ -205,6 +210,8 @@ class Router {
   // interval, address list when it is enforced), in any state, Fault included; nullopt before
   // any. Unlike master_address(), it is never ourselves.
   const std::optional<HeardRouter>& last_heard() const { return last_heard_; }
+  // The router whose advertisements are dropped (Distrust), if any.
+  const std::optional<IpAddress>& distrusted() const { return distrusted_; }
   const RouterStats& stats() const { return stats_; }
   bool sync_hold() const { return sync_hold_; }
   // Held, and its master-down timer has run out: it would be Master but for its group.
@@ -240,6 +247,7 @@ class Router {
   Centiseconds master_adver_interval_;
   std::optional<IpAddress> master_address_;
   std::optional<HeardRouter> last_heard_;
+  std::optional<IpAddress> distrusted_;
   // Backup: the master-down timer. Master: the advertisement timer, the second gratuitous burst
   // and the periodic refresh. InfiniteFuture when unset.
   absl::Time down_deadline_ = absl::InfiniteFuture();

@@ -59,7 +59,7 @@ struct InstanceStatus {
 // No newline at the end. `master` is null when unset; last_transition_reason comes from stats.
 std::string InstanceStatusJson(const InstanceStatus& status, int indent = 0);
 
-// One object on one line: claims, yields, reclaims, rejoins, probes, black_holes.
+// One object on one line: claims, yields, reclaims, rejoins, probes, black_holes, takeovers.
 std::string VipConflictStatsJson(const VipConflictStats& stats);
 
 // One object on one line: become_master, release_master, advert_rcvd, advert_sent,

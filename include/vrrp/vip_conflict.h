@@ -25,8 +25,18 @@
 //    gone), or after kProbesWithoutAnnouncementToRejoin probes without an announcement from
 //    the holder; the master-down timer then runs as after any fault.
 //  - The black-hole check (optional): a Backup that hears a Master probes the first VIP every
-//    probe_interval; when nobody answers within an advertisement interval (at most one second),
-//    the Master advertises an address it does not hold: reported, counted.
+//    probe_interval. When nobody answers within an advertisement interval (at most one second),
+//    it probes again at once; kUnansweredChecksForBlackHole unanswered in a row, and the Master
+//    advertises an address it does not hold (it failed to add it, it was deleted behind its
+//    daemon's back, its ARP is filtered, or the advertisements are forged): reported, counted.
+//    With take_over_black_hole, the Backup then stops trusting that Master (Router::Distrust:
+//    its advertisements are dropped as `distrusted`) and takes over after Skew_Time (reason
+//    black_hole). The distrust ends when a kernel answers our probe for the VIP (the Master
+//    holds it after all: its advertisements then count again and decide the election; the new
+//    Master probes at once, then every probe_interval), and at any restart of the election
+//    (fault cleared, reconfiguration). An announcement (not an
+//    answer) while distrusting is only probed: the black hole's own daemon may re-claim an
+//    address its kernel does not hold.
 // A total partition (ARP lost too) cannot be told from a dead peer this way: both sides stay
 // Master, as with keepalived.
 //
@@ -64,6 +74,10 @@ struct VipConflictConfig {
   // Zero: never. Each probe is one broadcast ARP frame (IPv4) or one multicast Neighbor
   // Solicitation (IPv6) per instance.
   absl::Duration probe_interval = absl::ZeroDuration();
+  // Take over from a Master found to be a black hole, instead of only reporting it. Off by
+  // default: it trusts that the ARP / NA this host sees is what the clients see (a Master whose
+  // answers only this host cannot hear would then share the VIP with us).
+  bool take_over_black_hole = false;
   friend bool operator==(const VipConflictConfig&, const VipConflictConfig&) = default;
 };
 
@@ -84,6 +98,9 @@ inline constexpr int kUnansweredProbesToRejoin = 3;
 // kernel (keepalived does not lease it). If the holder lives, it makes us yield again within
 // milliseconds of our next mastership.
 inline constexpr int kProbesWithoutAnnouncementToRejoin = 30;
+// The black-hole check reports after this many probes in a row, an interval apart, that nobody
+// answered: one lost frame is no black hole.
+inline constexpr int kUnansweredChecksForBlackHole = 3;
 
 struct VipConflictStats {
   uint64_t claims = 0;       // claims of our VIPs by another MAC seen while Master
@@ -91,7 +108,8 @@ struct VipConflictStats {
   uint64_t reclaims = 0;     // announcements sent to re-claim a VIP
   uint64_t rejoins = 0;      // times a yielded instance rejoined the election
   uint64_t probes = 0;       // ARP probes / DAD solicitations sent
-  uint64_t black_holes = 0;  // black-hole checks nobody answered
+  uint64_t black_holes = 0;  // black holes found (kUnansweredChecksForBlackHole unanswered)
+  uint64_t takeovers = 0;    // black holes taken over (take_over_black_hole)
 };
 
 // A router heard advertising our VRID, and the MAC it claimed its own address with (nullopt

@@ -26,8 +26,9 @@ constexpr EnumNames<DropReason, kDropReasonCount> kDropNames{{"none",
                                                               "ah_header",
                                                               "ah_icv",
                                                               "ah_spi",
-                                                              "ah_replay"}};
-static_assert(kDropNames.Covers(DropReason::kAhReplay));
+                                                              "ah_replay",
+                                                              "distrusted"}};
+static_assert(kDropNames.Covers(DropReason::kDistrusted));
 
 }  // namespace
 

@@ -45,7 +45,11 @@ void Instance::OnAddressClaim(absl::Time now, const AddressClaim& claim) {
   if (!Holds(claim.address)) return;
   switch (router_.state()) {
     case RouterState::kMaster:
-      OnConflict(now, claim);
+      if (router_.distrusted()) {
+        OnClaimWhileDistrusting(now, claim);
+      } else {
+        OnConflict(now, claim);
+      }
       break;
     case RouterState::kFault:
       if (!conflict_fault_) break;
@@ -61,15 +65,37 @@ void Instance::OnAddressClaim(absl::Time now, const AddressClaim& claim) {
   }
 }
 
-void Instance::OnConflict(absl::Time now, const AddressClaim& claim) {
-  ++conflict_stats_.claims;
+bool Instance::IsAnnouncement(absl::Time now, const AddressClaim& claim) const {
   // An announcement is a daemon claiming the address (a gratuitous ARP, an unsolicited NA); an
   // answer (an ARP reply, or any claim soon after our own probe: a DAD probe's answer is an
-  // unsolicited-looking NA, RFC 4861 §7.2.4) only says that a kernel holds it, which a host
-  // whose VRRP daemon was killed still does. Only an announcement from a router that outranks
-  // us makes us yield: a dead peer's leftover VIP must not keep the VIP from its new Master.
-  const bool announced = claim.gratuitous && !(claim.address.family() == Family::kIPv6 &&
-                                               now < last_probe_at_ + ConflictInterval());
+  // unsolicited-looking NA, RFC 4861 §7.2.4) only says that a kernel holds it.
+  return claim.gratuitous &&
+         !(claim.address.family() == Family::kIPv6 && now < last_probe_at_ + ConflictInterval());
+}
+
+void Instance::OnClaimWhileDistrusting(absl::Time now, const AddressClaim& claim) {
+  if (!IsAnnouncement(now, claim)) {
+    // A kernel answers for the VIP: the Master we stopped trusting holds it after all (its
+    // answers were lost), or someone does. Its advertisements count again and decide; the claim
+    // itself is an ordinary conflict.
+    router_.Distrust(now, std::nullopt);
+    OnConflict(now, claim);
+    return;
+  }
+  // An announcement proves nothing here: the black hole's daemon re-claims what it believes it
+  // holds. Ask; only an answer ends the distrust.
+  ++conflict_stats_.claims;
+  if (now < distrust_probe_after_) return;
+  distrust_probe_after_ = now + ConflictInterval();
+  ProbeAddress(now, claim.address);
+}
+
+void Instance::OnConflict(absl::Time now, const AddressClaim& claim) {
+  ++conflict_stats_.claims;
+  // Only an announcement from a router that outranks us makes us yield, never an answer: a
+  // host whose VRRP daemon was killed still answers, and a dead peer's leftover VIP must not
+  // keep the VIP from its new Master.
+  const bool announced = IsAnnouncement(now, claim);
   if (pending_conflict_ && pending_conflict_->mac == claim.mac) {
     pending_conflict_->announced = pending_conflict_->announced || announced;
     return;  // already asking who it is
@@ -192,11 +218,19 @@ void Instance::ConflictOnTransition(absl::Time now, const StateChanged& change) 
   if (config_.vip_conflict.mode == VipConflictMode::kOff) return;
   pending_conflict_.reset();
   blackhole_probe_at_ = blackhole_check_at_ = yield_at_ = absl::InfiniteFuture();
+  blackhole_unanswered_ = 0;
+  distrust_probe_after_ = absl::InfinitePast();
   if (change.to == RouterState::kMaster) {
     // Anyone still holding a VIP answers: a peer that cannot hear us, or a host whose daemon
     // died. Either way the answer is a claim, decided by OnConflict.
     reclaim_after_ = absl::InfinitePast();
     for (const VirtualAddress& vip : config_.addresses) ProbeAddress(now, vip.address);
+    // Taken over from a black hole: keep asking at the check's rate, so that a Master whose
+    // answers were only lost for a while gets the VIP back once they come through.
+    if (router_.distrusted() && config_.vip_conflict.probe_interval > absl::ZeroDuration() &&
+        ProbedAddress() != nullptr) {
+      blackhole_probe_at_ = now + config_.vip_conflict.probe_interval;
+    }
   } else if (change.to == RouterState::kBackup &&
              config_.vip_conflict.probe_interval > absl::ZeroDuration() &&
              ProbedAddress() != nullptr) {
@@ -240,26 +274,46 @@ void Instance::OnConflictTimer(absl::Time now) {
   }
   if (now >= blackhole_check_at_) {
     blackhole_check_at_ = absl::InfiniteFuture();
-    const std::optional<IpAddress>& master = router_.master_address();
-    if (!blackhole_answered_ && router_.state() == RouterState::kBackup && master) {
-      ++conflict_stats_.black_holes;
-      InstanceEvent e = MakeEvent(InstanceEvent::Kind::kBlackHole, now);
-      if (const VirtualAddress* vip = Find(*ProbedAddress())) e.address = *vip;
-      e.peer = *master;
-      events_->Push(std::move(e));
-    }
+    OnBlackHoleCheck(now);
   }
   if (now >= blackhole_probe_at_) {
     blackhole_probe_at_ = absl::InfiniteFuture();
     if (router_.state() == RouterState::kBackup) {
       // Only while a Master is heard: before the first advertisement there is nobody to check.
-      if (router_.master_address()) {
+      if (const std::optional<IpAddress>& master = router_.master_address()) {
         blackhole_answered_ = false;
+        blackhole_master_ = *master;
         ProbeAddress(now, *ProbedAddress());
         blackhole_check_at_ = now + ConflictInterval();
       }
       blackhole_probe_at_ = now + config_.vip_conflict.probe_interval;
+    } else if (router_.state() == RouterState::kMaster && router_.distrusted()) {
+      ProbeAddress(now, *ProbedAddress());  // an answer ends the distrust (OnAddressClaim)
+      blackhole_probe_at_ = now + config_.vip_conflict.probe_interval;
     }
+  }
+}
+
+void Instance::OnBlackHoleCheck(absl::Time now) {
+  const std::optional<IpAddress>& master = router_.master_address();
+  if (router_.state() != RouterState::kBackup || !master || *master != blackhole_master_ ||
+      blackhole_answered_) {
+    blackhole_unanswered_ = 0;  // answered, or another Master since: start counting afresh
+    return;
+  }
+  if (++blackhole_unanswered_ < kUnansweredChecksForBlackHole) {
+    blackhole_probe_at_ = now;  // ask again at once (OnConflictTimer's next step)
+    return;
+  }
+  blackhole_unanswered_ = 0;
+  ++conflict_stats_.black_holes;
+  InstanceEvent e = MakeEvent(InstanceEvent::Kind::kBlackHole, now);
+  if (const VirtualAddress* vip = Find(*ProbedAddress())) e.address = *vip;
+  e.peer = *master;
+  events_->Push(std::move(e));
+  if (config_.vip_conflict.take_over_black_hole) {
+    ++conflict_stats_.takeovers;
+    router_.Distrust(now, *master);  // Master after Skew_Time, reason black_hole
   }
 }
 

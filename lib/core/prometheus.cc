@@ -109,8 +109,11 @@ constexpr ConflictCounter kConflictCounters[] = {
     {"vrrpd_vip_probes_sent_total", "ARP probes and DAD solicitations sent.",
      [](const VipConflictStats& s) { return s.probes; }},
     {"vrrpd_vip_black_holes_total",
-     "Black-hole checks nobody answered: the master advertises a VIP nobody holds.",
+     "Black holes found: the master advertises a VIP nobody answers for (3 probes in a row).",
      [](const VipConflictStats& s) { return s.black_holes; }},
+    {"vrrpd_vip_black_hole_takeovers_total",
+     "Black holes taken over: the master's advertisements ignored (vip_black_hole takeover).",
+     [](const VipConflictStats& s) { return s.takeovers; }},
 };
 
 // iname="VI_1",intf="eth0",vrid="50": keepalived-exporter's labels of an instance's counters.

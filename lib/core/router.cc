@@ -16,11 +16,11 @@ constexpr EnumNames<RouterState, 4> kStateNames{{"INIT", "BACKUP", "MASTER", "FA
 static_assert(kStateNames.Covers(RouterState::kFault));
 
 // In the enum's order (action.h).
-constexpr EnumNames<TransitionReason, 13> kReasonNames{
+constexpr EnumNames<TransitionReason, 14> kReasonNames{
     {"none", "startup", "owner_startup", "master_down_timer", "priority_zero_received", "preempted",
      "higher_priority_received", "fault", "fault_cleared", "shutdown", "reconfigured", "sync_group",
-     "vip_conflict"}};
-static_assert(kReasonNames.Covers(TransitionReason::kVipConflict));
+     "vip_conflict", "black_hole"}};
+static_assert(kReasonNames.Covers(TransitionReason::kBlackHole));
 
 }  // namespace
 
@@ -223,6 +223,7 @@ void Router::BecomeBackup(absl::Time now, TransitionReason reason) {
 
 void Router::StartInternal(absl::Time now, TransitionReason backup_reason,
                            TransitionReason owner_reason) {
+  distrusted_.reset();                               // a fresh start judges every router afresh
   master_adver_interval_ = config_.advert_interval;  // RFC 5798 §6.4.1 (155)
   master_address_.reset();
   master_priority_ = 0;
@@ -333,6 +334,7 @@ DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
   }
   ++stats_.advert_rcvd;
   if (adv.version != config_.version) return drop(DropReason::kVersion);
+  if (distrusted_ && source == *distrusted_) return drop(DropReason::kDistrusted);
   if (adv.priority == kPriorityResign) ++stats_.pri_zero_rcvd;
   // RFC 3768 §7.1: v2 MUST discard an interval other than ours.
   if (config_.version == Version::kV2 && config_.v2_strict_interval &&
@@ -367,6 +369,18 @@ DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
       break;
   }
   return remark;
+}
+
+void Router::Distrust(absl::Time now, std::optional<IpAddress> source) {
+  distrusted_ = std::move(source);
+  if (distrusted_ && state_ == RouterState::kBackup && master_address_ == distrusted_) {
+    // As if it had resigned (RFC 5798 §6.4.2 (425)-(430)): the Backup with the highest priority
+    // goes first; a master that does hold the VIP answers the new Master's probe, and the
+    // Instance trusts it again.
+    down_deadline_ = now + skew_time().ToDuration();
+    down_reason_ = TransitionReason::kBlackHole;
+    sync_ready_ = false;
+  }
 }
 
 bool Router::SameAddressList(const AddressList& addresses) const {

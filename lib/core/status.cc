@@ -46,8 +46,8 @@ std::string InstanceStatusJson(const InstanceStatus& i, int indent) {
 std::string VipConflictStatsJson(const VipConflictStats& s) {
   return fmt::format(
       "{{\"claims\": {}, \"yields\": {}, \"reclaims\": {}, \"rejoins\": {}, \"probes\": {}, "
-      "\"black_holes\": {}}}",
-      s.claims, s.yields, s.reclaims, s.rejoins, s.probes, s.black_holes);
+      "\"black_holes\": {}, \"takeovers\": {}}}",
+      s.claims, s.yields, s.reclaims, s.rejoins, s.probes, s.black_holes, s.takeovers);
 }
 
 }  // namespace vrrp

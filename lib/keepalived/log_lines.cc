@@ -29,6 +29,12 @@ void TransitionLines(const vrrp::InstanceEvent& e, const EventContext& context,
           t.reason == TransitionReason::kPreempted) {
         add(fmt::format("({}) Receive advertisement timeout", name));
       }
+      if (t.reason == TransitionReason::kBlackHole) {
+        add(
+            fmt::format("({}) Taking over from the MASTER nobody answers for (vip_black_hole "
+                        "takeover)",
+                        name));
+      }
       add(fmt::format("({}) Entering MASTER STATE", name));
       detail(fmt::format("({}) setting VIPs.", name));
       break;

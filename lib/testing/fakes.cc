@@ -95,6 +95,10 @@ std::set<IpAddress> FakeAddressManager::addresses() const {
 
 void FakeAddressManager::Put(InterfaceAddress address) { held_.push_back(std::move(address)); }
 
+void FakeAddressManager::Unput(const IpAddress& address) {
+  std::erase_if(held_, [&](const InterfaceAddress& a) { return a.vip.address == address; });
+}
+
 void FakeAddressManager::Fail(const IpAddress& address, absl::Status status) {
   if (status.ok()) {
     failures_.erase(address);

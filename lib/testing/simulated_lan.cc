@@ -509,6 +509,11 @@ void SimulatedLan::Block(NodeId from, NodeId to) {
   RecordNetwork(fmt::format("block {} -> {}", nodes_[from].name, nodes_[to].name));
 }
 
+void SimulatedLan::DeleteAddress(NodeId id, const IpAddress& address) {
+  nodes_[id].addresses.Unput(address);
+  RecordNetwork(fmt::format("ip addr del {} on {}", address.ToString(), nodes_[id].name));
+}
+
 void SimulatedLan::BlockArp(NodeId from, NodeId to) {
   if (arp_blocked_[from][to]) return;
   arp_blocked_[from][to] = true;

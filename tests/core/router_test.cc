@@ -214,6 +214,44 @@ TEST_CASE("Backup resets its timer on an advertisement of equal or higher priori
   CHECK(Drain(r).empty());
 }
 
+TEST_CASE("A distrusted master is dropped, and its Backup takes over after Skew_Time") {
+  Router r = Make(Config());
+  r.Start(kT0);
+  r.OnAdvertisement(At(100), Adv(150), kHigh);
+  Drain(r);
+  r.Distrust(At(150), kHigh);
+  CHECK(r.distrusted() == kHigh);
+  // As if it had resigned: Skew_Time (60 cs at priority 100), not Master_Down_Interval.
+  CHECK(r.NextDeadline() == At(210));
+  CHECK(r.OnAdvertisement(At(200), Adv(150), kHigh) == DropReason::kDistrusted);
+  CHECK(r.stats().drops[DropReason::kDistrusted] == 1);
+  CHECK(r.last_heard()->at == At(100));  // a dropped advertisement is not heard
+  CHECK(r.NextDeadline() == At(210));    // nor does it reset the timer
+  r.OnTimer(At(210));
+  CHECK(Drain(r) == fmt::format("BACKUP -> MASTER (black_hole); {}", kBecomeMasterTail));
+  // As Master it ignores the higher priority it no longer trusts; another router still counts.
+  CHECK(r.OnAdvertisement(At(300), Adv(150), kHigh) == DropReason::kDistrusted);
+  CHECK(r.state() == RouterState::kMaster);
+  r.Distrust(At(310), std::nullopt);
+  r.OnAdvertisement(At(320), Adv(150), kHigh);
+  CHECK(r.state() == RouterState::kBackup);
+  CHECK(r.stats().last_transition_reason == TransitionReason::kHigherPriorityReceived);
+}
+
+TEST_CASE("Distrust ends with a restart, and is only for the address named") {
+  Router r = Make(Config());
+  r.Start(kT0);
+  r.Distrust(At(10), kHigh);
+  CHECK(r.NextDeadline() == At(360));  // not our master: the timer is untouched
+  CHECK(r.OnAdvertisement(At(20), Adv(150), kLow) == DropReason::kNone);
+  CHECK(r.master_address() == kLow);
+  r.SetFault(At(30), true);
+  r.SetFault(At(40), false);  // a cleared fault starts the election again
+  CHECK_FALSE(r.distrusted());
+  CHECK(r.OnAdvertisement(At(50), Adv(150), kHigh) == DropReason::kNone);
+  CHECK(r.master_address() == kHigh);
+}
+
 TEST_CASE("A v3 Backup learns the master's interval (RFC 5798 §6.4.2 (450))") {
   Router r = Make(Config());
   r.Start(kT0);

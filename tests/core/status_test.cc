@@ -48,7 +48,7 @@ TEST_CASE("Status: RouterStats counters under keepalived's names, every drop rea
         "\"version\": 0, \"type\": 0, \"checksum\": 0, \"length\": 0, \"ttl\": 0, "
         "\"invalid_auth_type\": 0, \"auth_type_mismatch\": 0, \"auth_failure\": 2, \"vrid\": 0, "
         "\"interval\": 0, \"address_list\": 0, \"family\": 0, \"peer\": 1, \"ah_short\": 0, "
-        "\"ah_header\": 0, \"ah_icv\": 0, \"ah_spi\": 0, \"ah_replay\": 0}}");
+        "\"ah_header\": 0, \"ah_icv\": 0, \"ah_spi\": 0, \"ah_replay\": 0, \"distrusted\": 0}}");
   // Every reason but kNone, each once.
   const std::string json = RouterStatsJson(RouterStats{});
   for (size_t i = 1; i < kDropReasonCount; ++i) {
@@ -87,7 +87,7 @@ TEST_CASE("Status: an instance over six lines, lined up inside its brace") {
             RouterStatsJson(s.stats) +
             ",\n"
             " \"vip_conflicts\": {\"claims\": 0, \"yields\": 0, \"reclaims\": 0, "
-            "\"rejoins\": 0, \"probes\": 0, \"black_holes\": 0}}");
+            "\"rejoins\": 0, \"probes\": 0, \"black_holes\": 0, \"takeovers\": 0}}");
   // Indented as an item of an array: the first line by `indent`, the others by one more.
   CHECK(InstanceStatusJson(s, 4) ==
         "    {\"name\": \"VI_1\", \"interface\": \"eth0\", \"vrid\": 50, \"version\": 2, "

@@ -227,7 +227,11 @@ TEST_CASE("Black-hole check: a Backup reports a Master whose VIP nobody answers 
   CHECK(probes >= 4);          // every 5 s while a Master is heard
   p.lan.BlockArp(p.r1, p.r2);  // r1 no longer answers r2 for its VIP
   Run(p.lan, At(6000));
-  CHECK(p.lan.instance(p.r2).conflict_stats().black_holes >= 5);
+  // Each found after 3 unanswered probes a second apart, then the 5 s period again.
+  CHECK(p.lan.instance(p.r2).conflict_stats().black_holes >= 3);
+  CHECK(p.lan.instance(p.r2).conflict_stats().black_holes <= 5);
+  CHECK(p.lan.instance(p.r2).conflict_stats().takeovers == 0);
+  CHECK(p.lan.router(p.r2).stats().drops[DropReason::kDistrusted] == 0);
   bool reported = false;
   while (std::optional<InstanceEvent> e = p.lan.PollEvent()) {
     if (e->kind != InstanceEvent::Kind::kBlackHole) continue;
@@ -239,6 +243,69 @@ TEST_CASE("Black-hole check: a Backup reports a Master whose VIP nobody answers 
   }
   CHECK(reported);
   CHECK(p.lan.Masters() == Ids({p.r1}));  // reported, not acted on
+}
+
+TEST_CASE("Black-hole check: one lost answer is no black hole") {
+  SimulatedLanOptions options = Detection();
+  options.vip_conflict.probe_interval = absl::Seconds(5);
+  options.vip_conflict.take_over_black_hole = true;
+  Pair p(options);
+  // Block r1's ARP for two seconds around one of r2's probes: it asks again once, still
+  // unanswered, and the third probe is answered.
+  Run(p.lan, At(2950));
+  p.lan.BlockArp(p.r1, p.r2);
+  const uint64_t before = p.lan.instance(p.r2).conflict_stats().probes;
+  Run(p.lan, At(3150));
+  CHECK(p.lan.instance(p.r2).conflict_stats().probes - before == 2);  // both unanswered
+  p.lan.Heal();
+  Run(p.lan, At(6000));
+  CHECK(p.lan.instance(p.r2).conflict_stats().black_holes == 0);
+  CHECK(p.lan.Masters() == Ids({p.r1}));
+}
+
+TEST_CASE("Black-hole takeover: a Backup takes over from a Master whose VIP was deleted") {
+  SimulatedLanOptions options = Detection();
+  options.vip_conflict.probe_interval = absl::Seconds(5);
+  options.vip_conflict.take_over_black_hole = true;
+  Pair p(options);
+  Run(p.lan, At(3000));
+  p.lan.DeleteAddress(p.r1, kVip);  // `ip addr del` behind r1's daemon: it goes on advertising
+  Run(p.lan, At(6000));
+  const std::optional<absl::Time> took = WhenBecame(p.lan, "r2", RouterState::kMaster);
+  REQUIRE(took);
+  // The next probe (at most 5 s), 3 unanswered a second apart, then Skew_Time (0.61 s).
+  CHECK(*took <= At(3000 + 500 + 300 + 61));
+  CHECK(p.lan.instance(p.r2).router().stats().last_new_master_reason ==
+        TransitionReason::kBlackHole);
+  CHECK(p.lan.Holders(kVip) == Ids({p.r2}));                  // the VIP answers again, from r2
+  CHECK(p.lan.router(p.r2).state() == RouterState::kMaster);  // no flap back
+  CHECK(p.lan.router(p.r2).distrusted() == IpAddress::V4(192, 0, 2, 1));
+  CHECK(p.lan.router(p.r2).stats().drops[DropReason::kDistrusted] >= 20);
+  const VipConflictStats& s = p.lan.instance(p.r2).conflict_stats();
+  CHECK(s.black_holes == 1);
+  CHECK(s.takeovers == 1);
+}
+
+TEST_CASE("Black-hole takeover ends when the Master's answers come through again") {
+  SimulatedLanOptions options = Detection();
+  options.vip_conflict.probe_interval = absl::Seconds(5);
+  options.vip_conflict.take_over_black_hole = true;
+  Pair p(options);
+  Run(p.lan, At(3000));
+  p.lan.BlockArp(p.r1, p.r2);  // r1 holds the VIP, but r2 cannot hear it say so
+  Run(p.lan, At(4500));
+  REQUIRE(p.lan.router(p.r2).state() == RouterState::kMaster);
+  p.lan.Heal();
+  Run(p.lan, At(6000));
+  // r2's next probe (every 5 s while it distrusts) is answered by r1's kernel: r1's
+  // advertisements count again and, outranking r2, make it Backup.
+  const std::optional<absl::Time> back = WhenBecame(p.lan, "r2", RouterState::kBackup, At(4500));
+  REQUIRE(back);
+  CHECK(*back <= At(4500 + 500 + 100 + 1));
+  CHECK(p.lan.router(p.r2).state() == RouterState::kBackup);
+  CHECK_FALSE(p.lan.router(p.r2).distrusted());
+  CHECK(p.lan.Masters() == Ids({p.r1}));
+  CHECK(p.lan.Holders(kVip) == Ids({p.r1}));
 }
 
 // The rule without the LAN: a host that is no VRRP router claims the VIP.

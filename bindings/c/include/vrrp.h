@@ -127,6 +127,7 @@ VRRP_EXTERN const char *vrrp_state_name(int state);
 #define VRRP_REASON_RECONFIGURED 10
 #define VRRP_REASON_SYNC_GROUP 11
 #define VRRP_REASON_VIP_CONFLICT 12 /* yielded to a router that holds our VIP (issue 13) */
+#define VRRP_REASON_BLACK_HOLE 13   /* took over from a master whose VIP nobody answers for */
 /* "master_down_timer", ...: the names in logs and JSON; "unknown" otherwise. */
 VRRP_EXTERN const char *vrrp_reason_name(int reason);
 

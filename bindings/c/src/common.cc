@@ -22,6 +22,7 @@ static_assert(VRRP_STATE_MASTER == static_cast<int>(RouterState::kMaster));
 static_assert(VRRP_STATE_FAULT == static_cast<int>(RouterState::kFault));
 static_assert(VRRP_REASON_SYNC_GROUP == static_cast<int>(TransitionReason::kSyncGroup));
 static_assert(VRRP_REASON_VIP_CONFLICT == static_cast<int>(TransitionReason::kVipConflict));
+static_assert(VRRP_REASON_BLACK_HOLE == static_cast<int>(TransitionReason::kBlackHole));
 static_assert(VRRP_DROP_CHECKSUM == static_cast<int>(DropReason::kChecksum));
 static_assert(VRRP_DROP_VRID == static_cast<int>(DropReason::kVrid));
 static_assert(VRRP_DROP_PEER == static_cast<int>(DropReason::kPeer));
@@ -349,7 +350,7 @@ const char* vrrp_state_name(int state) {
 }
 
 const char* vrrp_reason_name(int reason) {
-  if (reason < VRRP_REASON_NONE || reason > VRRP_REASON_SYNC_GROUP) return "unknown";
+  if (reason < VRRP_REASON_NONE || reason > VRRP_REASON_BLACK_HOLE) return "unknown";
   return vrrp::TransitionReasonName(static_cast<vrrp::TransitionReason>(reason)).data();
 }
 

@@ -509,6 +509,10 @@ static void test_helpers(void) {
   CHECK_STREQ(vrrp_state_name(42), "unknown");
   CHECK_STREQ(vrrp_reason_name(VRRP_REASON_MASTER_DOWN_TIMER), "master_down_timer");
   CHECK_STREQ(vrrp_reason_name(VRRP_REASON_PRIORITY_ZERO_RECEIVED), "priority_zero_received");
+  /* The last ones too (VIP_CONFLICT once read "unknown": the bound lagged the list). */
+  CHECK_STREQ(vrrp_reason_name(VRRP_REASON_VIP_CONFLICT), "vip_conflict");
+  CHECK_STREQ(vrrp_reason_name(VRRP_REASON_BLACK_HOLE), "black_hole");
+  CHECK_STREQ(vrrp_reason_name(VRRP_REASON_BLACK_HOLE + 1), "unknown");
   CHECK_STREQ(vrrp_drop_name(VRRP_DROP_AUTH_FAILURE), "auth_failure");
   CHECK_STREQ(vrrp_drop_name(VRRP_DROP_CHECKSUM), "checksum");
   CHECK_STREQ(vrrp_drop_name(VRRP_DROP_COUNT), "unknown");

@@ -29,6 +29,7 @@ class Reason(enum.IntEnum):
     RECONFIGURED = 10
     SYNC_GROUP = 11
     VIP_CONFLICT = 12
+    BLACK_HOLE = 13
 
 
 class Drop(enum.IntEnum):

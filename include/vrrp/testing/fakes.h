@@ -110,6 +110,8 @@ class FakeAddressManager final : public AddressManager {
 
   // Puts an address on its interface without a call: one an earlier run left behind.
   void Put(InterfaceAddress address);
+  // Takes an address off its interface without a call: an operator's `ip addr del`.
+  void Unput(const IpAddress& address);
   // Add and Remove of `address` fail with `status`, changing nothing; OkStatus() makes them
   // succeed again.
   void Fail(const IpAddress& address, absl::Status status);

@@ -171,6 +171,9 @@ class SimulatedLan final : public InstanceSet {
   // Adding and removing the node's virtual addresses fails with `status` (no CAP_NET_ADMIN...);
   // OkStatus() makes it work again. Takes effect at the node's next address call.
   void FailAddresses(NodeId node, absl::Status status);
+  // An operator's `ip addr del` on the node: its interface no longer holds `address` and its
+  // daemon does not know. A Master then advertises a VIP nobody answers for (a black hole).
+  void DeleteAddress(NodeId node, const IpAddress& address);
 
   // --- Links, per direction. ---
   void SetLatency(NodeId from, NodeId to, absl::Duration latency);
