@@ -53,6 +53,7 @@ struct PendingInstance {
   std::optional<VipLeaseTime> vip_lease;
   std::optional<VipConflictMode> vip_conflict;
   std::optional<absl::Duration> vip_probe_interval;
+  std::optional<bool> vip_black_hole;  // takeover
   std::vector<PendingAddress> vips;
   std::vector<PendingAddress> excluded;
   std::string source_keyword;  // unicast_src_ip or mcast_src_ip, at vi.locations["source"]

@@ -198,6 +198,11 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return Assign(ReadVipProbeInterval(in, kw), G(s).vip_conflict.probe_interval);
      },
      "SECONDS: 0 or 1..3600, a Backup checks that someone answers for the VIP (ours; 0: off)"},
+    {"vip_black_hole",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadVipBlackHole(in, kw), G(s).vip_conflict.take_over_black_hole);
+     },
+     "report | takeover: a Backup whose master is a black hole takes over (ours; report)"},
     {"vrrp_no_swap",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).vrrp_no_swap = true;

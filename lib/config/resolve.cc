@@ -49,6 +49,25 @@ Centiseconds AdvertInterval(const PendingInstance& p, ParseState& state, Version
   return Centiseconds(us / kMicrosPerCs);
 }
 
+// The black-hole check needs conflict detection on, and takeover needs the check: say so
+// rather than accept a setting that does nothing.
+void WarnInertBlackHoleCheck(const PendingInstance& p, ParseState& state, const InstanceConfig& c) {
+  const VipConflictConfig& v = c.vip_conflict;
+  auto where = [&](const char* keyword, bool own) {
+    return own ? OriginOf(p, state, keyword).where : GlobalLocation(state, keyword);
+  };
+  if (v.mode == VipConflictMode::kOff && v.probe_interval > absl::ZeroDuration()) {
+    state.conf.warnings.push_back(
+        {where("vip_probe_interval", p.vip_probe_interval.has_value()),
+         fmt::format("{}: vip_probe_interval does nothing with vip_conflict off", c.name)});
+  } else if (v.take_over_black_hole && v.probe_interval == absl::ZeroDuration()) {
+    state.conf.warnings.push_back(
+        {where("vip_black_hole", p.vip_black_hole.has_value()),
+         fmt::format("{}: vip_black_hole takeover does nothing without vip_probe_interval",
+                     c.name)});
+  }
+}
+
 // authentication { }: applied on v2 only, and not under vrrp_strict, as keepalived does.
 absl::Status Authentication(const PendingInstance& p, ParseState& state, InstanceConfig& c) {
   if (!p.auth_given) return absl::OkStatus();
@@ -178,6 +197,9 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   c.vip_lease_seconds = LeaseSeconds(p.vip_lease.value_or(g.vip_lease_time), r);
   c.vip_conflict.mode = p.vip_conflict.value_or(g.vip_conflict.mode);
   c.vip_conflict.probe_interval = p.vip_probe_interval.value_or(g.vip_conflict.probe_interval);
+  c.vip_conflict.take_over_black_hole =
+      p.vip_black_hole.value_or(g.vip_conflict.take_over_black_hole);
+  WarnInertBlackHoleCheck(p, state, c);
   return CheckWithCore(p, state);
 }
 

@@ -27,4 +27,12 @@ absl::StatusOr<absl::Duration> ReadVipProbeInterval(Cursor& in, const Token& kw)
   return d;
 }
 
+absl::StatusOr<bool> ReadVipBlackHole(Cursor& in, const Token& kw) {
+  const Token* v = in.Value(kw);
+  if (v == nullptr) return in.NeedsValue(kw);
+  if (v->text == "takeover") return true;
+  if (v->text == "report") return false;
+  return in.Error(*v, kw.text, fmt::format("{} '{}' is not report or takeover", kw.text, v->text));
+}
+
 }  // namespace vrrp::config

@@ -2,6 +2,7 @@
 // vrrp_instance: VIP conflict detection and the black-hole check (vrrp/vip_conflict.h).
 //   vip_conflict yield | report | off      (default yield: a deaf Master yields to the holder)
 //   vip_probe_interval SECONDS             (default 0: no black-hole check; 1..3600)
+//   vip_black_hole report | takeover       (default report: a black hole is only reported)
 #ifndef VRRP_LIB_CONFIG_VIP_CONFLICT_KEYWORDS_H_
 #define VRRP_LIB_CONFIG_VIP_CONFLICT_KEYWORDS_H_
 
@@ -15,6 +16,8 @@ namespace vrrp::config {
 absl::StatusOr<VipConflictMode> ReadVipConflictMode(Cursor& in, const Token& kw);
 // Whole or fractional seconds, 0 (off) or 1..3600: a probe is a broadcast per instance.
 absl::StatusOr<absl::Duration> ReadVipProbeInterval(Cursor& in, const Token& kw);
+// true for takeover (VipConflictConfig::take_over_black_hole).
+absl::StatusOr<bool> ReadVipBlackHole(Cursor& in, const Token& kw);
 
 }  // namespace vrrp::config
 

@@ -165,6 +165,12 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return Assign(ReadVipProbeInterval(in, kw), p.vip_probe_interval);
      },
      "SECONDS: 0 or 1..3600, black-hole check period while Backup (ours; global_defs; 0: off)"},
+    {"vip_black_hole",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return Assign(ReadVipBlackHole(in, kw), p.vip_black_hole);
+     },
+     "report | takeover: what a black hole found makes the Backup do (ours; global_defs; "
+     "report)"},
     {"down_timer_adverts",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadInt(in, kw), R(p).down_timer_adverts);

@@ -3,6 +3,7 @@
 // for every instance, in a vrrp_instance for its own; bad values refused at their line.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "fmt/format.h"
 #include "vrrp/config/config.h"
@@ -95,6 +96,38 @@ TEST_CASE("vip_conflict and vip_probe_interval refuse bad values at their line")
         "keepalived.conf:8: vip_probe_interval 0.5 is out of range: 0 (off) or 1..3600 seconds");
   CHECK(ErrorOf("  vip_probe_interval 3601", "") ==
         "keepalived.conf:2: vip_probe_interval 3601 is out of range: 0 (off) or 1..3600 seconds");
+}
+
+// vip_black_hole (issue 13): what the black-hole check does with what it finds.
+TEST_CASE("vip_black_hole is report by default, takeover where set, an instance's own wins") {
+  CHECK_FALSE(InstanceOf("", "").vip_conflict.take_over_black_hole);
+  CHECK(InstanceOf("  vip_black_hole takeover\n  vip_probe_interval 5", "")
+            .vip_conflict.take_over_black_hole);
+  CHECK_FALSE(InstanceOf("  vip_black_hole takeover", "  vip_black_hole report")
+                  .vip_conflict.take_over_black_hole);
+  CHECK(InstanceOf("", "  vip_black_hole takeover\n  vip_probe_interval 5")
+            .vip_conflict.take_over_black_hole);
+  CHECK(ErrorOf("", "  vip_black_hole always") ==
+        "keepalived.conf:8: vip_black_hole 'always' is not report or takeover");
+  CHECK(ErrorOf("  vip_black_hole", "") == "keepalived.conf:2: vip_black_hole needs a value");
+}
+
+std::vector<std::string> WarningsOf(std::string_view global, std::string_view body) {
+  absl::StatusOr<Configuration> conf = ParseString(Text(global, body), "keepalived.conf");
+  REQUIRE(conf.ok());
+  std::vector<std::string> out;
+  for (const Warning& w : conf->warnings) out.push_back(ToString(w));
+  return out;
+}
+
+TEST_CASE("A black-hole setting that can do nothing is a warning at its line") {
+  CHECK(WarningsOf("", "  vip_black_hole takeover") ==
+        std::vector<std::string>{"keepalived.conf:8: VI_1: vip_black_hole takeover does nothing "
+                                 "without vip_probe_interval"});
+  CHECK(WarningsOf("  vip_conflict off\n  vip_probe_interval 5", "") ==
+        std::vector<std::string>{
+            "keepalived.conf:3: VI_1: vip_probe_interval does nothing with vip_conflict off"});
+  CHECK(WarningsOf("  vip_black_hole takeover", "  vip_probe_interval 5").empty());
 }
 
 }  // namespace
