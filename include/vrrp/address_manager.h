@@ -41,6 +41,10 @@ std::string_view AddressScopeName(AddressScope scope);  // "global", "site", "li
 // The longest interface name or label (Linux IFNAMSIZ is 16 with the terminating NUL).
 inline constexpr size_t kMaxInterfaceNameLength = 15;
 
+// OK when the kernel would take `name` for a new link (its dev_valid_name): 1..15 characters,
+// not "." or "..", and no '/', ':', NUL or whitespace. The message names the first fault.
+absl::Status ValidateLinkName(std::string_view name);
+
 // One virtual address on one interface: a line of keepalived's virtual_ipaddress block.
 struct VirtualAddress {
   IpAddress address;

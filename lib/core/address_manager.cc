@@ -17,6 +17,22 @@ static_assert(kScopeNames.Covers(AddressScope::kHost));
 
 std::string_view AddressScopeName(AddressScope scope) { return kScopeNames(scope); }
 
+absl::Status ValidateLinkName(std::string_view name) {
+  auto bad = [name](std::string_view why) {
+    return absl::InvalidArgumentError(fmt::format("interface name '{}' {}", name, why));
+  };
+  if (name.empty()) return absl::InvalidArgumentError("interface name is empty");
+  if (name.size() > kMaxInterfaceNameLength) {
+    return bad(fmt::format("is longer than {} characters", kMaxInterfaceNameLength));
+  }
+  if (name == "." || name == "..") return bad("is not a name the kernel takes");
+  for (const char c : name) {
+    if (c == '/' || c == ':') return bad(fmt::format("holds '{}'", c));
+    if (c == '\0' || c == ' ' || (c >= '\t' && c <= '\r')) return bad("holds whitespace or a NUL");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Validate(const VirtualAddress& vip) {
   auto bad = [&vip](std::string_view why) {
     return absl::InvalidArgumentError(

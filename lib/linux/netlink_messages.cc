@@ -2,10 +2,14 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -224,6 +228,19 @@ T ReadAs(const uint8_t* at) {
   return value;
 }
 
+// What a link request needs: the header, the ifinfomsg and the attributes of `payloads`.
+size_t LinkRequestSize(std::initializer_list<size_t> payloads) {
+  size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(ifinfomsg));
+  for (const size_t payload : payloads) size += AttributeSize(payload);
+  return size;
+}
+
+ifinfomsg* PutLinkHeader(nlmsghdr* nlh) {
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  return ifi;
+}
+
 }  // namespace
 
 std::string DescribeForError(const VirtualAddress& vip) {
@@ -438,6 +455,169 @@ std::vector<InterfaceAddress> AddressesOnInterface(std::vector<AddressRecord> re
     addresses.push_back(std::move(entry));
   }
   return addresses;
+}
+
+absl::StatusOr<size_t> BuildNewMacvlan(absl::Span<uint8_t> buffer, std::string_view name,
+                                       uint32_t lower_ifindex, const MacAddress& mac,
+                                       uint32_t seq) {
+  if (absl::Status valid = ValidateLinkName(name); !valid.ok()) return valid;
+  static constexpr char kKind[] = "macvlan";
+  // IFLA_LINKINFO and IFLA_INFO_DATA are nests: a header each (payload 0) around the rest.
+  const size_t needed = LinkRequestSize({name.size() + 1, sizeof(uint32_t), mac.bytes().size(), 0,
+                                         sizeof(kKind), 0, sizeof(uint32_t)});
+  absl::StatusOr<nlmsghdr*> nlh = StartMessage(
+      buffer, needed, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+  if (!nlh.ok()) return nlh.status();
+  ifinfomsg* ifi = PutLinkHeader(*nlh);
+  ifi->ifi_flags = IFF_UP;
+  ifi->ifi_change = IFF_UP;
+  const std::string terminated(name);
+  mnl_attr_put_strz(*nlh, IFLA_IFNAME, terminated.c_str());
+  mnl_attr_put_u32(*nlh, IFLA_LINK, lower_ifindex);
+  mnl_attr_put(*nlh, IFLA_ADDRESS, mac.bytes().size(), mac.bytes().data());
+  nlattr* info = mnl_attr_nest_start(*nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(*nlh, IFLA_INFO_KIND, kKind);
+  nlattr* data = mnl_attr_nest_start(*nlh, IFLA_INFO_DATA);
+  mnl_attr_put_u32(*nlh, IFLA_MACVLAN_MODE, MACVLAN_MODE_PRIVATE);
+  mnl_attr_nest_end(*nlh, data);
+  mnl_attr_nest_end(*nlh, info);
+  return (*nlh)->nlmsg_len;
+}
+
+absl::StatusOr<size_t> BuildDeleteLink(absl::Span<uint8_t> buffer, uint32_t ifindex, uint32_t seq) {
+  absl::StatusOr<nlmsghdr*> nlh =
+      StartMessage(buffer, LinkRequestSize({}), RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+  if (!nlh.ok()) return nlh.status();
+  PutLinkHeader(*nlh)->ifi_index = static_cast<int>(ifindex);
+  return (*nlh)->nlmsg_len;
+}
+
+absl::StatusOr<size_t> BuildGetLink(absl::Span<uint8_t> buffer, std::string_view name,
+                                    uint32_t seq) {
+  if (absl::Status valid = ValidateLinkName(name); !valid.ok()) return valid;
+  absl::StatusOr<nlmsghdr*> nlh =
+      StartMessage(buffer, LinkRequestSize({name.size() + 1}), RTM_GETLINK, NLM_F_REQUEST, seq);
+  if (!nlh.ok()) return nlh.status();
+  PutLinkHeader(*nlh);
+  const std::string terminated(name);
+  mnl_attr_put_strz(*nlh, IFLA_IFNAME, terminated.c_str());
+  return (*nlh)->nlmsg_len;
+}
+
+absl::StatusOr<LinkRecord> ParseLinkMessage(absl::Span<const uint8_t> message) {
+  auto bad = [](std::string_view what) {
+    return absl::DataLossError(fmt::format("RTM_NEWLINK message: {}", what));
+  };
+  if (message.size() < NLMSG_HDRLEN) {
+    return bad(fmt::format("{} bytes are too few for a header", message.size()));
+  }
+  const nlmsghdr header = ReadHeader(message.data());
+  if (header.nlmsg_type != RTM_NEWLINK) {
+    return bad(
+        fmt::format("message type {} is not RTM_NEWLINK ({})", header.nlmsg_type, RTM_NEWLINK));
+  }
+  if (header.nlmsg_len > message.size() || header.nlmsg_len < NLMSG_HDRLEN + sizeof(ifinfomsg)) {
+    return bad(fmt::format("message length {} does not hold an ifinfomsg in {} bytes",
+                           header.nlmsg_len, message.size()));
+  }
+  const auto ifi = ReadAs<ifinfomsg>(message.data() + NLMSG_HDRLEN);
+  LinkRecord record;
+  record.ifindex = static_cast<uint32_t>(ifi.ifi_index);
+  record.flags = ifi.ifi_flags;
+
+  // Walks the attributes in [offset, end), calling visit(type, payload) for each.
+  auto walk = [&](size_t offset, size_t end, auto visit) -> absl::Status {
+    while (offset < end) {
+      if (end - offset < sizeof(nlattr)) {
+        return bad(fmt::format("{} bytes at offset {} are too few for an attribute", end - offset,
+                               offset));
+      }
+      const auto attribute = ReadAs<nlattr>(message.data() + offset);
+      if (attribute.nla_len < sizeof(nlattr) || attribute.nla_len > end - offset) {
+        return bad(fmt::format("attribute {} at offset {} claims {} bytes, {} are left",
+                               attribute.nla_type, offset, attribute.nla_len, end - offset));
+      }
+      const size_t payload = offset + sizeof(nlattr);
+      absl::Status status =
+          visit(attribute.nla_type & NLA_TYPE_MASK, payload, attribute.nla_len - sizeof(nlattr));
+      if (!status.ok()) return status;
+      offset += std::min<size_t>(NLA_ALIGN(attribute.nla_len), end - offset);
+    }
+    return absl::OkStatus();
+  };
+  auto text = [&](size_t at, size_t length) {
+    const char* chars = reinterpret_cast<const char*>(message.data() + at);
+    return std::string(chars, strnlen(chars, length));
+  };
+  absl::Status walked = walk(
+      NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifinfomsg)), header.nlmsg_len,
+      [&](uint16_t type, size_t at, size_t length) -> absl::Status {
+        switch (type) {
+          case IFLA_IFNAME:
+            record.name = text(at, length);
+            break;
+          case IFLA_ADDRESS:
+            if (length == 6) {  // an Ethernet address; other link types are not ours
+              std::array<uint8_t, 6> bytes;
+              std::memcpy(bytes.data(), message.data() + at, bytes.size());
+              record.mac = MacAddress(bytes);
+            }
+            break;
+          case IFLA_LINK:
+            if (length != sizeof(uint32_t)) {
+              return bad(fmt::format("IFLA_LINK has {} bytes, not 4", length));
+            }
+            record.lower_ifindex = ReadAs<uint32_t>(message.data() + at);
+            break;
+          case IFLA_LINKINFO:
+            return walk(at, at + length, [&](uint16_t inner, size_t inner_at, size_t inner_length) {
+              if (inner == IFLA_INFO_KIND) record.kind = text(inner_at, inner_length);
+              return absl::OkStatus();
+            });
+          default:
+            break;
+        }
+        return absl::OkStatus();
+      });
+  if (!walked.ok()) return walked;
+  return record;
+}
+
+absl::StatusOr<std::optional<LinkRecord>> ParseGetLinkReply(absl::Span<const uint8_t> datagram,
+                                                            uint32_t seq, std::string_view object,
+                                                            bool* done) {
+  constexpr std::string_view kCall = "RTM_GETLINK";
+  if (done != nullptr) *done = false;
+  std::optional<LinkRecord> link;
+  bool answered = false;
+  absl::Status result = absl::OkStatus();
+  absl::Status walk = WalkMessages(
+      datagram, kCall, object,
+      [&](const nlmsghdr& header, absl::Span<const uint8_t> message) -> absl::StatusOr<bool> {
+        if (header.nlmsg_seq != seq) return false;
+        if (header.nlmsg_type == NLMSG_ERROR) {
+          int error = 0;
+          result = ErrorMessageStatus(header, message, kCall, object, &error);
+          if (error == ENODEV) result = absl::OkStatus();  // no such link: an answer too
+          answered = true;
+          return true;
+        }
+        if (header.nlmsg_type == RTM_NEWLINK) {
+          absl::StatusOr<LinkRecord> record = ParseLinkMessage(message);
+          if (!record.ok()) {
+            const absl::string_view why = record.status().message();
+            return Malformed(kCall, object, std::string_view(why.data(), why.size()));
+          }
+          link = *std::move(record);
+          answered = true;
+          return true;
+        }
+        return false;
+      });
+  if (!walk.ok()) return walk;
+  if (!result.ok()) return result;
+  if (done != nullptr) *done = answered;
+  return link;
 }
 
 }  // namespace vrrp::os

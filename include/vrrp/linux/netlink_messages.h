@@ -99,6 +99,52 @@ absl::StatusOr<bool> ParseAddressDump(absl::Span<const uint8_t> datagram, uint32
 std::vector<InterfaceAddress> AddressesOnInterface(std::vector<AddressRecord> records,
                                                    uint32_t ifindex, std::string_view interface);
 
+// Links (<linux/if_link.h>): the macvlan link that carries an instance's
+// virtual MAC with keepalived's use_vmac (RFC 5798 §7.3), and the questions around it.
+
+// Room for the largest link request built here: header (16) + ifinfomsg (16) + IFLA_IFNAME
+// (20) + IFLA_LINK (8) + IFLA_ADDRESS (12) + IFLA_LINKINFO (4) + IFLA_INFO_KIND (12) +
+// IFLA_INFO_DATA (4) + IFLA_MACVLAN_MODE (8) = 100.
+inline constexpr size_t kLinkRequestMaxSize = 128;
+
+// RTM_NEWLINK with NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, as `ip link add link
+// <lower> name <name> address <mac> up type macvlan mode private`: IFLA_IFNAME, IFLA_LINK (the
+// lower link), IFLA_ADDRESS and IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA {
+// IFLA_MACVLAN_MODE MACVLAN_MODE_PRIVATE } } (keepalived's mode: the link takes only frames for
+// its own MAC, never its siblings'), with IFF_UP in ifi_flags and ifi_change so that the kernel
+// brings it up as it creates it. kInvalidArgument: a buffer as for BuildNewAddress, or a name
+// ValidateLinkName() refuses.
+absl::StatusOr<size_t> BuildNewMacvlan(absl::Span<uint8_t> buffer, std::string_view name,
+                                       uint32_t lower_ifindex, const MacAddress& mac, uint32_t seq);
+
+// RTM_DELLINK with NLM_F_REQUEST | NLM_F_ACK for link `ifindex` (`ip link del`).
+absl::StatusOr<size_t> BuildDeleteLink(absl::Span<uint8_t> buffer, uint32_t ifindex, uint32_t seq);
+
+// RTM_GETLINK with NLM_F_REQUEST for the link called `name` (IFLA_IFNAME): the kernel answers
+// with one RTM_NEWLINK, or NLMSG_ERROR ENODEV when there is none.
+absl::StatusOr<size_t> BuildGetLink(absl::Span<uint8_t> buffer, std::string_view name,
+                                    uint32_t seq);
+
+// What the checks around use_vmac read of a link.
+struct LinkRecord {
+  uint32_t ifindex = 0;
+  std::string name;               // IFLA_IFNAME
+  std::optional<MacAddress> mac;  // IFLA_ADDRESS, when it is an Ethernet address
+  uint32_t lower_ifindex = 0;     // IFLA_LINK (0: none)
+  std::string kind;               // IFLA_LINKINFO / IFLA_INFO_KIND ("macvlan"); empty: none
+  uint32_t flags = 0;             // ifi_flags (IFF_UP, ...)
+};
+
+// One RTM_NEWLINK message (header included), as RTM_GETLINK's answer carries it.
+absl::StatusOr<LinkRecord> ParseLinkMessage(absl::Span<const uint8_t> message);
+
+// Reads one datagram for the answer to RTM_GETLINK `seq`: the link, nullopt in the value when
+// the kernel says there is no such link (ENODEV), or an error. false in `done` (when given):
+// the datagram did not answer it, read another.
+absl::StatusOr<std::optional<LinkRecord>> ParseGetLinkReply(absl::Span<const uint8_t> datagram,
+                                                            uint32_t seq, std::string_view object,
+                                                            bool* done);
+
 }  // namespace vrrp::os
 
 #endif  // VRRP_LINUX_NETLINK_MESSAGES_H_
