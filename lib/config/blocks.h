@@ -57,6 +57,7 @@ struct PendingInstance {
   std::vector<PendingAddress> vips;
   std::vector<PendingAddress> excluded;
   std::string source_keyword;  // unicast_src_ip or mcast_src_ip, at vi.locations["source"]
+  bool use_vmac = false;       // its name, when given, is vi.extras.vmac_interface already
 };
 
 struct MemberLocation {

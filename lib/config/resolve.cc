@@ -132,6 +132,12 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   if (x.interface.empty()) return Failure(vi.where, "vrrp_instance", what + " has no interface");
   if (!p.vrid) return Failure(vi.where, "vrrp_instance", what + " has no virtual_router_id");
   r.vrid = *p.vrid;
+  if (p.use_vmac && x.vmac_interface.empty()) x.vmac_interface = fmt::format("vrrp.{}", r.vrid);
+  if (!x.vmac_interface.empty() && x.vmac_interface == x.interface) {
+    return Fail(
+        OriginOf(p, state, "use_vmac"),
+        fmt::format("use_vmac {} is the name of the instance's own interface", x.vmac_interface));
+  }
   DropRepeatedAddresses(p.vips, state, "virtual_ipaddress");
   DropRepeatedAddresses(p.excluded, state, "virtual_ipaddress_excluded");
   DropOwnInterface(vi, state);

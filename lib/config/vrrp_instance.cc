@@ -205,8 +205,27 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return ReadCommandInto(in, kw, X(p).notify.notify);
      },
      "COMMAND [USER [GROUP]]: run on every change, with INSTANCE NAME STATE PRIORITY"},
-    {"use_vmac", kIgnore},
-    {"vmac_xmit_base", kIgnore},
+    {"use_vmac",
+     [](Cursor& in, PendingInstance& p, const Token& kw) -> absl::Status {
+       p.use_vmac = true;
+       const Token* v = in.Value(kw);
+       if (v == nullptr) return absl::OkStatus();  // "vrrp.<VRID>", once the VRID is known
+       if (absl::Status valid = ValidateLinkName(v->text); !valid.ok()) {
+         const absl::string_view why = valid.message();
+         return in.Error(*v, kw.text,
+                         fmt::format("use_vmac: {}", std::string_view(why.data(), why.size())));
+       }
+       X(p).vmac_interface = v->text;
+       return absl::OkStatus();
+     },
+     "[NAME]: VIPs on a macvlan link with the virtual MAC (vrrp.VRID); refused where the kernel "
+     "has no macvlan"},
+    {"vmac_xmit_base",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       X(p).vmac_xmit_base = true;
+       return absl::OkStatus();
+     },
+     "with use_vmac: advertisements leave from the interface, not the macvlan link"},
     {"use_ipvlan", kIgnore},
     {"dont_track_primary", kIgnore},
     {"smtp_alert", kIgnore},

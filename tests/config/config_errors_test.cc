@@ -227,10 +227,10 @@ TEST_CASE("Warnings keepalived would log") {
             "keepalived.conf:5: 'smtp_server' is not supported and is ignored"});
   // Ignored top-level blocks and instance keywords.
   CHECK(WarningsOf("virtual_server 192.0.2.1 80 {\n  real_server 192.0.2.2 80 { weight 1 }\n}\n" +
-                   Instance("  use_vmac")) ==
+                   Instance("  use_ipvlan")) ==
         std::vector<std::string>{
             "keepalived.conf:1: 'virtual_server' is not supported and is ignored",
-            "keepalived.conf:8: 'use_vmac' is not supported and is ignored"});
+            "keepalived.conf:8: 'use_ipvlan' is not supported and is ignored"});
   // auth_pass truncated to 8.
   absl::StatusOr<Configuration> conf =
       ParseString(Instance("  authentication {\n    auth_type PASS\n    auth_pass 123456789\n  }"),

@@ -198,6 +198,12 @@ struct InstanceExtras {
   std::vector<TrackedFile> track_files;
   std::vector<TrackedProcess> track_processes;
   NotifyCommands notify;
+  // use_vmac [NAME] (keepalived.conf(5)): the instance's addresses go on a macvlan link of
+  // `interface` that has the virtual router MAC (RFC 5798 §7.3), named NAME or, by default,
+  // keepalived's "vrrp.<VRID>". Empty: no use_vmac.
+  std::string vmac_interface;
+  // vmac_xmit_base: advertisements leave from `interface` rather than the macvlan link.
+  bool vmac_xmit_base = false;
 };
 
 // vip_lease_time (ours, global_defs and vrrp_instance): the kernel lifetime of the VIPs, which the
