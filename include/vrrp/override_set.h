@@ -32,6 +32,10 @@ namespace vrrp {
 class OverrideSet final : public InstanceSet {
  public:
   explicit OverrideSet(InstanceSet& inner) : inner_(inner) {}
+  // Not copyable: OverrideSet(other_override_set) must wrap `other`, not copy it (a copy would
+  // pass its faults to `other`'s inner set, around `other`).
+  OverrideSet(const OverrideSet&) = delete;
+  OverrideSet& operator=(const OverrideSet&) = delete;
 
   std::vector<InstanceId> ids() const override { return inner_.ids(); }
   std::optional<InstanceId> Find(std::string_view name) const override { return inner_.Find(name); }
