@@ -108,14 +108,21 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   d->firewall_ = std::move(*firewall);
   vrrp::os::DriverOptions driver_options;
   driver_options.parts.open_address_manager = d->firewall_->AddressManagerFactory();
+  // Before the Driver too: an instance's VIPs go on its macvlan link, which must exist.
+  auto vmac = VmacLinks::Open(d->conf_, log);
+  if (!vmac.ok()) return vmac.status();
+  d->vmac_ = std::move(*vmac);
   driver_options.instances = vrrp::keepalived::DriverInstances(d->conf_);
+  d->vmac_->Apply(driver_options.instances);
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
   };
   auto driver = Driver::Create(std::move(driver_options));
   if (!driver.ok()) return driver.status();
   d->driver_ = std::move(*driver);
-  d->overrides_ = std::make_unique<vrrp::OverrideSet>(*d->driver_);
+  d->refusals_ = std::make_unique<vrrp::OverrideSet>(*d->driver_);
+  d->overrides_ =
+      std::make_unique<vrrp::OverrideSet>(static_cast<vrrp::InstanceSet&>(*d->refusals_));
 
   // Links only: tracking reads link state, and at 1,000 VIPs the lease renewals would wake
   // this socket 1,000 times a second for a policy pass each (issue 10's master CPU).
@@ -219,6 +226,14 @@ absl::StatusOr<std::unique_ptr<vrrp::keepalived::ProcessWatcher>> Daemon::MakePr
       [this](const std::string& line) { log_.Info(line); });
 }
 
+void Daemon::RefuseInstances(absl::Time now) {
+  for (vrrp::InstanceId id : driver_->ids()) {
+    const bool refused = vmac_->Refusal(driver_->instance(id)->name()) != nullptr;
+    if (refused != refusals_->override_fault(id))
+      (void)refusals_->SetOverrideFault(now, id, refused);
+  }
+}
+
 absl::Status Daemon::Run() {
   const absl::Time now = loop_->Now();
   log_.Info(fmt::format("Starting vrrpd {} with {} ({} instances)", VRRPD_VERSION,
@@ -231,6 +246,7 @@ absl::Status Daemon::Run() {
   WaitForFirstResults();
   // Tracking first: an instance whose weight-0 script failed or whose tracked interface is
   // down starts in Fault, not as a Master for a moment.
+  RefuseInstances(now);  // before Start: a refused instance never leaves Fault
   policy_.Apply(now, *overrides_, TrackInputs());
   if (absl::Status s = driver_->Start(now); !s.ok()) return s;
   started_ = true;
@@ -471,9 +487,17 @@ absl::Status Daemon::Reload() {
     return refuse(s);
   };
   if (absl::Status s = firewall_->Reconfigure(conf_); !s.ok()) return restore(s);
-  if (absl::Status s = driver_->Update(now, vrrp::keepalived::DriverInstances(conf_)); !s.ok()) {
+  vmac_->Reconfigure(conf_);  // new links; the old ones go once no instance uses them
+  std::vector<vrrp::os::DriverInstance> instances = vrrp::keepalived::DriverInstances(conf_);
+  vmac_->Apply(instances);
+  if (absl::Status s = driver_->Update(now, std::move(instances)); !s.ok()) {
+    vmac_->Reconfigure(previous);  // the links as they were, for the instances kept
+    vmac_->Prune();
     return restore(s);
   }
+  vmac_->Prune();
+  refusals_->Reapply(now);
+  RefuseInstances(now);
   overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name
   if (files) file_tracker_ = std::move(files);
   if (processes) process_watcher_ = std::move(processes);
@@ -535,6 +559,9 @@ DaemonStatus Daemon::Status() const {
     }
     s.fault = router.fault();
     if (driver_->InterfaceFault(id)) s.fault_reasons.push_back("interface or source address down");
+    if (const std::string* refusal = vmac_->Refusal(s.name); refusal != nullptr) {
+      s.fault_reasons.push_back(*refusal);
+    }
     if (overrides_->override_fault(id)) s.fault_reasons.push_back("operator");
     // Issue 16: a Master that could not add a VIP waits in Fault, probing it with a backoff.
     if (instance.address_fault()) {
@@ -585,6 +612,7 @@ void Daemon::Shutdown() {
   driver_->Shutdown(loop_->Now());
   firewall_->Stop();  // the Masters removed their addresses: nothing is left to filter
   DrainEvents();
+  vmac_->Stop();  // nothing is left on the macvlan links either (logged after the removals)
   // keepalived runs notify_stop and `notify ... STOP` for every instance and group at stop.
   const Notifier::Mark stop_mark = notifier_->mark();
   for (const vrrp::config::VrrpInstance& vi : conf_.instances) {

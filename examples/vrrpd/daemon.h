@@ -26,6 +26,7 @@
 #include "notify_fifo.h"
 #include "options.h"
 #include "status.h"
+#include "vmac_links.h"
 #include "vrrp/config/config.h"
 #include "vrrp/event_history.h"
 #include "vrrp/keepalived/file_tracker.h"
@@ -86,6 +87,8 @@ class Daemon {
               const std::string& name, std::string_view state, int priority,
               const vrrp::config::GlobalDefs& global);
   void Shutdown();
+  // Holds in Fault the instances whose use_vmac link could not be made, and only those.
+  void RefuseInstances(absl::Time now);
   // Runs the loop until the notifications of the stop (those started from `since` on, those
   // queued) and the FIFO readers are done, at most kStopNotifyTimeout or until a second
   // SIGTERM; then logs by name what it gives up on and kills it.
@@ -128,6 +131,8 @@ class Daemon {
   // no_accept's nftables table; before driver_, whose address manager uses it, so that it is
   // destroyed after it.
   std::unique_ptr<NoAcceptFirewall> firewall_;
+  // use_vmac's macvlan links; before driver_, so that the links go after the instances.
+  std::unique_ptr<VmacLinks> vmac_;
   std::unique_ptr<vrrp::os::Driver> driver_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
   vrrp::os::UniqueFd signal_fd_;
@@ -142,7 +147,9 @@ class Daemon {
   // --metrics (null when off), and whether a transition came since the last snapshot.
   std::unique_ptr<MetricsServer> metrics_;
   bool metrics_due_ = false;
-  // The Driver with vrrpctl's fault and priority overrides: what the policy is applied to.
+  // The Driver with the instances use_vmac refuses held in Fault (VmacLinks::Refusal).
+  std::unique_ptr<vrrp::OverrideSet> refusals_;
+  // refusals_ with vrrpctl's fault and priority overrides: what the policy is applied to.
   std::unique_ptr<vrrp::OverrideSet> overrides_;
   std::unique_ptr<control::ControlServer> control_;  // --control-socket; null when off
   // What happened lately, for `vrrpctl history` (lines, JSON, a picture).
