@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstddef>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,29 @@ TEST_CASE("ParseGetLinkReply: the link, no such link, or the error") {
   link = ParseGetLinkReply(error(-EPERM, 4).data, 4, "vrrp.7", &done);
   REQUIRE_FALSE(link.ok());
   CHECK_THAT(std::string(link.status().message()), Catch::StartsWith("RTM_GETLINK on vrrp.7"));
+}
+
+TEST_CASE("The link parsers survive every truncation and random corruption") {
+  const std::vector<uint8_t> original = MacvlanLink(5).data;
+  std::mt19937 random(20261202);  // fixed: a failure must reproduce
+  int parsed = 0;
+  auto parse = [&](const std::vector<uint8_t>& bytes) {
+    bool done = false;
+    (void)ParseGetLinkReply(bytes, 5, "vrrp.7", &done);
+    (void)ParseLinkMessage(bytes);
+    ++parsed;
+  };
+  for (size_t length = 0; length <= original.size(); ++length) {
+    parse(
+        std::vector<uint8_t>(original.begin(), original.begin() + static_cast<ptrdiff_t>(length)));
+  }
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<uint8_t> noisy = original;
+    const int flips = 1 + static_cast<int>(random() % 4);
+    for (int i = 0; i < flips; ++i) noisy[random() % noisy.size()] = static_cast<uint8_t>(random());
+    parse(noisy);
+  }
+  CHECK(parsed > 3000);
 }
 
 }  // namespace

@@ -195,6 +195,34 @@ TEST_CASE("vrrpd use_vmac: the VIP is on a macvlan link with the virtual MAC, de
   CHECK(arp("eth0") == "0 0 ");  // as it was
 }
 
+TEST_CASE("vrrpd use_vmac: an IPv6 instance's link has the IPv6 virtual MAC") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab;
+  if (!lab.KernelHasMacvlan()) {
+    WARN("skipped: this kernel has no macvlan driver");
+    return;
+  }
+  WriteFile(lab.Path("r1.conf"), R"(vrrp_instance VI_6 {
+    interface eth0
+    virtual_router_id 52
+    priority 150
+    advert_int 1
+    use_vmac
+    virtual_ipaddress {
+        2001:db8::101/64
+    }
+}
+)");
+  lab.StartVrrpd(1);
+  LAB_REQUIRE(lab, Eventually([&] { return lab.CountOn("vrrp.52", "2001:db8::101") == 1; },
+                              absl::Seconds(20)));
+  CHECK_THAT(lab.VmacLink(), Catch::Contains("link/ether 00:00:5e:00:02:34"));
+  CHECK(lab.CountOn("eth0", "2001:db8::101") == 0);
+  LAB_CHECK(lab, lab.Instance(0, "state") == "MASTER");
+  lab.Stop();
+  CHECK(lab.VmacLink().empty());
+}
+
 TEST_CASE("vrrpd use_vmac: a killed run's link is made again at the next start") {
   VRRP_SKIP_UNLESS_ROOT();
   Lab lab;
