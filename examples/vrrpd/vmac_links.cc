@@ -56,11 +56,13 @@ absl::StatusOr<std::unique_ptr<VmacLinks>> VmacLinks::Open(const vrrp::config::C
 
 void VmacLinks::Make(const std::string& instance, vrrp::os::VmacLinkSpec spec) {
   Link link{.spec = std::move(spec)};
-  absl::StatusOr<uint32_t> made = vrrp::os::MakeVmacLink(*control_, link.spec);
+  bool replaced = false;
+  absl::StatusOr<uint32_t> made = vrrp::os::MakeVmacLink(*control_, link.spec, &replaced);
   if (made.ok()) {
     link.ifindex = *made;
-    log_.Info(fmt::format("{}: use_vmac: {} made on {} with {}", instance, link.spec.name,
-                          link.spec.lower, link.spec.mac.ToString()));
+    log_.Info(fmt::format("{}: use_vmac: {} made on {} with {}{}", instance, link.spec.name,
+                          link.spec.lower, link.spec.mac.ToString(),
+                          replaced ? " (a killed run's link of that name deleted first)" : ""));
     SetArp(instance, link.spec);
   } else {
     link.refusal = std::string(made.status().message());

@@ -127,7 +127,9 @@ absl::Status NetlinkLinkControl::Delete(uint32_t ifindex, std::string_view name)
   return s;
 }
 
-absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& spec) {
+absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& spec,
+                                      bool* replaced_leftover) {
+  if (replaced_leftover != nullptr) *replaced_leftover = false;
   absl::StatusOr<std::optional<LinkRecord>> existing = links.Find(spec.name);
   if (!existing.ok()) {
     return absl::Status(existing.status().code(),
@@ -147,6 +149,7 @@ absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& sp
       return absl::Status(s.code(), fmt::format("use_vmac: deleting the leftover link {}: {}",
                                                 spec.name, View(s.message())));
     }
+    if (replaced_leftover != nullptr) *replaced_leftover = true;
   }
   absl::StatusOr<uint32_t> made = links.CreateMacvlan(spec.name, spec.lower, spec.mac);
   if (made.ok()) return made;

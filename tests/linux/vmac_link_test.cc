@@ -57,8 +57,10 @@ TEST_CASE("MakeVmacLink makes the macvlan when there is none") {
 TEST_CASE("MakeVmacLink deletes a killed run's macvlan and makes it again") {
   FakeLinks links;
   links.links["vrrp.52"] = {.ifindex = 9, .name = "vrrp.52", .mac = kVmac, .kind = "macvlan"};
-  absl::StatusOr<uint32_t> made = MakeVmacLink(links, kSpec);
+  bool replaced = false;
+  absl::StatusOr<uint32_t> made = MakeVmacLink(links, kSpec, &replaced);
   REQUIRE(made.ok());
+  CHECK(replaced);
   CHECK(links.calls ==
         std::vector<std::string>{"delete 9 vrrp.52", "create vrrp.52 eth0 00:00:5e:00:01:34"});
 }

@@ -82,7 +82,9 @@ struct VmacLinkSpec {
 // link of that name is kept and the instance refused (kFailedPrecondition). A kernel that cannot
 // make a macvlan (EOPNOTSUPP) is kUnimplemented, "use_vmac: this kernel cannot create a macvlan
 // link (Operation not supported)". Every message starts with "use_vmac".
-absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& spec);
+// `replaced_leftover`, when given, says whether a leftover was deleted first.
+absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& spec,
+                                      bool* replaced_leftover = nullptr);
 
 // net.ipv4.conf.<interface>.<name> of the caller's network namespace (/proc/sys/net/ipv4/conf),
 // a small integer. The ARP settings a VMAC needs: on the link arp_ignore 1 (answer only for

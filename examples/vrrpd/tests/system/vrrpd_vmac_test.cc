@@ -251,6 +251,9 @@ TEST_CASE("vrrpd use_vmac: a killed run's link is made again at the next start")
   LAB_CHECK(lab, lab.Instance(1, "state") == "MASTER");
   const std::string after = lab.VmacLink();
   CHECK_THAT(after, Catch::Contains(fmt::format("link/ether {}", kVmac)));
+  CHECK(lab.Logged(1,
+                   "vrrp.52 made on eth0 with 00:00:5e:00:01:34 (a killed run's link of that "
+                   "name deleted first)"));
   lab.Stop();
   CHECK(lab.VmacLink().empty());
 }
