@@ -86,7 +86,7 @@ void VmacLinks::Delete(const std::string& instance, const Link& link) {
 
 void VmacLinks::SetArp(const std::string& instance, const vrrp::os::VmacLinkSpec& spec) {
   auto set = [&](const std::string& interface, std::string_view name, int value) {
-    if (absl::Status s = vrrp::os::WriteIpv4Conf(interface, name, value); !s.ok()) {
+    if (absl::Status s = control_->SetIpv4Conf(interface, name, value); !s.ok()) {
       log_.Warning(fmt::format("{}: use_vmac: {}", instance, std::string(s.message())));
     }
   };
@@ -100,7 +100,7 @@ void VmacLinks::SetArp(const std::string& instance, const vrrp::os::VmacLinkSpec
   if (lower.links++ > 0) return;
   for (auto [name, saved] :
        {std::pair{"arp_ignore", &lower.arp_ignore}, std::pair{"arp_filter", &lower.arp_filter}}) {
-    absl::StatusOr<int> was = vrrp::os::ReadIpv4Conf(spec.lower, name);
+    absl::StatusOr<int> was = control_->Ipv4Conf(spec.lower, name);
     if (was.ok() && *was == 1) continue;
     if (was.ok()) *saved = *was;
     set(spec.lower, name, 1);
@@ -113,7 +113,7 @@ void VmacLinks::ReleaseLower(const std::string& lower) {
   for (auto [name, saved] : {std::pair{"arp_ignore", it->second.arp_ignore},
                              std::pair{"arp_filter", it->second.arp_filter}}) {
     if (!saved.has_value()) continue;
-    if (absl::Status s = vrrp::os::WriteIpv4Conf(lower, name, *saved); !s.ok()) {
+    if (absl::Status s = control_->SetIpv4Conf(lower, name, *saved); !s.ok()) {
       log_.Warning(fmt::format("use_vmac: putting {} back: {}", lower, std::string(s.message())));
     }
   }

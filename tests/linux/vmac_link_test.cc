@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "system/netns.h"
-#include "vrrp/linux/sys_error.h"
+#include "vrrp/testing/linux/fake_link_control.h"
 
 namespace vrrp::os {
 namespace {
@@ -18,33 +18,7 @@ namespace {
 constexpr MacAddress kVmac = VirtualMac(Family::kIPv4, 52);
 const VmacLinkSpec kSpec{.name = "vrrp.52", .lower = "eth0", .mac = kVmac};
 
-// Links by name, and what was asked of them.
-class FakeLinks : public LinkControl {
- public:
-  absl::StatusOr<std::optional<LinkRecord>> Find(std::string_view name) override {
-    auto it = links.find(std::string(name));
-    if (it == links.end()) return std::optional<LinkRecord>();
-    return std::optional<LinkRecord>(it->second);
-  }
-  absl::StatusOr<uint32_t> CreateMacvlan(std::string_view name, std::string_view lower,
-                                         const MacAddress& mac) override {
-    calls.push_back(fmt::format("create {} {} {}", name, lower, mac.ToString()));
-    if (create_errno != 0) return SysError("RTM_NEWLINK", name, create_errno);
-    links[std::string(name)] =
-        LinkRecord{.ifindex = next, .name = std::string(name), .mac = mac, .kind = "macvlan"};
-    return next++;
-  }
-  absl::Status Delete(uint32_t ifindex, std::string_view name) override {
-    calls.push_back(fmt::format("delete {} {}", ifindex, name));
-    links.erase(std::string(name));
-    return absl::OkStatus();
-  }
-
-  std::map<std::string, LinkRecord> links;
-  std::vector<std::string> calls;
-  int create_errno = 0;
-  uint32_t next = 20;
-};
+using FakeLinks = testing::FakeLinkControl;
 
 TEST_CASE("MakeVmacLink makes the macvlan when there is none") {
   FakeLinks links;

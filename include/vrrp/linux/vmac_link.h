@@ -32,6 +32,14 @@ struct mnl_socket;
 
 namespace vrrp::os {
 
+// net.ipv4.conf.<interface>.<name> of the caller's network namespace (/proc/sys/net/ipv4/conf),
+// a small integer. The ARP settings a VMAC needs: on the link arp_ignore 1 (answer only for
+// its own addresses), accept_local 1 and rp_filter 0 (it hears its siblings' traffic through
+// the lower link); on the lower link arp_ignore 1 and arp_filter 1, so that it no longer
+// answers for the VIPs with its own MAC.
+absl::StatusOr<int> ReadIpv4Conf(std::string_view interface, std::string_view name);
+absl::Status WriteIpv4Conf(std::string_view interface, std::string_view name, int value);
+
 class LinkControl {
  public:
   virtual ~LinkControl() = default;
@@ -42,6 +50,11 @@ class LinkControl {
   virtual absl::StatusOr<uint32_t> CreateMacvlan(std::string_view name, std::string_view lower,
                                                  const MacAddress& mac) = 0;
   virtual absl::Status Delete(uint32_t ifindex, std::string_view name) = 0;
+  // net.ipv4.conf.<interface>.<name>: the ARP settings a VMAC link and its lower link need
+  // (NetlinkLinkControl: ReadIpv4Conf / WriteIpv4Conf above).
+  virtual absl::StatusOr<int> Ipv4Conf(std::string_view interface, std::string_view name) = 0;
+  virtual absl::Status SetIpv4Conf(std::string_view interface, std::string_view name,
+                                   int value) = 0;
 };
 
 // rtnetlink (BuildNewMacvlan, BuildDeleteLink, BuildGetLink) on a NETLINK_ROUTE socket.
@@ -56,6 +69,12 @@ class NetlinkLinkControl final : public LinkControl {
   absl::StatusOr<uint32_t> CreateMacvlan(std::string_view name, std::string_view lower,
                                          const MacAddress& mac) override;
   absl::Status Delete(uint32_t ifindex, std::string_view name) override;
+  absl::StatusOr<int> Ipv4Conf(std::string_view interface, std::string_view name) override {
+    return ReadIpv4Conf(interface, name);
+  }
+  absl::Status SetIpv4Conf(std::string_view interface, std::string_view name, int value) override {
+    return WriteIpv4Conf(interface, name, value);
+  }
 
  private:
   explicit NetlinkLinkControl(mnl_socket* socket);
@@ -85,14 +104,6 @@ struct VmacLinkSpec {
 // `replaced_leftover`, when given, says whether a leftover was deleted first.
 absl::StatusOr<uint32_t> MakeVmacLink(LinkControl& links, const VmacLinkSpec& spec,
                                       bool* replaced_leftover = nullptr);
-
-// net.ipv4.conf.<interface>.<name> of the caller's network namespace (/proc/sys/net/ipv4/conf),
-// a small integer. The ARP settings a VMAC needs: on the link arp_ignore 1 (answer only for
-// its own addresses), accept_local 1 and rp_filter 0 (it hears its siblings' traffic through
-// the lower link); on the lower link arp_ignore 1 and arp_filter 1, so that it no longer
-// answers for the VIPs with its own MAC.
-absl::StatusOr<int> ReadIpv4Conf(std::string_view interface, std::string_view name);
-absl::Status WriteIpv4Conf(std::string_view interface, std::string_view name, int value);
 
 }  // namespace vrrp::os
 
