@@ -133,7 +133,8 @@ void VmacLinks::Reconfigure(const vrrp::config::Configuration& conf) {
   }
   for (const auto& [instance, spec] : wanted) {
     auto it = links_.find(instance);
-    if (it != links_.end() && SameSpec(it->second.spec, spec)) {
+    // A refused instance is tried again: the operator may have removed what was in the way.
+    if (it != links_.end() && SameSpec(it->second.spec, spec) && it->second.refusal.empty()) {
       it->second.wanted = true;
       continue;
     }

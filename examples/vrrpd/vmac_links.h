@@ -45,8 +45,9 @@ class VmacLinks {
                                                          Logger& log, ControlFactory factory = {});
   ~VmacLinks();  // deletes the links if Stop() did not (a failed start)
 
-  // A reload: makes the links of instances that are new or whose link changed. The links no
-  // longer wanted are deleted by Prune, once the instances stopped using them.
+  // A reload: makes the links of instances that are new, whose link changed or that were
+  // refused (tried again). The links no longer wanted are deleted by Prune, once the instances
+  // stopped using them.
   void Reconfigure(const vrrp::config::Configuration& conf);
   void Prune();
 

@@ -100,8 +100,16 @@ TEST_CASE("VmacLinks refuses the instance whose link cannot be made, with one er
   links->Apply(specs);
   CHECK(Interfaces(specs[1]) == std::vector<std::string>{"eth0", "eth1"});
   CHECK_FALSE(specs[1].announce_mac.has_value());
-  links->Stop();
   CHECK(f.fake->calls == std::vector<std::string>{"create vrrp.52 eth0 00:00:5e:00:01:34"});
+
+  // A reload tries again (the operator may have fixed what was in the way).
+  f.fake->create_errno = 0;
+  links->Reconfigure(conf);
+  links->Prune();
+  CHECK(links->Refusal("VI_VMAC") == nullptr);
+  CHECK(f.fake->links.count("vrrp.52") == 1);
+  links->Stop();
+  CHECK(f.fake->links.empty());
 }
 
 TEST_CASE("VmacLinks at a reload: a renamed link is made, a dropped one goes at Prune") {
