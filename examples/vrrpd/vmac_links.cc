@@ -126,7 +126,12 @@ void VmacLinks::Reconfigure(const vrrp::config::Configuration& conf) {
   if (!wanted.empty() && control_ == nullptr) {
     auto control = factory_();
     if (!control.ok()) {
-      log_.Error(fmt::format("use_vmac: {}", std::string(control.status().message())));
+      // No links can be made: every use_vmac instance is refused (none had a link before).
+      const std::string why = fmt::format("use_vmac: {}", std::string(control.status().message()));
+      for (const auto& [instance, spec] : wanted) {
+        log_.Error(fmt::format("{}: refused, it stays in Fault: {}", instance, why));
+        links_.insert_or_assign(instance, Link{.spec = spec, .refusal = why});
+      }
       return;
     }
     control_ = std::move(*control);

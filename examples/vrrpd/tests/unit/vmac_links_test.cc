@@ -135,5 +135,18 @@ TEST_CASE("VmacLinks at a reload: a renamed link is made, a dropped one goes at 
                                                   "set eth0 arp_filter 0"});
 }
 
+TEST_CASE("VmacLinks refuses the reload's use_vmac instances when it cannot reach the kernel") {
+  Fixture f;
+  absl::StatusOr<std::unique_ptr<VmacLinks>> links = VmacLinks::Open(
+      Conf(""), f.log, []() -> absl::StatusOr<std::unique_ptr<vrrp::os::LinkControl>> {
+        return absl::PermissionDeniedError("socket(AF_NETLINK, NETLINK_ROUTE): EPERM");
+      });
+  REQUIRE(links.ok());  // nothing needed it at start
+  (*links)->Reconfigure(Conf("use_vmac"));
+  REQUIRE((*links)->Refusal("VI_VMAC") != nullptr);
+  CHECK(*(*links)->Refusal("VI_VMAC") == "use_vmac: socket(AF_NETLINK, NETLINK_ROUTE): EPERM");
+  CHECK(f.errors.size() == 1);
+}
+
 }  // namespace
 }  // namespace vrrpd
