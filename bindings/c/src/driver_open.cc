@@ -78,6 +78,16 @@ std::vector<std::string> NotAppliedWarnings(const config::Configuration& conf) {
           "traffic while Master (vrrpd drops it with nftables)",
           ToString(at != vi.locations.end() ? at->second : vi.where), vi.config.name));
     }
+    // vrrpd makes a macvlan link with the virtual MAC, or refuses the instance; libvrrp leaves
+    // the embedder's links alone, so the instance runs on the interface's own MAC.
+    if (!vi.extras.vmac_interface.empty()) {
+      const auto at = vi.locations.find("use_vmac");
+      out.push_back(fmt::format(
+          "{}: {}: use_vmac: libvrrp makes no macvlan link, so the virtual addresses answer at "
+          "the interface's own MAC, not the virtual MAC (vrrpd makes {} or refuses the instance)",
+          ToString(at != vi.locations.end() ? at->second : vi.where), vi.config.name,
+          vi.extras.vmac_interface));
+    }
   }
   for (const config::SyncGroup& g : conf.sync_groups) notify(g.notify, g.name);
   const config::GlobalDefs& g = conf.global;

@@ -222,7 +222,7 @@ static void test_open(void) {
   char text[2048];
   conf_text(text, sizeof text, interface_name,
             "  track_script {\n    chk_nginx\n  }\n  notify_master \"/bin/true\"\n"
-            "  no_accept\n");
+            "  no_accept\n  use_vmac\n");
   vrrp_driver *d = NULL;
   int rc = vrrp_driver_open_conf(&d, text, NULL);
   if (geteuid() != 0) {
@@ -243,6 +243,7 @@ static void test_open(void) {
                  "vrrp_driver_set_fault"));
   CHECK(contains(warnings, "notify_master of VI_1"));
   CHECK(contains(warnings, "VI_1: no_accept: libvrrp adds no firewall rules"));
+  CHECK(contains(warnings, "VI_1: use_vmac: libvrrp makes no macvlan link"));
   CHECK(vrrp_driver_warnings(d, warnings, 4) == VRRP_ERR_NOBUF);
   CHECK(vrrp_driver_warnings(d, NULL, 0) == VRRP_ERR_NOBUF);
 
