@@ -112,9 +112,10 @@ TEST_CASE("vip_black_hole takeover: the backup takes over from a master nobody c
   // The next probe (2 s at most), three unanswered a second apart, Skew_Time (0.61 s).
   LAB_REQUIRE(lab, Eventually([&] { return lab.Holds(2, kVip) == 1; }, absl::Seconds(15)));
   const double took = Since(silenced);
-  fmt::print("black hole (keepalived master's ARP silenced): vrrpd backup held the VIP after "
-             "{:.2f} s\n",
-             took);
+  fmt::print(
+      "black hole (keepalived master's ARP silenced): vrrpd backup held the VIP after "
+      "{:.2f} s\n",
+      took);
   LAB_CHECK(lab, took <= 2 + 3 + 1 + 3);  // plus the status polling and a loaded machine
   LAB_CHECK(lab, lab.State() == "MASTER");
   LAB_CHECK(lab, lab.Logged(2, "nobody answers for it (black hole)"));
@@ -180,9 +181,10 @@ TEST_CASE("vip_black_hole report: the black hole is logged and counted, the back
 
   // The check's cost while all is well: one probe every 2 s, each answered by the master.
   const WireCount wire = CaptureProbes(lab.Router(2), 20);
-  fmt::print("black-hole check, vip_probe_interval 2, 20 s captured: {} probes, {} answers, {} "
-             "bytes on the wire\n",
-             wire.probes, wire.answers, wire.bytes);
+  fmt::print(
+      "black-hole check, vip_probe_interval 2, 20 s captured: {} probes, {} answers, {} "
+      "bytes on the wire\n",
+      wire.probes, wire.answers, wire.bytes);
   LAB_CHECK(lab, wire.probes >= 8);  // 10 expected; tshark needs about a second to start
   LAB_CHECK(lab, wire.probes <= 11);
   LAB_CHECK(lab, wire.answers >= wire.probes - 1);
@@ -190,8 +192,8 @@ TEST_CASE("vip_black_hole report: the black hole is logged and counted, the back
   LAB_CHECK(lab, lab.Conflicts("black_holes") == "0");
 
   lab.SilenceArp();
-  LAB_CHECK(lab, Eventually([&] { return lab.Conflicts("black_holes") != "0"; },
-                            absl::Seconds(15)));
+  LAB_CHECK(lab,
+            Eventually([&] { return lab.Conflicts("black_holes") != "0"; }, absl::Seconds(15)));
   LAB_CHECK(lab, lab.Logged(2, "nobody answers for it (black hole)"));
   LAB_CHECK(lab, lab.State() == "BACKUP");
   LAB_CHECK(lab, lab.Conflicts("takeovers") == "0");
