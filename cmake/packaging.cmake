@@ -100,7 +100,7 @@ set(CPACK_DEBIAN_PACKAGE_SOURCE vrrp)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${CPACK_PACKAGE_HOMEPAGE_URL})
 # dpkg-shlibdeps turns the ELF files' DT_NEEDED into Depends on the machine's packages
-# (libabsl20220623, libfmt9, libmnl0, libnftables1, libnettle8, libsystemd0, libstdc++6, libc6).
+# (libabsl20220623, libfmt9, libmnl0, libnettle8, libstdc++6, libc6).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Directories 0755 and files 0644 / 0755 whatever the builder's umask.
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
@@ -124,8 +124,10 @@ The service is not started on installation: enable it in place of keepalived.")
 # The unit conflicts with keepalived.service, not the package: both may be installed, one runs.
 set(CPACK_DEBIAN_VRRPD_PACKAGE_SUGGESTS keepalived)
 # postinst creates the user the unit runs vrrpd as with adduser (CPackDeb adds the shared
-# libraries' dependencies to this).
-set(CPACK_DEBIAN_VRRPD_PACKAGE_DEPENDS adduser)
+# libraries' dependencies to this). vrrpd dlopen()s libnftables (no_accept), libmicrohttpd
+# (--metrics) and libsystemd (sd_notify) on first use (shared_library.h): not in DT_NEEDED, so
+# dpkg-shlibdeps cannot see them, hence named here.
+set(CPACK_DEBIAN_VRRPD_PACKAGE_DEPENDS "adduser, libnftables1, libmicrohttpd12, libsystemd0")
 # CONTROL_EXTRA takes files by their control names, hence one directory per package.
 set(CPACK_DEBIAN_VRRPD_PACKAGE_CONTROL_EXTRA
     ${VRRP_DEB_DIR}/vrrpd/postinst ${VRRP_DEB_DIR}/vrrpd/prerm ${VRRP_DEB_DIR}/vrrpd/postrm

@@ -12,8 +12,48 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "vrrp/linux/shared_library.h"
 
 namespace vrrpd {
+namespace {
+
+// libmicrohttpd, loaded by the first Start() (--metrics) rather than at start-up: with gnutls
+// and p11-kit under it, it is 2.3 MB of resident pages that a vrrpd without --metrics never
+// needs (vrrp/linux/shared_library.h). The functions used here, with the header's own types.
+struct MhdApi {
+  decltype(&MHD_start_daemon) start_daemon = nullptr;
+  decltype(&MHD_stop_daemon) stop_daemon = nullptr;
+  decltype(&MHD_create_response_from_buffer) response_from_buffer = nullptr;
+  decltype(&MHD_create_response_from_buffer_with_free_callback_cls) response_with_free = nullptr;
+  decltype(&MHD_add_response_header) add_header = nullptr;
+  decltype(&MHD_queue_response) queue_response = nullptr;
+  decltype(&MHD_destroy_response) destroy_response = nullptr;
+};
+
+absl::StatusOr<MhdApi> LoadMhdApi() {
+  absl::StatusOr<vrrp::os::SharedLibrary> lib =
+      vrrp::os::SharedLibrary::Open("libmicrohttpd.so.12", "--metrics", "libmicrohttpd12");
+  if (!lib.ok()) return lib.status();
+  MhdApi api;
+  for (absl::Status s :
+       {lib->Bind("MHD_start_daemon", api.start_daemon),
+        lib->Bind("MHD_stop_daemon", api.stop_daemon),
+        lib->Bind("MHD_create_response_from_buffer", api.response_from_buffer),
+        lib->Bind("MHD_create_response_from_buffer_with_free_callback_cls", api.response_with_free),
+        lib->Bind("MHD_add_response_header", api.add_header),
+        lib->Bind("MHD_queue_response", api.queue_response),
+        lib->Bind("MHD_destroy_response", api.destroy_response)}) {
+    if (!s.ok()) return s;
+  }
+  return api;
+}
+
+const absl::StatusOr<MhdApi>& Mhd() {
+  static const absl::StatusOr<MhdApi> api = LoadMhdApi();  // once per process, thread-safe
+  return api;
+}
+
+}  // namespace
 
 // libmicrohttpd 0.9.75 picked over civetweb (also in Debian): a C library with no threads of its
 // own beyond the one polling thread asked for here, connection limits and idle timeouts as
@@ -36,29 +76,31 @@ struct MetricsHandler {
     // The response points into the rendered text, which a copy of the shared pointer keeps
     // alive until libmicrohttpd has sent it (even if newer snapshots replace it meanwhile).
     auto* keep = new std::shared_ptr<const std::string>(body);
-    MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
+    const MhdApi& mhd = *Mhd();  // loaded: the server runs
+    MHD_Response* response = mhd.response_with_free(
         body->size(), const_cast<char*>(body->data()),
         [](void* kept) { delete static_cast<std::shared_ptr<const std::string>*>(kept); }, keep);
     if (response == nullptr) {
       delete keep;
       return MHD_NO;  // out of memory: libmicrohttpd closes the connection
     }
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            std::string(vrrp::kPrometheusContentType).c_str());
-    const MHD_Result result = MHD_queue_response(connection, MHD_HTTP_OK, response);
-    MHD_destroy_response(response);
+    mhd.add_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                   std::string(vrrp::kPrometheusContentType).c_str());
+    const MHD_Result result = mhd.queue_response(connection, MHD_HTTP_OK, response);
+    mhd.destroy_response(response);
     return result;
   }
 
   static MHD_Result Text(MHD_Connection* connection, unsigned status, std::string_view text,
                          const char* header = nullptr, const char* value = nullptr) {
-    MHD_Response* response = MHD_create_response_from_buffer(
-        text.size(), const_cast<char*>(text.data()), MHD_RESPMEM_MUST_COPY);
+    const MhdApi& mhd = *Mhd();
+    MHD_Response* response = mhd.response_from_buffer(text.size(), const_cast<char*>(text.data()),
+                                                      MHD_RESPMEM_MUST_COPY);
     if (response == nullptr) return MHD_NO;
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-    if (header != nullptr) MHD_add_response_header(response, header, value);
-    const MHD_Result result = MHD_queue_response(connection, status, response);
-    MHD_destroy_response(response);
+    mhd.add_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (header != nullptr) mhd.add_header(response, header, value);
+    const MHD_Result result = mhd.queue_response(connection, status, response);
+    mhd.destroy_response(response);
     return result;
   }
 };
@@ -92,6 +134,10 @@ absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
 }
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const ListenAddress& listen) {
+  const absl::StatusOr<MhdApi>& mhd = Mhd();
+  if (!mhd.ok())
+    return absl::Status(mhd.status().code(),
+                        fmt::format("metrics: {}", std::string(mhd.status().message())));
   const bool v4 = listen.address.family() == vrrp::Family::kIPv4;
   const std::string where = v4 ? fmt::format("{}:{}", listen.address.ToString(), listen.port)
                                : fmt::format("[{}]:{}", listen.address.ToString(), listen.port);
@@ -133,7 +179,7 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const Listen
   // One internal thread with epoll: every connection is non-blocking on it, so a client that
   // never reads only fills its socket buffer. Beyond kMaxConnections libmicrohttpd stops
   // accepting until a slot frees; an idle connection is closed after kConnectionTimeout.
-  server->daemon_ = MHD_start_daemon(
+  server->daemon_ = mhd->start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, nullptr, nullptr, &MetricsHandler::Answer,
       server.get(), MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, kMaxConnections,
       MHD_OPTION_CONNECTION_TIMEOUT,
@@ -147,7 +193,7 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const Listen
 }
 
 MetricsServer::~MetricsServer() {
-  if (daemon_ != nullptr) MHD_stop_daemon(daemon_);  // joins the thread, closes the socket
+  if (daemon_ != nullptr) Mhd()->stop_daemon(daemon_);  // joins the thread, closes the socket
 }
 
 void MetricsServer::Publish(std::shared_ptr<const vrrp::MetricsSnapshot> snapshot) {

@@ -150,6 +150,29 @@ TEST_CASE("NftVipFilter: a killed run's table is deleted at start, a clean stop 
   CHECK(p.host->Run("nft list tables").output == "table ip keepalived\n");
 }
 
+TEST_CASE("NftVipFilter::TableExists asks netlink, without libnftables") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Pair p = MakePair();
+  auto exists = [&](NftTableOptions options) {
+    absl::StatusOr<bool> answer = false;
+    REQUIRE(p.host->Inside([&] { answer = NftVipFilter::TableExists(options); }).ok());
+    INFO(answer.status().message());
+    REQUIRE(answer.ok());
+    return *answer;
+  };
+  CHECK_FALSE(exists({}));
+  REQUIRE(p.host->Check("nft add table ip vrrpd").ok());  // another family's: not ours
+  CHECK_FALSE(exists({}));
+  std::unique_ptr<NftVipFilter> filter = OpenInside(*p.host);
+  REQUIRE(filter->Create().ok());
+  CHECK(exists({}));
+  CHECK_FALSE(exists({.table = "lb_filter"}));
+  REQUIRE(filter->Delete().ok());
+  CHECK_FALSE(exists({}));
+  CHECK(NftVipFilter::TableExists({.table = "no spaces"}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("NftVipFilter: nft's own error comes back in the status, and nothing is half done") {
   VRRP_SKIP_UNLESS_ROOT();
   Pair p = MakePair();

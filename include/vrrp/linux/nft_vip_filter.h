@@ -14,6 +14,9 @@
 // the same address blocked twice (two instances, an address re-added) is unblocked when the last
 // one lets go of it.
 //
+// libnftables is loaded (dlopen) by the first Open() of the process, not at start-up: a daemon
+// that never filters never maps it (shared_library.h); TableExists() needs no library at all.
+//
 // Thread-safety: none; one thread. It works in the network namespace it was opened in, whatever
 // thread later calls it (libnftables opens its netlink socket in nft_ctx_new).
 #ifndef VRRP_LINUX_NFT_VIP_FILTER_H_
@@ -44,7 +47,11 @@ class AddressFilter {
 
 class NftVipFilter final : public AddressFilter {
  public:
-  // Checks the table name and makes the libnftables context; no system call yet.
+  // Whether a table "inet NAME" exists (one NFT_MSG_GETTABLE over netlink, no libnftables):
+  // how a daemon that filters nothing learns that a killed run left one to delete.
+  [[nodiscard]] static absl::StatusOr<bool> TableExists(const NftTableOptions& options);
+  // Checks the table name, loads libnftables (FailedPrecondition naming the Debian package when
+  // it cannot) and makes its context; no system call yet.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<NftVipFilter>> Open(NftTableOptions options);
   // Deletes the table if this filter made it (a failure is lost: call Delete() to see it).
   ~NftVipFilter() override;

@@ -99,6 +99,7 @@ TEST_CASE("vrrpd --metrics: a failover moves keepalived_vrrp_state and the count
   // r1 first, so that r2 hears a Master from its start (else it may be Master for a moment).
   lab.Start(1);
   LAB_REQUIRE(lab, Eventually([&] { return Value(lab.Scrape(1), kState) == 2; }));
+  CHECK(lab.Maps(1, "libmicrohttpd.so"));  // loaded for --metrics (and only for it)
   lab.Start(2);
   std::string m1, m2;
   LAB_REQUIRE(lab, Eventually([&] {

@@ -78,6 +78,10 @@ bool VrrpdLab::Logged(int n, std::string_view text) const {
   return Log(n).find(text) != std::string::npos;
 }
 
+bool VrrpdLab::Maps(int n, std::string_view library) const {
+  return ReadFile(fmt::format("/proc/{}/maps", pid_[n])).find(library) != std::string::npos;
+}
+
 std::string VrrpdLab::Logs() const {
   return fmt::format("--- r1 log:\n{}--- r2 log:\n{}", Log(1), Log(2));
 }

@@ -75,6 +75,9 @@ class VrrpdLab {
 
   std::string Log(int n) const;
   bool Logged(int n, std::string_view text) const;
+  // Whether router n's daemon has `library` (e.g. "libnftables.so") mapped: the optional
+  // libraries are loaded only by the features that use them (vrrp/linux/shared_library.h).
+  bool Maps(int n, std::string_view library) const;
   std::string Logs() const;  // both, for a failure's message
 
   // The status file after SIGUSR1, parsed by python3 and queried with `expression` on `d`

@@ -176,12 +176,17 @@ TEST_CASE("vrrpd no_accept: a reload filters or frees the VIP of a Master that s
   LAB_REQUIRE(lab, Eventually([&] { return lab.Holds(1, kVip) == 1; }, absl::Seconds(20)));
   CHECK(lab.ClientPings());
   CHECK(lab.Tables(1).empty());
+  // Nothing filtered, no --metrics, not under systemd: none of the optional libraries is loaded.
+  CHECK_FALSE(lab.Maps(1, "libnftables.so"));
+  CHECK_FALSE(lab.Maps(1, "libmicrohttpd.so"));
+  CHECK_FALSE(lab.Maps(1, "libsystemd.so"));
 
   // no_accept by SIGHUP: the table is made and the VIP held now goes into it, no flap.
   WriteFile(lab.Path("r1.conf"), Config(150, "", "    no_accept"));
   kill(lab.Pid(1), SIGHUP);
   LAB_REQUIRE(lab, Eventually([&] { return lab.Logged(1, "Reload finished"); }));
   LAB_CHECK(lab, lab.Filtered(1) == kVip);
+  CHECK(lab.Maps(1, "libnftables.so"));  // loaded by the reload that needed it
   CHECK_FALSE(lab.ClientPings());
   CHECK(lab.Holds(1, kVip) == 1);
 
