@@ -17,11 +17,11 @@
 #define VRRP_EVENT_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -86,23 +86,28 @@ std::string_view InstanceEventKindName(InstanceEvent::Kind kind);
 std::string DescribeEvent(const InstanceEvent& event);
 
 // First in, first out. Unbounded: the events of one call are few (a transition brings one per
-// address), and the caller drains them before its next call.
+// address), and the caller drains them before its next call. Holds no memory while empty (every
+// Instance has one, most never used: at 1,000 instances a std::deque's empty block was 0.5 MB).
 class EventQueue {
  public:
   void Push(InstanceEvent event) { events_.push_back(std::move(event)); }
   // The oldest event, or nullopt when none waits.
   std::optional<InstanceEvent> Poll() {
-    if (events_.empty()) return std::nullopt;
-    std::optional<InstanceEvent> e(std::move(events_.front()));
-    events_.pop_front();
+    if (empty()) return std::nullopt;
+    std::optional<InstanceEvent> e(std::move(events_[head_++]));
+    if (empty()) clear();  // drained: the storage goes back
     return e;
   }
-  bool empty() const { return events_.empty(); }
-  size_t size() const { return events_.size(); }
-  void clear() { events_.clear(); }
+  bool empty() const { return head_ == events_.size(); }
+  size_t size() const { return events_.size() - head_; }
+  void clear() {
+    events_ = {};
+    head_ = 0;
+  }
 
  private:
-  std::deque<InstanceEvent> events_;
+  std::vector<InstanceEvent> events_;
+  size_t head_ = 0;  // events_[head_] is the oldest not polled yet
 };
 
 }  // namespace vrrp

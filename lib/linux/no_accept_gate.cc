@@ -28,9 +28,10 @@ absl::Status NoAcceptGate::SetNoAccept(absl::Span<const VirtualAddress> addresse
   no_accept_.clear();
   for (const VirtualAddress& vip : addresses) no_accept_.insert(KeyOf(vip));
   absl::Status first;
-  for (const auto& [key, vip] : held_) {
+  for (const Key& key : held_) {
     const bool want = no_accept_.contains(key);
     if (want == blocked_.contains(key)) continue;
+    const VirtualAddress vip = AddressOf(key);
     absl::Status s = want ? filter_.Block(vip) : filter_.Unblock(vip);
     if (s.ok()) {
       if (want) {
@@ -58,7 +59,7 @@ absl::Status NoAcceptGate::Add(AddressManager& inner, const VirtualAddress& vip)
     if (newly_blocked && filter_.Unblock(vip).ok()) blocked_.erase(key);
     return s;
   }
-  held_.insert_or_assign(key, vip);
+  held_.insert(key);
   return absl::OkStatus();
 }
 

@@ -21,7 +21,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -50,14 +49,24 @@ class NoAcceptGate {
  private:
   using Key = std::pair<IpAddress, std::string>;  // the address and its interface
   static Key KeyOf(const VirtualAddress& vip) { return {vip.address, vip.interface}; }
+  // What a filter needs of a held address (AddressFilter: the address, and its interface for a
+  // link-local one).
+  static VirtualAddress AddressOf(const Key& key) {
+    VirtualAddress vip;
+    vip.address = key.first;
+    vip.interface = key.second;
+    return vip;
+  }
   friend class GatedAddressManager;
   absl::Status Add(AddressManager& inner, const VirtualAddress& vip);
   absl::Status Remove(AddressManager& inner, const VirtualAddress& vip);
 
   AddressFilter& filter_;
   absl::flat_hash_set<Key> no_accept_;
-  absl::flat_hash_map<Key, VirtualAddress> held_;  // added through a gated manager
-  absl::flat_hash_set<Key> blocked_;               // held and filtered
+  // Added through a gated manager. Keys only: at 1,000 VIPs whole VirtualAddresses were
+  // 0.36 MB of a Master's heap.
+  absl::flat_hash_set<Key> held_;
+  absl::flat_hash_set<Key> blocked_;  // held and filtered
 };
 
 }  // namespace vrrp::os
