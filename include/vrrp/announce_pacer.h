@@ -75,8 +75,7 @@ class AnnouncePacer {
 
   // true: the frame may go now (it counts as sent at `now`); false: it was queued, and PopDue
   // hands it out in its turn. Never queues on an unpaced lane with nothing queued.
-  bool Submit(absl::Time now, std::string_view interface, uint64_t owner,
-              const IpAddress& address);
+  bool Submit(absl::Time now, std::string_view interface, uint64_t owner, const IpAddress& address);
   // The queued frames whose turn has come by `now`, at most one per lane, oldest offer first,
   // into `out` (cleared first); each counts as sent at `now`.
   std::vector<PacedAnnouncement>& PopDue(absl::Time now, std::vector<PacedAnnouncement>& out);

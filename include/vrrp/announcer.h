@@ -14,6 +14,7 @@
 #define VRRP_ANNOUNCER_H_
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "fmt/format.h"
 #include "vrrp/ip_address.h"
 
@@ -25,6 +26,13 @@ class Announcer {
   virtual ~Announcer() = default;
   // Sends one announcement for `address` (ARP for IPv4, NA for IPv6).
   [[nodiscard]] virtual absl::Status Announce(const IpAddress& address) = 0;
+  // Announce, told the time: what an Instance calls, so that an announcer that paces its frames
+  // (the Linux Driver's, vrrp/announce_pacer.h: vrrp_garp_interval) may queue this one for
+  // later instead of sending it now. OK then means sent or queued.
+  [[nodiscard]] virtual absl::Status AnnounceAt(absl::Time now, const IpAddress& address) {
+    (void)now;
+    return Announce(address);
+  }
   // Asks who holds `address` without claiming it: an RFC 5227 ARP probe (sender 0.0.0.0) or a
   // DAD-style Neighbor Solicitation (from ::). A host holding it answers, and the answer is a
   // claim (vrrp/address_claim.h). Used by VIP conflict detection (vrrp/vip_conflict.h); an

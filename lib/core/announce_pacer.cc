@@ -11,8 +11,8 @@ bool AnnouncePacing::enabled() const {
   auto paced = [](const PacingIntervals& i) {
     return i.arp > absl::ZeroDuration() || i.na > absl::ZeroDuration();
   };
-  return paced(defaults) ||
-         std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return paced(g.intervals); });
+  return paced(defaults) || std::any_of(groups.begin(), groups.end(),
+                                        [&](const auto& g) { return paced(g.intervals); });
 }
 
 AnnouncePacer::AnnouncePacer(AnnouncePacing pacing) { Configure(std::move(pacing)); }

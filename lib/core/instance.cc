@@ -530,7 +530,7 @@ void Instance::AnnounceOne(absl::Time now, const IpAddress& ip, int count) {
   InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAnnounced, now);
   if (const VirtualAddress* vip = Find(ip)) e.address = *vip;
   for (int i = 0; i < count; ++i) {
-    absl::Status s = announcer_.Announce(ip);
+    absl::Status s = announcer_.AnnounceAt(now, ip);
     if (s.ok()) {
       ++e.count;
     } else if (e.status.ok()) {

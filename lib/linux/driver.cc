@@ -199,10 +199,29 @@ struct Driver::Slot {
   bool source_known = true;     // false: the instance holds StandInSource until it is learned
   bool external_fault = false;  // Driver::SetExternalFault
   bool claims = false;          // counted in link->claim_users
+
+  // What the instance announces through: `announcer` behind the driver's pacer
+  // (DriverOptions::announce_pacing). Probes are not paced: one per VIP, at most once an
+  // interval, they are what conflict detection waits on.
+  struct Paced final : public Announcer {
+    Driver* driver = nullptr;
+    Slot* slot = nullptr;
+    absl::Status Announce(const IpAddress& address) override {
+      return slot->announcer->Announce(address);
+    }
+    absl::Status AnnounceAt(absl::Time now, const IpAddress& address) override {
+      return driver->Announce(now, *slot, address);
+    }
+    absl::Status Probe(const IpAddress& address) override {
+      return slot->announcer->Probe(address);
+    }
+  } paced;
 };
 
 Driver::Driver(DriverOptions options)
-    : options_(std::move(options)), announcers_(std::make_unique<Announcers>()) {
+    : options_(std::move(options)),
+      announcers_(std::make_unique<Announcers>()),
+      pacer_(options_.announce_pacing) {
   options_.parts = WithLinuxDefaults(std::move(options_.parts));
 }
 
@@ -358,6 +377,8 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
   InstanceConfig config = spec.config;
   slot = std::make_unique<Slot>();
   slot->key = next_key_++;
+  slot->paced.driver = this;
+  slot->paced.slot = slot.get();
   const Family family = config.router.family;
   if (config.router.primary_address.IsUnspecified()) {
     if (spec.source) {
@@ -421,8 +442,8 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
     if (absl::Status s = OpenClaims(*slot->link); !s.ok()) return fail(s);
   }
 
-  auto created = Instance::Create(std::move(config), *slot->link, *address_manager_,
-                                  *slot->announcer, id, &events_);
+  auto created = Instance::Create(std::move(config), *slot->link, *address_manager_, slot->paced,
+                                  id, &events_);
   if (!created.ok()) {
     Release(*slot);  // the status names the instance already
     slot.reset();
@@ -442,6 +463,7 @@ absl::Status Driver::Route(Slot& slot, Instance& instance) {
 
 void Driver::Release(Slot& slot) {
   deadlines_.Erase(slot.key);
+  pacer_.Withdraw(slot.key);
   Link* link = slot.link;
   if (link != nullptr) {
     if (slot.routed) link->endpoint.Remove(slot.key);
@@ -1113,6 +1135,34 @@ void Driver::FlushEffects(absl::Time now) {
 
 void Driver::Touch(size_t index) {
   deadlines_.Set(slots_[index]->key, instances_[index]->NextDeadline());
+  // After every call into an instance: one that is no longer MASTER (stepped down, resigned,
+  // in Fault, shut down) must not announce the addresses it gave up, as keepalived drops its
+  // queued gratuitous ARPs then; the Instance drops its own deferred ones the same way.
+  if (pacer_.queued() > 0 && instances_[index]->router().state() != RouterState::kMaster) {
+    pacer_.Withdraw(slots_[index]->key);
+  }
+}
+
+absl::Status Driver::Announce(absl::Time now, Slot& slot, const IpAddress& address) {
+  auto* entry = static_cast<Announcers::Entry*>(slot.announcer);
+  if (!pacer_.Submit(now, entry->interface, slot.key, address)) return absl::OkStatus();
+  return entry->Announce(address);
+}
+
+void Driver::SendPaced(absl::Time now) {
+  if (pacer_.queued() == 0) return;
+  for (const PacedAnnouncement& a : pacer_.PopDue(now, paced_due_)) {
+    auto it = index_of_.find(a.owner);
+    if (it == index_of_.end()) continue;  // withdrawn on release; kept for safety
+    absl::Status s = slots_[it->second]->announcer->Announce(a.address);
+    if (!s.ok() && options_.on_error) options_.on_error(s);
+  }
+}
+
+void Driver::SetAnnouncePacing(AnnouncePacing pacing) {
+  options_.announce_pacing = pacing;
+  pacer_.Configure(std::move(pacing));
+  Reschedule();
 }
 
 void Driver::TouchAll() {
@@ -1120,7 +1170,7 @@ void Driver::TouchAll() {
 }
 
 absl::Time Driver::NextDeadline() const {
-  const absl::Time next = std::min(deadlines_.Next(), poll_deadline_);
+  const absl::Time next = std::min({deadlines_.Next(), poll_deadline_, pacer_.NextDeadline()});
   // Effects waiting: call OnTimer again soon (after the loop looked at the sockets).
   return effects_.empty() ? next : std::min(next, effects_resume_);
 }
@@ -1166,6 +1216,8 @@ void Driver::OnTimer(absl::Time now) {
       }
     }
   }
+  // Paced announcements whose turn came, before new effects queue more behind them.
+  SendPaced(now);
   RunEffects(now, effects_.size(), /*yield_to_deadlines=*/true);
   Reschedule();
 }

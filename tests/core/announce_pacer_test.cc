@@ -40,9 +40,9 @@ TEST_CASE("AnnouncePacer spaces one interface's gratuitous ARPs by its interval"
   CHECK(pacer.NextDeadline() == Ms(200));
   std::vector<PacedAnnouncement> due;
   CHECK(pacer.PopDue(Ms(199), due).empty());
-  CHECK(Drain(pacer) == std::vector<std::string>{
-                           "1 eth0 192.0.2.75 @200", "1 eth0 192.0.2.75 @400",
-                           "1 eth0 192.0.2.75 @600", "1 eth0 192.0.2.75 @800"});
+  CHECK(Drain(pacer) == std::vector<std::string>{"1 eth0 192.0.2.75 @200", "1 eth0 192.0.2.75 @400",
+                                                 "1 eth0 192.0.2.75 @600",
+                                                 "1 eth0 192.0.2.75 @800"});
   CHECK(pacer.NextDeadline() == absl::InfiniteFuture());
   // Quiet for longer than the interval: the next one goes at once again.
   CHECK(pacer.Submit(Ms(1100), "eth0", 1, vip));
@@ -58,7 +58,7 @@ TEST_CASE("AnnouncePacer: a late wake-up sends one frame per lane, not a burst")
   CHECK_FALSE(pacer.Submit(Ms(0), "eth0", 1, vip));
   std::vector<PacedAnnouncement> due;
   CHECK(pacer.PopDue(Ms(750), due).size() == 1);  // the process was busy for 650 ms
-  CHECK(pacer.NextDeadline() == Ms(850));        // spaced from when it went
+  CHECK(pacer.NextDeadline() == Ms(850));         // spaced from when it went
   CHECK(pacer.PopDue(Ms(849), due).empty());
   CHECK(pacer.PopDue(Ms(850), due).size() == 1);
 }
@@ -82,9 +82,8 @@ TEST_CASE("AnnouncePacer paces interfaces and families independently") {
   CHECK_FALSE(pacer.Submit(Ms(0), "eth0", 1, v4));
   CHECK_FALSE(pacer.Submit(Ms(0), "eth1", 2, v4));
   CHECK_FALSE(pacer.Submit(Ms(0), "eth0", 3, v6));
-  CHECK(Drain(pacer) == std::vector<std::string>{"1 eth0 192.0.2.75 @100",
-                                                  "2 eth1 192.0.2.75 @100",
-                                                  "3 eth0 2001:db8::75 @300"});
+  CHECK(Drain(pacer) == std::vector<std::string>{"1 eth0 192.0.2.75 @100", "2 eth1 192.0.2.75 @100",
+                                                 "3 eth0 2001:db8::75 @300"});
 }
 
 TEST_CASE("AnnouncePacer: a garp_group paces its interfaces together with its own intervals") {
@@ -109,9 +108,8 @@ TEST_CASE("AnnouncePacer keeps the order frames were offered in") {
   for (int i = 2; i <= 5; ++i) {
     CHECK_FALSE(pacer.Submit(Ms(0), "eth0", i, V4(fmt::format("192.0.2.{}", i).c_str())));
   }
-  CHECK(Drain(pacer) ==
-        std::vector<std::string>{"2 eth0 192.0.2.2 @10", "3 eth0 192.0.2.3 @20",
-                                 "4 eth0 192.0.2.4 @30", "5 eth0 192.0.2.5 @40"});
+  CHECK(Drain(pacer) == std::vector<std::string>{"2 eth0 192.0.2.2 @10", "3 eth0 192.0.2.3 @20",
+                                                 "4 eth0 192.0.2.4 @30", "5 eth0 192.0.2.5 @40"});
 }
 
 TEST_CASE("AnnouncePacer: a withdrawn instance's queued frames are never sent") {

@@ -49,6 +49,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "vrrp/announce_pacer.h"
 #include "vrrp/deadline_queue.h"
 #include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
@@ -92,6 +93,10 @@ struct DriverOptions {
   // wait in the socket (its buffer is sized for the burst) and are read before any due timer.
   // Zero: every packet wakes the loop. A foreign loop watches fds() itself: no effect there.
   absl::Duration receive_holdoff = absl::Milliseconds(1);
+  // The minimum time between two gratuitous ARPs (or two unsolicited NAs) on an interface,
+  // across all its instances (keepalived's vrrp_garp_interval, vrrp_gna_interval, garp_group):
+  // the frames wait their turn in the driver's timer (vrrp/announce_pacer.h). Default: none.
+  AnnouncePacing announce_pacing;
   // What the driver is wired to; empty factories are the Linux parts (driver_parts.h).
   DriverParts parts;
 };
@@ -148,6 +153,11 @@ class Driver final : public InstanceSet {
   // that does not exist or has no address yet). All or nothing: every configuration is checked
   // and every new socket opened before anything running is touched.
   [[nodiscard]] absl::Status Update(absl::Time now, std::vector<DriverInstance> instances);
+  // New announcement pacing (a reload): it applies to every frame sent from now on, those
+  // already waiting included.
+  void SetAnnouncePacing(AnnouncePacing pacing);
+  // Announcements waiting for their turn (DriverOptions::announce_pacing).
+  size_t announcements_waiting() const { return pacer_.queued(); }
 
   // InstanceSet, for the policy (vrrp::Policy) and the embedder. An id not running is ignored
   // (setters) or answers nullptr / false. Faults from outside: an instance is in Fault while its
@@ -232,6 +242,10 @@ class Driver final : public InstanceSet {
   void QueueEffects(size_t index);
   void RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines);
   void FlushEffects(absl::Time now);
+  // An instance's announcement, through the pacer: sent now or queued on its interface's lane.
+  absl::Status Announce(absl::Time now, Slot& slot, const IpAddress& address);
+  // Sends the paced announcements whose turn has come.
+  void SendPaced(absl::Time now);
   void TouchAll();
   void Reindex();
   std::optional<size_t> IndexOf(InstanceId id) const;
@@ -264,9 +278,11 @@ class Driver final : public InstanceSet {
   absl::flat_hash_set<IpAddress> vips_;
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
-  std::vector<uint64_t> due_;             // reused by OnTimer
-  std::vector<uint8_t> receive_arena_;    // OnPackets' recvmmsg slots, allocated once
-  std::vector<ReceivedPacket> received_;  // what one recvmmsg read, pointing into the arena
+  AnnouncePacer pacer_;  // keyed by Slot::key; an instance not MASTER has nothing queued
+  std::vector<PacedAnnouncement> paced_due_;  // reused by SendPaced
+  std::vector<uint64_t> due_;                 // reused by OnTimer
+  std::vector<uint8_t> receive_arena_;        // OnPackets' recvmmsg slots, allocated once
+  std::vector<ReceivedPacket> received_;      // what one recvmmsg read, pointing into the arena
   std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
   absl::Time effects_resume_ = absl::InfinitePast();   // the next slice of effects
   absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links
