@@ -89,6 +89,12 @@ struct ParseState {
 [[nodiscard]] absl::Status ReadTrackProcessBlock(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpInstance(Cursor& in, ParseState& state, const Token& kw);
 [[nodiscard]] absl::Status ReadVrrpSyncGroup(Cursor& in, ParseState& state, const Token& kw);
+// garp_group { }, and the interval its keywords and global_defs vrrp_garp_interval /
+// vrrp_gna_interval take: seconds, to the microsecond, at most keepalived's 4294.967295.
+[[nodiscard]] absl::Status ReadGarpGroup(Cursor& in, ParseState& state, const Token& kw);
+[[nodiscard]] absl::StatusOr<absl::Duration> ReadAnnounceInterval(Cursor& in, const Token& kw);
+// After every block is read: a garp_group for an interface no instance runs on is a warning.
+void WarnUnusedGarpGroups(ParseState& state);
 // The blocks inside a vrrp_instance, from their keyword through their '}'.
 [[nodiscard]] absl::Status ReadAuthentication(Cursor& in, PendingInstance& p, const Token& kw);
 [[nodiscard]] absl::Status ReadUnicastPeers(Cursor& in, PendingInstance& p, const Token& kw);
@@ -108,6 +114,7 @@ void AppendTrackFileKeywords(std::vector<KeywordInfo>& out);
 void AppendTrackProcessKeywords(std::vector<KeywordInfo>& out);
 void AppendVrrpInstanceKeywords(std::vector<KeywordInfo>& out);
 void AppendVrrpSyncGroupKeywords(std::vector<KeywordInfo>& out);
+void AppendGarpGroupKeywords(std::vector<KeywordInfo>& out);
 void AppendAuthenticationKeywords(std::vector<KeywordInfo>& out);
 void AppendAddressOptionKeywords(std::vector<KeywordInfo>& out);
 

@@ -38,4 +38,10 @@ const VrrpTrackProcess* Configuration::FindTrackProcess(std::string_view name) c
   return nullptr;
 }
 
+AnnouncePacing Configuration::announce_pacing() const {
+  AnnouncePacing pacing{.defaults = global.announce_intervals};
+  for (const GarpGroup& g : garp_groups) pacing.groups.push_back(g.group);
+  return pacing;
+}
+
 }  // namespace vrrp::config

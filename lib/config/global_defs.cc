@@ -260,8 +260,16 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"enable_snmp_checker", kIgnore},
     {"snmp_socket", kIgnore},
     {"lvs_id", kIgnore},
-    {"vrrp_garp_interval", kIgnore},
-    {"vrrp_gna_interval", kIgnore},
+    {"vrrp_garp_interval",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadAnnounceInterval(in, kw), G(s).announce_intervals.arp);
+     },
+     "SECONDS: least time between gratuitous ARPs on an interface, all instances (0: none)"},
+    {"vrrp_gna_interval",
+     [](Cursor& in, ParseState& s, const Token& kw) {
+       return Assign(ReadAnnounceInterval(in, kw), G(s).announce_intervals.na);
+     },
+     "SECONDS: the same for unsolicited neighbour advertisements (IPv6)"},
     {"vrrp_iptables", kIgnore},
     {"vrrp_ipsets", kIgnore},
     {"vrrp_nftables", kIgnore},

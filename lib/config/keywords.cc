@@ -20,6 +20,7 @@ const std::vector<KeywordInfo>& KeywordTable() {
     AppendTrackProcessKeywords(*table);
     AppendVrrpInstanceKeywords(*table);
     AppendVrrpSyncGroupKeywords(*table);
+    AppendGarpGroupKeywords(*table);
     AppendAuthenticationKeywords(*table);
     AppendAddressOptionKeywords(*table);
     table->push_back(kIncludeKeyword);

@@ -324,6 +324,7 @@ absl::Status Resolve(ParseState& state) {
   }
   if (absl::Status s = CheckInstances(state); !s.ok()) return s;
   WarnUntracked(state);
+  WarnUnusedGarpGroups(state);
   if (absl::Status s = CheckSyncGroups(state); !s.ok()) return s;
   for (PendingInstance& p : state.pending) state.conf.instances.push_back(std::move(p.vi));
   return absl::OkStatus();

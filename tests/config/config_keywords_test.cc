@@ -38,6 +38,9 @@ std::string Wrap(std::string_view block, std::string_view statement) {
                        fmt::format("virtual_ipaddress {{\n 192.0.2.4 {}\n}}", statement));
   }
   if (block == "vrrp_sync_group") return fmt::format("vrrp_sync_group G {{\n{}\n}}\n", statement);
+  if (block == "garp_group") {
+    return fmt::format("garp_group {{\n interface eth0\n{}\n}}\n", statement);
+  }
   FAIL("no configuration for block " << block);
   return "";
 }
@@ -71,6 +74,7 @@ TEST_CASE("KeywordTable lists each keyword of a block once, blocks in order") {
                                                "vrrp_track_process",
                                                "vrrp_instance",
                                                "vrrp_sync_group",
+                                               "garp_group",
                                                "authentication",
                                                "virtual_ipaddress",
                                                "any"};

@@ -54,8 +54,7 @@ std::unique_ptr<Driver> Create(FakeHost& host, std::vector<DriverInstance> specs
 
 // Runs the driver in 10 ms steps from `now` to `until`; returns, per announcement the host saw
 // in that time, "interface address +ms" since the first of them (to the step).
-std::vector<std::string> Watch(FakeHost& host, Driver& driver, absl::Time& now,
-                               absl::Time until) {
+std::vector<std::string> Watch(FakeHost& host, Driver& driver, absl::Time& now, absl::Time until) {
   std::vector<std::string> seen;
   size_t known = host.announcements().size();
   std::optional<absl::Time> first;

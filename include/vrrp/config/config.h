@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "vrrp/address_manager.h"
+#include "vrrp/announce_pacer.h"
 #include "vrrp/instance.h"
 #include "vrrp/ip_address.h"
 
@@ -297,6 +298,16 @@ struct GlobalDefs {
   std::string nftables_table = "vrrpd";
   int nftables_priority = -1;  // keepalived's: just before the filter hook's usual 0
   bool nftables_counters = false;
+  // vrrp_garp_interval / vrrp_gna_interval: the least time between two gratuitous ARPs (two
+  // unsolicited NAs) on an interface that is in no garp_group, across all its instances.
+  PacingIntervals announce_intervals;
+};
+
+// garp_group { garp_interval  gna_interval  interface | interfaces { } }: interfaces whose
+// announcements are paced together, behind one switch (vrrp/announce_pacer.h).
+struct GarpGroup {
+  Location where;  // of the `garp_group` keyword
+  PacingGroup group;
 };
 
 struct Configuration {
@@ -306,12 +317,15 @@ struct Configuration {
   std::vector<VrrpTrackFile> track_files;
   std::vector<VrrpTrackProcess> track_processes;
   std::vector<SyncGroup> sync_groups;
-  std::vector<Warning> warnings;  // in the order met
+  std::vector<GarpGroup> garp_groups;  // in the order written; an interface in one at most
+  std::vector<Warning> warnings;       // in the order met
 
   const VrrpInstance* FindInstance(std::string_view name) const;
   const VrrpScript* FindScript(std::string_view name) const;
   const VrrpTrackFile* FindTrackFile(std::string_view name) const;
   const VrrpTrackProcess* FindTrackProcess(std::string_view name) const;
+  // What the driver paces announcements by (os::DriverOptions::announce_pacing).
+  AnnouncePacing announce_pacing() const;
 };
 
 // Where the parser reads included files from. ParseFile uses the disk; ParseString, unless told
