@@ -136,6 +136,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   d->vmac_ = std::move(*vmac);
   driver_options.instances = vrrp::keepalived::DriverInstances(d->conf_);
   d->vmac_->Apply(driver_options.instances);
+  // vrrp_garp_interval / vrrp_gna_interval / garp_group: keyed by the instances' interface,
+  // which is the macvlan link's parent under use_vmac (keepalived paces the base interface).
+  driver_options.announce_pacing = d->conf_.announce_pacing();
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
   };
@@ -533,6 +536,8 @@ absl::Status Daemon::Reload() {
     return restore(s);
   }
   vmac_->Prune();
+  // For the frames sent from now on, those still waiting included.
+  driver_->SetAnnouncePacing(conf_.announce_pacing());
   refusals_->Reapply(now);
   RefuseInstances(now);
   overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name

@@ -59,7 +59,8 @@ constexpr KeywordEntry<GarpGroupDraft> kEntries[] = {
     {"interfaces",
      [](Cursor& in, GarpGroupDraft& d, const Token& kw) -> absl::Status {
        if (absl::Status s = in.OpenBlock(kw, "interfaces"); !s.ok()) return s;
-       return in.Body(kw, "interfaces", [&](const Token& name) { return AddInterface(in, d, name); });
+       return in.Body(kw, "interfaces",
+                      [&](const Token& name) { return AddInterface(in, d, name); });
      },
      "{ NAME ... }: interfaces behind one switch, paced as one"},
 };
@@ -73,9 +74,9 @@ absl::StatusOr<absl::Duration> ReadAnnounceInterval(Cursor& in, const Token& kw)
   absl::StatusOr<int64_t> us = ReadMicros(in, kw);
   if (!us.ok()) return us.status();
   if (*us > kMaxIntervalMicros) {
-    return in.Error(*value, kw.text,
-                    fmt::format("{} {} is out of range 0..4294.967295 seconds", kw.text,
-                                value->text));
+    return in.Error(
+        *value, kw.text,
+        fmt::format("{} {} is out of range 0..4294.967295 seconds", kw.text, value->text));
   }
   return absl::Microseconds(*us);
 }
@@ -97,7 +98,8 @@ absl::Status ReadGarpGroup(Cursor& in, ParseState& state, const Token& kw) {
   });
   if (!s.ok()) return s;
   if (d.g.group.interfaces.empty()) {
-    return in.Error(kw, kw.text, "garp_group names no interface (interface NAME or interfaces { })");
+    return in.Error(kw, kw.text,
+                    "garp_group names no interface (interface NAME or interfaces { })");
   }
   // One pace per interface: keepalived ignores a second group's claim on it; an error here, as
   // the operator cannot have meant both.
@@ -113,8 +115,9 @@ absl::Status ReadGarpGroup(Cursor& in, ParseState& state, const Token& kw) {
   }
   if (!d.interval_set) {
     // keepalived removes such a group; its interfaces then take nothing from global_defs either.
-    in.Warn(kw, "garp_group sets neither garp_interval nor gna_interval: its interfaces are "
-                "not paced");
+    in.Warn(kw,
+            "garp_group sets neither garp_interval nor gna_interval: its interfaces are "
+            "not paced");
   }
   state.conf.garp_groups.push_back(std::move(d.g));
   return absl::OkStatus();
@@ -123,10 +126,9 @@ absl::Status ReadGarpGroup(Cursor& in, ParseState& state, const Token& kw) {
 void WarnUnusedGarpGroups(ParseState& state) {
   for (const GarpGroup& g : state.conf.garp_groups) {
     for (const std::string& name : g.group.interfaces) {
-      const bool used = std::any_of(state.pending.begin(), state.pending.end(),
-                                    [&](const PendingInstance& p) {
-                                      return p.vi.extras.interface == name;
-                                    });
+      const bool used =
+          std::any_of(state.pending.begin(), state.pending.end(),
+                      [&](const PendingInstance& p) { return p.vi.extras.interface == name; });
       if (used) continue;
       // keepalived says nothing (for an interface that exists); a misspelt name would silently
       // leave the real one unpaced.

@@ -13,7 +13,9 @@ using testing::Instance;
 using testing::MustParse;
 
 // `head` (line 1 on), then the instance on eth0 (its body on the line after).
-std::string WithInstance(std::string_view head) { return fmt::format("{}\n{}", head, Instance("")); }
+std::string WithInstance(std::string_view head) {
+  return fmt::format("{}\n{}", head, Instance(""));
+}
 
 std::string ErrorOf(std::string_view head) {
   absl::StatusOr<Configuration> conf = ParseString(WithInstance(head), "keepalived.conf");
@@ -35,8 +37,8 @@ TEST_CASE("Without the keywords nothing is paced") {
 }
 
 TEST_CASE("vrrp_garp_interval and vrrp_gna_interval pace every interface in no garp_group") {
-  Configuration conf = MustParse(WithInstance(
-      "global_defs {\n  vrrp_garp_interval 0.2\n  vrrp_gna_interval 0.000001\n}"));
+  Configuration conf = MustParse(
+      WithInstance("global_defs {\n  vrrp_garp_interval 0.2\n  vrrp_gna_interval 0.000001\n}"));
   CHECK(conf.warnings.empty());
   const AnnouncePacing pacing = conf.announce_pacing();
   CHECK(pacing.defaults.arp == absl::Milliseconds(200));
@@ -62,10 +64,10 @@ TEST_CASE("garp_group takes its intervals and its interfaces, one or a list") {
   const AnnouncePacing pacing = conf.announce_pacing();
   CHECK(pacing.defaults.arp == absl::Seconds(1));
   REQUIRE(pacing.groups.size() == 2);
-  CHECK(pacing.groups[0] == PacingGroup{.intervals = {.arp = absl::Milliseconds(500)},
-                                        .interfaces = {"eth0"}});
-  CHECK(pacing.groups[1] == PacingGroup{.intervals = {.na = absl::Milliseconds(250)},
-                                        .interfaces = {"eth1", "eth2"}});
+  CHECK(pacing.groups[0] ==
+        PacingGroup{.intervals = {.arp = absl::Milliseconds(500)}, .interfaces = {"eth0"}});
+  CHECK(pacing.groups[1] ==
+        PacingGroup{.intervals = {.na = absl::Milliseconds(250)}, .interfaces = {"eth1", "eth2"}});
 }
 
 TEST_CASE("A bad interval is an error at its line") {
@@ -83,7 +85,8 @@ TEST_CASE("A bad interval is an error at its line") {
         "keepalived.conf:3: gna_interval '1e3' is not a time in seconds");
 }
 
-TEST_CASE("A garp_group without an interface, with an unknown keyword or without its brace is an error") {
+TEST_CASE(
+    "A garp_group without an interface, with an unknown keyword or without its brace is an error") {
   CHECK(ErrorOf("garp_group {\n  garp_interval 0.1\n}") ==
         "keepalived.conf:1: garp_group names no interface (interface NAME or interfaces { })");
   CHECK(ErrorOf("garp_group {\n  garp_intervall 0.1\n  interface eth0\n}") ==

@@ -224,6 +224,7 @@ int vrrp_driver_open_conf(vrrp_driver** out, const char* keepalived_conf,
   vrrp::PolicyConfig policy = vrrp::keepalived::PolicyConfigOf(*conf, &warnings);
   for (std::string& w : vrrp::c_abi::NotAppliedWarnings(*conf)) warnings.push_back(std::move(w));
   driver_options->instances = vrrp::keepalived::DriverInstances(*conf);
+  driver_options->announce_pacing = conf->announce_pacing();  // vrrp_garp_interval, garp_group
   return vrrp::c_abi::Open(out, std::move(*driver_options), std::move(policy), std::move(warnings));
 }
 
