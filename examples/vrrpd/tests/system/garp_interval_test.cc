@@ -52,10 +52,11 @@ std::vector<double> CaptureGarps(VrrpdLab& lab, Start start) {
   std::string output;
   std::thread capture([&] {
     output = lab.Client()
-                 .Run("tshark -i eth0 -a duration:12 -f arp -Y "
-                      "'arp.src.proto_ipv4 == arp.dst.proto_ipv4 and "
-                      "(arp.src.proto_ipv4 == 192.0.2.3 or arp.src.proto_ipv4 == 192.0.2.4)' "
-                      "-T fields -e frame.time_epoch 2>/dev/null")
+                 .Run(
+                     "tshark -i eth0 -a duration:12 -f arp -Y "
+                     "'arp.src.proto_ipv4 == arp.dst.proto_ipv4 and "
+                     "(arp.src.proto_ipv4 == 192.0.2.3 or arp.src.proto_ipv4 == 192.0.2.4)' "
+                     "-T fields -e frame.time_epoch 2>/dev/null")
                  .output;
   });
   // tshark takes about a second to start; the routers take over 3.6 s after they start.
@@ -97,9 +98,10 @@ TEST_CASE("vrrpd vrrp_garp_interval 0.2 spaces two instances' gratuitous ARPs on
   WriteFile(lab.Path("r1.conf"), Config("    vrrp_garp_interval 0.2"));
   const std::vector<double> times = CaptureGarps(lab, [&] { lab.StartVrrpd(1); });
   const std::vector<double> gaps = GapsMs(times);
-  fmt::print("vrrpd, vrrp_garp_interval 0.2, 2 instances x garp_master_repeat 5: {} GARPs, "
-             "gaps ms: {}\n",
-             times.size(), Show(gaps));
+  fmt::print(
+      "vrrpd, vrrp_garp_interval 0.2, 2 instances x garp_master_repeat 5: {} GARPs, "
+      "gaps ms: {}\n",
+      times.size(), Show(gaps));
   LAB_CHECK(lab, times.size() == 10);
   for (double g : gaps) LAB_CHECK(lab, g >= 150);
   // No more than the pacing asks for: ten frames in about 1.8 s, not one per second or so.
@@ -131,9 +133,10 @@ TEST_CASE("keepalived with the same vrrp_garp_interval, for comparison") {
   VrrpdLab lab("garp-keepalived");
   WriteFile(lab.Path("r1.conf"), Config("    vrrp_garp_interval 0.2"));
   const std::vector<double> times = CaptureGarps(lab, [&] { lab.StartKeepalived(1); });
-  fmt::print("keepalived 2.2.7, vrrp_garp_interval 0.2, 2 instances x garp_master_repeat 5: {} "
-             "GARPs, gaps ms: {}\n",
-             times.size(), Show(GapsMs(times)));
+  fmt::print(
+      "keepalived 2.2.7, vrrp_garp_interval 0.2, 2 instances x garp_master_repeat 5: {} "
+      "GARPs, gaps ms: {}\n",
+      times.size(), Show(GapsMs(times)));
   // Only that it announced: how it spaces them is keepalived's business, the figures are for
   // docs/performance.md.
   LAB_CHECK(lab, !times.empty());
