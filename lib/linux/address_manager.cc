@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "netlink_framing.h"
 #include "vrrp/linux/netlink_messages.h"
 #include "vrrp/linux/sys_error.h"
 
@@ -24,39 +25,16 @@ constexpr size_t kReceiveBufferSize = 64 * 1024;
 // An interrupted dump (the addresses changed meanwhile) is asked again this many times.
 constexpr int kDumpAttempts = 3;
 
-// The errno of a name lookup, with the name checked first so a too long one is not truncated
-// into a different interface's name.
-int LookUpIndex(int fd, std::string_view name, uint32_t* index) {
-  if (name.empty() || name.size() >= IFNAMSIZ || name.find('\0') != std::string_view::npos) {
-    return EINVAL;
-  }
-  ifreq request{};
-  std::memcpy(request.ifr_name, name.data(), name.size());
-  if (ioctl(fd, SIOCGIFINDEX, &request) < 0) return errno;
-  *index = static_cast<uint32_t>(request.ifr_ifindex);
-  return 0;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NetlinkAddressManager>> NetlinkAddressManager::Open() {
-  mnl_socket* socket = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-  if (socket == nullptr) return SysError("socket(AF_NETLINK, NETLINK_ROUTE)", "");
-  // Optional refinements, absent from old kernels: the kernel's text for an error (extended
-  // ack), and dumps filtered to the interface asked for (strict checking).
-  int one = 1;
-  (void)mnl_socket_setsockopt(socket, NETLINK_EXT_ACK, &one, sizeof(one));
-  (void)mnl_socket_setsockopt(socket, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-  if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
-    absl::Status status = SysError("bind(AF_NETLINK, NETLINK_ROUTE)", "");
-    mnl_socket_close(socket);
-    return status;
-  }
+  absl::StatusOr<mnl_socket*> socket = OpenRouteSocket();
+  if (!socket.ok()) return socket.status();
   // Interface names are resolved with SIOCGIFINDEX on the netlink socket itself (any socket
   // answers it, for its own namespace), not with if_nametoindex(), which opens a socket in the
   // calling thread's namespace: the manager must keep working in the namespace it was opened in.
   return std::unique_ptr<NetlinkAddressManager>(
-      new NetlinkAddressManager(socket, mnl_socket_get_fd(socket)));
+      new NetlinkAddressManager(*socket, mnl_socket_get_fd(*socket)));
 }
 
 NetlinkAddressManager::NetlinkAddressManager(mnl_socket* socket, int ioctl_fd)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "netlink_framing.h"
 #include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
@@ -46,26 +47,6 @@ AddressScope ScopeFromKernel(uint8_t scope) {
 }
 
 uint8_t KernelFamily(Family family) { return family == Family::kIPv4 ? AF_INET : AF_INET6; }
-
-// Checks the caller's buffer, zeroes `needed` bytes of it and starts the message.
-absl::StatusOr<nlmsghdr*> StartMessage(absl::Span<uint8_t> buffer, size_t needed, uint16_t type,
-                                       uint16_t flags, uint32_t seq) {
-  if (reinterpret_cast<uintptr_t>(buffer.data()) % NLMSG_ALIGNTO != 0) {
-    return absl::InvalidArgumentError("netlink request buffer is not 4-byte aligned");
-  }
-  if (buffer.size() < needed) {
-    return absl::InvalidArgumentError(fmt::format(
-        "netlink request buffer of {} bytes is smaller than the {} needed", buffer.size(), needed));
-  }
-  std::memset(buffer.data(), 0, needed);
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = type;
-  nlh->nlmsg_flags = flags;
-  nlh->nlmsg_seq = seq;
-  return nlh;
-}
-
-size_t AttributeSize(size_t payload) { return MNL_ATTR_HDRLEN + MNL_ALIGN(payload); }
 
 // What an address request needs, computed the way the attributes are then added.
 size_t AddressRequestSize(const VirtualAddress& vip, bool with_options) {
@@ -128,45 +109,51 @@ absl::StatusOr<size_t> BuildAddressRequest(absl::Span<uint8_t> buffer, const Vir
   return (*nlh)->nlmsg_len;
 }
 
-// A message's header, read without assuming the datagram is aligned.
-nlmsghdr ReadHeader(const uint8_t* at) {
-  nlmsghdr header;
-  std::memcpy(&header, at, sizeof(header));
-  return header;
+absl::Status BadAddress(std::string_view what, uint16_t type = RTM_NEWADDR) {
+  return absl::DataLossError(
+      fmt::format("{} message: {}", type == RTM_DELADDR ? "RTM_DELADDR" : "RTM_NEWADDR", what));
 }
+
+// What a link request needs: the header, the ifinfomsg and the attributes of `payloads`.
+size_t LinkRequestSize(std::initializer_list<size_t> payloads) {
+  size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(ifinfomsg));
+  for (const size_t payload : payloads) size += AttributeSize(payload);
+  return size;
+}
+
+ifinfomsg* PutLinkHeader(nlmsghdr* nlh) {
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  return ifi;
+}
+
+}  // namespace
+
+absl::StatusOr<nlmsghdr*> StartMessage(absl::Span<uint8_t> buffer, size_t needed, uint16_t type,
+                                       uint16_t flags, uint32_t seq) {
+  if (reinterpret_cast<uintptr_t>(buffer.data()) % NLMSG_ALIGNTO != 0) {
+    return absl::InvalidArgumentError("netlink request buffer is not 4-byte aligned");
+  }
+  if (buffer.size() < needed) {
+    return absl::InvalidArgumentError(fmt::format(
+        "netlink request buffer of {} bytes is smaller than the {} needed", buffer.size(), needed));
+  }
+  std::memset(buffer.data(), 0, needed);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = flags;
+  nlh->nlmsg_seq = seq;
+  return nlh;
+}
+
+size_t AttributeSize(size_t payload) { return MNL_ATTR_HDRLEN + MNL_ALIGN(payload); }
 
 absl::Status Malformed(std::string_view call, std::string_view object, std::string_view what) {
   return absl::DataLossError(fmt::format("malformed netlink reply to {}{}{}: {}", call,
                                          object.empty() ? "" : " on ", object, what));
 }
 
-// Calls `visit(header, message)` for each message of the datagram; `visit` returns true to stop.
-// Any framing error (a length shorter than a header or past the end) is returned as such.
-template <typename Visit>
-absl::Status WalkMessages(absl::Span<const uint8_t> datagram, std::string_view call,
-                          std::string_view object, Visit visit) {
-  size_t offset = 0;
-  while (offset < datagram.size()) {
-    const size_t left = datagram.size() - offset;
-    if (left < sizeof(nlmsghdr)) {
-      return Malformed(
-          call, object,
-          fmt::format("{} bytes at offset {} are too few for a message header", left, offset));
-    }
-    const nlmsghdr header = ReadHeader(datagram.data() + offset);
-    if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > left) {
-      return Malformed(call, object,
-                       fmt::format("message at offset {} claims {} bytes, {} are left", offset,
-                                   header.nlmsg_len, left));
-    }
-    absl::Span<const uint8_t> message = datagram.subspan(offset, header.nlmsg_len);
-    absl::StatusOr<bool> stop = visit(header, message);
-    if (!stop.ok()) return stop.status();
-    if (*stop) return absl::OkStatus();
-    offset += std::min<size_t>(NLMSG_ALIGN(header.nlmsg_len), left);
-  }
-  return absl::OkStatus();
-}
+namespace {
 
 // The text of an extended ack (NLMSGERR_ATTR_MSG), when the kernel sent one.
 std::string ExtendedAckText(const nlmsghdr& header, absl::Span<const uint8_t> message) {
@@ -191,10 +178,10 @@ std::string ExtendedAckText(const nlmsghdr& header, absl::Span<const uint8_t> me
   return "";
 }
 
-// The status an NLMSG_ERROR carries: OK for an ack, else the errno as SysError.
+}  // namespace
+
 absl::Status ErrorMessageStatus(const nlmsghdr& header, absl::Span<const uint8_t> message,
-                                std::string_view call, std::string_view object,
-                                int* kernel_errno = nullptr) {
+                                std::string_view call, std::string_view object, int* kernel_errno) {
   if (message.size() < NLMSG_HDRLEN + sizeof(int)) {
     return Malformed(
         call, object,
@@ -215,33 +202,6 @@ absl::Status ErrorMessageStatus(const nlmsghdr& header, absl::Span<const uint8_t
   if (-error == EPERM) text += " (changing addresses needs CAP_NET_ADMIN)";
   return absl::Status(status.code(), text);
 }
-
-absl::Status BadAddress(std::string_view what, uint16_t type = RTM_NEWADDR) {
-  return absl::DataLossError(
-      fmt::format("{} message: {}", type == RTM_DELADDR ? "RTM_DELADDR" : "RTM_NEWADDR", what));
-}
-
-template <typename T>
-T ReadAs(const uint8_t* at) {
-  T value;
-  std::memcpy(&value, at, sizeof(value));
-  return value;
-}
-
-// What a link request needs: the header, the ifinfomsg and the attributes of `payloads`.
-size_t LinkRequestSize(std::initializer_list<size_t> payloads) {
-  size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(ifinfomsg));
-  for (const size_t payload : payloads) size += AttributeSize(payload);
-  return size;
-}
-
-ifinfomsg* PutLinkHeader(nlmsghdr* nlh) {
-  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
-  ifi->ifi_family = AF_UNSPEC;
-  return ifi;
-}
-
-}  // namespace
 
 std::string DescribeForError(const VirtualAddress& vip) {
   return fmt::format("{}/{} dev {}", vip.address, vip.prefix_len, vip.interface);

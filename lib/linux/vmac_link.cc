@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "netlink_framing.h"
 #include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
@@ -26,16 +27,9 @@ std::string_view View(absl::string_view text) { return {text.data(), text.size()
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NetlinkLinkControl>> NetlinkLinkControl::Open() {
-  mnl_socket* socket = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-  if (socket == nullptr) return SysError("socket(AF_NETLINK, NETLINK_ROUTE)", "");
-  int one = 1;
-  (void)mnl_socket_setsockopt(socket, NETLINK_EXT_ACK, &one, sizeof(one));
-  if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
-    absl::Status status = SysError("bind(AF_NETLINK, NETLINK_ROUTE)", "");
-    mnl_socket_close(socket);
-    return status;
-  }
-  return std::unique_ptr<NetlinkLinkControl>(new NetlinkLinkControl(socket));
+  absl::StatusOr<mnl_socket*> socket = OpenRouteSocket();
+  if (!socket.ok()) return socket.status();
+  return std::unique_ptr<NetlinkLinkControl>(new NetlinkLinkControl(*socket));
 }
 
 NetlinkLinkControl::NetlinkLinkControl(mnl_socket* socket)
@@ -43,33 +37,13 @@ NetlinkLinkControl::NetlinkLinkControl(mnl_socket* socket)
 
 NetlinkLinkControl::~NetlinkLinkControl() { mnl_socket_close(socket_); }
 
-absl::Status NetlinkLinkControl::Exchange(
-    absl::Span<const uint8_t> request, std::string_view call, std::string_view object,
-    const std::function<absl::StatusOr<bool>(absl::Span<const uint8_t>)>& answered) {
-  for (;;) {
-    if (mnl_socket_sendto(socket_, request.data(), request.size()) >= 0) break;
-    if (errno != EINTR) return SysError(fmt::format("send({})", call), object);
-  }
-  // rtnetlink answers in the sender's context: the answer is queued by now.
-  for (;;) {
-    ssize_t received = mnl_socket_recvfrom(socket_, receive_buffer_.data(), receive_buffer_.size());
-    if (received < 0) {
-      if (errno == EINTR) continue;
-      return SysError(fmt::format("recv({})", call), object);
-    }
-    absl::StatusOr<bool> done =
-        answered(absl::MakeConstSpan(receive_buffer_.data(), static_cast<size_t>(received)));
-    if (!done.ok()) return done.status();
-    if (*done) return absl::OkStatus();
-  }
-}
-
 absl::Status NetlinkLinkControl::Acknowledged(absl::Span<const uint8_t> request, uint32_t seq,
                                               std::string_view call, std::string_view object,
                                               int* kernel_errno) {
-  return Exchange(request, call, object, [&](absl::Span<const uint8_t> datagram) {
-    return ParseAck(datagram, seq, call, object, kernel_errno);
-  });
+  return Exchange(socket_, receive_buffer_, request, call, object,
+                  [&](absl::Span<const uint8_t> datagram) {
+                    return ParseAck(datagram, seq, call, object, kernel_errno);
+                  });
 }
 
 absl::StatusOr<std::optional<LinkRecord>> NetlinkLinkControl::Find(std::string_view name) {
@@ -78,14 +52,15 @@ absl::StatusOr<std::optional<LinkRecord>> NetlinkLinkControl::Find(std::string_v
   absl::StatusOr<size_t> size = BuildGetLink(absl::MakeSpan(buffer), name, seq);
   if (!size.ok()) return size.status();
   std::optional<LinkRecord> link;
-  absl::Status s = Exchange(absl::MakeConstSpan(buffer.data(), *size), "RTM_GETLINK", name,
-                            [&](absl::Span<const uint8_t> datagram) -> absl::StatusOr<bool> {
-                              bool done = false;
-                              auto reply = ParseGetLinkReply(datagram, seq, name, &done);
-                              if (!reply.ok()) return reply.status();
-                              link = *std::move(reply);
-                              return done;
-                            });
+  absl::Status s =
+      Exchange(socket_, receive_buffer_, absl::MakeConstSpan(buffer.data(), *size), "RTM_GETLINK",
+               name, [&](absl::Span<const uint8_t> datagram) -> absl::StatusOr<bool> {
+                 bool done = false;
+                 auto reply = ParseGetLinkReply(datagram, seq, name, &done);
+                 if (!reply.ok()) return reply.status();
+                 link = *std::move(reply);
+                 return done;
+               });
   if (!s.ok()) return s;
   return link;
 }

@@ -78,10 +78,6 @@ class NetlinkLinkControl final : public LinkControl {
 
  private:
   explicit NetlinkLinkControl(mnl_socket* socket);
-  // Sends `request` and reads datagrams until `answered` says one answered it (true) or fails.
-  absl::Status Exchange(
-      absl::Span<const uint8_t> request, std::string_view call, std::string_view object,
-      const std::function<absl::StatusOr<bool>(absl::Span<const uint8_t>)>& answered);
   absl::Status Acknowledged(absl::Span<const uint8_t> request, uint32_t seq, std::string_view call,
                             std::string_view object, int* kernel_errno = nullptr);
 
