@@ -61,8 +61,8 @@ struct Rule {
   std::string iif;  // iif / oif: interface names, which need not exist yet
   std::string oif;
   std::optional<uint32_t> fwmark;
-  std::optional<uint32_t> fwmask;  // with fwmark: fwmark N/MASK
-  uint32_t table = kMainTable;     // lookup TABLE
+  std::optional<uint32_t> fwmask;   // with fwmark: fwmark N/MASK
+  uint32_t table = kMainTable;      // lookup TABLE
   std::optional<uint8_t> protocol;  // nullopt: kRouteProtocol
 
   friend bool operator==(const Rule&, const Rule&) = default;

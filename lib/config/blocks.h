@@ -102,6 +102,14 @@ void WarnUnusedGarpGroups(ParseState& state);
 [[nodiscard]] absl::Status ReadTrackScripts(Cursor& in, PendingInstance& p, const Token& kw);
 [[nodiscard]] absl::Status ReadTrackFiles(Cursor& in, PendingInstance& p, const Token& kw);
 [[nodiscard]] absl::Status ReadTrackProcesses(Cursor& in, PendingInstance& p, const Token& kw);
+// static_routes { } / virtual_routes { } and static_rules { } / virtual_rules { }, one route or
+// rule per line, appended to `out` (routes.cc).
+[[nodiscard]] absl::Status ReadRouteBlock(Cursor& in, const Token& kw,
+                                          std::vector<ConfiguredRoute>& out);
+[[nodiscard]] absl::Status ReadRuleBlock(Cursor& in, const Token& kw,
+                                         std::vector<ConfiguredRule>& out);
+// static_ipaddress { }: virtual_ipaddress entries, each with its dev.
+[[nodiscard]] absl::Status ReadStaticAddresses(Cursor& in, ParseState& state, const Token& kw);
 // virtual_ipaddress { } or virtual_ipaddress_excluded { }, appended to `out`.
 [[nodiscard]] absl::Status ReadAddressBlock(Cursor& in, const Token& kw,
                                             std::vector<PendingAddress>& out);

@@ -1,5 +1,6 @@
 // The top level of keepalived.conf: the VRRP blocks (with the tracked files and processes), and
-// keepalived's other sections (LVS, static routes, BFD...) accepted and skipped with a warning.
+// the static addresses, routes and rules, and keepalived's other sections (LVS, BFD...) accepted
+// and skipped with a warning.
 #include "blocks.h"
 #include "keyword_table.h"
 
@@ -13,9 +14,18 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"vrrp_sync_group", ReadVrrpSyncGroup, "NAME { ... }: instances that change state together"},
     {"virtual_server", kIgnore},
     {"virtual_server_group", kIgnore},
-    {"static_ipaddress", kIgnore},
-    {"static_routes", kIgnore},
-    {"static_rules", kIgnore},
+    {"static_ipaddress", ReadStaticAddresses,
+     "{ ADDRESS[/PREFIX] dev NAME ... }: addresses added at start whatever the state"},
+    {"static_routes",
+     [](Cursor& in, ParseState& state, const Token& kw) {
+       return ReadRouteBlock(in, kw, state.conf.static_routes);
+     },
+     "{ ROUTE }: `ip route add` routes added at start whatever the state"},
+    {"static_rules",
+     [](Cursor& in, ParseState& state, const Token& kw) {
+       return ReadRuleBlock(in, kw, state.conf.static_rules);
+     },
+     "{ RULE }: `ip rule add` rules added at start whatever the state"},
     {"track_file", ReadTrackFileBlock, "NAME { ... }: a file whose number instances track"},
     {"vrrp_track_file", ReadTrackFileBlock, "NAME { ... }: deprecated spelling of track_file"},
     {"vrrp_track_process", ReadTrackProcessBlock,

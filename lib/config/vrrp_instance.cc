@@ -226,13 +226,21 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return absl::OkStatus();
      },
      "with use_vmac: advertisements leave from the interface, not the macvlan link"},
+    {"virtual_routes",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadRouteBlock(in, kw, X(p).virtual_routes);
+     },
+     "{ ROUTE }: `ip route add` routes added while Master"},
+    {"virtual_rules",
+     [](Cursor& in, PendingInstance& p, const Token& kw) {
+       return ReadRuleBlock(in, kw, X(p).virtual_rules);
+     },
+     "{ RULE }: `ip rule add` rules added while Master"},
     {"use_ipvlan", kIgnore},
     {"dont_track_primary", kIgnore},
     {"smtp_alert", kIgnore},
     {"lvs_sync_daemon_interface", kIgnore},
     {"native_ipv6", kIgnore},
-    {"virtual_routes", kIgnore},
-    {"virtual_rules", kIgnore},
     {"notify_master_rx_lower_pri", kIgnore},
     {"track_bfd", kIgnore},
     {"debug", kIgnore},

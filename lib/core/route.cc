@@ -60,14 +60,14 @@ absl::Status Validate(const Route& route) {
   for (const auto& [address, name] :
        {std::pair{route.gateway, "gateway"}, std::pair{route.source, "src"}}) {
     if (address && address->family() != family) {
-      return absl::InvalidArgumentError(fmt::format("route {}: {} {} is not {} like {}", text,
-                                                    name, *address, FamilyName(family),
+      return absl::InvalidArgumentError(fmt::format("route {}: {} {} is not {} like {}", text, name,
+                                                    *address, FamilyName(family),
                                                     route.destination));
     }
   }
   if (route.type != RouteType::kUnicast && (route.gateway || !route.interface.empty())) {
-    return absl::InvalidArgumentError(fmt::format(
-        "route {}: a {} route takes no gateway or dev", text, RouteTypeName(route.type)));
+    return absl::InvalidArgumentError(fmt::format("route {}: a {} route takes no gateway or dev",
+                                                  text, RouteTypeName(route.type)));
   }
   return InterfaceName(route.interface, "dev");
 }

@@ -90,10 +90,10 @@ absl::StatusOr<mnl_socket*> OpenRouteSocket();
 // Sends `request` and reads datagrams into `buffer` until `answered` says one answered it
 // (true) or fails. rtnetlink handles a request in the sender's context, so the answer is
 // queued by the time send returns; the loop only skips answers to earlier requests.
-absl::Status Exchange(mnl_socket* socket, std::vector<uint8_t>& buffer,
-                      absl::Span<const uint8_t> request, std::string_view call,
-                      std::string_view object,
-                      const std::function<absl::StatusOr<bool>(absl::Span<const uint8_t>)>& answered);
+absl::Status Exchange(
+    mnl_socket* socket, std::vector<uint8_t>& buffer, absl::Span<const uint8_t> request,
+    std::string_view call, std::string_view object,
+    const std::function<absl::StatusOr<bool>(absl::Span<const uint8_t>)>& answered);
 
 // The errno of an interface name lookup (SIOCGIFINDEX on `fd`, in the socket's namespace), with
 // the name checked first so a too long one is not truncated into another interface's name.

@@ -128,8 +128,8 @@ absl::StatusOr<int> NetlinkRouteControl::RemoveTagged(uint8_t protocol) {
       for (std::vector<uint8_t>& request : deletions) {
         const char* del = rules ? "RTM_DELRULE" : "RTM_DELROUTE";
         int error = 0;
-        absl::Status s = Acknowledged(absl::MakeSpan(request), del,
-                                      fmt::format("proto {}", protocol), &error);
+        absl::Status s =
+            Acknowledged(absl::MakeSpan(request), del, fmt::format("proto {}", protocol), &error);
         if (s.ok()) {
           ++removed;
         } else if (error != ESRCH && error != ENOENT) {

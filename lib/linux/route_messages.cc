@@ -85,8 +85,8 @@ absl::StatusOr<size_t> BuildRouteRequest(absl::Span<uint8_t> buffer, const Route
   return (*nlh)->nlmsg_len;
 }
 
-absl::StatusOr<size_t> BuildRuleRequest(absl::Span<uint8_t> buffer, const Rule& rule,
-                                        uint32_t seq, bool add) {
+absl::StatusOr<size_t> BuildRuleRequest(absl::Span<uint8_t> buffer, const Rule& rule, uint32_t seq,
+                                        bool add) {
   if (absl::Status valid = Validate(rule); !valid.ok()) return valid;
   const bool has_src = rule.from && rule.from->prefix_len > 0;
   const bool has_dst = rule.to && rule.to->prefix_len > 0;
@@ -137,7 +137,8 @@ absl::StatusOr<uint8_t> RuleProtocol(absl::Span<const uint8_t> message, std::str
                        fmt::format("rule attribute {} at offset {} claims {} bytes",
                                    attribute.nla_type, offset, attribute.nla_len));
     }
-    if ((attribute.nla_type & NLA_TYPE_MASK) == FRA_PROTOCOL && attribute.nla_len > sizeof(nlattr)) {
+    if ((attribute.nla_type & NLA_TYPE_MASK) == FRA_PROTOCOL &&
+        attribute.nla_len > sizeof(nlattr)) {
       return message[offset + sizeof(nlattr)];
     }
     offset += NLA_ALIGN(attribute.nla_len);
@@ -173,16 +174,14 @@ absl::StatusOr<size_t> BuildNewRule(absl::Span<uint8_t> buffer, const Rule& rule
   return BuildRuleRequest(buffer, rule, seq, /*add=*/true);
 }
 
-absl::StatusOr<size_t> BuildDeleteRule(absl::Span<uint8_t> buffer, const Rule& rule,
-                                       uint32_t seq) {
+absl::StatusOr<size_t> BuildDeleteRule(absl::Span<uint8_t> buffer, const Rule& rule, uint32_t seq) {
   return BuildRuleRequest(buffer, rule, seq, /*add=*/false);
 }
 
 absl::StatusOr<size_t> BuildRouteDump(absl::Span<uint8_t> buffer, Family family, uint8_t protocol,
                                       uint32_t seq) {
-  absl::StatusOr<nlmsghdr*> nlh =
-      StartMessage(buffer, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(rtmsg)), RTM_GETROUTE,
-                   NLM_F_REQUEST | NLM_F_DUMP, seq);
+  absl::StatusOr<nlmsghdr*> nlh = StartMessage(buffer, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(rtmsg)),
+                                               RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq);
   if (!nlh.ok()) return nlh.status();
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(*nlh, sizeof(rtmsg)));
   rtm->rtm_family = KernelFamily(family);

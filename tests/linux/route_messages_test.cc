@@ -26,15 +26,15 @@ static_assert(sizeof(rtmsg) == 12 && offsetof(rtmsg, rtm_table) == 4 &&
               offsetof(rtmsg, rtm_type) == 7 && offsetof(rtmsg, rtm_flags) == 8);
 static_assert(sizeof(fib_rule_hdr) == 12 && offsetof(fib_rule_hdr, table) == 4 &&
               offsetof(fib_rule_hdr, action) == 7 && offsetof(fib_rule_hdr, flags) == 8);
-static_assert(RTM_NEWROUTE == 24 && RTM_DELROUTE == 25 && RTM_GETROUTE == 26 &&
-              RTM_NEWRULE == 32 && RTM_DELRULE == 33 && RTM_GETRULE == 34);
+static_assert(RTM_NEWROUTE == 24 && RTM_DELROUTE == 25 && RTM_GETROUTE == 26 && RTM_NEWRULE == 32 &&
+              RTM_DELRULE == 33 && RTM_GETRULE == 34);
 static_assert(RTA_DST == 1 && RTA_OIF == 4 && RTA_GATEWAY == 5 && RTA_PRIORITY == 6 &&
               RTA_PREFSRC == 7 && RTA_TABLE == 15);
 static_assert(FRA_DST == 1 && FRA_SRC == 2 && FRA_IIFNAME == 3 && FRA_PRIORITY == 6 &&
               FRA_FWMARK == 10 && FRA_TABLE == 15 && FRA_FWMASK == 16 && FRA_OIFNAME == 17 &&
               FRA_PROTOCOL == 21 && FR_ACT_TO_TBL == 1);
-static_assert(RTN_UNICAST == 1 && RTN_BLACKHOLE == 6 && RTN_UNREACHABLE == 7 &&
-              RTN_PROHIBIT == 8 && RTN_THROW == 9 && RTM_F_CLONED == 0x200);
+static_assert(RTN_UNICAST == 1 && RTN_BLACKHOLE == 6 && RTN_UNREACHABLE == 7 && RTN_PROHIBIT == 8 &&
+              RTN_THROW == 9 && RTM_F_CLONED == 0x200);
 static_assert(RT_SCOPE_UNIVERSE == 0 && RT_SCOPE_LINK == 253 && RT_SCOPE_NOWHERE == 255);
 
 constexpr uint16_t kAddFlags = 0x1 | 0x4 | 0x400 | 0x200;  // REQUEST ACK CREATE EXCL
@@ -61,11 +61,23 @@ TEST_CASE("RTM_NEWROUTE for a route via a gateway in table 100") {
   Bytes want;
   want.Header(16 + 12 + 8 + 8 + 8 + 8, 24, kAddFlags, 9)
       // family, dst_len, src_len, tos, table, protocol 118, scope universe, type unicast, flags
-      .U8(2).U8(24).U8(0).U8(0).U8(100).U8(118).U8(0).U8(1).U32(0)
-      .Attr(8, 1).Raw({198, 51, 100, 0})
-      .Attr(8, 5).Raw({192, 0, 2, 1})
-      .Attr(8, 4).U32(3)
-      .Attr(8, 15).U32(100);
+      .U8(2)
+      .U8(24)
+      .U8(0)
+      .U8(0)
+      .U8(100)
+      .U8(118)
+      .U8(0)
+      .U8(1)
+      .U32(0)
+      .Attr(8, 1)
+      .Raw({198, 51, 100, 0})
+      .Attr(8, 5)
+      .Raw({192, 0, 2, 1})
+      .Attr(8, 4)
+      .U32(3)
+      .Attr(8, 15)
+      .U32(100);
   CHECK(got == want.data);
 }
 
@@ -75,11 +87,23 @@ TEST_CASE("RTM_DELROUTE names the same route with any scope and our protocol") {
       Built(BuildDeleteRoute(absl::MakeSpan(buffer), ViaRoute(), 3, 10), buffer);
   Bytes want;
   want.Header(16 + 12 + 8 + 8 + 8 + 8, 25, kDelFlags, 10)
-      .U8(2).U8(24).U8(0).U8(0).U8(100).U8(118).U8(255).U8(1).U32(0)
-      .Attr(8, 1).Raw({198, 51, 100, 0})
-      .Attr(8, 5).Raw({192, 0, 2, 1})
-      .Attr(8, 4).U32(3)
-      .Attr(8, 15).U32(100);
+      .U8(2)
+      .U8(24)
+      .U8(0)
+      .U8(0)
+      .U8(100)
+      .U8(118)
+      .U8(255)
+      .U8(1)
+      .U32(0)
+      .Attr(8, 1)
+      .Raw({198, 51, 100, 0})
+      .Attr(8, 5)
+      .Raw({192, 0, 2, 1})
+      .Attr(8, 4)
+      .U32(3)
+      .Attr(8, 15)
+      .U32(100);
   CHECK(got == want.data);
 }
 
@@ -93,12 +117,25 @@ TEST_CASE("A directly connected route gets scope link, src and metric attributes
   const std::vector<uint8_t> got = Built(BuildNewRoute(absl::MakeSpan(buffer), r, 4, 1), buffer);
   Bytes want;
   want.Header(16 + 12 + 8 + 8 + 8 + 8 + 8, 24, kAddFlags, 1)
-      .U8(2).U8(25).U8(0).U8(0).U8(254).U8(118).U8(253).U8(1).U32(0)
-      .Attr(8, 1).Raw({198, 51, 100, 0})
-      .Attr(8, 7).Raw({192, 0, 2, 5})
-      .Attr(8, 4).U32(4)
-      .Attr(8, 6).U32(7)
-      .Attr(8, 15).U32(254);
+      .U8(2)
+      .U8(25)
+      .U8(0)
+      .U8(0)
+      .U8(254)
+      .U8(118)
+      .U8(253)
+      .U8(1)
+      .U32(0)
+      .Attr(8, 1)
+      .Raw({198, 51, 100, 0})
+      .Attr(8, 7)
+      .Raw({192, 0, 2, 5})
+      .Attr(8, 4)
+      .U32(4)
+      .Attr(8, 6)
+      .U32(7)
+      .Attr(8, 15)
+      .U32(254);
   CHECK(got == want.data);
 }
 
@@ -112,9 +149,19 @@ TEST_CASE("An IPv6 default route in a table past 255 has no RTA_DST and rtm_tabl
   const std::vector<uint8_t> got = Built(BuildNewRoute(absl::MakeSpan(buffer), r, 0, 2), buffer);
   Bytes want;
   want.Header(16 + 12 + 20 + 8, 24, kAddFlags, 2)
-      .U8(10).U8(0).U8(0).U8(0).U8(0).U8(4).U8(0).U8(1).U32(0)
-      .Attr(20, 5).Raw({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
-      .Attr(8, 15).U32(1000);
+      .U8(10)
+      .U8(0)
+      .U8(0)
+      .U8(0)
+      .U8(0)
+      .U8(4)
+      .U8(0)
+      .U8(1)
+      .U32(0)
+      .Attr(20, 5)
+      .Raw({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
+      .Attr(8, 15)
+      .U32(1000);
   CHECK(got == want.data);
 }
 
@@ -126,9 +173,19 @@ TEST_CASE("A blackhole route has its type and universe scope") {
   const std::vector<uint8_t> got = Built(BuildNewRoute(absl::MakeSpan(buffer), r, 0, 5), buffer);
   Bytes want;
   want.Header(16 + 12 + 8 + 8, 24, kAddFlags, 5)
-      .U8(2).U8(24).U8(0).U8(0).U8(254).U8(118).U8(0).U8(6).U32(0)
-      .Attr(8, 1).Raw({203, 0, 113, 0})
-      .Attr(8, 15).U32(254);
+      .U8(2)
+      .U8(24)
+      .U8(0)
+      .U8(0)
+      .U8(254)
+      .U8(118)
+      .U8(0)
+      .U8(6)
+      .U32(0)
+      .Attr(8, 1)
+      .Raw({203, 0, 113, 0})
+      .Attr(8, 15)
+      .U32(254);
   CHECK(got == want.data);
 }
 
@@ -164,20 +221,39 @@ TEST_CASE("RTM_NEWRULE from to iif oif fwmark table preference") {
   Bytes want;
   want.Header(16 + 12 + 8 * 2 + 8 + 12 + 8 + 8 + 8 + 8 + 8, 32, kAddFlags, 4)
       // family, dst_len, src_len, tos, table (300 does not fit), res1, res2, action, flags
-      .U8(2).U8(25).U8(24).U8(0).U8(0).U8(0).U8(0).U8(1).U32(0)
-      .Attr(8, 2).Raw({192, 0, 2, 0})
-      .Attr(8, 1).Raw({198, 51, 100, 0})
-      .Attr(8, 6).U32(100)
-      .Attr(9, 3).Text("eth0").Zeros(4)  // "eth0\0" padded to 8
-      .Attr(7, 17).Text("lo").Zeros(2)   // "lo\0" padded to 4
-      .Attr(8, 10).U32(0x10)
-      .Attr(8, 16).U32(0xff)
-      .Attr(8, 15).U32(300)
-      .Attr(5, 21).U8(118).Zeros(3);
+      .U8(2)
+      .U8(25)
+      .U8(24)
+      .U8(0)
+      .U8(0)
+      .U8(0)
+      .U8(0)
+      .U8(1)
+      .U32(0)
+      .Attr(8, 2)
+      .Raw({192, 0, 2, 0})
+      .Attr(8, 1)
+      .Raw({198, 51, 100, 0})
+      .Attr(8, 6)
+      .U32(100)
+      .Attr(9, 3)
+      .Text("eth0")
+      .Zeros(4)  // "eth0\0" padded to 8
+      .Attr(7, 17)
+      .Text("lo")
+      .Zeros(2)  // "lo\0" padded to 4
+      .Attr(8, 10)
+      .U32(0x10)
+      .Attr(8, 16)
+      .U32(0xff)
+      .Attr(8, 15)
+      .U32(300)
+      .Attr(5, 21)
+      .U8(118)
+      .Zeros(3);
   CHECK(got == want.data);
 
-  const std::vector<uint8_t> del =
-      Built(BuildDeleteRule(absl::MakeSpan(buffer), rule, 5), buffer);
+  const std::vector<uint8_t> del = Built(BuildDeleteRule(absl::MakeSpan(buffer), rule, 5), buffer);
   Bytes want_del = want;
   want_del.data[4] = 33;  // RTM_DELRULE
   want_del.data[6] = kDelFlags;
@@ -196,10 +272,22 @@ TEST_CASE("An IPv6 rule with a fixed table and another protocol") {
   const std::vector<uint8_t> got = Built(BuildNewRule(absl::MakeSpan(buffer), rule, 6), buffer);
   Bytes want;
   want.Header(16 + 12 + 20 + 8 + 8, 32, kAddFlags, 6)
-      .U8(10).U8(0).U8(32).U8(0).U8(10).U8(0).U8(0).U8(1).U32(0)
-      .Attr(20, 2).Raw({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-      .Attr(8, 15).U32(10)
-      .Attr(5, 21).U8(4).Zeros(3);
+      .U8(10)
+      .U8(0)
+      .U8(32)
+      .U8(0)
+      .U8(10)
+      .U8(0)
+      .U8(0)
+      .U8(1)
+      .U32(0)
+      .Attr(20, 2)
+      .Raw({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+      .Attr(8, 15)
+      .U32(10)
+      .Attr(5, 21)
+      .U8(4)
+      .Zeros(3);
   CHECK(got == want.data);
   Rule wrong = rule;
   wrong.family = Family::kIPv4;
@@ -224,8 +312,17 @@ TEST_CASE("Dump requests for routes and rules") {
 Bytes DumpedRoute(uint32_t seq, uint8_t protocol, uint32_t flags, uint8_t last_octet) {
   Bytes b;
   b.Header(16 + 12 + 8, 24, 0x2 /*NLM_F_MULTI*/, seq, 77)
-      .U8(2).U8(32).U8(0).U8(0).U8(254).U8(protocol).U8(0).U8(1).U32(flags)
-      .Attr(8, 1).Raw({198, 51, 100, last_octet});
+      .U8(2)
+      .U8(32)
+      .U8(0)
+      .U8(0)
+      .U8(254)
+      .U8(protocol)
+      .U8(0)
+      .U8(1)
+      .U32(flags)
+      .Attr(8, 1)
+      .Raw({198, 51, 100, last_octet});
   return b;
 }
 
@@ -256,9 +353,21 @@ TEST_CASE("A route dump turns our routes, and only them, into deletions") {
 TEST_CASE("A rule dump matches FRA_PROTOCOL") {
   auto rule = [](uint8_t protocol) {
     Bytes b;
-    b.Header(16 + 12 + 8 + 8, 32, 0x2, 8).U8(2).U8(0).U8(0).U8(0).U8(100).U8(0).U8(0).U8(1).U32(0)
-        .Attr(8, 15).U32(100)
-        .Attr(5, 21).U8(protocol).Zeros(3);
+    b.Header(16 + 12 + 8 + 8, 32, 0x2, 8)
+        .U8(2)
+        .U8(0)
+        .U8(0)
+        .U8(0)
+        .U8(100)
+        .U8(0)
+        .U8(0)
+        .U8(1)
+        .U32(0)
+        .Attr(8, 15)
+        .U32(100)
+        .Attr(5, 21)
+        .U8(protocol)
+        .Zeros(3);
     return b;
   };
   Bytes datagram;

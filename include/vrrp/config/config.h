@@ -39,6 +39,7 @@
 #include "vrrp/announce_pacer.h"
 #include "vrrp/instance.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/route.h"
 
 namespace vrrp::config {
 
@@ -185,6 +186,17 @@ struct VrrpScript {
   bool init_fail = false;  // starts as failed until it first succeeds
 };
 
+// A line of static_routes / virtual_routes, or of static_rules / virtual_rules
+// (keepalived.conf(5): `ip route add` / `ip rule add` syntax, the common part of it).
+struct ConfiguredRoute {
+  Location where;
+  Route route;
+};
+struct ConfiguredRule {
+  Location where;
+  Rule rule;
+};
+
 // What a vrrp::InstanceConfig lacks and the daemon needs.
 struct InstanceExtras {
   std::string interface;  // `interface`: where advertisements are sent and received
@@ -205,6 +217,10 @@ struct InstanceExtras {
   std::string vmac_interface;
   // vmac_xmit_base: advertisements leave from `interface` rather than the macvlan link.
   bool vmac_xmit_base = false;
+  // virtual_routes / virtual_rules: added when the instance becomes Master, removed when it
+  // leaves Master and at stop.
+  std::vector<ConfiguredRoute> virtual_routes;
+  std::vector<ConfiguredRule> virtual_rules;
 };
 
 // vip_lease_time (ours, global_defs and vrrp_instance): the kernel lifetime of the VIPs, which the
@@ -317,6 +333,12 @@ struct Configuration {
   std::vector<VrrpTrackFile> track_files;
   std::vector<VrrpTrackProcess> track_processes;
   std::vector<SyncGroup> sync_groups;
+  // static_ipaddress / static_routes / static_rules: added at start whatever the instances'
+  // states, removed at a clean stop (addresses last, rules first).
+  std::vector<VirtualAddress> static_addresses;
+  std::vector<Location> static_address_locations;  // one per static_addresses entry
+  std::vector<ConfiguredRoute> static_routes;
+  std::vector<ConfiguredRule> static_rules;
   std::vector<GarpGroup> garp_groups;  // in the order written; an interface in one at most
   std::vector<Warning> warnings;       // in the order met
 

@@ -60,8 +60,7 @@ absl::StatusOr<size_t> BuildDeleteRoute(absl::Span<uint8_t> buffer, const Route&
 absl::StatusOr<size_t> BuildNewRule(absl::Span<uint8_t> buffer, const Rule& rule, uint32_t seq);
 // RTM_DELRULE with NLM_F_REQUEST | NLM_F_ACK and the same fields: the kernel removes the first
 // rule that matches all of them, so one of another protocol stays.
-absl::StatusOr<size_t> BuildDeleteRule(absl::Span<uint8_t> buffer, const Rule& rule,
-                                       uint32_t seq);
+absl::StatusOr<size_t> BuildDeleteRule(absl::Span<uint8_t> buffer, const Rule& rule, uint32_t seq);
 
 // RTM_GETROUTE / RTM_GETRULE with NLM_F_REQUEST | NLM_F_DUMP for one family: every table.
 // The route dump asks for `protocol` only (rtm_protocol; kernels with strict checking filter on
