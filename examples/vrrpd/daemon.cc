@@ -145,6 +145,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   auto driver = Driver::Create(std::move(driver_options));
   if (!driver.ok()) return driver.status();
   d->driver_ = std::move(*driver);
+  // After the Driver, which has removed a killed run's VIPs: a killed run's routes go here,
+  // and the static addresses, routes and rules are added (every instance starts as BACKUP).
+  auto routes = Routes::Open(d->conf_, log);
+  if (!routes.ok()) return routes.status();
+  d->routes_ = std::move(*routes);
   d->refusals_ = std::make_unique<vrrp::OverrideSet>(*d->driver_);
   d->overrides_ =
       std::make_unique<vrrp::OverrideSet>(static_cast<vrrp::InstanceSet&>(*d->refusals_));
@@ -435,6 +440,12 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   if (e.kind == vrrp::InstanceEvent::Kind::kSyncWaiting) ScheduleTracking();
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
   metrics_due_ = true;
+  // virtual_routes / virtual_rules follow MASTER (keepalived adds them with the VIPs).
+  if (e.transition.to == RouterState::kMaster) {
+    routes_->SetMaster(e.instance, true);
+  } else if (e.transition.from == RouterState::kMaster) {
+    routes_->SetMaster(e.instance, false);
+  }
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
     if (const vrrp::config::VrrpInstance* vi = conf_.FindInstance(e.instance)) {
@@ -538,6 +549,7 @@ absl::Status Daemon::Reload() {
   vmac_->Prune();
   // For the frames sent from now on, those still waiting included.
   driver_->SetAnnouncePacing(conf_.announce_pacing());
+  routes_->Reconfigure(conf_);
   refusals_->Reapply(now);
   RefuseInstances(now);
   overrides_->Reapply(now);  // vrrpctl's overrides stay on the instances that keep their name
@@ -580,6 +592,7 @@ DaemonStatus Daemon::Status() const {
   status.pid = static_cast<int>(getpid());
   status.config_file = options_.config_file;
   status.reloads = reloads_;
+  status.route_failures = routes_->failures();
   const vrrp::os::DriverStats driver = driver_->stats();
   status.receive = {.received = driver.received,
                     .other_vrid = driver.other_vrid,
@@ -653,10 +666,13 @@ void Daemon::Shutdown() {
   checker_->Stop();
   started_ = false;
   tracking_due_ = false;
+  // Routes before the VIPs: a route through a VIP's subnet needs the address until it goes.
+  routes_->StopRoutes();
   driver_->Shutdown(loop_->Now());
   firewall_->Stop();  // the Masters removed their addresses: nothing is left to filter
   DrainEvents();
   vmac_->Stop();  // nothing is left on the macvlan links either (logged after the removals)
+  routes_->StopAddresses();  // the static addresses last, as keepalived
   // keepalived runs notify_stop and `notify ... STOP` for every instance and group at stop.
   const Notifier::Mark stop_mark = notifier_->mark();
   for (const vrrp::config::VrrpInstance& vi : conf_.instances) {

@@ -25,6 +25,7 @@
 #include "notifier.h"
 #include "notify_fifo.h"
 #include "options.h"
+#include "routes.h"
 #include "status.h"
 #include "vmac_links.h"
 #include "vrrp/config/config.h"
@@ -134,6 +135,8 @@ class Daemon {
   // use_vmac's macvlan links; before driver_, so that the links go after the instances.
   std::unique_ptr<VmacLinks> vmac_;
   std::unique_ptr<vrrp::os::Driver> driver_;
+  // static_* and virtual_routes / virtual_rules (routes.h), following the instances' states.
+  std::unique_ptr<Routes> routes_;
   std::unique_ptr<vrrp::os::LinkMonitor> tracked_links_;
   vrrp::os::UniqueFd signal_fd_;
   bool tracking_due_ = false;

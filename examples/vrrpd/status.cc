@@ -50,7 +50,7 @@ std::string StatusJson(const DaemonStatus& status) {
     out += fmt::format("{}{{\"name\": {}, \"running\": {}, \"quorum\": {}}}", i > 0 ? ", " : "",
                        JsonString(p.name), p.running, p.up ? "true" : "false");
   }
-  return out + "]\n}\n";
+  return out + fmt::format("],\n  \"route_failures\": {}\n}}\n", status.route_failures);
 }
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {

@@ -32,6 +32,8 @@ struct DaemonStatus {
   std::vector<std::pair<std::string, std::vector<std::string>>> sync_groups;
   // Packets the sockets delivered and those that reached no instance (vrrp::os::DriverStats).
   vrrp::ReceiveMetrics receive;
+  // Static and virtual routes, rules and static addresses the kernel refused (routes.h).
+  uint64_t route_failures = 0;
 };
 
 std::string StatusJson(const DaemonStatus& status);

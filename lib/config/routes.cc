@@ -29,29 +29,48 @@ struct Named {
 // iproute2's reserved table names (rt_tables); vrrpd does not read /etc/iproute2/rt_tables.
 constexpr Named kTables[] = {{"main", 254}, {"local", 255}, {"default", 253}};
 // rtm_scope names as `ip route` spells them.
-constexpr Named kScopes[] = {{"global", 0},  {"universe", 0}, {"site", 200},
-                             {"link", 253},  {"host", 254},   {"nowhere", 255}};
+constexpr Named kScopes[] = {{"global", 0}, {"universe", 0}, {"site", 200},
+                             {"link", 253}, {"host", 254},   {"nowhere", 255}};
 // iproute2's rt_protos names, and keepalived's own.
-constexpr Named kProtocols[] = {
-    {"redirect", 1}, {"kernel", 2},     {"boot", 3},        {"static", 4},  {"gated", 8},
-    {"ra", 9},       {"mrt", 10},       {"zebra", 11},      {"bird", 12},   {"dnrouted", 13},
-    {"xorp", 14},    {"ntk", 15},       {"dhcp", 16},       {"keepalived", 18},
-    {"babel", 42},   {"bgp", 186},      {"isis", 187},      {"ospf", 188},  {"rip", 189},
-    {"eigrp", 192},  {"vrrpd", kRouteProtocol}};
+constexpr Named kProtocols[] = {{"redirect", 1},  {"kernel", 2},      {"boot", 3},
+                                {"static", 4},    {"gated", 8},       {"ra", 9},
+                                {"mrt", 10},      {"zebra", 11},      {"bird", 12},
+                                {"dnrouted", 13}, {"xorp", 14},       {"ntk", 15},
+                                {"dhcp", 16},     {"keepalived", 18}, {"babel", 42},
+                                {"bgp", 186},     {"isis", 187},      {"ospf", 188},
+                                {"rip", 189},     {"eigrp", 192},     {"vrrpd", kRouteProtocol}};
 
 // Words keepalived takes in a route or rule line that vrrpd does not implement: refused by name.
 constexpr std::string_view kRouteUnsupported[] = {
-    "nexthop", "or",       "track_group", "tos",      "dsfield",  "mtu",        "advmss",
-    "rtt",     "rttvar",   "reordering",  "window",   "cwnd",     "ssthresh",   "realms",
-    "rto_min", "initcwnd", "initrwnd",    "features", "quickack", "congctl",    "pref",
-    "expires", "onlink",   "encap",       "append",   "hoplimit", "lock",       "vrf",
-    "weight",  "local",    "broadcast",   "multicast", "nat",     "anycast",    "fastopen_no_cookie",
-    "ttl-propagate", "nhid", "mpath", "pervasive"};
-constexpr std::string_view kRuleUnsupported[] = {
-    "not",   "tos",     "dsfield", "goto",        "realms",    "uidrange",
-    "l3mdev", "ip_proto", "sport",  "dport",      "suppress_prefixlength",
-    "suppress_ifgroup", "nat", "blackhole", "unreachable", "prohibit", "track_group",
-    "type", "map-to", "flowid", "tun_id"};
+    "nexthop",       "or",        "track_group", "tos",      "dsfield",
+    "mtu",           "advmss",    "rtt",         "rttvar",   "reordering",
+    "window",        "cwnd",      "ssthresh",    "realms",   "rto_min",
+    "initcwnd",      "initrwnd",  "features",    "quickack", "congctl",
+    "pref",          "expires",   "onlink",      "encap",    "append",
+    "hoplimit",      "lock",      "vrf",         "weight",   "local",
+    "broadcast",     "multicast", "nat",         "anycast",  "fastopen_no_cookie",
+    "ttl-propagate", "nhid",      "mpath",       "pervasive"};
+constexpr std::string_view kRuleUnsupported[] = {"not",
+                                                 "tos",
+                                                 "dsfield",
+                                                 "goto",
+                                                 "realms",
+                                                 "uidrange",
+                                                 "l3mdev",
+                                                 "ip_proto",
+                                                 "sport",
+                                                 "dport",
+                                                 "suppress_prefixlength",
+                                                 "suppress_ifgroup",
+                                                 "nat",
+                                                 "blackhole",
+                                                 "unreachable",
+                                                 "prohibit",
+                                                 "track_group",
+                                                 "type",
+                                                 "map-to",
+                                                 "flowid",
+                                                 "tun_id"};
 
 template <size_t N>
 bool Contains(const std::string_view (&words)[N], std::string_view word) {
@@ -75,8 +94,7 @@ std::optional<uint32_t> Number(std::string_view text, uint32_t max) {
 }
 
 template <size_t N>
-std::optional<uint32_t> NameOrNumber(const Named (&names)[N], std::string_view text,
-                                     uint32_t max) {
+std::optional<uint32_t> NameOrNumber(const Named (&names)[N], std::string_view text, uint32_t max) {
   for (const Named& n : names) {
     if (n.name == text) return n.value;
   }
@@ -116,7 +134,8 @@ class Line {
     absl::StatusOr<const Token*> v = Value(option);
     if (!v.ok()) return v.status();
     absl::StatusOr<IpAddress> ip = IpAddress::Parse((*v)->text);
-    if (!ip.ok()) return Error(**v, fmt::format("{} '{}' is not an address", option.text, (*v)->text));
+    if (!ip.ok())
+      return Error(**v, fmt::format("{} '{}' is not an address", option.text, (*v)->text));
     return ip;
   }
   absl::StatusOr<uint32_t> Count(const Token& option) {
@@ -206,11 +225,20 @@ absl::Status ReadRoute(Cursor& in, const Token& first, std::string_view block,
     } else if (word == "metric" || word == "priority" || word == "preference") {
       if (absl::Status s = Assign(line.Count(w), r.metric); !s.ok()) return s;
     } else if (word == "table") {
-      if (absl::Status s = Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table); !s.ok()) return s;
+      if (absl::Status s =
+              Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table);
+          !s.ok())
+        return s;
     } else if (word == "scope") {
-      if (absl::Status s = Assign(line.Choice(w, kScopes, 255, "global, site, link, host, nowhere"), r.scope); !s.ok()) return s;
+      if (absl::Status s =
+              Assign(line.Choice(w, kScopes, 255, "global, site, link, host, nowhere"), r.scope);
+          !s.ok())
+        return s;
     } else if (word == "proto" || word == "protocol") {
-      if (absl::Status s = Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol); !s.ok()) return s;
+      if (absl::Status s =
+              Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol);
+          !s.ok())
+        return s;
     } else if (word == "inet6") {
       inet6 = true;
     } else if (word == "no_track") {
@@ -218,8 +246,7 @@ absl::Status ReadRoute(Cursor& in, const Token& first, std::string_view block,
     } else if (Contains(kRouteUnsupported, word)) {
       return line.Unsupported(w, "route");
     } else if ((word == "default" || word == "all" ||
-                                     IpPrefix::Parse(word).status().code() !=
-                                         absl::StatusCode::kInvalidArgument)) {
+                IpPrefix::Parse(word).status().code() != absl::StatusCode::kInvalidArgument)) {
       if (absl::Status s = set_destination(w); !s.ok()) return s;
     } else {
       return line.Unknown(w, "route");
@@ -230,8 +257,8 @@ absl::Status ReadRoute(Cursor& in, const Token& first, std::string_view block,
     const bool v6 = inet6 || (r.gateway && r.gateway->is_v6()) || (r.source && r.source->is_v6());
     r.destination = *IpPrefix::Parse(v6 ? "::/0" : "0.0.0.0/0");
   } else if (inet6 && !r.destination.address.is_v6()) {
-    return line.Error(*destination_token, fmt::format("inet6 with the IPv4 destination {}",
-                                                      r.destination));
+    return line.Error(*destination_token,
+                      fmt::format("inet6 with the IPv4 destination {}", r.destination));
   }
   if (absl::Status s = Validate(r); !s.ok()) {
     return line.Error(first, std::string(s.message()));
@@ -262,7 +289,10 @@ absl::Status ReadRule(Cursor& in, const Token& first, std::string_view block,
     } else if (word == "to") {
       if (absl::Status s = prefix(w, r.to); !s.ok()) return s;
     } else if (word == "table" || word == "lookup") {
-      if (absl::Status s = Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table); !s.ok()) return s;
+      if (absl::Status s =
+              Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table);
+          !s.ok())
+        return s;
     } else if (word == "preference" || word == "priority" || word == "pref") {
       if (absl::Status s = Assign(line.Count(w), r.priority); !s.ok()) return s;
     } else if (word == "iif" || word == "dev") {
@@ -280,7 +310,10 @@ absl::Status ReadRule(Cursor& in, const Token& first, std::string_view block,
         return line.Error(**v, fmt::format("fwmark '{}' is not a number or NUMBER/MASK", text));
       }
     } else if (word == "proto" || word == "protocol") {
-      if (absl::Status s = Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol); !s.ok()) return s;
+      if (absl::Status s =
+              Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol);
+          !s.ok())
+        return s;
     } else if (word == "inet6") {
       inet6 = true;
     } else if (word == "no_track") {

@@ -126,7 +126,8 @@ TEST_CASE("virtual_routes and virtual_rules belong to their instance") {
 
 TEST_CASE("static_ipaddress entries are VIP lines that name their dev") {
   const Configuration conf = MustParse(
-      "static_ipaddress {\n  192.0.2.10/24 dev eth0 label eth0:st\n  2001:db8::10/64 dev eth1\n}\n");
+      "static_ipaddress {\n  192.0.2.10/24 dev eth0 label eth0:st\n  2001:db8::10/64 dev "
+      "eth1\n}\n");
   REQUIRE(conf.static_addresses.size() == 2);
   CHECK(conf.static_addresses[0].interface == "eth0");
   CHECK(conf.static_addresses[0].label == "eth0:st");

@@ -92,6 +92,7 @@ DaemonStatus Full() {
   status.receive = {.received = 12, .other_vrid = 3, .other_peer = 1};
   status.track_files = {{"maint", -3}, {"prio\"", 0}};
   status.track_processes = {{"haproxy", 2, true}, {"nginx", 0, false}};
+  status.route_failures = 2;
   return status;
 }
 
@@ -145,7 +146,8 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"("errors": 0},)" "\n"
       R"(  "track_files": [{"name": "maint", "value": -3}, {"name": "prio\"", "value": 0}],)" "\n"
       R"(  "track_processes": [{"name": "haproxy", "running": 2, "quorum": true}, )"
-      R"({"name": "nginx", "running": 0, "quorum": false}])" "\n"
+      R"({"name": "nginx", "running": 0, "quorum": false}],)" "\n"
+      R"(  "route_failures": 2)" "\n"
       R"(})" "\n");
   CHECK(StatusJson(DaemonStatus{}) ==
       R"({)" "\n"
@@ -157,7 +159,8 @@ TEST_CASE("vrrpd status: byte for byte the document readers already parse") {
       R"(  "receive": {"received": 0, "other_vrid": 0, "other_peer": 0, "too_short": 0, )"
       R"("errors": 0},)" "\n"
       R"(  "track_files": [],)" "\n"
-      R"(  "track_processes": [])" "\n"
+      R"(  "track_processes": [],)" "\n"
+      R"(  "route_failures": 0)" "\n"
       R"(})" "\n");
   // clang-format on
 }
