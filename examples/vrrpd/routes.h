@@ -62,8 +62,7 @@ class Routes {
     bool master = false;
   };
   static Set StaticSet(const vrrp::config::Configuration& conf);
-  static std::map<std::string, InstanceRoutes> VirtualSets(
-      const vrrp::config::Configuration& conf);
+  static std::map<std::string, InstanceRoutes> VirtualSets(const vrrp::config::Configuration& conf);
   // Adds routes then rules; removes rules then routes (a rule may send traffic to a route's
   // table: it goes first, and comes last).
   void Add(const Set& set, std::string_view owner);

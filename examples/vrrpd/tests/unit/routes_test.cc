@@ -23,9 +23,7 @@ class FakeRouteControl final : public vrrp::os::RouteControl {
     return Do("remove route", vrrp::ToString(r));
   }
   absl::Status Add(const vrrp::Rule& r) override { return Do("add rule", vrrp::ToString(r)); }
-  absl::Status Remove(const vrrp::Rule& r) override {
-    return Do("remove rule", vrrp::ToString(r));
-  }
+  absl::Status Remove(const vrrp::Rule& r) override { return Do("remove rule", vrrp::ToString(r)); }
   absl::StatusOr<int> RemoveTagged(uint8_t protocol) override {
     calls.push_back(fmt::format("remove tagged {}", protocol));
     const int n = static_cast<int>(held.size());
@@ -93,10 +91,10 @@ constexpr std::string_view kStatic =
 
 TEST_CASE("vrrpd routes: a start removes a killed run's, then adds the static ones") {
   Fixture f(Conf(kVirtual, kStatic), "10.0.0.0/8 dev eth9");
-  CHECK(f.kernel->calls == std::vector<std::string>{
-                               "remove tagged 118",
-                               "add route 203.0.113.0/24 via 192.0.2.254 dev eth1",
-                               "add rule fwmark 0x7 lookup 7 pref 7"});
+  CHECK(f.kernel->calls ==
+        std::vector<std::string>{"remove tagged 118",
+                                 "add route 203.0.113.0/24 via 192.0.2.254 dev eth1",
+                                 "add rule fwmark 0x7 lookup 7 pref 7"});
   CHECK(f.addresses->Holds(*vrrp::IpAddress::Parse("192.0.2.50")));
   CHECK(f.kernel->held.size() == 2);  // the leftover is gone, no virtual one is there
   CHECK(f.routes->failures() == 0);
@@ -108,14 +106,14 @@ TEST_CASE("vrrpd routes: virtual ones follow MASTER, rules removed before routes
   f.routes->SetMaster("VI_2", true);  // no routes of its own
   f.routes->SetMaster("VI_1", true);
   f.routes->SetMaster("VI_1", true);  // once only
-  CHECK(f.kernel->calls == std::vector<std::string>{
-                               "add route 198.51.100.0/24 via 192.0.2.1 table 100",
-                               "add rule from 192.0.2.100/32 lookup 100 pref 10"});
+  CHECK(f.kernel->calls ==
+        std::vector<std::string>{"add route 198.51.100.0/24 via 192.0.2.1 table 100",
+                                 "add rule from 192.0.2.100/32 lookup 100 pref 10"});
   f.kernel->calls.clear();
   f.routes->SetMaster("VI_1", false);
-  CHECK(f.kernel->calls == std::vector<std::string>{
-                               "remove rule from 192.0.2.100/32 lookup 100 pref 10",
-                               "remove route 198.51.100.0/24 via 192.0.2.1 table 100"});
+  CHECK(f.kernel->calls ==
+        std::vector<std::string>{"remove rule from 192.0.2.100/32 lookup 100 pref 10",
+                                 "remove route 198.51.100.0/24 via 192.0.2.1 table 100"});
   CHECK(f.kernel->held.empty());
   f.routes->SetMaster("VI_9", true);  // not configured: nothing
   CHECK(f.kernel->calls.size() == 2);
@@ -125,15 +123,15 @@ TEST_CASE("vrrpd routes: a reload keeps, adds and removes by difference") {
   Fixture f(Conf(kVirtual, kStatic));
   f.routes->SetMaster("VI_1", true);
   f.kernel->calls.clear();
-  f.routes->Reconfigure(Conf(
-      "virtual_routes {\n    198.51.100.0/24 via 192.0.2.1 table 100\n"
-      "    blackhole 203.0.113.128/25\n  }",
-      "static_ipaddress {\n  192.0.2.51/24 dev eth1\n}\n"
-      "static_routes {\n  203.0.113.0/24 via 192.0.2.254 dev eth1\n}\n"));
-  CHECK(f.kernel->calls == std::vector<std::string>{
-                               "remove rule from 192.0.2.100/32 lookup 100 pref 10",
-                               "add route blackhole 203.0.113.128/25",
-                               "remove rule fwmark 0x7 lookup 7 pref 7"});
+  f.routes->Reconfigure(
+      Conf("virtual_routes {\n    198.51.100.0/24 via 192.0.2.1 table 100\n"
+           "    blackhole 203.0.113.128/25\n  }",
+           "static_ipaddress {\n  192.0.2.51/24 dev eth1\n}\n"
+           "static_routes {\n  203.0.113.0/24 via 192.0.2.254 dev eth1\n}\n"));
+  CHECK(f.kernel->calls ==
+        std::vector<std::string>{"remove rule from 192.0.2.100/32 lookup 100 pref 10",
+                                 "add route blackhole 203.0.113.128/25",
+                                 "remove rule fwmark 0x7 lookup 7 pref 7"});
   CHECK_FALSE(f.addresses->Holds(*vrrp::IpAddress::Parse("192.0.2.50")));
   CHECK(f.addresses->Holds(*vrrp::IpAddress::Parse("192.0.2.51")));
 
@@ -145,10 +143,10 @@ TEST_CASE("vrrpd routes: a reload keeps, adds and removes by difference") {
       "keepalived.conf");
   REQUIRE(without.ok());
   f.routes->Reconfigure(*without);
-  CHECK(f.kernel->calls == std::vector<std::string>{
-                               "remove route 198.51.100.0/24 via 192.0.2.1 table 100",
-                               "remove route blackhole 203.0.113.128/25",
-                               "remove route 203.0.113.0/24 via 192.0.2.254 dev eth1"});
+  CHECK(f.kernel->calls ==
+        std::vector<std::string>{"remove route 198.51.100.0/24 via 192.0.2.1 table 100",
+                                 "remove route blackhole 203.0.113.128/25",
+                                 "remove route 203.0.113.0/24 via 192.0.2.254 dev eth1"});
   CHECK(f.kernel->held.empty());
 }
 
@@ -158,7 +156,7 @@ TEST_CASE("vrrpd routes: a clean stop removes the routes, then the addresses") {
   f.routes->StopRoutes();
   CHECK(f.kernel->held.empty());
   CHECK(f.addresses->Holds(*vrrp::IpAddress::Parse("192.0.2.50")));  // after the VIPs
-  f.routes->SetMaster("VI_1", false);                                  // the stop's transition
+  f.routes->SetMaster("VI_1", false);                                // the stop's transition
   f.routes->StopAddresses();
   CHECK(f.addresses->held().empty());
   CHECK(f.routes->failures() == 0);
