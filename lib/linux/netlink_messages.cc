@@ -199,7 +199,14 @@ absl::Status ErrorMessageStatus(const nlmsghdr& header, absl::Span<const uint8_t
   if (std::string ext = ExtendedAckText(header, message); !ext.empty()) {
     text += fmt::format(": kernel says \"{}\"", ext);
   }
-  if (-error == EPERM) text += " (changing addresses needs CAP_NET_ADMIN)";
+  if (-error == EPERM) {
+    // What the request changes, from its name: RTM_NEWADDR, RTM_DELROUTE, RTM_NEWRULE...
+    const std::string_view what = call.ends_with("ROUTE")  ? "routes"
+                                  : call.ends_with("RULE") ? "rules"
+                                  : call.ends_with("LINK") ? "links"
+                                                           : "addresses";
+    text += fmt::format(" (changing {} needs CAP_NET_ADMIN)", what);
+  }
   return absl::Status(status.code(), text);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "netlink_bytes.h"
+#include "vrrp/linux/netlink_messages.h"
 
 namespace vrrp::os {
 namespace {
@@ -377,6 +378,18 @@ TEST_CASE("A rule dump matches FRA_PROTOCOL") {
   REQUIRE(out.size() == 1);
   CHECK(out[0][4] == 33);  // RTM_DELRULE
   CHECK(out[0].size() == 44);
+}
+
+TEST_CASE("A refused route says which capability it needs") {
+  Bytes error;
+  error.Header(36, 2, 0, 4).I32(-EPERM).Header(16, 24, 0x605, 4);
+  absl::StatusOr<bool> refused = ParseAck(error.data, 4, "RTM_NEWROUTE", "192.0.2.0/24 dev eth0");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(std::string(refused.status().message()).find("(changing routes needs CAP_NET_ADMIN)") !=
+        std::string::npos);
+  refused = ParseAck(error.data, 4, "RTM_DELRULE", "from all lookup 100");
+  CHECK(std::string(refused.status().message()).find("(changing rules needs CAP_NET_ADMIN)") !=
+        std::string::npos);
 }
 
 TEST_CASE("A broken or failed dump is an error, never a crash") {

@@ -2,7 +2,7 @@
 // bridge (root only; skips otherwise): the Master has its virtual_routes and virtual_rules and
 // the Backup does not, both have the static ones; a clean stop removes them and the other
 // router takes them over with the VIP; the routes of a vrrpd killed with SIGKILL are removed
-// when it starts again (as Backup).
+// when it starts again (as Backup); a reload replaces a changed route and keeps the others.
 #include <signal.h>
 #include <unistd.h>
 
@@ -22,7 +22,9 @@ using test::WriteFile;
 
 constexpr const char* kVip = "192.0.2.100";
 
-std::string Config(int priority) {
+// `route` is the first virtual route, which a reload changes.
+std::string Config(int priority,
+                   const std::string& route = "198.51.100.0/25 via 192.0.2.1 dev eth0 table 100") {
   return fmt::format(R"(static_routes {{
     198.51.100.128/25 dev eth0 table 200
 }}
@@ -38,7 +40,7 @@ vrrp_instance VI_1 {{
         {}/24
     }}
     virtual_routes {{
-        198.51.100.0/25 via 192.0.2.1 dev eth0 table 100
+        {}
         2001:db8:1::/48 dev eth0 table 100
         blackhole 198.51.100.0/26 table 101
     }}
@@ -47,7 +49,7 @@ vrrp_instance VI_1 {{
     }}
 }}
 )",
-                     priority, kVip, kVip);
+                     priority, kVip, route, kVip);
 }
 
 struct Lab : test::VrrpdLab {
@@ -122,6 +124,19 @@ TEST_CASE("vrrpd: virtual routes follow MASTER, static ones the daemon, a killed
   LAB_CHECK(lab, Eventually([&] { return lab.HasNoVirtual(2) && lab.HasStatic(2); }));
   LAB_CHECK(lab, lab.HasVirtual(1));
   CHECK(lab.Query(2, "d['route_failures']") == "0");
+
+  // A reload of the Master: the changed route is replaced, the others stay as they are.
+  WriteFile(lab.Path("r1.conf"), Config(150, "198.51.100.0/25 via 192.0.2.2 dev eth0 table 100"));
+  kill(lab.Pid(1), SIGHUP);
+  LAB_CHECK(lab, Eventually([&] {
+              const std::string t100 = lab.Show(1, "ip route show table 100");
+              return t100.find("198.51.100.0/25 via 192.0.2.2 dev eth0 proto 118") !=
+                         std::string::npos &&
+                     t100.find("via 192.0.2.1") == std::string::npos;
+            }));
+  LAB_CHECK(lab, lab.Show(1, "ip rule show").find("from 192.0.2.100 lookup 100 proto 118") !=
+                     std::string::npos);
+  LAB_CHECK(lab, lab.Show(1, "ip route show table 101").find("blackhole") != std::string::npos);
 }
 
 }  // namespace
