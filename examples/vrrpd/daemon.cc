@@ -438,13 +438,18 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
     log_.Log(Level(line.level), line.text);
   }
   if (e.kind == vrrp::InstanceEvent::Kind::kSyncWaiting) ScheduleTracking();
+  if (e.kind == vrrp::InstanceEvent::Kind::kAddressAdded) routes_->AddressAdded(e.instance);
   if (e.kind != vrrp::InstanceEvent::Kind::kTransition) return;
   metrics_due_ = true;
-  // virtual_routes / virtual_rules follow MASTER (keepalived adds them with the VIPs).
+  // virtual_routes / virtual_rules follow MASTER, after the VIPs as keepalived adds them.
   if (e.transition.to == RouterState::kMaster) {
-    routes_->SetMaster(e.instance, true);
+    const vrrp::Instance* instance = driver_->instance(e.id);
+    routes_->EnterMaster(e.instance, instance == nullptr
+                                         ? 0
+                                         : instance->config().addresses.size() +
+                                               instance->config().excluded_addresses.size());
   } else if (e.transition.from == RouterState::kMaster) {
-    routes_->SetMaster(e.instance, false);
+    routes_->LeaveMaster(e.instance);
   }
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {

@@ -82,15 +82,31 @@ void Routes::Start(const vrrp::config::Configuration& conf) {
   instances_ = VirtualSets(conf);
 }
 
-void Routes::SetMaster(const std::string& instance, bool master) {
+void Routes::EnterMaster(const std::string& instance, size_t addresses) {
   auto it = instances_.find(instance);
-  if (it == instances_.end() || it->second.master == master) return;
-  it->second.master = master;
-  if (master) {
+  if (it == instances_.end() || it->second.master) return;
+  it->second.awaited = addresses;
+  if (addresses == 0) {
+    it->second.master = true;
     Add(it->second.set, instance);
-  } else {
-    Remove(it->second.set, instance);
   }
+}
+
+void Routes::AddressAdded(const std::string& instance) {
+  auto it = instances_.find(instance);
+  if (it == instances_.end() || it->second.awaited == 0) return;
+  if (--it->second.awaited > 0) return;
+  it->second.master = true;
+  Add(it->second.set, instance);
+}
+
+void Routes::LeaveMaster(const std::string& instance) {
+  auto it = instances_.find(instance);
+  if (it == instances_.end()) return;
+  it->second.awaited = 0;
+  if (!it->second.master) return;
+  it->second.master = false;
+  Remove(it->second.set, instance);
 }
 
 void Routes::Reconfigure(const vrrp::config::Configuration& conf) {
@@ -102,6 +118,7 @@ void Routes::Reconfigure(const vrrp::config::Configuration& conf) {
       continue;
     }
     it->second.master = old.master;
+    it->second.awaited = old.awaited;
     if (old.master) Change(old.set, it->second.set, name);
   }
   instances_ = std::move(next);
@@ -125,6 +142,7 @@ void Routes::StopRoutes() {
   for (auto& [name, entry] : instances_) {
     if (entry.master) Remove(entry.set, name);
     entry.master = false;
+    entry.awaited = 0;
   }
   Remove(static_, "static");
   static_ = {};

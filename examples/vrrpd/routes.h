@@ -5,7 +5,9 @@
 // becomes MASTER whether or not its routes could be added, as with keepalived.
 //
 //   auto routes = Routes::Open(conf, log);     // removes a killed run's, adds the static ones
-//   routes->SetMaster("VI_1", true);           // on each transition into or out of MASTER
+//   routes->EnterMaster("VI_1", 2);            // MASTER, with 2 addresses to add first
+//   routes->AddressAdded("VI_1");              // each of them (added or refused): then routes
+//   routes->LeaveMaster("VI_1");
 //   routes->Reconfigure(new_conf);             // SIGHUP
 //   routes->StopRoutes(); ... VIPs removed ...; routes->StopAddresses();   // clean stop
 #ifndef VRRPD_ROUTES_H_
@@ -38,9 +40,16 @@ class Routes {
   // Removes every route and rule tagged vrrp::kRouteProtocol (a killed run's), then adds the
   // static addresses, routes and rules of `conf`. Every instance counts as not MASTER.
   void Start(const vrrp::config::Configuration& conf);
-  // An instance entered (true) or left (false) MASTER: its virtual routes and rules are added
-  // or removed. An instance that is not configured is ignored.
-  void SetMaster(const std::string& instance, bool master);
+  // An instance entered MASTER: its virtual routes and rules are added once its `addresses`
+  // VIPs (virtual_ipaddress and _excluded) have been (AddressAdded), at once when it has none,
+  // as keepalived adds them after the addresses: a route `src VIP`, or through a VIP's subnet,
+  // needs the address. The Driver adds the addresses after it reports the transition.
+  void EnterMaster(const std::string& instance, size_t addresses);
+  // One of the instance's addresses was added, or refused (the routes go in either way).
+  void AddressAdded(const std::string& instance);
+  // It left MASTER: its virtual routes and rules are removed (or no longer awaited). An
+  // instance that is not configured is ignored by all three.
+  void LeaveMaster(const std::string& instance);
   // A reload: what is unchanged stays, what is gone is removed, what is new is added (a
   // virtual one if its instance is MASTER). Instances that are gone are no longer MASTER.
   void Reconfigure(const vrrp::config::Configuration& conf);
@@ -59,7 +68,8 @@ class Routes {
   };
   struct InstanceRoutes {
     Set set;
-    bool master = false;
+    bool master = false;  // its routes and rules are in
+    size_t awaited = 0;   // MASTER, waiting for this many addresses before adding them
   };
   static Set StaticSet(const vrrp::config::Configuration& conf);
   static std::map<std::string, InstanceRoutes> VirtualSets(const vrrp::config::Configuration& conf);

@@ -43,13 +43,14 @@ vrrp_instance VI_1 {{
         {}
         2001:db8:1::/48 dev eth0 table 100
         blackhole 198.51.100.0/26 table 101
+        198.51.100.64/26 via 192.0.2.1 dev eth0 src {} table 101
     }}
     virtual_rules {{
         from {} table 100 preference 1000
     }}
 }}
 )",
-                     priority, kVip, route, kVip);
+                     priority, kVip, route, kVip, kVip);
 }
 
 struct Lab : test::VrrpdLab {
@@ -69,6 +70,9 @@ struct Lab : test::VrrpdLab {
     return t100.find("198.51.100.0/25 via 192.0.2.1 dev eth0 proto 118") != std::string::npos &&
            t100.find("2001:db8:1::/48 dev eth0 proto 118") != std::string::npos &&
            t100.find("blackhole 198.51.100.0/26 proto 118") != std::string::npos &&
+           // `src VIP`: added after the VIP, as the kernel takes only a local source.
+           t100.find("198.51.100.64/26 via 192.0.2.1 dev eth0 proto 118 src 192.0.2.100") !=
+               std::string::npos &&
            rules.find("1000:\tfrom 192.0.2.100 lookup 100 proto 118") != std::string::npos;
   }
   // (`ip route show` of a table that does not exist says so: only "proto 118" is looked for.)

@@ -103,25 +103,47 @@ TEST_CASE("vrrpd routes: a start removes a killed run's, then adds the static on
 TEST_CASE("vrrpd routes: virtual ones follow MASTER, rules removed before routes") {
   Fixture f(Conf(kVirtual, ""));
   f.kernel->calls.clear();
-  f.routes->SetMaster("VI_2", true);  // no routes of its own
-  f.routes->SetMaster("VI_1", true);
-  f.routes->SetMaster("VI_1", true);  // once only
+  f.routes->EnterMaster("VI_2", 0);  // no routes of its own
+  f.routes->EnterMaster("VI_1", 0);
+  f.routes->EnterMaster("VI_1", 0);  // once only
   CHECK(f.kernel->calls ==
         std::vector<std::string>{"add route 198.51.100.0/24 via 192.0.2.1 table 100",
                                  "add rule from 192.0.2.100/32 lookup 100 pref 10"});
   f.kernel->calls.clear();
-  f.routes->SetMaster("VI_1", false);
+  f.routes->LeaveMaster("VI_1");
   CHECK(f.kernel->calls ==
         std::vector<std::string>{"remove rule from 192.0.2.100/32 lookup 100 pref 10",
                                  "remove route 198.51.100.0/24 via 192.0.2.1 table 100"});
   CHECK(f.kernel->held.empty());
-  f.routes->SetMaster("VI_9", true);  // not configured: nothing
+  f.routes->EnterMaster("VI_9", 0);  // not configured: nothing
   CHECK(f.kernel->calls.size() == 2);
+}
+
+TEST_CASE("vrrpd routes: a new MASTER's routes wait for its addresses") {
+  Fixture f(Conf(kVirtual, ""));
+  f.kernel->calls.clear();
+  f.routes->EnterMaster("VI_1", 2);
+  f.routes->AddressAdded("VI_2");  // another instance's
+  f.routes->AddressAdded("VI_1");
+  CHECK(f.kernel->calls.empty());
+  f.routes->AddressAdded("VI_1");  // the second: now
+  CHECK(f.kernel->calls.size() == 2);
+  f.routes->AddressAdded("VI_1");  // a lease renewal later: nothing
+  CHECK(f.kernel->calls.size() == 2);
+
+  // Leaving MASTER before its addresses are in: nothing was added, nothing is removed.
+  f.routes->LeaveMaster("VI_1");
+  f.kernel->calls.clear();
+  f.routes->EnterMaster("VI_1", 1);
+  f.routes->LeaveMaster("VI_1");
+  f.routes->AddressAdded("VI_1");
+  CHECK(f.kernel->calls.empty());
+  CHECK(f.kernel->held.empty());
 }
 
 TEST_CASE("vrrpd routes: a reload keeps, adds and removes by difference") {
   Fixture f(Conf(kVirtual, kStatic));
-  f.routes->SetMaster("VI_1", true);
+  f.routes->EnterMaster("VI_1", 0);
   f.kernel->calls.clear();
   f.routes->Reconfigure(
       Conf("virtual_routes {\n    198.51.100.0/24 via 192.0.2.1 table 100\n"
@@ -152,11 +174,11 @@ TEST_CASE("vrrpd routes: a reload keeps, adds and removes by difference") {
 
 TEST_CASE("vrrpd routes: a clean stop removes the routes, then the addresses") {
   Fixture f(Conf(kVirtual, kStatic));
-  f.routes->SetMaster("VI_1", true);
+  f.routes->EnterMaster("VI_1", 0);
   f.routes->StopRoutes();
   CHECK(f.kernel->held.empty());
   CHECK(f.addresses->Holds(*vrrp::IpAddress::Parse("192.0.2.50")));  // after the VIPs
-  f.routes->SetMaster("VI_1", false);                                // the stop's transition
+  f.routes->LeaveMaster("VI_1");                                     // the stop's transition
   f.routes->StopAddresses();
   CHECK(f.addresses->held().empty());
   CHECK(f.routes->failures() == 0);
@@ -166,7 +188,7 @@ TEST_CASE("vrrpd routes: a refused route is counted and logged, the others still
   auto conf = Conf(kVirtual, kStatic);
   Fixture f(conf);
   f.kernel->refuse = "198.51.100.0/24 via 192.0.2.1 table 100";
-  f.routes->SetMaster("VI_1", true);
+  f.routes->EnterMaster("VI_1", 0);
   CHECK(f.routes->failures() == 1);
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0] ==
