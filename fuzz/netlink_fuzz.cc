@@ -5,8 +5,9 @@
 // Input: one received datagram, handed to every parser as the sockets would hand it:
 // ParseLinkDatagram (LinkMonitor::Process), ParseAddressDump + AddressesOnInterface
 // (NetlinkAddressManager::List), ParseAck (its Add and Remove), and ParseAddressMessage /
-// ParseLinkNotification on the whole buffer. Requests and dumps use sequence number kSeq, as the
-// seeds do (fuzz/make_seeds.py writes them, with datagrams captured from a kernel).
+// ParseLinkNotification on the whole buffer, and ParseFlushDump (vrrpd's route cleanup). Requests
+// and dumps use sequence number kSeq, as the seeds do (fuzz/make_seeds.py writes them, with
+// datagrams captured from a kernel).
 //
 // Beyond "no crash, no sanitizer report", it checks what the callers rely on: an address record
 // is IPv4 or IPv6 with a prefix that fits; an error ack gives its errno and an error status;
@@ -21,6 +22,7 @@
 #include "absl/types/span.h"
 #include "vrrp/linux/link_monitor.h"
 #include "vrrp/linux/netlink_messages.h"
+#include "vrrp/linux/route_messages.h"
 
 namespace {
 
@@ -101,5 +103,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     RoundTrip(*record);
   }
   (void)vrrp::os::ParseLinkNotification(datagram);
+
+  // vrrpd's start-up cleanup reads route and rule dumps: each deletion it makes is a whole
+  // message of the datagram, retyped.
+  for (const char* call : {"RTM_GETROUTE", "RTM_GETRULE"}) {
+    std::vector<std::vector<uint8_t>> deletions;
+    (void)vrrp::os::ParseFlushDump(datagram, kSeq, vrrp::kRouteProtocol, call, deletions);
+    for (const std::vector<uint8_t>& request : deletions) {
+      if (request.size() < 16 || request.size() > size) Fail("a deletion that is no message");
+      const uint16_t type = static_cast<uint16_t>(request[4] | (request[5] << 8));
+      if (type != 25 && type != 33) Fail("a deletion that is not RTM_DELROUTE / RTM_DELRULE");
+    }
+  }
   return 0;
 }

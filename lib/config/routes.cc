@@ -211,7 +211,6 @@ absl::Status ReadRoute(Cursor& in, const Token& first, std::string_view block,
       if (word == "unreachable") r.type = RouteType::kUnreachable;
       if (word == "prohibit") r.type = RouteType::kProhibit;
       if (word == "throw") r.type = RouteType::kThrow;
-      first_word = true;  // the destination may follow
     } else if (word == "src") {
       if (absl::Status s = Assign(line.Address(w), r.source); !s.ok()) return s;
     } else if (word == "to") {

@@ -150,6 +150,8 @@ TEST_CASE("What vrrpd does not implement is refused by name, at its line") {
         "k.conf:2: static_rules: 'goto' is not supported by vrrpd (in this rule)");
   CHECK(ErrorOf("virtual_rules", "not from 192.0.2.0/24 table 1") ==
         "k.conf:6: virtual_rules: 'not' is not supported by vrrpd (in this rule)");
+  CHECK(ErrorOf("static_routes", "blackhole unreachable 192.0.2.0/24") ==
+        "k.conf:2: static_routes: 'unreachable' is not a route option");
   CHECK(ErrorOf("static_routes", "192.0.2.0/24 frobnicate 1") ==
         "k.conf:2: static_routes: 'frobnicate' is not a route option");
   CHECK(ErrorOf("static_rules", "from 192.0.2.0/24 frobnicate") ==
