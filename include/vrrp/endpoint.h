@@ -9,6 +9,7 @@
 //   vrrp::Endpoint endpoint(vrrp::Family::kIPv4);
 //   (void)endpoint.Add(/*key=*/7, router);                 // key: the caller's id for it
 //   (void)endpoint.Add(/*key=*/8, unicast_router, {peer});  // takes packets from `peer` only
+//   (void)endpoint.Add(/*key=*/9, other, {peer2}, vrrp::PeerCheck::kAnySource);  // from anyone
 //   // for each packet the socket delivers:
 //   vrrp::Delivery d = endpoint.OnPacket(now, payload, info);
 //   if (d.key) {                       // it reached a router: carry out what it decided
@@ -17,10 +18,20 @@
 //     if (d.reason != vrrp::DropReason::kNone) Log(r, d.reason, info.source);
 //   }                                  // else counted on endpoint.stats() (too short, VRID, peer)
 //
-// Checks, in order: at least the fixed header (kTooShort); a router for the VRID (kVrid) whose
-// unicast peers, if it has any, include the source (kPeer); then the codec with that router's
-// version and authentication (its DropReason, counted on the router), then the router's own
-// checks (Router::OnAdvertisement). Each packet is counted once, on the endpoint or the router.
+// Checks, in order: at least the fixed header (kTooShort); a router for the VRID (kVrid); the
+// source, for a unicast router that checks it (PeerCheck::kPeersOnly: kPeer); then the codec
+// with that router's version and authentication (its DropReason, counted on the router), then
+// the router's own checks (Router::OnAdvertisement). Each packet is counted once, on the
+// endpoint or the router.
+//
+// The source check (keepalived's check_unicast_src): a unicast router sends to its peers; with
+// kPeersOnly it also takes advertisements from them only, with kAnySource from any source, as
+// keepalived does unless told to check. A packet for the VRID of a router alone on it that
+// refuses the source is that router's drop (counted on it, returned with its key, so its
+// instance reports it). Several routers may share a VRID on one interface only when each is
+// unicast, checks sources and has peers of its own: the source then chooses the router, and a
+// source that is nobody's peer is counted kPeer on the endpoint. A router that takes any source
+// cannot share its VRID: the source could not tell whose a packet is (Add refuses it).
 //
 // Lifetime: the Endpoint holds pointers to the routers added to it; a router must be removed
 // before it is destroyed or moved (and added again at its new place). A router's VRID must not
@@ -47,6 +58,13 @@
 #include "vrrp/router.h"
 
 namespace vrrp {
+
+// Which sources a unicast router takes advertisements from (keepalived's check_unicast_src).
+// Routers without unicast peers (multicast) take every source whatever this says.
+enum class PeerCheck : uint8_t {
+  kPeersOnly,  // its unicast peers only: check_unicast_src, and the library's default
+  kAnySource,  // any source (keepalived's default): the peers are where it sends to
+};
 
 // What became of one received packet.
 struct Delivery {
@@ -76,12 +94,14 @@ class Endpoint {
   Family family() const { return family_; }
 
   // Routes the router's VRID to `router` under `key`. `unicast_peers` (keepalived's
-  // unicast_peer): when not empty, only packets from these sources reach it, so several routers
-  // may share a VRID on one interface with distinct peers. Errors: kInvalidArgument when the
-  // router's family is not the endpoint's; kAlreadyExists when `key` is taken, or when another
-  // router on the VRID would take the same packets (both without peers, or a shared peer).
+  // unicast_peer): when not empty and `check` is kPeersOnly, only packets from these sources
+  // reach it, so several such routers may share a VRID on one interface with distinct peers.
+  // Errors: kInvalidArgument when the router's family is not the endpoint's; kAlreadyExists when
+  // `key` is taken, or when another router on the VRID would take the same packets (either
+  // without peers or taking any source, or a shared peer).
   [[nodiscard]] absl::Status Add(uint64_t key, Router& router,
-                                 absl::Span<const IpAddress> unicast_peers = {});
+                                 absl::Span<const IpAddress> unicast_peers = {},
+                                 PeerCheck check = PeerCheck::kPeersOnly);
   // Stops routing to `key`. False when it was not added.
   bool Remove(uint64_t key);
   bool Contains(uint64_t key) const { return vrid_of_.contains(key); }
@@ -100,11 +120,17 @@ class Endpoint {
   struct Route {
     uint64_t key = 0;
     Router* router = nullptr;
-    absl::InlinedVector<IpAddress, 2> peers;  // empty: any source
+    absl::InlinedVector<IpAddress, 2> peers;  // empty: multicast, any source
+    PeerCheck check = PeerCheck::kPeersOnly;
+    // Whether a packet from `source` is one this route takes.
+    bool Takes(const IpAddress& source) const;
   };
 
-  // The route for (vrid, source), or the reason there is none.
+  // The route for (vrid, source), or the reason there is none. A route returned with `why` set
+  // (kPeer) is the VRID's only router, which refuses the source: its drop, not the endpoint's.
   const Route* Find(uint8_t vrid, const IpAddress& source, DropReason& why) const;
+  // A refusal by `route`'s router (Find's kPeer): counted on it and returned with its key.
+  static Delivery Refuse(const Route& route, DropReason reason);
   Delivery Drop(DropReason reason);
 
   Family family_;

@@ -9,7 +9,8 @@
 //   config.router.vrid = 50;  config.router.priority = 150;  ...
 //   config.addresses = {{.address = vip, .prefix_len = 24, .interface = "eth0"}};
 //   auto instance = vrrp::Instance::Create(config, transport, addresses, announcer, id);
-//   (void)endpoint.Add(key, (*instance)->router(), (*instance)->config().unicast_peers);
+//   (void)endpoint.Add(key, (*instance)->router(), (*instance)->config().unicast_peers,
+//                      (*instance)->config().peer_check);
 //   (*instance)->Start(now);
 //   // on a packet:  d = endpoint.OnPacket(now, payload, info);
 //   //               if (d.key == key) (*instance)->OnDelivery(now, d, info.source);
@@ -79,11 +80,14 @@ struct InstanceConfig {
   PassKey pass_key;
   // v3 over IPv4: include the pseudo-header in the checksum (RFC 5798 §5.2.8; keepalived, FRR).
   bool v3_ipv4_pseudo_header = true;
-  // Where advertisements go: each unicast peer (keepalived's unicast_peer; the Endpoint then takes
-  // packets from them only), or else the multicast group (vrrp_mcast_group4 / 6; nullopt: the
-  // RFC's 224.0.0.18 / ff02::12).
+  // Where advertisements go: each unicast peer (keepalived's unicast_peer), or else the multicast
+  // group (vrrp_mcast_group4 / 6; nullopt: the RFC's 224.0.0.18 / ff02::12).
   std::vector<IpAddress> unicast_peers;
   std::optional<IpAddress> multicast_group;
+  // Whether a unicast instance takes advertisements from its peers only (the library's default,
+  // keepalived's check_unicast_src) or from any source (keepalived's default, which vrrpd's
+  // configuration follows). The Endpoint applies it (endpoint.h).
+  PeerCheck peer_check = PeerCheck::kPeersOnly;
   // Crash-safe VIPs: the kernel lifetime in seconds every address is added with, renewed by the
   // Master (VirtualAddress::lease_seconds): kMinVipLeaseSeconds..kMaxLeaseSeconds. 0, the
   // library's default: permanent, as keepalived. VipLeaseFor(router) gives the lease vrrpd uses

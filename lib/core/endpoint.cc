@@ -9,9 +9,12 @@
 namespace vrrp {
 namespace {
 
-bool Overlap(absl::Span<const IpAddress> a, absl::Span<const IpAddress> b) {
-  // No peers means every source: it overlaps with anything.
+// Whether two routes on one VRID could both claim a packet. A route without peers (multicast)
+// or one that takes any source claims every packet: the source cannot choose between them.
+bool Overlap(absl::Span<const IpAddress> a, PeerCheck check_a, absl::Span<const IpAddress> b,
+             PeerCheck check_b) {
   if (a.empty() || b.empty()) return true;
+  if (check_a == PeerCheck::kAnySource || check_b == PeerCheck::kAnySource) return true;
   return std::any_of(a.begin(), a.end(), [&](const IpAddress& ip) {
     return std::find(b.begin(), b.end(), ip) != b.end();
   });
@@ -19,8 +22,8 @@ bool Overlap(absl::Span<const IpAddress> a, absl::Span<const IpAddress> b) {
 
 }  // namespace
 
-absl::Status Endpoint::Add(uint64_t key, Router& router,
-                           absl::Span<const IpAddress> unicast_peers) {
+absl::Status Endpoint::Add(uint64_t key, Router& router, absl::Span<const IpAddress> unicast_peers,
+                           PeerCheck check) {
   const RouterConfig& config = router.config();
   if (config.family != family_) {
     return absl::InvalidArgumentError(fmt::format("VRID {} is {} but the endpoint is {}",
@@ -38,13 +41,14 @@ absl::Status Endpoint::Add(uint64_t key, Router& router,
   }
   const auto vrid = static_cast<uint8_t>(config.vrid);
   for (const Route& other : routes_[vrid]) {
-    if (Overlap(other.peers, unicast_peers)) {
+    if (Overlap(other.peers, other.check, unicast_peers, check)) {
       return absl::AlreadyExistsError(fmt::format(
-          "VRID {} already has a router on this interface ({}) that takes the same packets",
+          "VRID {} already has a router on this interface ({}) that takes the same packets "
+          "(routers sharing a VRID must be unicast, each checking for peers of its own)",
           config.vrid, FamilyName(family_)));
     }
   }
-  Route route{.key = key, .router = &router, .peers = {}};
+  Route route{.key = key, .router = &router, .peers = {}, .check = check};
   route.peers.assign(unicast_peers.begin(), unicast_peers.end());
   routes_[vrid].push_back(std::move(route));
   vrid_of_[key] = vrid;
@@ -62,6 +66,11 @@ bool Endpoint::Remove(uint64_t key) {
   return true;
 }
 
+bool Endpoint::Route::Takes(const IpAddress& source) const {
+  return peers.empty() || check == PeerCheck::kAnySource ||
+         std::find(peers.begin(), peers.end(), source) != peers.end();
+}
+
 const Endpoint::Route* Endpoint::Find(uint8_t vrid, const IpAddress& source,
                                       DropReason& why) const {
   const auto& routes = routes_[vrid];
@@ -70,18 +79,23 @@ const Endpoint::Route* Endpoint::Find(uint8_t vrid, const IpAddress& source,
     return nullptr;
   }
   for (const Route& route : routes) {
-    if (route.peers.empty() ||
-        std::find(route.peers.begin(), route.peers.end(), source) != route.peers.end()) {
-      return &route;
-    }
+    if (route.Takes(source)) return &route;
   }
   why = DropReason::kPeer;
-  return nullptr;
+  // Alone on its VRID, the router is who the packet was for: it refused the source, and its
+  // instance reports that (keepalived logs a check_unicast_src refusal per instance). Shared,
+  // the packet is nobody's.
+  return routes.size() == 1 ? &routes.front() : nullptr;
 }
 
 Delivery Endpoint::Drop(DropReason reason) {
   stats_.drops.Count(reason);
   return Delivery{.key = std::nullopt, .reason = reason};
+}
+
+Delivery Endpoint::Refuse(const Route& route, DropReason reason) {
+  route.router->CountDrop(reason);
+  return Delivery{.key = route.key, .reason = reason};
 }
 
 Delivery Endpoint::OnPacket(absl::Time now, absl::Span<const uint8_t> payload,
@@ -95,6 +109,7 @@ Delivery Endpoint::OnPacket(absl::Time now, absl::Span<const uint8_t> payload,
   const Route* route = Find(payload[message + 1], info.source, why);
   if (route == nullptr) return Drop(why);
   ++stats_.routed;
+  if (why != DropReason::kNone) return Refuse(*route, why);
   Router& router = *route->router;
   const DropReason decoded = DecodeAdvertisement(payload, info, router.decode_options(), scratch_);
   if (decoded != DropReason::kNone) {
@@ -117,6 +132,7 @@ Delivery Endpoint::OnAdvertisement(absl::Time now, const Advertisement& adv,
   const Route* route = Find(adv.vrid, source, why);
   if (route == nullptr) return Drop(why);
   ++stats_.routed;
+  if (why != DropReason::kNone) return Refuse(*route, why);
   return Delivery{.key = route->key, .reason = route->router->OnAdvertisement(now, adv, source)};
 }
 

@@ -57,7 +57,8 @@ std::string_view SourceKind(Family family) {
 }
 
 // Two instances on one interface and family whose VRIDs are equal take the same packets unless
-// both are unicast with no peer in common: refuse that before anything opens.
+// both are unicast, check sources and have no peer in common (Endpoint::Add's rule): refuse that
+// before anything opens.
 absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
   for (size_t i = 0; i < specs.size(); ++i) {
     const InstanceConfig& a = specs[i].config;
@@ -72,14 +73,19 @@ absl::Status CheckRoutes(const std::vector<DriverInstance>& specs) {
       }
       const bool disjoint =
           !a.unicast_peers.empty() && !b.unicast_peers.empty() &&
+          a.peer_check == PeerCheck::kPeersOnly && b.peer_check == PeerCheck::kPeersOnly &&
           std::none_of(a.unicast_peers.begin(), a.unicast_peers.end(), [&](const IpAddress& p) {
             return std::find(b.unicast_peers.begin(), b.unicast_peers.end(), p) !=
                    b.unicast_peers.end();
           });
       if (!disjoint) {
         return absl::InvalidArgumentError(
-            fmt::format("{}: virtual_router_id {} on {} ({}) is already used by {}", a.name,
-                        a.router.vrid, specs[i].interface, FamilyName(a.router.family), b.name));
+            fmt::format("{}: virtual_router_id {} on {} ({}) is already used by {}{}", a.name,
+                        a.router.vrid, specs[i].interface, FamilyName(a.router.family), b.name,
+                        a.unicast_peers.empty() || b.unicast_peers.empty()
+                            ? ""
+                            : " (unicast instances may share a VRID only when both check "
+                              "sources and have distinct peers)"));
       }
     }
   }
@@ -455,8 +461,8 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
 }
 
 absl::Status Driver::Route(Slot& slot, Instance& instance) {
-  absl::Status s =
-      slot.link->endpoint.Add(slot.key, instance.router(), instance.config().unicast_peers);
+  absl::Status s = slot.link->endpoint.Add(
+      slot.key, instance.router(), instance.config().unicast_peers, instance.config().peer_check);
   slot.routed = s.ok();
   return s;
 }
@@ -492,7 +498,8 @@ bool DriverInstance::SameTransport(const DriverInstance& other) const {
   return interface == other.interface && config.router.family == other.config.router.family &&
          config.router.vrid == other.config.router.vrid && source == other.source &&
          config.multicast_group == other.config.multicast_group &&
-         config.unicast_peers == other.config.unicast_peers && announce_mac == other.announce_mac &&
+         config.unicast_peers == other.config.unicast_peers &&
+         config.peer_check == other.config.peer_check && announce_mac == other.announce_mac &&
          UsesAh(config) == UsesAh(other.config);
 }
 

@@ -161,6 +161,75 @@ TEST_CASE("Endpoint: unicast routers share a VRID by peer, others' packets are k
   CHECK(endpoint.stats().drops[DropReason::kPeer] == 1);
 }
 
+// keepalived's check_unicast_src, both ways, on one router alone on its VRID: a stranger's
+// advertisement reaches the router with kAnySource (keepalived's default) and is the router's
+// own kPeer drop with kPeersOnly, so that its instance reports (and vrrpd logs) it.
+TEST_CASE("Endpoint: a unicast router takes any source or its peers only, as asked") {
+  const Captured c = KeepalivedV2Pass();
+  ReceiveInfo stranger = c.info;
+  stranger.source = IpAddress::V4(192, 0, 2, 77);
+  const IpAddress peer = IpAddress::V4(192, 0, 2, 9);
+  // Catch runs the case once per section: each starts with these, fresh.
+  Endpoint endpoint(Family::kIPv4);
+  auto r = Make(Config(50));
+  auto add_and_hear_stranger = [&](PeerCheck check) {
+    REQUIRE(endpoint.Add(1, *r, {peer}, check).ok());
+    r->Start(kT0);
+    const Delivery d = endpoint.OnPacket(kT0, c.bytes, stranger);
+    CHECK(d.key == 1u);
+    return d.reason;
+  };
+  SECTION("kAnySource: the peers are destinations only") {
+    CHECK(add_and_hear_stranger(PeerCheck::kAnySource) == DropReason::kNone);
+    CHECK(r->master_address() == stranger.source);  // priority 150 heard from it
+    CHECK(r->stats().drops.Total() == 0);
+    CHECK(endpoint.stats().drops.Total() == 0);
+  }
+  SECTION("kPeersOnly: a stranger is the router's kPeer drop, a peer is heard") {
+    CHECK(add_and_hear_stranger(PeerCheck::kPeersOnly) == DropReason::kPeer);
+    CHECK(r->stats().drops[DropReason::kPeer] == 1);
+    CHECK(endpoint.stats().drops.Total() == 0);
+    CHECK(endpoint.stats().routed == 1);
+    CHECK_FALSE(r->master_address().has_value());
+    // The same through OnAdvertisement (the simulated LAN's path).
+    Advertisement adv;
+    REQUIRE(DecodeAdvertisement(c.bytes, c.info, r->decode_options(), adv) == DropReason::kNone);
+    CHECK(endpoint.OnAdvertisement(kT0, adv, stranger.source).reason == DropReason::kPeer);
+    CHECK(r->stats().drops[DropReason::kPeer] == 2);
+    ReceiveInfo from_peer = c.info;
+    from_peer.source = peer;
+    CHECK(endpoint.OnPacket(kT0, c.bytes, from_peer).reason == DropReason::kNone);
+    CHECK(r->master_address() == peer);
+  }
+  SECTION("a multicast router takes every source whatever the check says") {
+    REQUIRE(endpoint.Add(1, *r, {}, PeerCheck::kPeersOnly).ok());
+    CHECK(endpoint.OnPacket(kT0, c.bytes, stranger).reason == DropReason::kNone);
+  }
+}
+
+// Two routers on one VRID can only be told apart by the source: both must check it.
+TEST_CASE("Endpoint refuses a router taking any source beside another on its VRID") {
+  Endpoint endpoint(Family::kIPv4);
+  const IpAddress peer_a = kKeepalived, peer_b = IpAddress::V4(192, 0, 2, 9);
+  auto ra = Make(Config(50));
+  auto rb = Make(Config(50));
+  SECTION("the first takes any source") {
+    REQUIRE(endpoint.Add(1, *ra, {peer_a}, PeerCheck::kAnySource).ok());
+    const absl::Status s = endpoint.Add(2, *rb, {peer_b});
+    CHECK(s.code() == absl::StatusCode::kAlreadyExists);
+    CHECK(std::string(s.message()).find("each checking for peers of its own") != std::string::npos);
+  }
+  SECTION("the second takes any source") {
+    REQUIRE(endpoint.Add(1, *ra, {peer_a}).ok());
+    CHECK(endpoint.Add(2, *rb, {peer_b}, PeerCheck::kAnySource).code() ==
+          absl::StatusCode::kAlreadyExists);
+    // Refused, the first is alone still: a stranger is its drop.
+    ReceiveInfo stranger = KeepalivedV2Pass().info;
+    stranger.source = IpAddress::V4(192, 0, 2, 77);
+    CHECK(endpoint.OnPacket(kT0, KeepalivedV2Pass().bytes, stranger).key == 1u);
+  }
+}
+
 TEST_CASE("Endpoint refuses routes that would take the same packets, and a foreign family") {
   Endpoint endpoint(Family::kIPv4);
   auto r1 = Make(Config(50));

@@ -195,6 +195,27 @@ void BecomeMaster(Driver& driver, absl::Time& now) {
   for (InstanceId id : driver.ids()) REQUIRE(driver.router(id)->state() == RouterState::kMaster);
 }
 
+// A unicast instance that takes any source (keepalived's default) claims every packet of its
+// VRID: beside another instance on it, the source could not say whose a packet is.
+TEST_CASE("Driver on fakes: a unicast instance taking any source cannot share its VRID") {
+  FakeHost host;
+  host.AddInterface("eth0", {kSelf});
+  DriverInstance a = Spec("VI_A", 9);
+  a.config.unicast_peers = {IpAddress::V4(192, 0, 2, 6)};
+  a.config.peer_check = PeerCheck::kAnySource;
+  DriverInstance b = Spec("VI_B", 9);
+  b.config.addresses[0].address = Vip(99);
+  b.config.unicast_peers = {IpAddress::V4(192, 0, 2, 7)};
+  DriverOptions options;
+  options.instances = {a, b};
+  options.parts = host.Parts();
+  auto driver = Driver::Create(std::move(options));
+  REQUIRE_FALSE(driver.ok());
+  CHECK(driver.status().message() ==
+        "VI_B: virtual_router_id 9 on eth0 (IPv4) is already used by VI_A (unicast instances "
+        "may share a VRID only when both check sources and have distinct peers)");
+}
+
 TEST_CASE("Driver on fakes: a link down puts its instances in Fault without their VIPs") {
   FakeHost host;
   host.AddInterface("eth0", {kSelf});

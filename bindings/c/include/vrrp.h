@@ -312,7 +312,9 @@ VRRP_EXTERN int vrrp_endpoint_new(vrrp_endpoint **out, int family);
 /* Frees it (NULL is fine); the routers stay, no longer routed to. */
 VRRP_EXTERN void vrrp_endpoint_del(vrrp_endpoint *endpoint);
 /* Routes the router's VRID to `router` under `key` (the caller's id for it). With unicast
- * peers, only packets from them reach it (several routers may then share a VRID). 0;
+ * peers, only packets from them reach it (several routers may then share a VRID); another
+ * source's packet is the router's VRRP_DROP_PEER when it is alone on its VRID, else the
+ * endpoint's. 0;
  * VRRP_ERR_INVALID_ARGUMENT (the router's family is not the endpoint's); VRRP_ERR_EXISTS (the
  * key is taken, or another router would take the same packets). */
 VRRP_EXTERN int vrrp_endpoint_add(vrrp_endpoint *endpoint, uint64_t key, vrrp_router *router,
