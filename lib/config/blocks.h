@@ -50,6 +50,8 @@ struct PendingInstance {
   std::optional<int> garp_refresh_repeat;
   std::optional<bool> accept;
   std::optional<bool> skip_check_adv_addr;
+  bool check_unicast_src = false;  // check_unicast_src, or else the global_defs default
+  bool peer_ttl_range = false;     // a unicast_peer with min_ttl / max_ttl: checks sources too
   std::optional<VipLeaseTime> vip_lease;
   std::optional<VipConflictMode> vip_conflict;
   std::optional<absl::Duration> vip_probe_interval;

@@ -151,6 +151,12 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
        return absl::OkStatus();
      },
      "default skip_check_adv_addr: no address-list check on adverts from the current master"},
+    {"vrrp_check_unicast_src",
+     [](Cursor&, ParseState& s, const Token&) {
+       G(s).check_unicast_src = true;
+       return absl::OkStatus();
+     },
+     "default check_unicast_src: unicast instances take advertisements from their peers only"},
     {"enable_script_security",
      [](Cursor&, ParseState& s, const Token&) {
        G(s).enable_script_security = true;
@@ -292,7 +298,6 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"fifo_write_vrrp_states_on_reload", kIgnore},
     {"lvs_notify_fifo", kIgnore},
     {"lvs_notify_fifo_script", kIgnore},
-    {"vrrp_check_unicast_src", kIgnore},
     {"vrrp_lower_prio_no_advert", kIgnore},
     {"vrrp_higher_prio_send_advert", kIgnore},
     {"vrrp_rx_bufs_policy", kIgnore},

@@ -13,8 +13,15 @@ absl::Status ReadUnicastPeers(Cursor& in, PendingInstance& p, const Token& kw) {
     if (!ip.ok()) return ip.status();
     p.vi.extras.unicast_peers.push_back(*ip);
     while (in.HasValue(a) && (in.Peek().text == "min_ttl" || in.Peek().text == "max_ttl")) {
-      in.Warn(in.Next(), "unicast_peer: min_ttl / max_ttl are not supported and are ignored");
-      if (in.HasValue(a)) in.Next();
+      const Token& ttl = in.Next();
+      if (absl::Status s = ReadInt(in, ttl, 0, 255).status(); !s.ok()) return s;
+      // keepalived.conf(5): a TTL range turns on check_unicast_src, which vrrpd does too. The
+      // range itself is not kept: every advertisement must arrive with TTL 255 (RFC 5798 §7.1),
+      // so a peer beyond a router is refused whatever range is written here.
+      p.peer_ttl_range = true;
+      in.Warn(ttl, fmt::format("unicast_peer {}: {} is not enforced (vrrpd takes TTL 255 only, "
+                               "RFC 5798 §7.1); it turns on check_unicast_src",
+                               *ip, ttl.text));
     }
     return absl::OkStatus();
   });

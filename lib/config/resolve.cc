@@ -122,6 +122,18 @@ absl::Status Endpoints(const PendingInstance& p, const ParseState& state, Router
   return absl::OkStatus();
 }
 
+// keepalived's check_unicast_src: a unicast instance takes advertisements from any source unless
+// the instance, global_defs or a unicast_peer's TTL range asks for its peers only.
+void SourceCheck(const PendingInstance& p, ParseState& state, InstanceConfig& c) {
+  const bool check = p.check_unicast_src || state.conf.global.check_unicast_src || p.peer_ttl_range;
+  c.peer_check = check ? PeerCheck::kPeersOnly : PeerCheck::kAnySource;
+  if (p.check_unicast_src && p.vi.extras.unicast_peers.empty()) {
+    state.conf.warnings.push_back(
+        {OriginOf(p, state, "check_unicast_src").where,
+         fmt::format("{}: check_unicast_src has no effect without unicast_peer", c.name)});
+  }
+}
+
 absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   VrrpInstance& vi = p.vi;
   InstanceConfig& c = vi.config;
@@ -199,6 +211,7 @@ absl::Status ResolveInstance(PendingInstance& p, ParseState& state) {
   r.accept_mode = p.accept.value_or(!g.vrrp_strict || r.priority == kPriorityOwner);
   x.mcast_group = r.family == Family::kIPv4 ? g.mcast_group4 : g.mcast_group6;
   if (absl::Status s = Endpoints(p, state, r, x); !s.ok()) return s;
+  SourceCheck(p, state, c);
   // After every timer is known: `auto` follows the advertisement interval.
   c.vip_lease_seconds = LeaseSeconds(p.vip_lease.value_or(g.vip_lease_time), r);
   c.vip_conflict.mode = p.vip_conflict.value_or(g.vip_conflict.mode);

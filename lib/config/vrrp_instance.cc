@@ -149,6 +149,13 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return Assign(ReadOptionalBool(in, kw), p.skip_check_adv_addr);
      },
      "[on|off]: no address-list check on adverts from the current master"},
+    {"check_unicast_src",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       p.check_unicast_src = true;
+       return absl::OkStatus();
+     },
+     "with unicast_peer: take advertisements from the peers only (global_defs; else any "
+     "source)"},
     {"vip_lease_time",
      [](Cursor& in, PendingInstance& p, const Token& kw) {
        return Assign(ReadVipLeaseTime(in, kw), p.vip_lease);
@@ -254,7 +261,6 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
     {"kernel_rx_buf_size", kIgnore},
     {"unicast_ttl", kIgnore},
     {"old_unicast_checksum", kIgnore},
-    {"check_unicast_src", kIgnore},
     {"notify_deleted", kIgnore},
 };
 

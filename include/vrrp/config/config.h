@@ -293,6 +293,9 @@ struct GlobalDefs {
   bool vrrp_strict = false;
   // vrrp_skip_check_adv_addr: the default of the instances' skip_check_adv_addr.
   bool skip_check_adv_addr = false;
+  // vrrp_check_unicast_src: every unicast instance checks sources (check_unicast_src). Without
+  // it, as in keepalived, a unicast instance takes advertisements from any source.
+  bool check_unicast_src = false;
   // How the VRRP process runs, so that its timers stay regular under load (keepalived applies
   // these to its VRRP child; vrrpd to itself, once at start).
   std::optional<int> vrrp_priority;     // nice value, -20..19
