@@ -92,6 +92,13 @@ std::vector<LogLine> EventLogLines(const vrrp::InstanceEvent& e, const EventCont
         lines.push_back({Level::kInfo, fmt::format("({}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. "
                                                    "Due to fields mutation or bad password !",
                                                    name)});
+      } else if (e.drop == vrrp::DropReason::kPeer) {
+        // check_unicast_src refused it: a check the operator asked for, so logged without -D,
+        // as keepalived logs a source that is not one of the unicast peers.
+        lines.push_back(
+            {Level::kInfo, fmt::format("({}) advertisement from {} dropped: not a unicast_peer "
+                                       "(check_unicast_src)",
+                                       name, e.peer)});
       } else {
         lines.push_back({Level::kDetail, fmt::format("({}) advertisement from {} dropped: {}", name,
                                                      e.peer, e.drop)});

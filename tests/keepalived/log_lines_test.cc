@@ -54,7 +54,7 @@ TEST_CASE("vrrpd log: transitions read as keepalived 2.2.7 logs them, VIP lines 
             .empty());
 }
 
-TEST_CASE("vrrpd log: a wrong password is always logged, other drops only in detail") {
+TEST_CASE("vrrpd log: a wrong password and a refused source are always logged, others in detail") {
   vrrp::InstanceEvent e;
   e.kind = Kind::kDrop;
   e.instance = "VI_1";
@@ -70,6 +70,13 @@ TEST_CASE("vrrpd log: a wrong password is always logged, other drops only in det
   CHECK(lines[0] == LogLine{Level::kInfo,
                             "(VI_1) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields "
                             "mutation or bad password !"});
+  // check_unicast_src refused the source: asked for, so always logged.
+  e.drop = vrrp::DropReason::kPeer;
+  lines = EventLogLines(e, {});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == LogLine{Level::kInfo,
+                            "(VI_1) advertisement from 192.0.2.6 dropped: not a unicast_peer "
+                            "(check_unicast_src)"});
   e.drop = vrrp::DropReason::kChecksum;
   lines = EventLogLines(e, {});
   REQUIRE(lines.size() == 1);
