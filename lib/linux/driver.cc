@@ -198,6 +198,9 @@ struct Driver::Slot {
   bool routed = false;
   bool effects_queued = false;  // in Driver::effects_
   bool link_up = true;
+  // DriverInstance::track_link: false (keepalived's dont_track_primary) leaves link_up out of
+  // the fault.
+  bool track_link = true;
   bool source_present = true;
   // The source is the interface's first address (no unicast_src_ip / mcast_src_ip): learned
   // again when the interface gets one after having none (a boot before DHCP, a re-created link).
@@ -385,6 +388,8 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
   slot->key = next_key_++;
   slot->paced.driver = this;
   slot->paced.slot = slot.get();
+
+  slot->track_link = spec.track_link;
   const Family family = config.router.family;
   if (config.router.primary_address.IsUnspecified()) {
     if (spec.source) {
@@ -731,6 +736,7 @@ absl::Status Driver::Update(absl::Time now, std::vector<DriverInstance> specs) {
       }
       // Validated above; Router::Reconfigure refuses nothing ValidateInstanceConfig accepts.
       (void)instances_[i]->Reconfigure(now, std::move(config));
+      slots_[i]->track_link = spec.track_link;  // a reload may add or drop dont_track_primary
       UpdateFault(now, i);
       Touch(i);
       continue;
@@ -783,7 +789,11 @@ bool Driver::InterfaceFault(InstanceId id) const {
 }
 
 bool Driver::SlotFault(const Slot& slot) {
-  return !slot.link_up || !slot.source_present || slot.link->transport == nullptr;
+  // A link down is ignored without track_link; a missing interface or source address is not:
+  // nothing can be sent (keepalived.conf(5): dont_track_primary still faults when the addresses
+  // go, as IPv6's do when the interface is set down).
+  return (slot.track_link && !slot.link_up) || !slot.source_present ||
+         slot.link->transport == nullptr;
 }
 
 void Driver::SetPriorityDelta(absl::Time now, InstanceId id, int delta) {

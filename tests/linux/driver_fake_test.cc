@@ -258,6 +258,42 @@ TEST_CASE("Driver on fakes: a link down puts its instances in Fault without thei
   CHECK(host.Holds(Vip(1)));
 }
 
+// keepalived's dont_track_primary: the link state is not the instance's business, but an
+// interface that is gone still is (nothing can be sent or held there). A reload applies the
+// setting in place.
+TEST_CASE("Driver on fakes: an instance without track_link ignores its link going down") {
+  FakeHost host;
+  host.AddInterface("eth0", {kSelf});
+  DriverInstance untracked = Spec("VI_1", 1);
+  untracked.track_link = false;
+  auto driver = Create(host, {untracked, Spec("VI_2", 2)});
+  absl::Time now = kVirtualStart;
+  BecomeMaster(*driver, now);
+  (void)Drain(*driver);
+
+  host.SetLinkUp("eth0", false);
+  REQUIRE(RunDriver(*driver, now, now + absl::Seconds(5)).ok());
+  CHECK(StateOf(*driver, "VI_1") == RouterState::kMaster);
+  CHECK_FALSE(driver->InterfaceFault(*driver->Find("VI_1")));
+  CHECK(host.Holds(Vip(1)));
+  CHECK(StateOf(*driver, "VI_2") == RouterState::kFault);
+  CHECK(driver->InterfaceFault(*driver->Find("VI_2")));
+
+  SECTION("a reload that tracks the link again applies it at once") {
+    untracked.track_link = true;
+    REQUIRE(driver->Update(now, {untracked, Spec("VI_2", 2)}).ok());
+    REQUIRE(RunDriver(*driver, now, now).ok());
+    CHECK(StateOf(*driver, "VI_1") == RouterState::kFault);
+    CHECK_FALSE(host.Holds(Vip(1)));
+  }
+  SECTION("an interface that is gone is a fault all the same") {
+    host.RemoveInterface("eth0");
+    REQUIRE(RunDriver(*driver, now, now).ok());
+    CHECK(StateOf(*driver, "VI_1") == RouterState::kFault);
+    CHECK(driver->InterfaceFault(*driver->Find("VI_1")));
+  }
+}
+
 TEST_CASE(
     "Driver on fakes: an instance whose source address is gone is in Fault until it is back") {
   FakeHost host;

@@ -70,10 +70,15 @@ struct DriverInstance {
   // instance waits in Fault and its router's primary_address is a stand-in (127.0.0.1, ::1).
   std::optional<IpAddress> source;
   std::optional<MacAddress> announce_mac;  // default: the interface's
+  // Whether the interface's link going down puts the instance in Fault (the default: a link
+  // that carries nothing cannot keep a Master's addresses reachable). false is keepalived's
+  // dont_track_primary: the link state is ignored (meant for use_vmac, but for any instance);
+  // an interface that is gone, or lacks the source address, still means Fault.
+  bool track_link = true;
 
   // Whether `other` can keep this instance's place: same interface, family, VRID, source, group,
-  // peers, announce MAC and whether it uses AH (its own socket). Driver::Update keeps such an
-  // instance running.
+  // peers and their check, announce MAC and whether it uses AH (its own socket). Driver::Update
+  // keeps such an instance running (track_link may differ: it is applied in place).
   bool SameTransport(const DriverInstance& other) const;
 };
 
