@@ -306,7 +306,6 @@ constexpr KeywordEntry<ParseState> kEntries[] = {
     {"vrrp_garp_lower_prio_repeat", kIgnore},
     {"vrrp_min_garp", kIgnore},
     {"vrrp_startup_delay", kIgnore},
-    {"vrrp_dont_track_primary", kIgnore},
     {"vrrp_netlink_cmd_rcv_bufs", kIgnore},
     {"vrrp_netlink_monitor_rcv_bufs", kIgnore},
     {"umask", kIgnore},

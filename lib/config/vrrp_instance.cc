@@ -243,8 +243,13 @@ constexpr KeywordEntry<PendingInstance> kEntries[] = {
        return ReadRuleBlock(in, kw, X(p).virtual_rules);
      },
      "{ RULE }: `ip rule add` rules added while Master"},
+    {"dont_track_primary",
+     [](Cursor&, PendingInstance& p, const Token&) {
+       X(p).dont_track_primary = true;
+       return absl::OkStatus();
+     },
+     "the interface going down does not put the instance in FAULT"},
     {"use_ipvlan", kIgnore},
-    {"dont_track_primary", kIgnore},
     {"smtp_alert", kIgnore},
     {"lvs_sync_daemon_interface", kIgnore},
     {"native_ipv6", kIgnore},

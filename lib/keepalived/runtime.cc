@@ -16,6 +16,7 @@ std::vector<os::DriverInstance> DriverInstances(const config::Configuration& con
     spec.config.excluded_addresses = vi.extras.excluded_addresses;
     spec.interface = vi.extras.interface;
     spec.source = vi.extras.source;
+    spec.track_link = !vi.extras.dont_track_primary;
     spec.config.unicast_peers = vi.extras.unicast_peers;
     if (vi.extras.unicast_peers.empty()) spec.config.multicast_group = vi.extras.mcast_group;
     specs.push_back(std::move(spec));

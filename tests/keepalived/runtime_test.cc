@@ -105,6 +105,7 @@ TEST_CASE("keepalived runtime: driver instances carry interface, peers or group,
   unicast_peer {
     192.0.2.6
   }
+  check_unicast_src
   virtual_ipaddress { 192.0.2.3/24 }
   virtual_ipaddress_excluded { 2001:db8::3/64 }
 }
@@ -112,6 +113,7 @@ vrrp_instance M {
   interface eth1
   virtual_router_id 51
   priority 100
+  dont_track_primary
   virtual_ipaddress { 198.51.100.3/24 }
 }
 )",
@@ -123,8 +125,11 @@ vrrp_instance M {
   CHECK(specs[0].source == IpAddress::Parse("192.0.2.5").value());
   CHECK(specs[0].config.unicast_peers == std::vector<IpAddress>{*IpAddress::Parse("192.0.2.6")});
   CHECK_FALSE(specs[0].config.multicast_group.has_value());
+  CHECK(specs[0].config.peer_check == PeerCheck::kPeersOnly);
+  CHECK(specs[0].track_link);
   REQUIRE(specs[0].config.excluded_addresses.size() == 1);
   CHECK(specs[1].interface == "eth1");
+  CHECK_FALSE(specs[1].track_link);  // dont_track_primary
   CHECK(specs[1].config.unicast_peers.empty());
   CHECK(specs[1].config.Destinations() == std::vector<IpAddress>{MulticastGroup(Family::kIPv4)});
 }

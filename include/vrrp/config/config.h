@@ -221,6 +221,11 @@ struct InstanceExtras {
   // leaves Master and at stop.
   std::vector<ConfiguredRoute> virtual_routes;
   std::vector<ConfiguredRule> virtual_rules;
+  // dont_track_primary: `interface` going down does not put the instance in FAULT
+  // (os::DriverInstance::track_link). With use_vmac too, the link tracked is `interface`, the
+  // one advertisements use, never the macvlan link. (keepalived 2.2.7 has no global_defs
+  // default for it: `vrrp_dont_track_primary` is an unknown keyword there, and here.)
+  bool dont_track_primary = false;
 };
 
 // vip_lease_time (ours, global_defs and vrrp_instance): the kernel lifetime of the VIPs, which the
