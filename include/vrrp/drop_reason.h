@@ -42,8 +42,9 @@ enum class DropReason : uint8_t {
                  // RouterConfig::discard_address_mismatch is false, then counted and acted on)
   kFamily,       // address family of the packet differs from the router's
 
-  // The endpoint (endpoint.h), before any router.
-  kPeer,  // the routers for this VRID take unicast peers only, and the source is none of them
+  // The endpoint (endpoint.h), before the codec.
+  kPeer,  // the unicast routers for this VRID check sources (PeerCheck::kPeersOnly) and the
+          // source is none of their peers: counted on the router when it is alone on the VRID
 
   // The codec, for a router with auth_type AH (ah.h; RFC 2402, keepalived's IPsec AH). They come
   // last so the C ABI's numbers stay as they were (it offers no AH).

@@ -55,8 +55,7 @@ struct Lab : test::VrrpdLab {
     REQUIRE(Router(1).Check(fmt::format("ip link set eth0 {}", up ? "up" : "down")).ok());
   }
   bool EntersFault() {
-    return Eventually([&] { return Logged(1, "(VI_1) Entering FAULT STATE"); },
-                      absl::Seconds(10));
+    return Eventually([&] { return Logged(1, "(VI_1) Entering FAULT STATE"); }, absl::Seconds(10));
   }
   // Longer than a Backup that heard nothing waits (3.6 s), twice over: no FAULT came.
   bool StaysOutOfFault() {
