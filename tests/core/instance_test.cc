@@ -45,7 +45,10 @@ struct Rig {
     INFO(created.status().ToString());
     REQUIRE(created.ok());
     instance = std::move(*created);
-    REQUIRE(endpoint.Add(1, instance->router(), instance->config().unicast_peers).ok());
+    REQUIRE(endpoint
+                .Add(1, instance->router(), instance->config().unicast_peers,
+                     instance->config().peer_check)
+                .ok());
   }
 
   // The events so far, drained from the instance as an embedder does after each call.
@@ -222,14 +225,36 @@ TEST_CASE("Instance encodes one v3 advert per unicast peer, each with its own ch
                               {.source = kSelf, .destination = sent.destination, .ttl = 255},
                               DecodeOptions{}, adv) == DropReason::kNone);
   }
-  // Only the peers are heard: a higher priority from elsewhere is dropped before the router.
+  // Only the peers are heard (the library's default, PeerCheck::kPeersOnly): a higher priority
+  // from elsewhere is refused before the election, as the router's own drop.
   Advertisement intruder;
   rig.instance->router().FillAdvertisement(250, intruder);
   const Delivery d =
       rig.endpoint.OnAdvertisement(kT0 + absl::Seconds(5), intruder, IpAddress::V4(192, 0, 2, 9));
   CHECK(d.reason == DropReason::kPeer);
+  CHECK(d.key == 1u);
+  CHECK(rig.instance->router().stats().drops[DropReason::kPeer] == 1);
   CHECK(rig.instance->router().state() == RouterState::kMaster);
   CHECK(rig.endpoint.OnAdvertisement(kT0 + absl::Seconds(5), intruder, p2).key == 1u);
+}
+
+// keepalived's default for unicast (no check_unicast_src): the peers are where it sends, and a
+// higher priority heard from anywhere wins the election.
+TEST_CASE("Instance with PeerCheck::kAnySource hears a unicast advert from any source") {
+  InstanceConfig c = V2Config();
+  c.unicast_peers = {IpAddress::V4(192, 0, 2, 7)};
+  c.peer_check = PeerCheck::kAnySource;
+  Rig rig(c);
+  rig.MakeMaster();
+  Advertisement higher;
+  rig.instance->router().FillAdvertisement(250, higher);
+  const IpAddress stranger = IpAddress::V4(192, 0, 2, 9);
+  const Delivery d = rig.endpoint.OnAdvertisement(kT0 + absl::Seconds(5), higher, stranger);
+  REQUIRE(d.key == 1u);
+  CHECK(d.reason == DropReason::kNone);
+  rig.instance->OnDelivery(kT0 + absl::Seconds(5), d, stranger);
+  CHECK(rig.instance->router().state() == RouterState::kBackup);
+  CHECK(rig.instance->router().master_address() == stranger);
 }
 
 TEST_CASE("Instance configuration errors name the instance and the field") {
