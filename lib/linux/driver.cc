@@ -388,7 +388,6 @@ absl::Status Driver::Open(const DriverInstance& spec, InstanceId id, std::unique
   slot->key = next_key_++;
   slot->paced.driver = this;
   slot->paced.slot = slot.get();
-
   slot->track_link = spec.track_link;
   const Family family = config.router.family;
   if (config.router.primary_address.IsUnspecified()) {
