@@ -26,7 +26,7 @@ absl::StatusOr<SdNotify> LoadSdNotify() {
 
 absl::Status NotifySystemd(const char* state) {
   if (std::getenv("NOTIFY_SOCKET") == nullptr) return absl::OkStatus();  // not a notify unit
-  static const absl::StatusOr<SdNotify> notify = LoadSdNotify();  // once, thread-safe
+  static const absl::StatusOr<SdNotify> notify = LoadSdNotify();         // once, thread-safe
   if (!notify.ok()) return notify.status();
   const int result = (*notify)(0, state);
   if (result < 0) return vrrp::os::SysError("sd_notify", state, -result);
