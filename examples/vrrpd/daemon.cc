@@ -86,7 +86,21 @@ void BlockDaemonSignals() {
 }
 
 Daemon::Daemon(const Options& options, Logger& log, vrrp::config::Configuration conf)
-    : options_(options), log_(log), conf_(std::move(conf)) {}
+    : options_(options), log_(log), conf_(std::move(conf)) {
+  IndexInstances();
+}
+
+void Daemon::IndexInstances() {
+  instance_by_name_.clear();
+  for (const vrrp::config::VrrpInstance& vi : conf_.instances) {
+    instance_by_name_.emplace(vi.config.name, &vi);
+  }
+}
+
+const vrrp::config::VrrpInstance* Daemon::FindInstance(const std::string& name) const {
+  auto it = instance_by_name_.find(name);
+  return it == instance_by_name_.end() ? nullptr : it->second;
+}
 
 Daemon::~Daemon() {
   if (driver_) driver_->Detach();
@@ -453,7 +467,7 @@ void Daemon::OnEvent(const vrrp::InstanceEvent& e) {
   }
   // Stopping (to Initialize) is notified as STOP by Shutdown and by reloads.
   if (e.transition.to != RouterState::kInitialize) {
-    if (const vrrp::config::VrrpInstance* vi = conf_.FindInstance(e.instance)) {
+    if (const vrrp::config::VrrpInstance* vi = FindInstance(e.instance)) {
       Notify(vi->extras.notify, "INSTANCE", vi->config.name, vrrp::RouterStateName(e.transition.to),
              context.effective_priority, conf_.global);
     }
@@ -532,11 +546,13 @@ absl::Status Daemon::Reload() {
   const absl::Time now = loop_->Now();
   vrrp::config::Configuration previous = std::move(conf_);
   conf_ = std::move(*conf);
+  IndexInstances();
   DropInsecureNotifyCommands();
   // The new no_accept addresses before the instances change, so that a new Master's VIPs are
   // added filtered; put back if the instances cannot change.
   auto restore = [&](const absl::Status& s) {
     conf_ = std::move(previous);
+    IndexInstances();
     if (absl::Status back = firewall_->Reconfigure(conf_); !back.ok()) {
       log_.Error(fmt::format("Reload: {}", Sd(back.message())));
     }
