@@ -160,6 +160,14 @@ class Line {
     }
     return *n;
   }
+  // `table N|main|local|default`, in routes and rules alike.
+  absl::StatusOr<uint32_t> Table(const Token& option) {
+    return Choice(option, kTables, UINT32_MAX, "main, local, default");
+  }
+  // `proto N|NAME` (rt_protos), in routes and rules alike.
+  absl::StatusOr<uint32_t> Protocol(const Token& option) {
+    return Choice(option, kProtocols, 255, "a name of rt_protos");
+  }
   absl::StatusOr<std::string> Interface(const Token& option) {
     absl::StatusOr<const Token*> v = Value(option);
     if (!v.ok()) return v.status();
@@ -224,20 +232,14 @@ absl::Status ReadRoute(Cursor& in, const Token& first, std::string_view block,
     } else if (word == "metric" || word == "priority" || word == "preference") {
       if (absl::Status s = Assign(line.Count(w), r.metric); !s.ok()) return s;
     } else if (word == "table") {
-      if (absl::Status s =
-              Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table);
-          !s.ok())
-        return s;
+      if (absl::Status s = Assign(line.Table(w), r.table); !s.ok()) return s;
     } else if (word == "scope") {
       if (absl::Status s =
               Assign(line.Choice(w, kScopes, 255, "global, site, link, host, nowhere"), r.scope);
           !s.ok())
         return s;
     } else if (word == "proto" || word == "protocol") {
-      if (absl::Status s =
-              Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol);
-          !s.ok())
-        return s;
+      if (absl::Status s = Assign(line.Protocol(w), r.protocol); !s.ok()) return s;
     } else if (word == "inet6") {
       inet6 = true;
     } else if (word == "no_track") {
@@ -288,10 +290,7 @@ absl::Status ReadRule(Cursor& in, const Token& first, std::string_view block,
     } else if (word == "to") {
       if (absl::Status s = prefix(w, r.to); !s.ok()) return s;
     } else if (word == "table" || word == "lookup") {
-      if (absl::Status s =
-              Assign(line.Choice(w, kTables, UINT32_MAX, "main, local, default"), r.table);
-          !s.ok())
-        return s;
+      if (absl::Status s = Assign(line.Table(w), r.table); !s.ok()) return s;
     } else if (word == "preference" || word == "priority" || word == "pref") {
       if (absl::Status s = Assign(line.Count(w), r.priority); !s.ok()) return s;
     } else if (word == "iif" || word == "dev") {
@@ -309,10 +308,7 @@ absl::Status ReadRule(Cursor& in, const Token& first, std::string_view block,
         return line.Error(**v, fmt::format("fwmark '{}' is not a number or NUMBER/MASK", text));
       }
     } else if (word == "proto" || word == "protocol") {
-      if (absl::Status s =
-              Assign(line.Choice(w, kProtocols, 255, "a name of rt_protos"), r.protocol);
-          !s.ok())
-        return s;
+      if (absl::Status s = Assign(line.Protocol(w), r.protocol); !s.ok()) return s;
     } else if (word == "inet6") {
       inet6 = true;
     } else if (word == "no_track") {
