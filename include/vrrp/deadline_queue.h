@@ -11,9 +11,12 @@
 //     queue.Set(key, r.NextDeadline());
 //   }
 //
-// Set() replaces a key's deadline in O(log n): the old heap entry stays behind and is skipped
-// when it reaches the top (a Backup resets its master-down timer on every advertisement, so
-// entries go stale all the time); the heap is rebuilt when stale entries outnumber live ones.
+// Set() replaces a key's deadline. A deadline moved later (a Backup resets its master-down timer
+// on every advertisement: 10,000 times a second at 1,000 instances and 100 ms) costs one hash
+// lookup and no heap work: the key's heap entry stays where it is, and when it reaches the top it
+// is moved to the key's real deadline, once per firing period rather than once per reset. A
+// deadline moved earlier pushes a new entry; the old one is then stale and skipped at the top.
+// The heap is rebuilt when stale entries outnumber live ones 4 to 1.
 // Not thread-safe.
 #ifndef VRRP_DEADLINE_QUEUE_H_
 #define VRRP_DEADLINE_QUEUE_H_
@@ -41,17 +44,23 @@ class DeadlineQueue {
   // deadlines in no particular order), into `out` (cleared first), and returns it.
   std::vector<uint64_t>& PopDue(absl::Time now, std::vector<uint64_t>& out);
 
-  size_t size() const { return deadlines_.size(); }
+  size_t size() const { return keys_.size(); }
   // Heap entries, live and stale: for tests and benchmarks.
   size_t heap_size() const { return heap_.size(); }
 
  private:
   using Entry = std::pair<absl::Time, uint64_t>;
-  void DropStaleTop() const;
+  struct Key {
+    absl::Time deadline;  // the real one
+    absl::Time queued;    // when the key's live heap entry is, <= deadline
+  };
+  // Until the top entry is a live key's real deadline: drops stale entries, moves a live entry
+  // whose key's deadline went later down to that deadline.
+  void SettleTop() const;
   void Rebuild();
 
-  absl::flat_hash_map<uint64_t, absl::Time> deadlines_;
-  // Mutable: Next() drops stale entries from the top, which changes no observable state.
+  // Mutable: Next() settles the top, which changes no observable state.
+  mutable absl::flat_hash_map<uint64_t, Key> keys_;
   mutable std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
 };
 

@@ -4,39 +4,48 @@ namespace vrrp {
 
 void DeadlineQueue::Set(uint64_t key, absl::Time deadline) {
   if (deadline == absl::InfiniteFuture()) {
-    deadlines_.erase(key);
+    keys_.erase(key);  // its heap entry is stale from now on
   } else {
-    auto [it, inserted] = deadlines_.try_emplace(key, deadline);
+    auto [it, inserted] = keys_.try_emplace(key, Key{deadline, deadline});
     if (!inserted) {
-      if (it->second == deadline) return;  // unchanged: the entry in the heap is still live
-      it->second = deadline;
+      it->second.deadline = deadline;
+      // Later (or the same): the entry in the heap fires first and is moved then (SettleTop).
+      if (deadline >= it->second.queued) return;
+      it->second.queued = deadline;  // earlier: a new entry, the old one is stale
     }
     heap_.emplace(deadline, key);
   }
   // Keep the stale entries in proportion, so memory and the heap's depth stay O(live keys).
-  if (heap_.size() > 64 && heap_.size() > 4 * deadlines_.size()) Rebuild();
+  if (heap_.size() > 64 && heap_.size() > 4 * keys_.size()) Rebuild();
 }
 
-void DeadlineQueue::DropStaleTop() const {
+void DeadlineQueue::SettleTop() const {
   while (!heap_.empty()) {
-    const auto& [when, key] = heap_.top();
-    auto it = deadlines_.find(key);
-    if (it != deadlines_.end() && it->second == when) return;
+    const auto [when, key] = heap_.top();
+    auto it = keys_.find(key);
+    if (it == keys_.end() || it->second.queued != when) {
+      heap_.pop();  // erased, or replaced by an earlier entry
+      continue;
+    }
+    if (it->second.deadline == when) return;
+    // Reset to later since it was queued: its one entry goes where the deadline is now.
     heap_.pop();
+    it->second.queued = it->second.deadline;
+    heap_.emplace(it->second.deadline, key);
   }
 }
 
 absl::Time DeadlineQueue::Next() const {
-  DropStaleTop();
+  SettleTop();
   return heap_.empty() ? absl::InfiniteFuture() : heap_.top().first;
 }
 
 std::vector<uint64_t>& DeadlineQueue::PopDue(absl::Time now, std::vector<uint64_t>& out) {
   out.clear();
-  for (DropStaleTop(); !heap_.empty() && heap_.top().first <= now; DropStaleTop()) {
+  for (SettleTop(); !heap_.empty() && heap_.top().first <= now; SettleTop()) {
     const uint64_t key = heap_.top().second;
     heap_.pop();
-    deadlines_.erase(key);
+    keys_.erase(key);
     out.push_back(key);
   }
   return out;
@@ -44,8 +53,11 @@ std::vector<uint64_t>& DeadlineQueue::PopDue(absl::Time now, std::vector<uint64_
 
 void DeadlineQueue::Rebuild() {
   std::vector<Entry> live;
-  live.reserve(deadlines_.size());
-  for (const auto& [key, when] : deadlines_) live.emplace_back(when, key);
+  live.reserve(keys_.size());
+  for (auto& [key, times] : keys_) {
+    times.queued = times.deadline;
+    live.emplace_back(times.deadline, key);
+  }
   heap_ = decltype(heap_)(std::greater<Entry>(), std::move(live));
 }
 

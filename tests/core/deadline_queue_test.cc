@@ -49,6 +49,35 @@ TEST_CASE("DeadlineQueue: a replaced or erased deadline never fires") {
   CHECK(q.size() == 0);
 }
 
+TEST_CASE("DeadlineQueue: a deadline moved later adds no heap entry and fires when it is due") {
+  DeadlineQueue q;
+  q.Set(1, Ms(360));
+  q.Set(2, Ms(1000));
+  const size_t entries = q.heap_size();
+  // A Backup's master-down timer, reset by an advertisement every 100 ms.
+  for (int advert = 1; advert <= 50; ++advert) q.Set(1, Ms(100 * advert + 360));
+  CHECK(q.heap_size() == entries);
+  CHECK(q.Next() == Ms(1000));  // key 2 is earliest now; key 1's entry went to 5360
+  std::vector<uint64_t> due;
+  CHECK(q.PopDue(Ms(1000), due) == std::vector<uint64_t>{2});
+  CHECK(q.PopDue(Ms(5359), due).empty());
+  CHECK(q.Next() == Ms(5360));
+  CHECK(q.PopDue(Ms(5360), due) == std::vector<uint64_t>{1});
+  // Earlier again after later: the earliest one counts.
+  q.Set(3, Ms(6000));
+  q.Set(3, Ms(7000));
+  q.Set(3, Ms(5500));
+  CHECK(q.Next() == Ms(5500));
+  CHECK(q.PopDue(Ms(6999), due) == std::vector<uint64_t>{3});
+  CHECK(q.Next() == absl::InfiniteFuture());
+  // Erased and set again at the time of its stale entry: it fires once.
+  q.Set(4, Ms(8000));
+  q.Erase(4);
+  q.Set(4, Ms(8000));
+  CHECK(q.PopDue(Ms(9000), due) == std::vector<uint64_t>{4});
+  CHECK(q.size() == 0);
+}
+
 TEST_CASE("DeadlineQueue matches a plain map under a random workload, with a bounded heap") {
   std::mt19937_64 rng(7);
   DeadlineQueue q;
