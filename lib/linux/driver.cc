@@ -326,7 +326,7 @@ absl::Status Driver::OpenSocket(Link& link) {
 
 absl::Status Driver::OpenClaims(Link& link) {
   if (link.claims != nullptr || link.transport == nullptr) return absl::OkStatus();
-  auto opened = options_.parts.open_claim_source(link.interface);
+  auto opened = options_.parts.open_claim_source(link.interface, link.family);
   if (!opened.ok()) return opened.status();
   link.claims = std::move(*opened);
   link.claims_fd = link.claims->fd();

@@ -58,8 +58,8 @@ DriverParts LinuxDriverParts() {
   parts.open_queries = []() -> std::unique_ptr<InterfaceQueries> {
     return std::make_unique<LinuxInterfaceQueries>();
   };
-  parts.open_claim_source = [](const std::string& interface) {
-    return Up<ClaimSource>(ClaimWatcher::Open({.interface = interface}));
+  parts.open_claim_source = [](const std::string& interface, Family family) {
+    return Up<ClaimSource>(ClaimWatcher::Open({.interface = interface, .family = family}));
   };
   return parts;
 }

@@ -5,6 +5,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -22,7 +23,7 @@ struct Link {
   std::unique_ptr<ClaimWatcher> watcher;  // on b0, in b
 };
 
-Link MakeLink() {
+Link MakeLink(std::optional<Family> family = std::nullopt) {
   Link l;
   auto a = Netns::Create();
   auto b = Netns::Create();
@@ -39,7 +40,7 @@ Link MakeLink() {
   REQUIRE(l.a->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0").ok());
   REQUIRE(l.b->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0").ok());
   REQUIRE(l.b->Inside([&] {
-               auto opened = ClaimWatcher::Open({.interface = "b0"});
+               auto opened = ClaimWatcher::Open({.interface = "b0", .family = family});
                INFO(opened.status().ToString());
                REQUIRE(opened.ok());
                l.watcher = std::move(*opened);
@@ -91,6 +92,34 @@ TEST_CASE("Another host's gratuitous ARP and NA arrive as claims with its MAC") 
   CHECK(claims[1] == AddressClaim{AddressClaim::Kind::kNeighborAdvertisement,
                                   *IpAddress::Parse("2001:db8::3"), other->mac(), true});
   CHECK(l.watcher->stats().malformed == 0);
+}
+
+// The driver's watchers: one per (interface, family), bound to one EtherType, so the kernel
+// offers them no VRRP or data frame at all (an ETH_P_ALL socket would see each one).
+TEST_CASE("A watcher of one family sees only that family's claims") {
+  VRRP_SKIP_UNLESS_ROOT();
+  for (Family family : {Family::kIPv4, Family::kIPv6}) {
+    INFO(FamilyName(family));
+    Link l = MakeLink(family);
+    std::unique_ptr<PacketAnnouncer> other = AnnouncerIn(*l.a, "a0");
+    REQUIRE(other->Announce(*IpAddress::Parse("192.0.2.3")).ok());
+    REQUIRE(other->Announce(*IpAddress::Parse("2001:db8::3")).ok());
+    REQUIRE(l.a->Check("ping -q -c 20 -i 0.002 192.0.2.6").ok());
+    // The announcement, and for IPv4 a's ARP request for b (a claim of a's own address).
+    const IpAddress announced =
+        *IpAddress::Parse(family == Family::kIPv4 ? "192.0.2.3" : "2001:db8::3");
+    std::vector<AddressClaim> claims = ReadClaims(*l.watcher, 3);  // waits 3 s for a third
+    CHECK(std::count_if(claims.begin(), claims.end(), [&](const AddressClaim& c) {
+            return c.address == announced && c.mac == other->mac();
+          }) == 1);
+    for (const AddressClaim& c : claims) CHECK(c.address.family() == family);
+    // Bound to ARP's or IPv6's EtherType: no echo frame, and for IPv6 no ARP, was offered.
+    INFO("frames " << l.watcher->stats().frames);
+    CHECK(l.watcher->stats().frames <= 3);
+    const std::string sockets = l.b->Run("cat /proc/net/packet").output;
+    CHECK(sockets.find(family == Family::kIPv4 ? " 0806 " : " 86dd ") != std::string::npos);
+    CHECK(sockets.find(" 0003 ") == std::string::npos);
+  }
 }
 
 TEST_CASE("Our own announcements and data traffic never reach the watcher") {

@@ -2,9 +2,9 @@
 // (vrrp/address_claim.h), for VIP conflict detection (issue 13): while Master, another MAC
 // claiming one of our VIPs means two hosts answer for it.
 //
-// One AF_PACKET socket per interface with a classic BPF filter (ClaimFilter) that passes only ARP
-// and ICMPv6 Neighbor Advertisements, so the kernel drops everything else before it is queued:
-// the watch costs nothing per data packet. Frames this host sends are not delivered
+// One AF_PACKET socket per interface (and family) with a classic BPF filter (ClaimFilter) that
+// passes only ARP and ICMPv6 Neighbor Advertisements, so the kernel drops everything else before it
+// is queued: the watch costs nothing per data packet. Frames this host sends are not delivered
 // (PACKET_IGNORE_OUTGOING), so our own announcements never look like a claim.
 //
 //   auto watcher = vrrp::os::ClaimWatcher::Open({.interface = "eth0"});   // CAP_NET_RAW
@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ namespace vrrp::os {
 
 struct ClaimWatcherOptions {
   std::string interface;
+  // The claims of one family only: the socket is bound to ARP's EtherType (IPv4) or IPv6's, so
+  // the kernel hands it no other frame and taps nothing it sends. nullopt: both, bound to every
+  // EtherType (a tool watching all claims), which puts the filter on every frame received.
+  std::optional<Family> family;
 };
 
 struct ClaimWatcherStats {

@@ -71,10 +71,12 @@ struct DriverParts {
   std::function<absl::StatusOr<std::unique_ptr<AddressManager>>()> open_address_manager;
   std::function<absl::StatusOr<std::unique_ptr<LinkEventSource>>()> open_link_monitor;
   std::function<std::unique_ptr<InterfaceQueries>()> open_queries;
-  // The claims seen on `interface`, for its instances with VIP conflict detection on
+  // The claims of `family`'s addresses seen on `interface` (ARP for IPv4, Neighbor
+  // Advertisements for IPv6), for its instances with VIP conflict detection on
   // (InstanceConfig::vip_conflict): opened with its (interface, family) socket when one of them
   // is there.
-  std::function<absl::StatusOr<std::unique_ptr<ClaimSource>>(const std::string& interface)>
+  std::function<absl::StatusOr<std::unique_ptr<ClaimSource>>(const std::string& interface,
+                                                             Family family)>
       open_claim_source;
 };
 
