@@ -20,6 +20,11 @@ std::string_view VipConflictModeName(VipConflictMode mode) { return kModeNames(m
 std::string_view ConflictOutcomeName(ConflictOutcome outcome) { return kOutcomeNames(outcome); }
 
 void KnownRouters::Heard(const HeardRouter& router) {
+  // The Master heard again, as on every advertisement of a quiet segment: it stays first.
+  if (!routers_.empty() && routers_.front().heard.address == router.address) {
+    routers_.front().heard = router;
+    return;
+  }
   auto it = std::find_if(routers_.begin(), routers_.end(),
                          [&](const KnownRouter& r) { return r.heard.address == router.address; });
   KnownRouter entry{.heard = router};
