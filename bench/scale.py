@@ -10,6 +10,9 @@ own and veth pairs to the two routers' namespaces:
     vrrpd master (prio 150) --eth0..3-- [switch ns: br0..br3] --eth0..3-- vrrpd backup (prio 100)
     keepalived master (150) --eth0..3-- [switch ns: br0..br3] --eth0..3-- keepalived backup (100)
 
+The switch's bridges run no netfilter (bridge-nf-call-* set to 0 in its namespace, as a
+physical switch filters nothing; --bridge-netfilter keeps the host's br_netfilter hooks).
+
 N instances: VRIDs 1..250 on eth0, then 1..250 on eth1 and so on (4 segments for 1000). Both
 routers of a pair get the same generated keepalived.conf but for the priority: VRRPv3
 (`vrrp_version 3`), `advert_int` as asked, one /32 VIP per instance. Addresses (documentation
@@ -47,6 +50,7 @@ Usage (as root, from the repository root):
       [--lateness | --lateness-only] [--lateness-instances "1 100"] [--lateness-seconds 20]
       [--rt-globals "vrrp_rt_priority 50; vrrp_priority -10; vrrp_no_swap"]
       [--soak-minutes 10] [--soak-instances 1000] [--json FILE] [--keep-files]
+      [--bridge-netfilter]
   e.g. the "before" figures of docs/performance.md:
   sudo /usr/bin/python3 bench/scale.py --vrrpd /tmp/vrrpd-before --interval 0.1 --lateness
 
@@ -85,6 +89,9 @@ PROCESSES = []
 
 def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+BRIDGE_NETFILTER = False  # --bridge-netfilter
 
 
 def run(*args, check=True):
@@ -222,6 +229,15 @@ class Topology:
 
     def __init__(self, tag, nsegments, roles):
         self.switch = add_netns(f"{PREFIX}-{tag}-sw")
+        # The switch stands for a physical one, which filters nothing. With br_netfilter loaded
+        # (Docker loads it) the host's bridges run every frame through iptables, and that work
+        # falls on the sender (veth hands the frame over in the sender's own softirq): about a
+        # third of a 1,000-instance Master's CPU, the same per frame for both daemons.
+        # --bridge-netfilter keeps it (the figures of docs/performance.md before 2026-12-03).
+        if not BRIDGE_NETFILTER and os.path.isdir("/proc/sys/net/bridge"):
+            for table in ("iptables", "ip6tables", "arptables"):
+                run("ip", "netns", "exec", self.switch, "sysctl", "-qw",
+                    f"net.bridge.bridge-nf-call-{table}=0")
         self.bridges = [f"br{s}" for s in range(nsegments)]
         self.routers = {}
         for br in self.bridges:
@@ -715,6 +731,8 @@ def parse_args():
     p.add_argument("--soak-instances", type=int, default=1000)
     p.add_argument("--json", help="write every result here")
     p.add_argument("--keep-files", action="store_true", help="keep configurations, logs, pcaps")
+    p.add_argument("--bridge-netfilter", action="store_true",
+                   help="leave br_netfilter's iptables hooks on the switch's bridges")
     args = p.parse_args()
     args.daemons = args.daemons.split()
     args.instances = [int(x) for x in args.instances.split()]
@@ -754,8 +772,11 @@ def main():
     signal.signal(signal.SIGINT, on_signal)     # even when started with SIGINT ignored (`&`)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    global BRIDGE_NETFILTER
+    BRIDGE_NETFILTER = args.bridge_netfilter
     workdir = tempfile.mkdtemp(prefix=f"vrrp-scale-{os.getpid()}-")
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": os.uname().release,
+               "bridge_netfilter": BRIDGE_NETFILTER,
                "cpus": os.cpu_count(), "binaries": binaries, "window": [], "failover": [],
                "lateness": [], "soak": []}
     log(f"scale.py: namespaces {PREFIX}-*, work files in {workdir}")
