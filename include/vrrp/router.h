@@ -71,6 +71,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -260,6 +261,12 @@ class Router {
   std::vector<Action> actions_;
   DecodeOptions decode_options_;
   Advertisement outgoing_;  // reused by WriteAdvertisement
+  // The last advertisement WriteAdvertisement encoded (not AH, whose IP ID and sequence number
+  // change each time), for `encoded_priority_` to `encoded_destination_`; cleared when the
+  // configuration changes.
+  absl::InlinedVector<uint8_t, 48> encoded_;
+  uint8_t encoded_priority_ = 0;
+  IpAddress encoded_destination_;
   // auth_type AH: the sequence counter (sent and received) and the last IP ID sent.
   uint32_t ah_sequence_ = 0;
   uint16_t ah_ip_id_ = 0;

@@ -125,13 +125,33 @@ void Router::FillAdvertisement(uint8_t priority, Advertisement& out) const {
 
 absl::StatusOr<size_t> Router::WriteAdvertisement(uint8_t priority, const IpAddress& destination,
                                                   absl::Span<uint8_t> out) {
+  // A Master writes the same bytes every interval (RFC 5798 §5: nothing in a VRRPv3 or PASS
+  // advertisement changes between two), so the last one is copied while its inputs hold.
+  const bool cacheable = config_.auth_type != AuthType::kAh || config_.version != Version::kV2;
+  if (cacheable && !encoded_.empty() && encoded_priority_ == priority &&
+      encoded_destination_ == destination) {
+    if (out.size() < encoded_.size()) {
+      return absl::ResourceExhaustedError(
+          fmt::format("advertisement of {} bytes does not fit in {}", encoded_.size(), out.size()));
+    }
+    std::copy(encoded_.begin(), encoded_.end(), out.begin());
+    return encoded_.size();
+  }
   FillAdvertisement(priority, outgoing_);
   EncodeOptions options;
   options.source = config_.primary_address;
   options.destination = destination;
   options.pass_key = config_.pass_key;
   options.v3_ipv4_pseudo_header = config_.v3_ipv4_pseudo_header;
-  if (outgoing_.auth_type != AuthType::kAh) return EncodeAdvertisement(outgoing_, options, out);
+  if (outgoing_.auth_type != AuthType::kAh) {
+    absl::StatusOr<size_t> n = EncodeAdvertisement(outgoing_, options, out);
+    if (n.ok()) {
+      encoded_.assign(out.begin(), out.begin() + static_cast<ptrdiff_t>(*n));
+      encoded_priority_ = priority;
+      encoded_destination_ = destination;
+    }
+    return n;
+  }
 
   // AH (ah.h): the message, then the IP and AH headers around it, which the ICV covers.
   std::array<uint8_t, kHeaderSize + kMaxAddressCount * 4 + kV2AuthDataSize> message;
@@ -506,6 +526,7 @@ absl::Status Router::Reconfigure(absl::Time now, RouterConfig config) {
                    /*resign=*/false);
     }
     config_ = std::move(config);
+    encoded_.clear();
     decode_options_ = DecodeOptionsOf(config_);
     effective_priority_ = ComputeEffectivePriority();
     master_adver_interval_ = config_.advert_interval;
@@ -514,6 +535,7 @@ absl::Status Router::Reconfigure(absl::Time now, RouterConfig config) {
     return absl::OkStatus();
   }
   RouterConfig old = std::exchange(config_, std::move(config));
+  encoded_.clear();
   decode_options_ = DecodeOptionsOf(config_);
   if (state_ == RouterState::kMaster) {
     AddressList removed, added;

@@ -899,6 +899,40 @@ TEST_CASE("Router::WriteAdvertisement writes what keepalived put on the wire") {
   }
 }
 
+// The Master copies its last advertisement while priority, destination and configuration are
+// the same: each write must be what a router that never wrote one would write.
+TEST_CASE("Router::WriteAdvertisement gives fresh bytes after any input changed") {
+  RouterConfig c = Config(150, Version::kV3);
+  c.primary_address = IpAddress::V4(192, 0, 2, 5);
+  Router r = Make(c);
+  auto write = [](Router& router, uint8_t priority, const IpAddress& to) {
+    std::array<uint8_t, kMaxAdvertisementSize> buf;
+    auto n = router.WriteAdvertisement(priority, to, absl::MakeSpan(buf));
+    REQUIRE(n.ok());
+    return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
+  };
+  auto fresh = [&](const RouterConfig& config, uint8_t priority, const IpAddress& to) {
+    Router other = Make(config);
+    return write(other, priority, to);
+  };
+  const IpAddress peer = IpAddress::V4(192, 0, 2, 6);
+  const std::vector<uint8_t> first = write(r, 150, kMulticastGroupV4);
+  CHECK(write(r, 150, kMulticastGroupV4) == first);
+  CHECK(write(r, 0, kMulticastGroupV4) == fresh(c, 0, kMulticastGroupV4));  // resigning
+  CHECK(write(r, 150, peer) == fresh(c, 150, peer));                        // another pseudo-header
+  CHECK(write(r, 150, peer) != first);
+  CHECK(write(r, 150, kMulticastGroupV4) == first);
+  RouterConfig more = c;
+  more.virtual_addresses.push_back(IpAddress::V4(192, 0, 2, 4));
+  REQUIRE(r.Reconfigure(kT0, more).ok());
+  const std::vector<uint8_t> after = write(r, 150, kMulticastGroupV4);
+  CHECK(after.size() == first.size() + 4);
+  CHECK(after == fresh(more, 150, kMulticastGroupV4));
+  std::array<uint8_t, 8> small;
+  CHECK(r.WriteAdvertisement(150, kMulticastGroupV4, absl::MakeSpan(small)).status().code() ==
+        absl::StatusCode::kResourceExhausted);
+}
+
 // Issue 16: a forged priority-255 advertisement with addresses that are not ours made a Master
 // step down. keepalived discards it ("one or more VIP associated with VRID mismatch actual
 // MASTER advert"); so do we, and count it.
