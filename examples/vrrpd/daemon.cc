@@ -220,7 +220,7 @@ void Daemon::DropInsecureNotifyCommands() {
   // would run as root from a file others can write is refused (logged, never run).
   if (!conf_.global.enable_script_security) return;
   const CommandSpec default_user = DefaultScriptUser(conf_.global);
-  auto check = [&](std::optional<vrrp::config::Command>& command, const std::string& owner) {
+  auto check = [&](auto& command, const std::string& owner) {
     if (!command) return;
     CommandSpec spec{command->command, command->user, command->group};
     if (spec.user.empty()) {

@@ -12,7 +12,8 @@ using vrrp::config::Command;
 using vrrp::config::NotifyCommands;
 
 // The notify_<state> command for `state`, if the configuration has one.
-const std::optional<Command>* StateCommand(const NotifyCommands& commands, std::string_view state) {
+const vrrp::config::OptionalCommand* StateCommand(const NotifyCommands& commands,
+                                                  std::string_view state) {
   if (state == "MASTER") return &commands.master;
   if (state == "BACKUP") return &commands.backup;
   if (state == "FAULT") return &commands.fault;
@@ -67,7 +68,7 @@ void Notifier::Notify(const NotifyCommands& commands, std::string_view type,
                       const std::string& name, std::string_view state, int priority,
                       const std::string& default_user, const std::string& default_group) {
   const std::string key = fmt::format("{} {}", type, name);
-  if (const std::optional<Command>* command = StateCommand(commands, state);
+  if (const vrrp::config::OptionalCommand* command = StateCommand(commands, state);
       command != nullptr && command->has_value()) {
     Enqueue(key, SpecOf(**command, default_user, default_group), {});
   }

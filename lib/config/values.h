@@ -50,7 +50,9 @@ absl::Status Assign(absl::StatusOr<T> value, Field& field) {
   return absl::OkStatus();
 }
 
-inline absl::Status ReadCommandInto(Cursor& in, const Token& kw, std::optional<Command>& slot) {
+// `slot`: a std::optional<Command> or an OptionalCommand.
+template <typename Slot>
+absl::Status ReadCommandInto(Cursor& in, const Token& kw, Slot& slot) {
   absl::StatusOr<Command> cmd = ReadCommand(in, kw);
   if (!cmd.ok()) return cmd.status();
   slot = *std::move(cmd);

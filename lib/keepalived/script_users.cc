@@ -23,7 +23,7 @@ absl::Status CheckScriptUsers(const vrrp::config::Configuration& conf,
     }
   };
   const CommandSpec default_user = DefaultScriptUser(conf.global, identity);
-  auto check_command = [&](const std::optional<Command>& command, const std::string& what) {
+  auto check_command = [&](const auto& command, const std::string& what) {
     if (!command) return;
     CommandSpec spec{command->command, command->user, command->group};
     if (spec.user.empty()) {

@@ -48,7 +48,7 @@ absl::StatusOr<os::DriverOptions> ToDriverOptions(const vrrp_driver_options* opt
 std::vector<std::string> NotAppliedWarnings(const config::Configuration& conf) {
   std::vector<std::string> out;
   auto notify = [&](const config::NotifyCommands& n, std::string_view owner) {
-    const std::pair<const std::optional<config::Command>*, std::string_view> commands[] = {
+    const std::pair<const config::OptionalCommand*, std::string_view> commands[] = {
         {&n.master, "notify_master"},
         {&n.backup, "notify_backup"},
         {&n.fault, "notify_fault"},

@@ -37,6 +37,7 @@
 #include "absl/time/time.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/announce_pacer.h"
+#include "vrrp/config/boxed.h"
 #include "vrrp/instance.h"
 #include "vrrp/ip_address.h"
 #include "vrrp/route.h"
@@ -94,12 +95,15 @@ struct Command {
   friend bool operator==(const Command&, const Command&) = default;
 };
 
+// Boxed: every instance and sync group has these five, and most configurations none of them.
+using OptionalCommand = Boxed<Command>;
+
 struct NotifyCommands {
-  std::optional<Command> master;
-  std::optional<Command> backup;
-  std::optional<Command> fault;
-  std::optional<Command> stop;
-  std::optional<Command> notify;  // called for every transition with TYPE NAME STATE PRIORITY
+  OptionalCommand master;
+  OptionalCommand backup;
+  OptionalCommand fault;
+  OptionalCommand stop;
+  OptionalCommand notify;  // called for every transition with TYPE NAME STATE PRIORITY
 };
 
 struct TrackedInterface {
