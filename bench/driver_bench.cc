@@ -32,9 +32,11 @@
 //   lease renewals go to FakeHost's in-memory address list and its notification to the
 //     Driver's link monitor (a netlink RTM_NEWADDR round trip on Linux).
 // What they do not include: the kernel (syscalls, the IP stack, netlink), the event loop's
-// epoll and timerfd, and the fakes' delivery to the backup (FakeNetwork::Carry: a copy and an
-// eventfd write per message, made in the master's untimed calls). So these are not comparable
-// with scale.py's whole-daemon CPU; they say how much of it is ours.
+// epoll and timerfd (here: the harness's fds() and poll(), untimed), the ARP claims vrrpd's
+// default vip_conflict watches (a quiet stand-in: none arrive), and the fakes' delivery to the
+// backup (FakeNetwork::Carry: a copy and an eventfd write per message, made in the master's
+// untimed calls). So these are not comparable with scale.py's whole-daemon CPU. The fakes' share
+// of each figure, from perf, is in docs/performance.md.
 //
 //   ninja -C build driver_bench
 //   build/bench/driver_bench --benchmark_repetitions=3
@@ -124,8 +126,9 @@ struct Side {
     options.instances = vrrp::keepalived::DriverInstances(*conf);
     lease_seconds = options.instances.front().config.vip_lease_seconds;
     options.parts = host.Parts();
-    options.parts.open_claim_source = [](const std::string&, vrrp::Family)
-        -> absl::StatusOr<std::unique_ptr<vrrp::os::ClaimSource>> {
+    options.parts.open_claim_source =
+        [](const std::string&,
+           vrrp::Family) -> absl::StatusOr<std::unique_ptr<vrrp::os::ClaimSource>> {
       return std::unique_ptr<vrrp::os::ClaimSource>(std::make_unique<QuietClaims>());
     };
     absl::StatusOr<std::unique_ptr<Driver>> made = Driver::Create(std::move(options));
@@ -231,8 +234,8 @@ struct Pair {
     if (absl::Status s = master.driver->Start(now); !s.ok()) return s;
     if (absl::Status s = backup.driver->Start(now); !s.ok()) return s;
     absl::Duration untimed;
-    if (absl::Status s = Run({master.driver.get(), backup.driver.get()}, now, now + kSettle,
-                             nullptr, untimed);
+    if (absl::Status s =
+            Run({master.driver.get(), backup.driver.get()}, now, now + kSettle, nullptr, untimed);
         !s.ok()) {
       return s;
     }
