@@ -10,6 +10,7 @@
 //                            .prefix_len = 24, .interface = "eth0", .label = "eth0:vip"};
 //   if (absl::Status s = manager.Add(vip); !s.ok()) { ... }   // ip addr add ... label eth0:vip
 //   fmt::print("{}\n", vip);  // 192.0.2.3/24 dev eth0 scope global label eth0:vip
+//   std::vector<absl::Status> each = manager.AddAll(vips);  // one status per address, in order
 //
 // After a crash (SIGKILL) the addresses of the earlier run stay on the interface, and two hosts
 // then answer ARP for them; keepalived logs "removing VIPs." when it starts again. At start-up,
@@ -105,6 +106,13 @@ class AddressManager {
   // Adds the address; success when it is already there (same address and prefix). With
   // vip.lease_seconds, an address that is there gets its lease renewed to that many seconds.
   [[nodiscard]] virtual absl::Status Add(const VirtualAddress& vip) = 0;
+  // Add for each address of `vips`, as one batch: one status per address, in order, each what
+  // Add would have returned for it (an address that is there is success, a leased one gets its
+  // lease renewed, one that fails does not stop the others). For a driver that renews many
+  // Masters' leases at once (issue 10): the Linux manager sends the whole batch in one netlink
+  // send per 64 KiB and looks each interface up once, where Add costs a round trip per address.
+  // The default calls Add for each, so an implementation that has no cheaper way needs nothing.
+  [[nodiscard]] virtual std::vector<absl::Status> AddAll(absl::Span<const VirtualAddress> vips);
   // Removes the address (matched by address and prefix length); success when it is not there.
   // A missing interface is an error naming it, for both calls.
   [[nodiscard]] virtual absl::Status Remove(const VirtualAddress& vip) = 0;

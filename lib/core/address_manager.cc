@@ -17,6 +17,13 @@ static_assert(kScopeNames.Covers(AddressScope::kHost));
 
 std::string_view AddressScopeName(AddressScope scope) { return kScopeNames(scope); }
 
+std::vector<absl::Status> AddressManager::AddAll(absl::Span<const VirtualAddress> vips) {
+  std::vector<absl::Status> statuses;
+  statuses.reserve(vips.size());
+  for (const VirtualAddress& vip : vips) statuses.push_back(Add(vip));
+  return statuses;
+}
+
 absl::Status ValidateLinkName(std::string_view name) {
   auto bad = [name](std::string_view why) {
     return absl::InvalidArgumentError(fmt::format("interface name '{}' {}", name, why));

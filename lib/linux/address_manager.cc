@@ -33,12 +33,17 @@ absl::StatusOr<std::unique_ptr<NetlinkAddressManager>> NetlinkAddressManager::Op
   // Interface names are resolved with SIOCGIFINDEX on the netlink socket itself (any socket
   // answers it, for its own namespace), not with if_nametoindex(), which opens a socket in the
   // calling thread's namespace: the manager must keep working in the namespace it was opened in.
+  const int fd = mnl_socket_get_fd(*socket);
   return std::unique_ptr<NetlinkAddressManager>(
-      new NetlinkAddressManager(*socket, mnl_socket_get_fd(*socket)));
+      new NetlinkAddressManager(*socket, fd, SizeReceiveQueue(fd)));
 }
 
-NetlinkAddressManager::NetlinkAddressManager(mnl_socket* socket, int ioctl_fd)
-    : socket_(socket), ioctl_fd_(ioctl_fd), seq_(0), receive_buffer_(kReceiveBufferSize) {}
+NetlinkAddressManager::NetlinkAddressManager(mnl_socket* socket, int ioctl_fd, size_t batch_limit)
+    : socket_(socket),
+      ioctl_fd_(ioctl_fd),
+      seq_(0),
+      receive_buffer_(kReceiveBufferSize),
+      batch_limit_(batch_limit) {}
 
 NetlinkAddressManager::~NetlinkAddressManager() { mnl_socket_close(socket_); }
 

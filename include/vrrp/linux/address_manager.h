@@ -47,6 +47,12 @@ class NetlinkAddressManager final : public AddressManager {
   NetlinkAddressManager& operator=(const NetlinkAddressManager&) = delete;
 
   [[nodiscard]] absl::Status Add(const VirtualAddress& vip) override;
+  // Pipelined (address_batch.cc): the requests go in as few sends as fit 64 KiB and the receive
+  // queue's room for errors, each interface is looked up once, and only the last request of a
+  // send asks for an acknowledgement; the kernel answers any request that fails all the same,
+  // by its sequence number. An answer lost to a receive queue overrun (ENOBUFS) fails the
+  // addresses it may have been for, so that their instance tries again.
+  [[nodiscard]] std::vector<absl::Status> AddAll(absl::Span<const VirtualAddress> vips) override;
   [[nodiscard]] absl::Status Remove(const VirtualAddress& vip) override;
   [[nodiscard]] absl::StatusOr<std::vector<InterfaceAddress>> List(
       std::string_view interface) override;
@@ -55,7 +61,9 @@ class NetlinkAddressManager final : public AddressManager {
   [[nodiscard]] absl::StatusOr<uint32_t> InterfaceIndex(std::string_view interface) const;
 
  private:
-  NetlinkAddressManager(mnl_socket* socket, int ioctl_fd);
+  NetlinkAddressManager(mnl_socket* socket, int ioctl_fd, size_t batch_limit);
+  // Enlarges the receive queue of `fd` for AddAll's answers; returns batch_limit_ for it.
+  static size_t SizeReceiveQueue(int fd);
 
   absl::Status Send(absl::Span<const uint8_t> request, std::string_view call,
                     std::string_view object);
@@ -64,11 +72,18 @@ class NetlinkAddressManager final : public AddressManager {
                         std::string_view object, int* kernel_errno);
   absl::StatusOr<std::vector<InterfaceAddress>> DumpOnce(std::string_view interface,
                                                          uint32_t ifindex);
+  // One send of AddAll: requests for vips[sent[i]] with sequence numbers first_seq + i, in
+  // request_buffer_'s first `size` bytes; fills their statuses.
+  void SendBatch(absl::Span<const VirtualAddress> vips, absl::Span<const size_t> sent,
+                 uint32_t first_seq, size_t size, std::vector<absl::Status>& statuses);
 
   mnl_socket* socket_;
   int ioctl_fd_;  // an AF_INET datagram socket, for SIOCGIFINDEX in the right namespace
   uint32_t seq_;
   std::vector<uint8_t> receive_buffer_;
+  std::vector<uint8_t> request_buffer_;  // AddAll's requests, allocated on its first call
+  // Requests per AddAll send: as many error answers as the receive queue surely holds.
+  size_t batch_limit_;
 };
 
 }  // namespace vrrp::os
