@@ -52,6 +52,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "vrrp/address_claim.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/announcer.h"
@@ -193,6 +194,19 @@ class Instance {
   bool has_deferred() const { return !deferred_.empty() || renew_pending_; }
   void FlushDeferred(absl::Time now);
 
+  // Batched lease renewals (issue 10): a driver of many instances renews every lease that is due
+  // in one tick with one AddressManager::AddAll, instead of one Add (a netlink round trip) per
+  // address. When a due renewal is all this instance has waiting (nothing else deferred, so no
+  // effect decided before it is overtaken), TakeRenewals appends the addresses to renew, each
+  // with its lease, to `out`, schedules the next renewal, and returns how many it appended; 0
+  // when there is nothing to renew now (not Master any more, an owner, no lease) or other
+  // effects wait (FlushDeferred renews after them). The caller adds them and hands their
+  // statuses, in the same order, to OnRenewed before any other call into the instance. A
+  // failed renewal is what it is in FlushDeferred: a failed add, reported as a kAddressAdded
+  // event, probed later, and the Master goes to Fault (see above).
+  size_t TakeRenewals(absl::Time now, std::vector<VirtualAddress>& out);
+  void OnRenewed(absl::Time now, absl::Span<const absl::Status> statuses);
+
  private:
   Instance(InstanceConfig config, Router router, Transport& transport, AddressManager& addresses,
            Announcer& announcer, InstanceId id, EventQueue* events);
@@ -209,7 +223,14 @@ class Instance {
   // Enters or leaves the address fault once the current batch of actions is carried out.
   void ApplyAddressFault(absl::Time now);
   void Retry(absl::Time now);
+  // Renews every lease now (RenewalsDue, AddAll, RecordRenewals): the one path of renewals,
+  // batched by the caller or not.
   void Renew(absl::Time now);
+  // A Master's leased addresses, appended to `out` (their count returned), and the next
+  // renewal scheduled; nothing when there is no lease to renew.
+  size_t RenewalsDue(absl::Time now, std::vector<VirtualAddress>& out);
+  // The outcome of renewing what RenewalsDue gave, in its order: each failure as a failed add.
+  void RecordRenewals(absl::Time now, absl::Span<const absl::Status> statuses);
   void ScheduleRetry(absl::Time now, bool failed);
   void FlushDeferredActions(absl::Time now);
   void AnnounceAddresses(absl::Time now, const AddressList& ips, int count);

@@ -495,26 +495,52 @@ void Instance::Retry(absl::Time now) {
 }
 
 void Instance::Renew(absl::Time now) {
+  std::vector<VirtualAddress> due;
+  if (RenewalsDue(now, due) == 0) return;
+  RecordRenewals(now, address_manager_.AddAll(due));
+}
+
+size_t Instance::RenewalsDue(absl::Time now, std::vector<VirtualAddress>& out) {
   if (router_.state() != RouterState::kMaster || config_.vip_lease_seconds == 0 ||
       router_.is_owner()) {
-    return;
+    return 0;
   }
+  for (const VirtualAddress& vip : config_.addresses) out.push_back(Leased(vip));
+  for (const VirtualAddress& vip : config_.excluded_addresses) out.push_back(Leased(vip));
+  renew_at_ = now + VipLeaseRenewal(config_.router, config_.vip_lease_seconds);
+  return config_.addresses.size() + config_.excluded_addresses.size();
+}
+
+void Instance::RecordRenewals(absl::Time now, absl::Span<const absl::Status> statuses) {
   // Silent when it works: one line per address and second would drown the log. A failure is
   // reported as the failed add it is, and the Master goes to Fault before the lease runs out.
-  auto renew = [&](const VirtualAddress& vip) {
-    const VirtualAddress leased = Leased(vip);
-    absl::Status status = address_manager_.Add(leased);
-    if (status.ok()) return;
+  size_t next = 0;
+  auto record = [&](const VirtualAddress& vip) {
+    const size_t at = next++;
+    if (at < statuses.size() && statuses[at].ok()) return;
     InstanceEvent e = MakeEvent(InstanceEvent::Kind::kAddressAdded, now);
-    e.address = leased;
-    e.status = std::move(status);
+    e.address = Leased(vip);
+    // A caller that gave fewer statuses than addresses cannot say the lease was renewed.
+    e.status = at < statuses.size()
+                   ? statuses[at]
+                   : absl::InternalError(fmt::format("no outcome for the renewal of {}", vip));
     events_->Push(std::move(e));
     Remember(unplaced_, vip);
     address_fault_pending_ = true;
   };
-  for (const VirtualAddress& vip : config_.addresses) renew(vip);
-  for (const VirtualAddress& vip : config_.excluded_addresses) renew(vip);
-  renew_at_ = now + VipLeaseRenewal(config_.router, config_.vip_lease_seconds);
+  for (const VirtualAddress& vip : config_.addresses) record(vip);
+  for (const VirtualAddress& vip : config_.excluded_addresses) record(vip);
+}
+
+size_t Instance::TakeRenewals(absl::Time now, std::vector<VirtualAddress>& out) {
+  if (!renew_pending_ || !deferred_.empty()) return 0;
+  renew_pending_ = false;
+  return RenewalsDue(now, out);
+}
+
+void Instance::OnRenewed(absl::Time now, absl::Span<const absl::Status> statuses) {
+  RecordRenewals(now, statuses);
+  ApplyAddressFault(now);
 }
 
 void Instance::AnnounceAddresses(absl::Time now, const AddressList& ips, int count) {

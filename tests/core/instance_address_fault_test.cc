@@ -330,6 +330,108 @@ TEST_CASE("A failed renewal is a failed add: the Master goes to Fault before the
   CHECK(rig.instance->address_fault());
 }
 
+// A Master with a lease on its VIP and an excluded address, deferring its effects as the Driver
+// makes it, whose renewal of the excluded address fails; the renewal is due at the returned time.
+absl::Time DeferredRenewalFails(Rig& rig) {
+  rig.instance->set_defer_effects(true);
+  const absl::Time down = MasterDown(rig);
+  rig.instance->FlushDeferred(down);  // the takeover's adds
+  REQUIRE(rig.state() == RouterState::kMaster);
+  REQUIRE(rig.addresses.Holds(kExcluded));
+  rig.addresses.FailAdd(kExcluded, kDenied);
+  rig.addresses.clear_calls();
+  (void)rig.Events();
+  rig.events.clear();
+  const absl::Time renewal = down + absl::Seconds(1);
+  REQUIRE(rig.instance->NextDeadline() == renewal);
+  rig.instance->OnTimer(renewal);
+  REQUIRE(rig.instance->has_deferred());
+  return renewal;
+}
+
+TEST_CASE("A batched renewal has the outcome of the instance's own: the failed address faults") {
+  InstanceConfig config = Config();
+  config.vip_lease_seconds = 6;
+  config.excluded_addresses = {{.address = kExcluded, .prefix_len = 32, .interface = "eth1"}};
+  // The instance renews by itself (FlushDeferred); the driver's way: TakeRenewals, one AddAll
+  // for every instance's addresses (here a manager of its own), OnRenewed.
+  Rig own(config);
+  Rig batched(config);
+  const absl::Time renewal = DeferredRenewalFails(own);
+  REQUIRE(DeferredRenewalFails(batched) == renewal);
+  own.instance->FlushDeferred(renewal);
+
+  std::vector<VirtualAddress> due;
+  REQUIRE(batched.instance->TakeRenewals(renewal, due) == 2);
+  const std::string leased = "scope global valid_lft 6 preferred_lft 6";
+  REQUIRE(due.size() == 2);
+  CHECK(ToString(due[0]) == "192.0.2.3/24 dev eth0 " + leased);
+  CHECK(ToString(due[1]) == "198.51.100.3/32 dev eth1 " + leased);
+  CHECK_FALSE(batched.instance->has_deferred());  // taken: FlushDeferred would not renew again
+  const std::vector<absl::Status> statuses = batched.addresses.AddAll(due);
+  REQUIRE(statuses.size() == 2);
+  CHECK(statuses[0].ok());
+  CHECK(statuses[1] == kDenied);
+  batched.instance->OnRenewed(renewal, statuses);
+
+  // The same adds, events, fault, probe schedule and resignation either way.
+  CHECK(batched.addresses.calls() == own.addresses.calls());
+  CHECK(batched.Events() == own.Events());
+  CHECK(batched.Logged("VI_1 address_added 198.51.100.3/32 dev eth1 " + leased +
+                       ": PERMISSION_DENIED: RTM_NEWADDR: Operation not permitted (EPERM)"));
+  CHECK(batched.Logged("VI_1 transition MASTER -> FAULT (fault)"));
+  CHECK(batched.state() == RouterState::kFault);
+  CHECK(batched.instance->address_fault());
+  CHECK(batched.LastPriority() == 0);
+  CHECK(batched.instance->unplaced_addresses() == own.instance->unplaced_addresses());
+  REQUIRE(batched.instance->unplaced_addresses().size() == 1);
+  CHECK(batched.instance->unplaced_addresses()[0].address == kExcluded);
+  CHECK(batched.instance->next_retry() == renewal + absl::Seconds(1));
+  CHECK(batched.instance->next_retry() == own.instance->next_retry());
+  CHECK_FALSE(batched.addresses.Holds(kVip));  // resigned: removed, as by the instance itself
+  CHECK_FALSE(own.addresses.Holds(kVip));
+}
+
+TEST_CASE("A renewal is batched only when nothing else waits, and never for a Backup") {
+  InstanceConfig config = Config();
+  config.vip_lease_seconds = 6;
+  Rig rig(config);
+  rig.instance->set_defer_effects(true);
+  std::vector<VirtualAddress> due;
+  // Nothing due: nothing taken.
+  CHECK(rig.instance->TakeRenewals(kT0, due) == 0);
+  const absl::Time down = MasterDown(rig);
+  // The takeover's adds wait: the renewal may not overtake them (it is not due yet anyway).
+  REQUIRE(rig.instance->has_deferred());
+  CHECK(rig.instance->TakeRenewals(down, due) == 0);
+  CHECK(rig.instance->has_deferred());
+  rig.instance->FlushDeferred(down);
+  rig.addresses.clear_calls();
+  // Due, then out of Master before the driver took it (a fault, which carries out what waits
+  // first): no renewal, only the resignation's removal, as before.
+  const absl::Time renewal = down + absl::Seconds(1);
+  rig.instance->OnTimer(renewal);
+  rig.instance->SetFault(renewal, true);  // not hot: carries out what waits, then resigns
+  CHECK(rig.instance->TakeRenewals(renewal, due) == 0);
+  CHECK(due.empty());
+  CHECK_FALSE(rig.instance->has_deferred());
+  CHECK(rig.addresses.calls() ==
+        std::vector<std::string>{"remove 192.0.2.3/24 dev eth0 scope global"});
+  // A lost answer (a manager that gave fewer statuses than addresses) is a failed renewal.
+  Rig short_answer(config);
+  short_answer.instance->set_defer_effects(true);
+  const absl::Time down2 = MasterDown(short_answer);
+  short_answer.instance->FlushDeferred(down2);
+  short_answer.instance->OnTimer(down2 + absl::Seconds(1));
+  REQUIRE(short_answer.instance->TakeRenewals(down2 + absl::Seconds(1), due) == 1);
+  short_answer.instance->OnRenewed(down2 + absl::Seconds(1), {});
+  CHECK(short_answer.state() == RouterState::kFault);
+  CHECK(
+      short_answer.Logged("VI_1 address_added 192.0.2.3/24 dev eth0 scope global valid_lft 6 "
+                          "preferred_lft 6: INTERNAL: no outcome for the renewal of "
+                          "192.0.2.3/24 dev eth0 scope global"));
+}
+
 TEST_CASE("An owner's addresses are never leased: they are the interface's own") {
   InstanceConfig config = Config();
   config.router.priority = 255;
