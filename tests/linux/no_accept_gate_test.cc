@@ -46,6 +46,10 @@ class RecordingManager final : public AddressManager {
     log_.push_back(fmt::format("add {}", vip.address));
     return fake_.Add(vip);
   }
+  std::vector<absl::Status> AddAll(absl::Span<const VirtualAddress> vips) override {
+    log_.push_back(fmt::format("add_all {}", vips.size()));
+    return AddressManager::AddAll(vips);  // an "add" each
+  }
   absl::Status Remove(const VirtualAddress& vip) override {
     log_.push_back(fmt::format("remove {}", vip.address));
     return fake_.Remove(vip);
@@ -108,6 +112,29 @@ TEST_CASE("NoAcceptGate: renewing a held address's lease costs no filter call") 
   // Removing one that is not held (start-up's leftover removal) touches no rule.
   REQUIRE(b.manager->Remove(Vip("192.0.2.9")).ok());
   CHECK(b.Take() == Calls{"remove 192.0.2.9"});
+}
+
+TEST_CASE("NoAcceptGate: AddAll filters as Add does and passes the batch on as one") {
+  Bench b;
+  REQUIRE(b.gate.SetNoAccept({Vip("192.0.2.3"), Vip("192.0.2.5"), Vip("192.0.2.6")}).ok());
+  b.filter.Fail("block 192.0.2.5", absl::InternalError("blocking 192.0.2.5: Error: x"));
+  b.addresses.FailAdd(*IpAddress::Parse("192.0.2.6"), absl::PermissionDeniedError("EPERM"));
+  std::vector<VirtualAddress> batch = {Vip("192.0.2.3"), Vip("192.0.2.4"), Vip("192.0.2.5"),
+                                       Vip("192.0.2.6")};
+  for (VirtualAddress& vip : batch) vip.lease_seconds = 6;
+  std::vector<absl::Status> statuses = b.manager->AddAll(batch);
+  REQUIRE(statuses.size() == 4);
+  CHECK(statuses[0].ok());
+  CHECK(statuses[1].ok());
+  CHECK(statuses[2].message() == "blocking 192.0.2.5: Error: x");  // not added: not passed on
+  CHECK(statuses[3].code() == absl::StatusCode::kPermissionDenied);
+  CHECK(b.Take() == Calls{"block 192.0.2.3", "block 192.0.2.5", "block 192.0.2.6", "add_all 3",
+                          "add 192.0.2.3", "add 192.0.2.4", "add 192.0.2.6", "unblock 192.0.2.6"});
+  CHECK(b.gate.held() == 2);
+  CHECK(b.gate.blocked() == 1);
+  // The next renewal of the held ones costs no filter call.
+  statuses = b.manager->AddAll(absl::MakeConstSpan(batch).subspan(0, 2));
+  CHECK(b.Take() == Calls{"add_all 2", "add 192.0.2.3", "add 192.0.2.4"});
 }
 
 TEST_CASE("NoAcceptGate: an address whose filter fails is not added, with the filter's error") {

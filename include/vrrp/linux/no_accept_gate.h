@@ -10,7 +10,8 @@
 // The order is keepalived's: the filter first, then the address (no moment where a new Master's
 // VIP takes traffic); the address removed first, then the filter. An address whose filter
 // cannot be set is not added (the Add fails with the filter's error), so a Master never holds a
-// no_accept VIP that accepts traffic. Renewing a lease (Add again) costs no filter call.
+// no_accept VIP that accepts traffic. Renewing a lease (Add again) costs no filter call, and
+// AddAll's batch reaches the wrapped manager as one batch.
 //
 // Thread-safety: none; the Driver's thread. Lifetime: the gate and its filter outlive every
 // manager Wrap() made.
@@ -20,9 +21,11 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "vrrp/address_manager.h"
 #include "vrrp/linux/nft_vip_filter.h"
@@ -59,6 +62,12 @@ class NoAcceptGate {
   }
   friend class GatedAddressManager;
   absl::Status Add(AddressManager& inner, const VirtualAddress& vip);
+  // Add for each, the addresses passed on to `inner` in one AddAll (batched lease renewals).
+  std::vector<absl::Status> AddAll(AddressManager& inner, absl::Span<const VirtualAddress> vips);
+  // Add's two halves: the filter before the address (true: newly blocked), and after it,
+  // whether it was added, its rule kept or taken back.
+  absl::StatusOr<bool> BlockBefore(const VirtualAddress& vip);
+  absl::Status After(const VirtualAddress& vip, bool newly_blocked, absl::Status added);
   absl::Status Remove(AddressManager& inner, const VirtualAddress& vip);
 
   AddressFilter& filter_;
