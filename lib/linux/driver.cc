@@ -1139,6 +1139,32 @@ void Driver::RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines) {
   }
 }
 
+void Driver::RenewLeases(absl::Time now) {
+  renewals_.clear();
+  renewing_.clear();
+  for (uint64_t key : due_) {
+    auto it = index_of_.find(key);
+    if (it == index_of_.end()) continue;
+    if (size_t n = instances_[it->second]->TakeRenewals(now, renewals_); n > 0) {
+      renewing_.push_back({it->second, n});
+    }
+  }
+  if (renewals_.empty()) return;
+  // One batch for the tick: at 1,000 Masters renewing once a second, an Add each was a
+  // SIOCGIFINDEX, a send and a receive per address (and the kernel's lifetime work preempting
+  // every send); the batch is one send per 64 KiB and an interface lookup per interface.
+  const std::vector<absl::Status> statuses = address_manager_->AddAll(renewals_);
+  absl::Span<const absl::Status> rest = statuses;
+  for (const auto& [index, count] : renewing_) {
+    // A manager that answered fewer than it was asked leaves the rest without an outcome: the
+    // instance counts them as failed renewals.
+    const absl::Span<const absl::Status> mine = rest.subspan(0, count);
+    rest.remove_prefix(mine.size());
+    instances_[index]->OnRenewed(now, mine);
+    Touch(index);
+  }
+}
+
 void Driver::FlushEffects(absl::Time now) {
   RunEffects(now, effects_.size(), /*yield_to_deadlines=*/false);
   // Anything not queued (a key a reload renumbered) still goes.
@@ -1228,13 +1254,16 @@ void Driver::OnTimer(absl::Time now) {
       if (it == index_of_.end()) continue;
       instances_[it->second]->OnTimer(now);
       Touch(it->second);
-      QueueEffects(it->second);
     }
     for (auto& link : links_) {
       if (link->transport == nullptr) continue;
       if (absl::Status s = link->transport->Flush(); !s.ok() && options_.on_error) {
         options_.on_error(s);
       }
+    }
+    RenewLeases(now);
+    for (uint64_t key : due_) {
+      if (auto it = index_of_.find(key); it != index_of_.end()) QueueEffects(it->second);
     }
   }
   // Paced announcements whose turn came, before new effects queue more behind them.

@@ -3,11 +3,13 @@
 // CAP_NET_ADMIN. It must leave the VIP to the healthy one (Fault, priority 0), keep that fault
 // apart from a link fault (neither clears the other), and take the VIP back once it can.
 // Leased VIPs are renewed through the driver's deferred effects.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "fmt/format.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/testing/linux/fake_host.h"
 #include "vrrp/testing/linux/fake_network.h"
@@ -131,6 +133,57 @@ TEST_CASE("Driver: a Master renews its leased VIP through its deferred effects")
   REQUIRE(calls.size() >= before + 9);
   CHECK(calls.size() <= before + 11);
   CHECK(calls.back() == "add 198.51.100.1/32 dev eth0 scope global valid_lft 6 preferred_lft 6");
+}
+
+TEST_CASE("Driver: the leases of all Masters due at once are renewed in one batch") {
+  FakeHost host;
+  host.AddInterface("eth0", {IpAddress::V4(192, 0, 2, 5)});
+  DriverOptions options;
+  for (uint8_t vrid = 1; vrid <= 3; ++vrid) {
+    DriverInstance spec = Spec(100);
+    spec.config.name = fmt::format("VI_{}", vrid);
+    spec.config.router.vrid = vrid;
+    spec.config.addresses[0].address = IpAddress::V4(198, 51, 100, vrid);
+    spec.config.vip_lease_seconds = VipLeaseFor(spec.config.router);
+    options.instances.push_back(std::move(spec));
+  }
+  options.parts = host.Parts();
+  auto driver = Driver::Create(std::move(options));
+  REQUIRE(driver.ok());
+  absl::Time now = kVirtualStart;
+  REQUIRE((*driver)->Start(now).ok());
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(4)).ok());
+  auto state = [&](size_t i) { return (*driver)->router((*driver)->ids()[i])->state(); };
+  for (size_t i = 0; i < 3; ++i) REQUIRE(state(i) == RouterState::kMaster);
+
+  const size_t calls_before = host.address_calls().size();
+  const size_t batches_before = host.address_batches().size();
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(10)).ok());
+  // Every renewal went through AddAll, and the three Masters, elected together, renew together.
+  const size_t renewals = host.address_calls().size() - calls_before;
+  CHECK(renewals >= 3 * 9);
+  size_t batched = 0;
+  for (size_t i = batches_before; i < host.address_batches().size(); ++i) {
+    batched += host.address_batches()[i];
+  }
+  CHECK(batched == renewals);
+  CHECK(host.address_batches().size() - batches_before < renewals);
+
+  // One renewal of the batch fails: its instance alone resigns, the others renew on.
+  host.FailAdd(IpAddress::V4(198, 51, 100, 2), kDenied);
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(3)).ok());
+  CHECK(state(0) == RouterState::kMaster);
+  CHECK(state(1) == RouterState::kFault);
+  CHECK((*driver)->instance((*driver)->ids()[1])->address_fault());
+  CHECK(state(2) == RouterState::kMaster);
+  CHECK(host.Holds(IpAddress::V4(198, 51, 100, 1)));
+  CHECK_FALSE(host.Holds(IpAddress::V4(198, 51, 100, 2)));
+  CHECK(host.Holds(IpAddress::V4(198, 51, 100, 3)));
+  const size_t after_fault = host.address_calls().size();
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(3)).ok());
+  const auto& calls = host.address_calls();
+  CHECK(std::count(calls.begin() + static_cast<ptrdiff_t>(after_fault), calls.end(),
+                   "add 198.51.100.3/32 dev eth0 scope global valid_lft 6 preferred_lft 6") >= 2);
 }
 
 }  // namespace

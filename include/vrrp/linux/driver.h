@@ -247,6 +247,9 @@ class Driver final : public InstanceSet {
   void QueueEffects(size_t index);
   void RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines);
   void FlushEffects(absl::Time now);
+  // The lease renewals of the instances due this tick (due_) that have nothing else waiting
+  // (Instance::TakeRenewals), with one AddressManager::AddAll, after their advertisements.
+  void RenewLeases(absl::Time now);
   // An instance's announcement, through the pacer: sent now or queued on its interface's lane.
   absl::Status Announce(absl::Time now, Slot& slot, const IpAddress& address);
   // Sends the paced announcements whose turn has come.
@@ -284,10 +287,12 @@ class Driver final : public InstanceSet {
   uint64_t next_key_ = 1;
   DeadlineQueue deadlines_;
   AnnouncePacer pacer_;  // keyed by Slot::key; an instance not MASTER has nothing queued
-  std::vector<PacedAnnouncement> paced_due_;  // reused by SendPaced
-  std::vector<uint64_t> due_;                 // reused by OnTimer
-  std::vector<uint8_t> receive_arena_;        // OnPackets' recvmmsg slots, allocated once
-  std::vector<ReceivedPacket> received_;      // what one recvmmsg read, pointing into the arena
+  std::vector<PacedAnnouncement> paced_due_;         // reused by SendPaced
+  std::vector<uint64_t> due_;                        // reused by OnTimer
+  std::vector<VirtualAddress> renewals_;             // reused by RenewLeases: the tick's batch
+  std::vector<std::pair<size_t, size_t>> renewing_;  // and per instance index, its count
+  std::vector<uint8_t> receive_arena_;               // OnPackets' recvmmsg slots, allocated once
+  std::vector<ReceivedPacket> received_;  // what one recvmmsg read, pointing into the arena
   std::deque<uint64_t> effects_;  // keys of instances with deferred effects, in arrival order
   absl::Time effects_resume_ = absl::InfinitePast();   // the next slice of effects
   absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links

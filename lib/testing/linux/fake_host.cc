@@ -20,6 +20,9 @@ class FakeHost::AddressPart final : public AddressManager {
   absl::Status Add(const VirtualAddress& vip) override {
     host_.address_calls_.push_back("add " + ToString(vip));
     if (!host_.address_status_.ok()) return host_.address_status_;
+    for (const auto& [address, status] : host_.add_failures_) {
+      if (address == vip.address) return status;
+    }
     Interface* i = host_.Find(vip.interface);
     if (i == nullptr) return host_.Missing(vip.interface);
     if (std::none_of(i->addresses.begin(), i->addresses.end(),
@@ -27,6 +30,11 @@ class FakeHost::AddressPart final : public AddressManager {
       host_.AddAddress(vip);
     }
     return absl::OkStatus();
+  }
+
+  std::vector<absl::Status> AddAll(absl::Span<const VirtualAddress> vips) override {
+    host_.address_batches_.push_back(vips.size());
+    return AddressManager::AddAll(vips);  // Add for each, as the kernel answers each
   }
 
   absl::Status Remove(const VirtualAddress& vip) override {
@@ -322,6 +330,11 @@ bool FakeHost::Holds(const IpAddress& address) const {
     return std::any_of(i->addresses.begin(), i->addresses.end(),
                        [&](const InterfaceAddress& a) { return a.vip.address == address; });
   });
+}
+
+void FakeHost::FailAdd(const IpAddress& address, absl::Status status) {
+  std::erase_if(add_failures_, [&](const auto& failure) { return failure.first == address; });
+  if (!status.ok()) add_failures_.emplace_back(address, std::move(status));
 }
 
 int FakeHost::announced(const IpAddress& address) const {

@@ -36,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -104,6 +105,10 @@ class FakeHost {
   const std::vector<std::string>& address_calls() const { return address_calls_; }
   // The Driver's Add, Remove and List fail with `status`; OkStatus() makes them work again.
   void FailAddressCalls(absl::Status status) { address_status_ = std::move(status); }
+  // Only the Driver's Add of `address` fails (a lease renewal too); OkStatus() undoes it.
+  void FailAdd(const IpAddress& address, absl::Status status);
+  // The size of each AddAll the Driver made (its batched lease renewals), oldest first.
+  const std::vector<size_t>& address_batches() const { return address_batches_; }
 
   // --- Announcements ---
   const std::vector<Announcement>& announcements() const { return announcements_; }
@@ -149,6 +154,8 @@ class FakeHost {
   int next_ifindex_ = 1;
   std::vector<std::string> address_calls_;
   absl::Status address_status_;
+  std::vector<std::pair<IpAddress, absl::Status>> add_failures_;  // FailAdd
+  std::vector<size_t> address_batches_;
   std::vector<Announcement> announcements_;
   size_t announcers_ = 0;
   std::vector<MonitorPart*> monitors_;  // open link monitors, each told every notification
