@@ -40,16 +40,9 @@ constexpr size_t kMaxBatch = 512;
 }  // namespace
 
 size_t NetlinkAddressManager::SizeReceiveQueue(int fd) {
-  // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN, which adding addresses needs
-  // anyway; without it SO_RCVBUF is capped at rmem_max. Either way the batch is sized from what
-  // the kernel granted (it doubles the value asked, for its bookkeeping, and reports that).
-  const int asked = kBatchReceiveQueue;
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &asked, sizeof(asked)) < 0) {
-    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &asked, sizeof(asked));
-  }
-  int granted = 0;
-  socklen_t length = sizeof(granted);
-  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length) < 0 || granted <= 0) return 1;
+  // Sized from what the kernel granted: without CAP_NET_ADMIN, rmem_max caps it.
+  const int granted = AskReceiveQueue(fd, kBatchReceiveQueue);
+  if (granted <= 0) return 1;
   return std::clamp<size_t>(static_cast<size_t>(granted) / kAnswerCost, 1, kMaxBatch);
 }
 

@@ -23,6 +23,9 @@ constexpr absl::Duration kEffectsPause = absl::Microseconds(50);
 // each turn (Attach's after_turn), so that one turn's effects and their handling stay a short
 // stretch of CPU together. An owner that polls at its own pace does not slow the effects.
 constexpr size_t kEventsPerTurn = 32;
+// The most leases one AddAll renews. The kernel notifies each renewal to the link monitor, whose
+// queue (link_monitor.cc) holds twice this many; between two batches the Driver reads it.
+constexpr size_t kRenewalsPerBatch = 512;
 // A socket that wakes the loop twice within this many hold-offs is busy: it is then read on a
 // timer (DriverOptions::receive_holdoff) instead of waking the loop per packet.
 constexpr int kBusyWakeups = 10;
@@ -880,37 +883,41 @@ DriverStats Driver::stats() const {
   return s;
 }
 
+void Driver::ReadLinkEvents(absl::Time now) {
+  absl::Status s = link_monitor_->Process([&](const LinkEvent& e) { OnLinkEvent(now, e); });
+  if (!s.ok()) {
+    // Notifications were lost: read the interfaces afresh rather than trust what we had. One
+    // that appeared, disappeared or was re-created (another index) in the meantime first.
+    std::vector<std::pair<std::string, int>> changed;
+    for (const auto& link : links_) {
+      auto index = queries_->Index(link->interface);
+      const int now_index = index.ok() ? *index : 0;
+      if (now_index != link->ifindex) changed.emplace_back(link->interface, now_index);
+    }
+    for (const auto& [name, index] : changed) {
+      if (index == 0) {
+        OnInterfaceGone(now, name);
+      } else {
+        OnInterfaceAppeared(now, name, index);
+      }
+    }
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      auto up = queries_->IsUp(options_.instances[i].interface);
+      slots_[i]->link_up = up.ok() && *up;
+      if (slots_[i]->source_from_interface && !slots_[i]->source_present &&
+          slots_[i]->link->transport != nullptr && LearnSource(now, i)) {
+        Reindex();
+      }
+      UpdateFault(now, i);
+      Touch(i);
+    }
+    if (options_.on_error) options_.on_error(s);
+  }
+}
+
 void Driver::OnReadable(absl::Time now, int fd) {
   if (fd == link_monitor_->fd()) {
-    absl::Status s = link_monitor_->Process([&](const LinkEvent& e) { OnLinkEvent(now, e); });
-    if (!s.ok()) {
-      // Notifications were lost: read the interfaces afresh rather than trust what we had. One
-      // that appeared, disappeared or was re-created (another index) in the meantime first.
-      std::vector<std::pair<std::string, int>> changed;
-      for (const auto& link : links_) {
-        auto index = queries_->Index(link->interface);
-        const int now_index = index.ok() ? *index : 0;
-        if (now_index != link->ifindex) changed.emplace_back(link->interface, now_index);
-      }
-      for (const auto& [name, index] : changed) {
-        if (index == 0) {
-          OnInterfaceGone(now, name);
-        } else {
-          OnInterfaceAppeared(now, name, index);
-        }
-      }
-      for (size_t i = 0; i < slots_.size(); ++i) {
-        auto up = queries_->IsUp(options_.instances[i].interface);
-        slots_[i]->link_up = up.ok() && *up;
-        if (slots_[i]->source_from_interface && !slots_[i]->source_present &&
-            slots_[i]->link->transport != nullptr && LearnSource(now, i)) {
-          Reindex();
-        }
-        UpdateFault(now, i);
-        Touch(i);
-      }
-      if (options_.on_error) options_.on_error(s);
-    }
+    ReadLinkEvents(now);
     Reschedule();
     return;
   }
@@ -1140,28 +1147,34 @@ void Driver::RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines) {
 }
 
 void Driver::RenewLeases(absl::Time now) {
-  renewals_.clear();
-  renewing_.clear();
-  for (uint64_t key : due_) {
-    auto it = index_of_.find(key);
-    if (it == index_of_.end()) continue;
-    if (size_t n = instances_[it->second]->TakeRenewals(now, renewals_); n > 0) {
-      renewing_.push_back({it->second, n});
+  size_t next = 0;  // in due_
+  while (next < due_.size()) {
+    renewals_.clear();
+    renewing_.clear();
+    for (; next < due_.size() && renewals_.size() < kRenewalsPerBatch; ++next) {
+      auto it = index_of_.find(due_[next]);
+      if (it == index_of_.end()) continue;
+      if (size_t n = instances_[it->second]->TakeRenewals(now, renewals_); n > 0) {
+        renewing_.push_back({it->second, n});
+      }
     }
-  }
-  if (renewals_.empty()) return;
-  // One batch for the tick: at 1,000 Masters renewing once a second, an Add each was a
-  // SIOCGIFINDEX, a send and a receive per address (and the kernel's lifetime work preempting
-  // every send); the batch is one send per 64 KiB and an interface lookup per interface.
-  const std::vector<absl::Status> statuses = address_manager_->AddAll(renewals_);
-  absl::Span<const absl::Status> rest = statuses;
-  for (const auto& [index, count] : renewing_) {
-    // A manager that answered fewer than it was asked leaves the rest without an outcome: the
-    // instance counts them as failed renewals.
-    const absl::Span<const absl::Status> mine = rest.subspan(0, count);
-    rest.remove_prefix(mine.size());
-    instances_[index]->OnRenewed(now, mine);
-    Touch(index);
+    if (renewals_.empty()) return;
+    // One batch for the tick: at 1,000 Masters renewing once a second, an Add each was a
+    // SIOCGIFINDEX, a send and a receive per address (and the kernel's lifetime work preempting
+    // every send); the batch is one send per 64 KiB and an interface lookup per interface.
+    const std::vector<absl::Status> statuses = address_manager_->AddAll(renewals_);
+    absl::Span<const absl::Status> rest = statuses;
+    for (const auto& [index, count] : renewing_) {
+      // A manager that answered fewer than it was asked leaves the rest without an outcome: the
+      // instance counts them as failed renewals.
+      const absl::Span<const absl::Status> mine = rest.subspan(0, count);
+      rest.remove_prefix(mine.size());
+      instances_[index]->OnRenewed(now, mine);
+      Touch(index);
+    }
+    // Each renewal was notified to the link monitor: read them before the next batch adds more,
+    // so that its queue never overruns. The instances not taken yet may be called meanwhile.
+    if (next < due_.size()) ReadLinkEvents(now);
   }
 }
 

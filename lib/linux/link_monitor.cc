@@ -11,11 +11,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include "netlink_framing.h"
 #include "vrrp/linux/netlink_messages.h"
 #include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
 namespace {
+
+// The monitor's receive queue, asked for: 1,024 notifications at the 2 KiB an RTM_NEWADDR costs
+// at most, twice the Driver's batch of renewals (driver.cc, kRenewalsPerBatch).
+constexpr int kNotificationQueue = 2 * 1024 * 1024;
 
 absl::Status Malformed(std::string_view what) {
   return absl::DataLossError(fmt::format("malformed rtnetlink notification: {}", what));
@@ -136,6 +141,12 @@ absl::StatusOr<std::unique_ptr<LinkMonitor>> LinkMonitor::Open(LinkMonitorOption
                         : "bind(RTMGRP_LINK)",
                     "link monitor");
   }
+  // The Driver renews the leases of many Masters in one batch (AddressManager::AddAll, up to
+  // kRenewalsPerBatch addresses between two reads of this socket), and the kernel notifies each
+  // renewal as an RTM_NEWADDR: room for a batch's notifications (about 1 KiB each in the
+  // queue's accounting) and the rest, so that renewing never overruns the monitor (an overrun
+  // makes the Driver read every interface afresh).
+  if (options.addresses) (void)AskReceiveQueue(fd.get(), kNotificationQueue);
   return std::unique_ptr<LinkMonitor>(new LinkMonitor(std::move(fd)));
 }
 

@@ -95,6 +95,12 @@ absl::Status Exchange(
     std::string_view call, std::string_view object,
     const std::function<absl::StatusOr<bool>(absl::Span<const uint8_t>)>& answered);
 
+// Asks for a receive queue of `bytes` on a netlink socket: SO_RCVBUFFORCE, which passes
+// net.core.rmem_max with CAP_NET_ADMIN (which a daemon that changes addresses has), else
+// SO_RCVBUF, capped at rmem_max. Returns what the kernel granted (it doubles the value asked,
+// for its bookkeeping, and reports that), 0 when it cannot say.
+int AskReceiveQueue(int fd, int bytes);
+
 // The errno of an interface name lookup (SIOCGIFINDEX on `fd`, in the socket's namespace), with
 // the name checked first so a too long one is not truncated into another interface's name.
 int LookUpIndex(int fd, std::string_view name, uint32_t* index);

@@ -50,6 +50,16 @@ absl::Status Exchange(
   }
 }
 
+int AskReceiveQueue(int fd, int bytes) {
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0) {
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+  }
+  int granted = 0;
+  socklen_t length = sizeof(granted);
+  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length) < 0) return 0;
+  return granted;
+}
+
 int LookUpIndex(int fd, std::string_view name, uint32_t* index) {
   if (name.empty() || name.size() >= IFNAMSIZ || name.find('\0') != std::string_view::npos) {
     return EINVAL;

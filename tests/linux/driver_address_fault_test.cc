@@ -186,5 +186,47 @@ TEST_CASE("Driver: the leases of all Masters due at once are renewed in one batc
                    "add 198.51.100.3/32 dev eth0 scope global valid_lft 6 preferred_lft 6") >= 2);
 }
 
+TEST_CASE("Driver: a tick's renewals go in batches of at most 512 addresses") {
+  // 300 Masters with two addresses each, elected together: 600 renewals due at once, as 512 and 88
+  // (the link monitor's notifications are read between the two).
+  FakeHost host;
+  host.AddInterface("eth0", {IpAddress::V4(192, 0, 2, 5)});
+  host.AddInterface("eth1", {IpAddress::V4(192, 0, 2, 21)});
+  DriverOptions options;
+  for (int n = 0; n < 300; ++n) {
+    DriverInstance spec = Spec(100);
+    spec.interface = n < 250 ? "eth0" : "eth1";
+    spec.config.name = fmt::format("VI_{}", n);
+    spec.config.router.vrid = n % 250 + 1;
+    // The VIP (198.51.100.1..250 on each interface) and an excluded IPv6 address.
+    spec.config.addresses[0].address =
+        IpAddress::V4(198, 51, 100, static_cast<uint8_t>(n % 250 + 1));
+    spec.config.addresses[0].interface = spec.interface;
+    spec.config.excluded_addresses = {
+        {.address = *IpAddress::Parse(fmt::format("2001:db8:1::{:x}", n + 1)),
+         .prefix_len = 128,
+         .interface = spec.interface}};
+    spec.config.vip_lease_seconds = VipLeaseFor(spec.config.router);
+    options.instances.push_back(std::move(spec));
+  }
+  options.parts = host.Parts();
+  auto driver = Driver::Create(std::move(options));
+  INFO(driver.status().ToString());
+  REQUIRE(driver.ok());
+  absl::Time now = kVirtualStart;
+  REQUIRE((*driver)->Start(now).ok());
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(4)).ok());
+  const size_t before = host.address_batches().size();
+  REQUIRE(testing::RunDriver(**driver, now, now + absl::Seconds(3)).ok());
+  const std::vector<size_t> batches(host.address_batches().begin() + before,
+                                    host.address_batches().end());
+  REQUIRE_FALSE(batches.empty());
+  CHECK(*std::max_element(batches.begin(), batches.end()) == 512);
+  CHECK(std::count(batches.begin(), batches.end(), 512) >= 2);
+  size_t total = 0;
+  for (size_t b : batches) total += b;
+  CHECK(total % 600 == 0);  // every Master renews both VIPs each time
+}
+
 }  // namespace
 }  // namespace vrrp::os

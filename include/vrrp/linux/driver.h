@@ -248,8 +248,11 @@ class Driver final : public InstanceSet {
   void RunEffects(absl::Time now, size_t limit, bool yield_to_deadlines);
   void FlushEffects(absl::Time now);
   // The lease renewals of the instances due this tick (due_) that have nothing else waiting
-  // (Instance::TakeRenewals), with one AddressManager::AddAll, after their advertisements.
+  // (Instance::TakeRenewals), with one AddressManager::AddAll per kRenewalsPerBatch addresses,
+  // after their advertisements.
   void RenewLeases(absl::Time now);
+  // Reads the link monitor's notifications; after an overrun, reads every interface afresh.
+  void ReadLinkEvents(absl::Time now);
   // An instance's announcement, through the pacer: sent now or queued on its interface's lane.
   absl::Status Announce(absl::Time now, Slot& slot, const IpAddress& address);
   // Sends the paced announcements whose turn has come.
