@@ -98,7 +98,8 @@ std::vector<absl::Status> NetlinkAddressManager::AddAll(absl::Span<const Virtual
 void NetlinkAddressManager::SendBatch(absl::Span<const VirtualAddress> vips,
                                       absl::Span<const size_t> sent, uint32_t first_seq,
                                       size_t size, std::vector<absl::Status>& statuses) {
-  // Until an answer says otherwise, each request has the outcome of the send: unknown.
+  // The requests an answer was read for (by position in `sent`). Once the last one's
+  // acknowledgement is read with no answer lost, the others succeeded: their status stays OK.
   std::vector<bool> answered(sent.size(), false);
   auto fail_unanswered = [&](const auto& status_for) {
     for (size_t k = 0; k < sent.size(); ++k) {
