@@ -119,6 +119,9 @@ class AddressManager {
   // Every address of both families on the interface, in the kernel's order.
   [[nodiscard]] virtual absl::StatusOr<std::vector<InterfaceAddress>> List(
       std::string_view interface) = 0;
+  // A decorator (vrrp::os::NoAcceptGate's, say) returns the manager it passes its calls on to,
+  // so that a driver can find the implementation under it; nullptr otherwise.
+  virtual AddressManager* wrapped() { return nullptr; }
 };
 
 // The decision half of start-up reconciliation, pure: which of `current` (the addresses now on

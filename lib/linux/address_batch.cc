@@ -107,7 +107,7 @@ void NetlinkAddressManager::SendBatch(absl::Span<const VirtualAddress> vips,
     }
   };
   for (;;) {
-    if (mnl_socket_sendto(socket_, request_buffer_.data(), size) >= 0) break;
+    if (mnl_socket_sendto(batch_socket_, request_buffer_.data(), size) >= 0) break;
     if (errno == EINTR) continue;
     const int error = errno;
     fail_unanswered(
@@ -119,7 +119,7 @@ void NetlinkAddressManager::SendBatch(absl::Span<const VirtualAddress> vips,
   // context), so the reads never wait: an empty queue before the last acknowledgement means it
   // was lost, and the addresses without an answer are failed rather than waited for. Answers to
   // earlier requests (an exchange that stopped on an error) are skipped by their numbers.
-  const int fd = mnl_socket_get_fd(socket_);
+  const int fd = mnl_socket_get_fd(batch_socket_);
   bool overrun = false;
   bool done = false;
   int read_error = 0;

@@ -33,19 +33,34 @@ absl::StatusOr<std::unique_ptr<NetlinkAddressManager>> NetlinkAddressManager::Op
   // Interface names are resolved with SIOCGIFINDEX on the netlink socket itself (any socket
   // answers it, for its own namespace), not with if_nametoindex(), which opens a socket in the
   // calling thread's namespace: the manager must keep working in the namespace it was opened in.
+  absl::StatusOr<mnl_socket*> batch_socket = OpenRouteSocket();
+  if (!batch_socket.ok()) {
+    mnl_socket_close(*socket);
+    return batch_socket.status();
+  }
   const int fd = mnl_socket_get_fd(*socket);
+  const size_t batch_limit = SizeReceiveQueue(mnl_socket_get_fd(*batch_socket));
   return std::unique_ptr<NetlinkAddressManager>(
-      new NetlinkAddressManager(*socket, fd, SizeReceiveQueue(fd)));
+      new NetlinkAddressManager(*socket, *batch_socket, fd, batch_limit));
 }
 
-NetlinkAddressManager::NetlinkAddressManager(mnl_socket* socket, int ioctl_fd, size_t batch_limit)
+NetlinkAddressManager::NetlinkAddressManager(mnl_socket* socket, mnl_socket* batch_socket,
+                                             int ioctl_fd, size_t batch_limit)
     : socket_(socket),
+      batch_socket_(batch_socket),
       ioctl_fd_(ioctl_fd),
       seq_(0),
       receive_buffer_(kReceiveBufferSize),
       batch_limit_(batch_limit) {}
 
-NetlinkAddressManager::~NetlinkAddressManager() { mnl_socket_close(socket_); }
+NetlinkAddressManager::~NetlinkAddressManager() {
+  mnl_socket_close(batch_socket_);
+  mnl_socket_close(socket_);
+}
+
+uint32_t NetlinkAddressManager::batch_port_id() const {
+  return mnl_socket_get_portid(batch_socket_);
+}
 
 absl::StatusOr<uint32_t> NetlinkAddressManager::InterfaceIndex(std::string_view interface) const {
   uint32_t index = 0;

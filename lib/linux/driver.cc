@@ -6,6 +6,8 @@
 
 #include "fmt/format.h"
 #include "vrrp/ah.h"
+#include "vrrp/linux/address_manager.h"
+#include "vrrp/linux/link_monitor.h"
 
 namespace vrrp::os {
 namespace {
@@ -254,6 +256,23 @@ absl::StatusOr<std::unique_ptr<Driver>> Driver::Create(DriverOptions options) {
   auto monitor = parts.open_link_monitor();
   if (!monitor.ok()) return monitor.status();
   driver->link_monitor_ = std::move(*monitor);
+  // The Driver's AddAll calls are its lease renewals (RenewLeases): their notifications tell
+  // nothing, the addresses being there already, and at 1,000 Masters they were 1,000 reads a
+  // second. (A renewal that re-creates a VIP whose lease ran out, after a stall of a whole
+  // lease, is not seen as an addition; a VIP is no learned source anyway: CanSendFrom.) The
+  // Linux parts only: an embedder's own parts are left as they are.
+  NetlinkAddressManager* netlink_manager = nullptr;
+  for (AddressManager* m = driver->address_manager_.get(); m != nullptr && !netlink_manager;
+       m = m->wrapped()) {
+    netlink_manager = dynamic_cast<NetlinkAddressManager*>(m);
+  }
+  auto* linux_monitor = dynamic_cast<LinkMonitor*>(driver->link_monitor_.get());
+  if (netlink_manager != nullptr && linux_monitor != nullptr) {
+    if (absl::Status s = linux_monitor->IgnoreAddressesAddedBy(netlink_manager->batch_port_id());
+        !s.ok()) {
+      return s;
+    }
+  }
   driver->queries_ = parts.open_queries();
   if (driver->queries_ == nullptr) {
     return absl::InvalidArgumentError("DriverParts::open_queries gave no InterfaceQueries");

@@ -1,5 +1,7 @@
 #include "vrrp/linux/link_monitor.h"
 
+#include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -9,7 +11,9 @@
 
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <iterator>
 
 #include "netlink_framing.h"
 #include "vrrp/linux/netlink_messages.h"
@@ -148,6 +152,24 @@ absl::StatusOr<std::unique_ptr<LinkMonitor>> LinkMonitor::Open(LinkMonitorOption
   // makes the Driver read every interface afresh).
   if (options.addresses) (void)AskReceiveQueue(fd.get(), kNotificationQueue);
   return std::unique_ptr<LinkMonitor>(new LinkMonitor(std::move(fd)));
+}
+
+absl::Status LinkMonitor::IgnoreAddressesAddedBy(uint32_t port_id) {
+  // A notification is one message per datagram: nlmsg_type at offset 4, nlmsg_pid at 12, both
+  // in host order. Absolute loads read network order, hence the constants through htons/htonl.
+  sock_filter code[] = {
+      {BPF_LD | BPF_H | BPF_ABS, 0, 0, offsetof(nlmsghdr, nlmsg_type)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, htons(RTM_NEWADDR)},  // not an addition: 5, keep
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(nlmsghdr, nlmsg_pid)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, htonl(port_id)},  // another sender's: 5, keep
+      {BPF_RET | BPF_K, 0, 0, 0},                         // 4: drop
+      {BPF_RET | BPF_K, 0, 0, 0xffffffff},                // 5: keep it whole
+  };
+  const sock_fprog program{static_cast<unsigned short>(std::size(code)), code};
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program)) < 0) {
+    return SysError("setsockopt(SO_ATTACH_FILTER)", "link monitor");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status LinkMonitor::Process(const std::function<void(const LinkEvent&)>& on_event) {

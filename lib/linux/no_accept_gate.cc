@@ -17,6 +17,7 @@ class GatedAddressManager final : public AddressManager {
   absl::StatusOr<std::vector<InterfaceAddress>> List(std::string_view interface) override {
     return inner_->List(interface);
   }
+  AddressManager* wrapped() override { return inner_.get(); }
 
  private:
   NoAcceptGate& gate_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "system/netns.h"
+#include "vrrp/linux/address_manager.h"
 #include "vrrp/linux/raw_socket.h"
 
 namespace vrrp::os {
@@ -224,6 +225,57 @@ TEST_CASE("LinkMonitor without the address groups reports links and no address c
     CHECK(e.kind != LinkEvent::Kind::kAddressAdded);
     CHECK(e.kind != LinkEvent::Kind::kAddressRemoved);
   }
+}
+
+// The Driver's lease renewals come from the address manager's batch socket: the monitor set to
+// ignore that port hears none of its additions, and still hears the same manager's Add, its
+// removals, and `ip addr add` (the filter is the kernel's, so "none" means none was queued).
+TEST_CASE("LinkMonitor ignores the additions of one netlink port only") {
+  VRRP_SKIP_UNLESS_ROOT();
+  auto ns = vrrp::test::Netns::Create();
+  REQUIRE(ns.ok());
+  REQUIRE((*ns)->AddVeth("m0", "m1").ok());
+  std::unique_ptr<LinkMonitor> monitor;
+  std::unique_ptr<NetlinkAddressManager> manager;
+  REQUIRE((*ns)
+              ->Inside([&] {
+                auto opened = LinkMonitor::Open();
+                REQUIRE(opened.ok());
+                monitor = std::move(*opened);
+                auto made = NetlinkAddressManager::Open();
+                REQUIRE(made.ok());
+                manager = std::move(*made);
+                REQUIRE(monitor->IgnoreAddressesAddedBy(manager->batch_port_id()).ok());
+              })
+              .ok());
+  auto vip = [](uint8_t last) {
+    return VirtualAddress{.address = IpAddress::V4(198, 51, 100, last),
+                          .prefix_len = 32,
+                          .interface = "m0",
+                          .lease_seconds = 30};
+  };
+  const std::vector<VirtualAddress> batch = {vip(1), vip(2), vip(3)};
+  for (const absl::Status& s : manager->AddAll(batch)) REQUIRE(s.ok());
+  for (const absl::Status& s : manager->AddAll(batch)) REQUIRE(s.ok());  // renewed: notified
+  REQUIRE(manager->Add(vip(4)).ok());
+  REQUIRE(manager->Remove(vip(1)).ok());
+  REQUIRE((*ns)->Check("ip addr add 198.51.100.5/32 dev m0").ok());
+  std::vector<LinkEvent> events = Collect(*monitor, [](const LinkEvent& e) {
+    return e.kind == LinkEvent::Kind::kAddressAdded && e.address == IpAddress::V4(198, 51, 100, 5);
+  });
+  std::vector<std::string> seen;
+  for (const LinkEvent& e : events) {
+    if (e.kind == LinkEvent::Kind::kLink || !e.address) continue;
+    seen.push_back(fmt::format("{} {}", e.kind == LinkEvent::Kind::kAddressAdded ? "+" : "-",
+                               e.address->ToString()));
+  }
+  CHECK(seen == std::vector<std::string>{"+ 198.51.100.4", "- 198.51.100.1", "+ 198.51.100.5"});
+  // They were added all the same.
+  auto listed = manager->List("m0");
+  REQUIRE(listed.ok());
+  CHECK(std::count_if(listed->begin(), listed->end(), [](const InterfaceAddress& a) {
+          return a.vip.address == IpAddress::V4(198, 51, 100, 2);
+        }) == 1);
 }
 
 TEST_CASE("An IPv6 address under DAD is tentative: notified so, and no source until DAD ends") {

@@ -80,6 +80,19 @@ struct Bench {
 
 using Calls = std::vector<std::string>;
 
+// The Driver looks under the gate for the netlink manager (its renewals' notifications).
+TEST_CASE("NoAcceptGate: the wrapped manager is the one it passes calls on to") {
+  std::vector<std::string> log;
+  FakeAddressManager addresses;
+  RecordingFilter filter{log};
+  NoAcceptGate gate{filter};
+  auto inner = std::make_unique<RecordingManager>(addresses, log);
+  AddressManager* const raw = inner.get();
+  std::unique_ptr<AddressManager> manager = gate.Wrap(std::move(inner));
+  CHECK(manager->wrapped() == raw);
+  CHECK(raw->wrapped() == nullptr);
+}
+
 TEST_CASE("NoAcceptGate: the filter goes on before the address and off after it") {
   Bench b;
   REQUIRE(b.gate.SetNoAccept({Vip("192.0.2.3")}).ok());

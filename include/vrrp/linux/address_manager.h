@@ -60,8 +60,14 @@ class NetlinkAddressManager final : public AddressManager {
   // The kernel's index of an interface, in this manager's namespace. kNotFound names it.
   [[nodiscard]] absl::StatusOr<uint32_t> InterfaceIndex(std::string_view interface) const;
 
+  // AddAll sends from a netlink socket of its own, and the kernel's notification of each
+  // address it adds or renews carries that socket's port ID: a link monitor can leave them out
+  // (LinkMonitor::IgnoreAddressesAddedBy), as the Driver does for its lease renewals.
+  uint32_t batch_port_id() const;
+
  private:
-  NetlinkAddressManager(mnl_socket* socket, int ioctl_fd, size_t batch_limit);
+  NetlinkAddressManager(mnl_socket* socket, mnl_socket* batch_socket, int ioctl_fd,
+                        size_t batch_limit);
   // Enlarges the receive queue of `fd` for AddAll's answers; returns batch_limit_ for it.
   static size_t SizeReceiveQueue(int fd);
 
@@ -78,7 +84,8 @@ class NetlinkAddressManager final : public AddressManager {
                  uint32_t first_seq, size_t size, std::vector<absl::Status>& statuses);
 
   mnl_socket* socket_;
-  int ioctl_fd_;  // an AF_INET datagram socket, for SIOCGIFINDEX in the right namespace
+  mnl_socket* batch_socket_;  // AddAll's (batch_port_id)
+  int ioctl_fd_;              // an AF_INET datagram socket, for SIOCGIFINDEX in the right namespace
   uint32_t seq_;
   std::vector<uint8_t> receive_buffer_;
   std::vector<uint8_t> request_buffer_;  // AddAll's requests, allocated on its first call

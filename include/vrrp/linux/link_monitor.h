@@ -63,6 +63,13 @@ class LinkMonitor final : public LinkEventSource {
       const std::function<void(const LinkEvent&)>& on_event) override;
   uint64_t malformed() const { return malformed_; }
 
+  // From now on the kernel drops, before queueing them, the RTM_NEWADDR notifications of
+  // requests sent from netlink port `port_id` (a classic BPF filter on the socket): the Driver's
+  // lease renewals (NetlinkAddressManager::batch_port_id), 1,000 a second at 1,000 Masters, of
+  // addresses that are there already and no instance's source. Deletions still arrive, and
+  // every other sender's additions.
+  [[nodiscard]] absl::Status IgnoreAddressesAddedBy(uint32_t port_id);
+
  private:
   explicit LinkMonitor(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;
