@@ -30,14 +30,15 @@ constexpr int kDumpAttempts = 3;
 absl::StatusOr<std::unique_ptr<NetlinkAddressManager>> NetlinkAddressManager::Open() {
   absl::StatusOr<mnl_socket*> socket = OpenRouteSocket();
   if (!socket.ok()) return socket.status();
-  // Interface names are resolved with SIOCGIFINDEX on the netlink socket itself (any socket
-  // answers it, for its own namespace), not with if_nametoindex(), which opens a socket in the
-  // calling thread's namespace: the manager must keep working in the namespace it was opened in.
+  // AddAll's own socket, so that its notifications carry a port ID of their own (batch_port_id).
   absl::StatusOr<mnl_socket*> batch_socket = OpenRouteSocket();
   if (!batch_socket.ok()) {
     mnl_socket_close(*socket);
     return batch_socket.status();
   }
+  // Interface names are resolved with SIOCGIFINDEX on the netlink socket itself (any socket
+  // answers it, for its own namespace), not with if_nametoindex(), which opens a socket in the
+  // calling thread's namespace: the manager must keep working in the namespace it was opened in.
   const int fd = mnl_socket_get_fd(*socket);
   const size_t batch_limit = SizeReceiveQueue(mnl_socket_get_fd(*batch_socket));
   return std::unique_ptr<NetlinkAddressManager>(

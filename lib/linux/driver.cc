@@ -1192,8 +1192,10 @@ void Driver::RenewLeases(absl::Time now) {
       instances_[index]->OnRenewed(now, mine);
       Touch(index);
     }
-    // Each renewal was notified to the link monitor: read them before the next batch adds more,
-    // so that its queue never overruns. The instances not taken yet may be called meanwhile.
+    // The kernel notifies each renewal to every address listener. The Linux link monitor drops
+    // them (IgnoreAddressesAddedBy, set in Create); an embedder's may not: read it before the
+    // next batch adds more, so that its queue never overruns. The instances not taken yet may
+    // be called meanwhile.
     if (next < due_.size()) ReadLinkEvents(now);
   }
 }

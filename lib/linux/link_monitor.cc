@@ -145,11 +145,11 @@ absl::StatusOr<std::unique_ptr<LinkMonitor>> LinkMonitor::Open(LinkMonitorOption
                         : "bind(RTMGRP_LINK)",
                     "link monitor");
   }
-  // The Driver renews the leases of many Masters in one batch (AddressManager::AddAll, up to
-  // kRenewalsPerBatch addresses between two reads of this socket), and the kernel notifies each
-  // renewal as an RTM_NEWADDR: room for a batch's notifications (about 1 KiB each in the
-  // queue's accounting) and the rest, so that renewing never overruns the monitor (an overrun
-  // makes the Driver read every interface afresh).
+  // Bursts of address notifications: a takeover of many VIPs, or the Driver's lease renewals
+  // (AddressManager::AddAll, up to kRenewalsPerBatch addresses between two reads of this socket)
+  // when the monitor was not told to ignore them (IgnoreAddressesAddedBy): room for a batch
+  // (about 1 KiB each in the queue's accounting) and the rest, so that they never overrun the
+  // monitor (an overrun makes the Driver read every interface afresh).
   if (options.addresses) (void)AskReceiveQueue(fd.get(), kNotificationQueue);
   return std::unique_ptr<LinkMonitor>(new LinkMonitor(std::move(fd)));
 }

@@ -152,17 +152,26 @@ std::vector<LinkEvent> Collect(LinkMonitor& monitor,
   return events;
 }
 
+// A LinkMonitor opened inside `ns` (it then watches that namespace).
+std::unique_ptr<LinkMonitor> MonitorIn(const vrrp::test::Netns& ns,
+                                       LinkMonitorOptions options = {}) {
+  std::unique_ptr<LinkMonitor> monitor;
+  REQUIRE(ns.Inside([&] {
+              auto opened = LinkMonitor::Open(options);
+              REQUIRE(opened.ok());
+              monitor = std::move(*opened);
+            }).ok());
+  return monitor;
+}
+
 TEST_CASE("LinkMonitor reports link down/up and address changes from the kernel") {
   VRRP_SKIP_UNLESS_ROOT();
   auto ns = vrrp::test::Netns::Create();
   REQUIRE(ns.ok());
   REQUIRE((*ns)->AddVeth("m0", "m1").ok());
-  std::unique_ptr<LinkMonitor> monitor;
+  std::unique_ptr<LinkMonitor> monitor = MonitorIn(**ns);
   REQUIRE((*ns)
               ->Inside([&] {
-                auto opened = LinkMonitor::Open();
-                REQUIRE(opened.ok());
-                monitor = std::move(*opened);
                 auto up = InterfaceIsUp("m0");
                 REQUIRE(up.ok());
                 CHECK(*up);
@@ -205,14 +214,7 @@ TEST_CASE("LinkMonitor without the address groups reports links and no address c
   auto ns = vrrp::test::Netns::Create();
   REQUIRE(ns.ok());
   REQUIRE((*ns)->AddVeth("m0", "m1").ok());
-  std::unique_ptr<LinkMonitor> monitor;
-  REQUIRE((*ns)
-              ->Inside([&] {
-                auto opened = LinkMonitor::Open({.addresses = false});
-                REQUIRE(opened.ok());
-                monitor = std::move(*opened);
-              })
-              .ok());
+  std::unique_ptr<LinkMonitor> monitor = MonitorIn(**ns, {.addresses = false});
   REQUIRE((*ns)
               ->Check("ip addr add 198.51.100.7/24 dev m0 && ip addr del 198.51.100.7/24 dev m0 "
                       "&& ip link set m1 down")
@@ -235,13 +237,10 @@ TEST_CASE("LinkMonitor ignores the additions of one netlink port only") {
   auto ns = vrrp::test::Netns::Create();
   REQUIRE(ns.ok());
   REQUIRE((*ns)->AddVeth("m0", "m1").ok());
-  std::unique_ptr<LinkMonitor> monitor;
+  std::unique_ptr<LinkMonitor> monitor = MonitorIn(**ns);
   std::unique_ptr<NetlinkAddressManager> manager;
   REQUIRE((*ns)
               ->Inside([&] {
-                auto opened = LinkMonitor::Open();
-                REQUIRE(opened.ok());
-                monitor = std::move(*opened);
                 auto made = NetlinkAddressManager::Open();
                 REQUIRE(made.ok());
                 manager = std::move(*made);
@@ -298,13 +297,7 @@ TEST_CASE("An IPv6 address under DAD is tentative: notified so, and no source un
                 .ok());
     return out;
   };
-  REQUIRE((*ns)
-              ->Inside([&] {
-                auto opened = LinkMonitor::Open();
-                REQUIRE(opened.ok());
-                monitor = std::move(*opened);
-              })
-              .ok());
+  monitor = MonitorIn(**ns);
   const IpAddress ll = *IpAddress::Parse("fe80::77");
   auto has_ll = [&](const std::vector<IpAddress>& list) {
     return std::find(list.begin(), list.end(), ll) != list.end();

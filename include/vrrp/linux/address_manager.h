@@ -85,7 +85,7 @@ class NetlinkAddressManager final : public AddressManager {
 
   mnl_socket* socket_;
   mnl_socket* batch_socket_;  // AddAll's (batch_port_id)
-  int ioctl_fd_;              // an AF_INET datagram socket, for SIOCGIFINDEX in the right namespace
+  int ioctl_fd_;              // socket_'s descriptor, for SIOCGIFINDEX in the right namespace
   uint32_t seq_;
   std::vector<uint8_t> receive_buffer_;
   std::vector<uint8_t> request_buffer_;  // AddAll's requests, allocated on its first call
