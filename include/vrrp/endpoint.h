@@ -106,6 +106,8 @@ class Endpoint {
   bool Remove(uint64_t key);
   bool Contains(uint64_t key) const { return vrid_of_.contains(key); }
   size_t size() const { return vrid_of_.size(); }
+  // How many routers take packets of `vrid` (several only for unicast routers, by peer).
+  size_t RoutesOn(uint8_t vrid) const { return routes_[vrid].size(); }
 
   // One received VRRP message (the IP payload) with its metadata: checked, routed, decoded with
   // the router's options and given to it. The router's actions wait in its queue for the caller.

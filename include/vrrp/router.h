@@ -159,6 +159,13 @@ class Router {
   void Distrust(absl::Time now, std::optional<IpAddress> source);
   // Counts a drop decided outside the router (the codec's reasons, by the Endpoint).
   void CountDrop(DropReason reason) { stats_.drops.Count(reason); }
+  // `count` advertisements byte-identical to the last one this router accepted from its master
+  // arrived without being given to it (a kernel filter absorbed them: linux/advert_offload.h),
+  // the last at `last` (<= now; InfinitePast when only counting). Counted as received; a Backup
+  // that took the master's advertisement when it was armed resets its Master_Down_Timer from
+  // `last` (RFC 5798 §6.4.2 (460)), as each of them would have, unless the timer now runs for a
+  // resignation or a distrusted master, or `last` would shorten it.
+  void OnRepeatedAdvertisements(absl::Time last, uint64_t count);
 
   // --- Outputs. ---
 
@@ -214,6 +221,14 @@ class Router {
   // The router whose advertisements are dropped (Distrust), if any.
   const std::optional<IpAddress>& distrusted() const { return distrusted_; }
   const RouterStats& stats() const { return stats_; }
+  // Whether a repeat of the master's last advertisement would be taken now exactly as it was:
+  // in Backup behind a master that has not resigned and is not distrusted, with nothing that
+  // runs out (no preempt_delay window), and not preempting it (RFC 5798 §6.4.2 (440)-(460)). A
+  // filter may absorb such repeats (OnRepeatedAdvertisements); once false it must stop.
+  bool WouldAcceptRepeat() const;
+  // When the last advertisement taken as the master's (resetting the master-down timer) arrived;
+  // InfinitePast before any.
+  absl::Time last_accepted() const { return last_accepted_; }
   bool sync_hold() const { return sync_hold_; }
   // Held, and its master-down timer has run out: it would be Master but for its group.
   bool sync_ready() const { return sync_ready_; }
@@ -255,6 +270,7 @@ class Router {
   absl::Time advert_deadline_ = absl::InfiniteFuture();
   absl::Time garp_deadline_ = absl::InfiniteFuture();
   absl::Time refresh_deadline_ = absl::InfiniteFuture();
+  absl::Time last_accepted_ = absl::InfinitePast();
   // preempt_delay window: lower-priority masters count as valid until this time.
   std::optional<absl::Time> preempt_window_end_;
   RouterStats stats_;

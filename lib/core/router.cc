@@ -444,7 +444,38 @@ void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,
   if (config_.version == Version::kV3) master_adver_interval_ = adv.interval;
   master_address_ = source;
   master_priority_ = adv.priority;
+  last_accepted_ = now;
   ResetMasterDownTimer(now);
+}
+
+bool Router::WouldAcceptRepeat() const {
+  if (state_ != RouterState::kBackup || !master_address_ || master_priority_ == kPriorityResign) {
+    return false;
+  }
+  // The master resigned, or is distrusted: the timer runs for Skew_Time now.
+  if (down_reason_ == TransitionReason::kPriorityZeroReceived ||
+      down_reason_ == TransitionReason::kBlackHole) {
+    return false;
+  }
+  if (distrusted_ && *distrusted_ == *master_address_) return false;
+  if (preempt_window_end_) return false;  // taken until the window ends, not after
+  const bool preempting = config_.preempt || is_owner();
+  return !preempting || master_priority_ >= effective_priority_;
+}
+
+void Router::OnRepeatedAdvertisements(absl::Time last, uint64_t count) {
+  stats_.advert_rcvd += count;
+  if (state_ != RouterState::kBackup || last == absl::InfinitePast()) return;
+  // A resignation or a distrusted master set the timer to Skew_Time: repeats from before
+  // do not undo that.
+  if (down_reason_ == TransitionReason::kPriorityZeroReceived ||
+      down_reason_ == TransitionReason::kBlackHole) {
+    return;
+  }
+  if (distrusted_ && master_address_ && *distrusted_ == *master_address_) return;
+  if (last <= last_accepted_) return;
+  last_accepted_ = last;
+  ResetMasterDownTimer(last);
 }
 
 void Router::OnAdvertisementMaster(absl::Time now, const Advertisement& adv,

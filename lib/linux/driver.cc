@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "vrrp/ah.h"
 #include "vrrp/linux/address_manager.h"
+#include "vrrp/linux/advert_offload.h"
 #include "vrrp/linux/link_monitor.h"
 
 namespace vrrp::os {
@@ -128,6 +129,9 @@ struct Driver::Link final : public Transport {
   int claim_users = 0;
 
   uint8_t protocol = kIpProtocolVrrp;  // or kIpProtocolAh: the auth_type AH instances' socket
+  // The socket's filter of repeated advertisements (DriverOptions::advert_offload); nullptr
+  // when off or unavailable. Goes with the socket.
+  std::unique_ptr<AdvertOffload> offload;
 
   Link(std::string name, Family f, uint8_t p)
       : interface(std::move(name)), family(f), endpoint(f), protocol(p) {}
@@ -213,6 +217,9 @@ struct Driver::Slot {
   bool source_known = true;     // false: the instance holds StandInSource until it is learned
   bool external_fault = false;  // Driver::SetExternalFault
   bool claims = false;          // counted in link->claim_users
+  // link->offload is armed for the instance's VRID, offload_vrid (Driver::FollowRepeats).
+  bool offloaded = false;
+  uint8_t offload_vrid = 0;
 
   // What the instance announces through: `announcer` behind the driver's pacer
   // (DriverOptions::announce_pacing). Probes are not paced: one per VIP, at most once an
@@ -339,6 +346,7 @@ absl::Status Driver::OpenSocket(Link& link) {
   link.transport = std::move(socket);
   link.fd = link.transport->fd();
   link.ifindex = link.transport->ifindex();
+  AttachOffload(link);
   if (link.claim_users > 0) {
     if (absl::Status s = OpenClaims(link); !s.ok()) return s;
   }
@@ -367,6 +375,13 @@ void Driver::CloseSocket(Link& link) {
   if (link.watched && loop_ != nullptr) (void)loop_->Unwatch(link.fd);
   link.watched = false;
   link.polling = false;
+  if (link.offload) {
+    absorbed_closed_ += link.offload->absorbed_total();
+    for (auto& slot : slots_) {
+      if (slot->link == &link) slot->offloaded = false;
+    }
+    link.offload.reset();
+  }
   link.transport.reset();
   link.fd = -1;
   link.ifindex = 0;
@@ -494,6 +509,11 @@ absl::Status Driver::Route(Slot& slot, Instance& instance) {
 }
 
 void Driver::Release(Slot& slot) {
+  // Its VRID may be taken by the next instance on the link: that one starts from nothing.
+  if (slot.offloaded && slot.link != nullptr && slot.link->offload) {
+    slot.link->offload->Disarm(slot.offload_vrid);
+  }
+  slot.offloaded = false;
   deadlines_.Erase(slot.key);
   pacer_.Withdraw(slot.key);
   Link* link = slot.link;
@@ -892,7 +912,9 @@ DriverStats Driver::stats() const {
   s.sockets = std::count_if(links_.begin(), links_.end(),
                             [](const auto& link) { return link->transport != nullptr; });
   s.receive_errors = receive_errors_;
+  s.absorbed = absorbed_closed_;
   for (const auto& link : links_) {
+    if (link->offload) s.absorbed += link->offload->absorbed_total();
     const EndpointStats& e = link->endpoint.stats();
     s.received += e.received;
     s.other_vrid += e.drops[DropReason::kVrid];
@@ -990,6 +1012,7 @@ size_t Driver::OnPackets(absl::Time now, Link& link) {
       if (!delivery.key) continue;  // counted on the endpoint (stats())
       const size_t index = index_of_.at(*delivery.key);
       instances_[index]->OnDelivery(now, delivery, p.info.source);
+      if (link.offload) FollowRepeats(now, link, index, p);
       Touch(index);
       QueueEffects(index);
     }
@@ -1211,6 +1234,11 @@ void Driver::FlushEffects(absl::Time now) {
 }
 
 void Driver::Touch(size_t index) {
+  // Repeats are absorbed only while the router would take them as they were (a priority raised
+  // above the master's with preemption, a transition, a distrusted master end that).
+  if (slots_[index]->offloaded && !instances_[index]->router().WouldAcceptRepeat()) {
+    StopRepeats(index);
+  }
   deadlines_.Set(slots_[index]->key, instances_[index]->NextDeadline());
   // After every call into an instance: one that is no longer MASTER (stepped down, resigned,
   // in Fault, shut down) must not announce the addresses it gave up, as keepalived drops its
@@ -1245,6 +1273,63 @@ void Driver::SetAnnouncePacing(AnnouncePacing pacing) {
   options_.announce_pacing = pacing;
   pacer_.Configure(std::move(pacing));
   Reschedule();
+}
+
+void Driver::AttachOffload(Link& link) {
+  if (!options_.advert_offload || link.protocol != kIpProtocolVrrp) return;
+  auto offload = AdvertOffload::Attach(link.fd, link.family);
+  if (!offload.ok()) {
+    advert_offload_status_ = offload.status();
+    return;
+  }
+  advert_offload_status_ = absl::OkStatus();
+  link.offload = std::move(*offload);
+}
+
+void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p) {
+  Slot& slot = *slots_[index];
+  Instance& instance = *instances_[index];
+  const uint8_t vrid = instance.vrid();
+  Router& router = instance.router();
+  if (slot.offloaded) {
+    // A packet that went up: the repeats absorbed before it are told first (when it was the
+    // master's, taken now, it is newer than them and their time changes nothing).
+    const AdvertOffload::Repeats r = link.offload->Take(vrid);
+    router.OnRepeatedAdvertisements(r.last_absorbed, r.count);
+  }
+  if (router.last_accepted() != now || !router.WouldAcceptRepeat() ||
+      link.endpoint.RoutesOn(vrid) != 1) {
+    return;  // not the master's advertisement taken as such, or several routers on the VRID
+  }
+  std::optional<AdvertOffload::Image> image = AdvertOffload::ImageOf(p.payload, p.info);
+  if (!image) return;
+  // One repeat goes up before the timer that the last one started could run out, with a
+  // quarter of an interval to spare: in steady state the timer never fires, and a lost repeat
+  // is made up for by CatchUpRepeats when it does.
+  const absl::Duration interval = router.master_adver_interval().ToDuration();
+  const absl::Duration pass_every = router.master_down_interval().ToDuration() - interval * 5 / 4;
+  if (pass_every <= interval) return;             // every repeat would go up anyway
+  if (!slot.offloaded) link.offload->Take(vrid);  // what an earlier instance on the VRID left
+  link.offload->Arm(vrid, *image, pass_every, now);
+  slot.offloaded = true;
+  slot.offload_vrid = vrid;
+}
+
+void Driver::CatchUpRepeats(size_t index) {
+  Slot& slot = *slots_[index];
+  if (!slot.offloaded || slot.link == nullptr || !slot.link->offload) return;
+  Instance& instance = *instances_[index];
+  const AdvertOffload::Repeats r = slot.link->offload->Take(instance.vrid());
+  if (r.count > 0) instance.router().OnRepeatedAdvertisements(r.last_absorbed, r.count);
+}
+
+void Driver::StopRepeats(size_t index) {
+  Slot& slot = *slots_[index];
+  CatchUpRepeats(index);
+  if (slot.link != nullptr && slot.link->offload) {
+    slot.link->offload->Disarm(instances_[index]->vrid());
+  }
+  slot.offloaded = false;
 }
 
 void Driver::TouchAll() {
@@ -1287,6 +1372,9 @@ void Driver::OnTimer(absl::Time now) {
     for (uint64_t key : due_) {
       auto it = index_of_.find(key);
       if (it == index_of_.end()) continue;
+      // Repeats absorbed since the last one it was given push its master-down timer on: a
+      // timer that is still due after them is the master's silence.
+      if (slots_[it->second]->offloaded) CatchUpRepeats(it->second);
       instances_[it->second]->OnTimer(now);
       Touch(it->second);
     }

@@ -1018,3 +1018,77 @@ TEST_CASE("Router::OnAdvertisement returns the reason it counted") {
 
 }  // namespace
 }  // namespace vrrp
+
+// What a kernel filter absorbed (linux/advert_offload.h): counted, and the master-down timer
+// runs from the last of them, as if each had been given; never for a resignation, a distrusted
+// master or a Backup that would not take them as they were.
+namespace vrrp {
+namespace {
+
+TEST_CASE("Repeated advertisements absorbed elsewhere push the master-down timer on") {
+  Router r = Make(Config(100));
+  r.Start(At(0));
+  Drain(r);
+  CHECK_FALSE(r.WouldAcceptRepeat());  // no master yet
+  REQUIRE(r.OnAdvertisement(At(10), Adv(150), kHigh) == DropReason::kNone);
+  CHECK(r.last_accepted() == At(10));
+  CHECK(r.WouldAcceptRepeat());
+  CHECK(r.NextDeadline() == At(10 + 360));
+  const uint64_t before = r.stats().advert_rcvd;
+  r.OnRepeatedAdvertisements(At(310), 3);
+  CHECK(r.stats().advert_rcvd == before + 3);
+  CHECK(r.NextDeadline() == At(310 + 360));
+  CHECK(r.last_accepted() == At(310));
+  // Older than what it has: counted only.
+  r.OnRepeatedAdvertisements(At(200), 1);
+  CHECK(r.NextDeadline() == At(310 + 360));
+  CHECK(r.stats().advert_rcvd == before + 4);
+  // The master resigns: repeats from before it do not undo the Skew_Time timer.
+  REQUIRE(r.OnAdvertisement(At(400), Adv(0), kHigh) == DropReason::kNone);
+  CHECK_FALSE(r.WouldAcceptRepeat());
+  r.OnRepeatedAdvertisements(At(399), 1);
+  CHECK(r.NextDeadline() == At(400 + 60));
+  r.OnTimer(At(460));
+  CHECK(r.state() == RouterState::kMaster);
+  r.OnRepeatedAdvertisements(At(455), 1);  // Master: counted, nothing else
+  CHECK(r.state() == RouterState::kMaster);
+}
+
+TEST_CASE("A Backup takes repeats as they were only while nothing it decides on changed") {
+  Router r = Make(Config(100));
+  r.Start(At(0));
+  REQUIRE(r.OnAdvertisement(At(10), Adv(150), kHigh) == DropReason::kNone);
+  REQUIRE(r.WouldAcceptRepeat());
+  // Our priority above the master's, preempting (the default): its adverts are discarded now.
+  r.SetPriorityDelta(At(20), 100);
+  CHECK_FALSE(r.WouldAcceptRepeat());
+  // Repeats absorbed before the change still count for the timer (they were taken then).
+  r.OnRepeatedAdvertisements(At(15), 1);
+  CHECK(r.NextDeadline() == At(15) + r.master_down_interval().ToDuration());
+  r.SetPriorityDelta(At(30), 0);
+  CHECK(r.WouldAcceptRepeat());
+  // A distrusted master: never.
+  r.Distrust(At(40), kHigh);
+  CHECK_FALSE(r.WouldAcceptRepeat());
+  r.OnRepeatedAdvertisements(At(45), 1);
+  CHECK(r.NextDeadline() == At(40 + 60));
+
+  // preempt_delay: a lower-priority master is taken only until the window ends.
+  RouterConfig delayed = Config(100);
+  delayed.preempt_delay = absl::Seconds(5);
+  Router d = Make(delayed);
+  d.Start(At(0));
+  REQUIRE(d.OnAdvertisement(At(10), Adv(50), kHigh) == DropReason::kNone);
+  CHECK(d.last_accepted() == At(10));
+  CHECK_FALSE(d.WouldAcceptRepeat());
+  // Without preemption any master's repeats are taken.
+  RouterConfig meek = Config(100);
+  meek.preempt = false;
+  Router m = Make(meek);
+  m.Start(At(0));
+  REQUIRE(m.OnAdvertisement(At(10), Adv(50), kHigh) == DropReason::kNone);
+  CHECK(m.WouldAcceptRepeat());
+}
+
+}  // namespace
+}  // namespace vrrp

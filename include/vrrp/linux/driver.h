@@ -102,6 +102,16 @@ struct DriverOptions {
   // across all its instances (keepalived's vrrp_garp_interval, vrrp_gna_interval, garp_group):
   // the frames wait their turn in the driver's timer (vrrp/announce_pacer.h). Default: none.
   AnnouncePacing announce_pacing;
+  // A Backup's steady advertisements absorbed in the kernel (advert_offload.h): once a Backup
+  // has taken its master's advertisement, byte-identical repeats of it are timed and counted by
+  // an eBPF filter on the shared socket and not woken for, but for one in about three (every
+  // Master_Down_Interval - 1.25 x Master_Adver_Interval), which keeps its timer running; before
+  // its master-down timer fires, and whenever it would no longer take them as they were, the
+  // instance is told of the repeats absorbed (Router::OnRepeatedAdvertisements), so it takes
+  // over exactly when it would have without the filter. Needs CAP_BPF (root); without it, or
+  // on a socket that is not a kernel one (tests' fakes), every packet goes up as before, and
+  // advert_offload_status() says why.
+  bool advert_offload = true;
   // What the driver is wired to; empty factories are the Linux parts (driver_parts.h).
   DriverParts parts;
 };
@@ -113,6 +123,7 @@ struct DriverStats {
   uint64_t other_peer = 0;  // from a source none of the VRID's unicast instances has as a peer
   uint64_t too_short = 0;   // shorter than a VRRP header
   uint64_t receive_errors = 0;
+  uint64_t absorbed = 0;  // repeats the sockets' filters absorbed (DriverOptions::advert_offload)
 };
 
 class Driver final : public InstanceSet {
@@ -182,6 +193,9 @@ class Driver final : public InstanceSet {
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
   DriverStats stats() const;
+  // Whether the last socket opened got its advert_offload filter: OK, or why not (also OK when
+  // advert_offload is off or no socket was opened).
+  const absl::Status& advert_offload_status() const { return advert_offload_status_; }
 
  private:
   struct Link;
@@ -241,6 +255,15 @@ class Driver final : public InstanceSet {
   void UpdateFault(absl::Time now, size_t index);
   // Records instance `index`'s next deadline after a call into it.
   void Touch(size_t index);
+  // DriverOptions::advert_offload. After instance `index` took packet `p` on `link`: counts what
+  // the filter absorbed, and arms it with `p` when the router took it as its master's.
+  void FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p);
+  // Tells instance `index` of the repeats absorbed since the last time.
+  void CatchUpRepeats(size_t index);
+  // CatchUpRepeats, then lets every packet of the instance's VRID up again.
+  void StopRepeats(size_t index);
+  // Attaches the filter to `link`'s new socket (advert_offload_status_ says how that went).
+  void AttachOffload(Link& link);
   // The effects an instance deferred (Instance::set_defer_effects): queued, then carried out in
   // OnTimer until a deadline is due or a short slice is spent (MonotonicNow), so that
   // advertisements never wait behind them; all at once before a reload, a shutdown or the end.
@@ -300,6 +323,9 @@ class Driver final : public InstanceSet {
   absl::Time effects_resume_ = absl::InfinitePast();   // the next slice of effects
   absl::Time poll_deadline_ = absl::InfiniteFuture();  // the next read of the polling links
   uint64_t receive_errors_ = 0;
+  uint64_t absorbed_closed_ = 0;  // absorbed by the filters of sockets since closed
+  // The last attempt to attach the filter; OK before any (advert_offload_status()).
+  absl::Status advert_offload_status_;
   EventLoop* loop_ = nullptr;
   std::optional<EventLoop::TimerId> timer_;
   absl::Time timer_deadline_ = absl::InfiniteFuture();
