@@ -156,9 +156,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(const Options& options, L
   driver_options.on_error = [&log](const absl::Status& s) {
     log.Error(fmt::format("netlink: {}", Sd(s.message())));
   };
+  driver_options.advert_offload = options.advert_offload;
   auto driver = Driver::Create(std::move(driver_options));
   if (!driver.ok()) return driver.status();
   d->driver_ = std::move(*driver);
+  if (const absl::Status& s = d->driver_->advert_offload_status(); !s.ok()) {
+    log.Warning(
+        fmt::format("advertisement offload unavailable, every advertisement is read here: "
+                    "{}",
+                    Sd(s.message())));
+  }
   // After the Driver, which has removed a killed run's VIPs: a killed run's routes go here,
   // and the static addresses, routes and rules are added (every instance starts as BACKUP).
   auto routes = Routes::Open(d->conf_, log);

@@ -23,6 +23,7 @@ enum class Flag {
   kStrict,
   kControlSocket,
   kNotifyBlock,
+  kNoAdvertOffload,
   kConfigId
 };
 
@@ -47,6 +48,7 @@ constexpr FlagSpec kFlags[] = {
     {0, "strict", Flag::kStrict, false},
     {0, "control-socket", Flag::kControlSocket, true},
     {0, "notify-block", Flag::kNotifyBlock, true},
+    {0, "no-advert-offload", Flag::kNoAdvertOffload, false},
     {'i', "config-id", Flag::kConfigId, true},
 };
 
@@ -106,6 +108,9 @@ absl::Status Apply(Options& options, const FlagSpec& spec, const std::string& va
     case Flag::kStrict:
       options.strict = true;
       break;
+    case Flag::kNoAdvertOffload:
+      options.advert_offload = false;
+      break;
     case Flag::kControlSocket:
       options.control_socket = value;
       break;
@@ -158,6 +163,8 @@ std::string Usage() {
          "      --notify-block SECONDS  how long a running notify command holds back the "
          "next\n"
          "                         of its instance or group (3; 0: none)\n"
+         "      --no-advert-offload  read every advertisement a Backup receives in vrrpd,\n"
+         "                         rather than let a kernel filter absorb its master's repeats\n"
          "  -v, --version          print the version and exit\n";
 }
 

@@ -33,6 +33,9 @@ struct Options {
   // instance or group (notifier.h). Ours, not keepalived's, whose scripts never wait for each
   // other: a command-line flag so that keepalived.conf stays keepalived's.
   absl::Duration notify_block = absl::Seconds(3);
+  // --no-advert-offload: DriverOptions::advert_offload off (an eBPF filter absorbs a Backup's
+  // repeats of its master's advertisement in the kernel; vrrp/linux/advert_offload.h).
+  bool advert_offload = true;
 };
 
 // Whether --control-socket names a socket rather than turning it off.

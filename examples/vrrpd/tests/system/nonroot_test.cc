@@ -1,14 +1,14 @@
 // vrrpd run the way its systemd unit runs it (examples/vrrpd/vrrpd.service.in), without systemd:
-// as an unprivileged user (nobody:nogroup, which a fresh Debian has) with CAP_NET_RAW and
-// CAP_NET_ADMIN as its only capabilities (ambient, bounding set, no_new_privs, as
-// AmbientCapabilities= / CapabilityBoundingSet= / NoNewPrivileges= give them) through
-// setpriv(1), $RUNTIME_DIRECTORY pointing at a directory that user owns (RuntimeDirectory=)
-// and no -p / --status-file / --control-socket flag (hence its own start command on the shared
-// lab's r1, vrrpd_lab.h, whose StartVrrpd always names those files; r2 stays silent). It becomes
-// Master and adds its VIP, keeps its pid file, status file and control socket in the runtime
-// directory, answers vrrpctl for that user and for root only, runs its notify script as that user
-// without its capabilities, and removes the VIP at SIGTERM. A script_user it cannot become stops
-// the start, named.
+// as an unprivileged user (nobody:nogroup, which a fresh Debian has) with CAP_NET_RAW,
+// CAP_NET_ADMIN and CAP_BPF (the advertisement offload's filter) as its only capabilities (ambient,
+// bounding set, no_new_privs, as AmbientCapabilities= / CapabilityBoundingSet= / NoNewPrivileges=
+// give them) through setpriv(1), $RUNTIME_DIRECTORY pointing at a directory that user owns
+// (RuntimeDirectory=) and no -p / --status-file / --control-socket flag (hence its own start
+// command on the shared lab's r1, vrrpd_lab.h, whose StartVrrpd always names those files; r2 stays
+// silent). It becomes Master and adds its VIP, keeps its pid file, status file and control socket
+// in the runtime directory, answers vrrpctl for that user and for root only, runs its notify script
+// as that user without its capabilities, and removes the VIP at SIGTERM. A script_user it cannot
+// become stops the start, named.
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -42,8 +42,8 @@ constexpr const char* kSetpriv = "/usr/bin/setpriv";
 std::string AsUnit(const std::string& user, const std::string& group) {
   return fmt::format(
       "{} --reuid={} --regid={} --clear-groups --no-new-privs "
-      "--inh-caps=-all,+net_raw,+net_admin --ambient-caps=-all,+net_raw,+net_admin "
-      "--bounding-set=-all,+net_raw,+net_admin",
+      "--inh-caps=-all,+net_raw,+net_admin,+bpf --ambient-caps=-all,+net_raw,+net_admin,+bpf "
+      "--bounding-set=-all,+net_raw,+net_admin,+bpf",
       kSetpriv, user, group);
 }
 
@@ -186,6 +186,7 @@ TEST_CASE("vrrpd as its unit runs it, unprivileged: Master, runtime files, vrrpc
   CHECK(lab.Holds() == 0);
   CHECK(access(lab.Path("run/vrrpd.pid").c_str(), F_OK) != 0);
   CHECK(lab.Log().find("Operation not permitted") == std::string::npos);
+  CHECK(lab.Log().find("advertisement offload unavailable") == std::string::npos);
 }
 
 TEST_CASE("vrrpd as its unit runs it, unprivileged: a script_user it cannot become stops it") {

@@ -133,11 +133,16 @@ TEST_CASE("vrrpd options: -i / --config-id is keepalived's config id, for @ID li
   CHECK(Error({"--config-id"}) == "--config-id needs an id");
 }
 
+TEST_CASE("vrrpd options: --no-advert-offload turns the kernel filter off, on by default") {
+  CHECK(Parse({}).advert_offload);
+  CHECK_FALSE(Parse({"--no-advert-offload"}).advert_offload);
+}
+
 TEST_CASE("vrrpd options: the usage names every flag") {
   const std::string usage = Usage();
-  for (const char* flag :
-       {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid", "--config-test",
-        "--status-file", "--strict", "--version", "--notify-block", "--config-id"}) {
+  for (const char* flag : {"--use-file", "--dont-fork", "--log-console", "--log-detail", "--pid",
+                           "--config-test", "--status-file", "--strict", "--version",
+                           "--notify-block", "--config-id", "--no-advert-offload"}) {
     CHECK(usage.find(flag) != std::string::npos);
   }
 }
