@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -215,6 +216,19 @@ void Put16(uint8_t* at, size_t value) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AdvertOffload>> AdvertOffload::Attach(int socket_fd, Family family) {
+  // The filter addresses the slot by these offsets.
+  static_assert(offsetof(Slot, seq) == kSeq && offsetof(Slot, size) == kSize);
+  static_assert(offsetof(Slot, pass_every_ns) == kPassEvery &&
+                offsetof(Slot, passed_ns) == kPassed);
+  static_assert(offsetof(Slot, absorbed_ns) == kAbsorbedNs &&
+                offsetof(Slot, absorbed) == kAbsorbed);
+  static_assert(offsetof(Slot, image) == kImage && sizeof(Slot) % 8 == 0);
+  // Not a socket (a test's fake): say so before creating anything in the kernel.
+  int type = 0;
+  socklen_t type_size = sizeof(type);
+  if (getsockopt(socket_fd, SOL_SOCKET, SO_TYPE, &type, &type_size) < 0) {
+    return SysError("getsockopt(SO_TYPE)", fmt::format("socket {}", socket_fd));
+  }
   bpf_attr map_attr{};
   map_attr.map_type = BPF_MAP_TYPE_ARRAY;
   map_attr.key_size = sizeof(uint32_t);

@@ -68,9 +68,10 @@ class AdvertOffload {
   };
 
   // Attaches the filter to `socket_fd`, a raw socket of `family` bound to one interface (the
-  // Driver's shared VRRP socket), replacing any filter it had. Errors: kPermissionDenied without
-  // CAP_BPF, kUnavailable when the kernel has no eBPF or no mmap-able maps, kInvalidArgument when
-  // `socket_fd` is not a socket; each names the failing call.
+  // Driver's shared VRRP socket), replacing any filter it had. Errors name the failing call and
+  // its errno (sys_error.h): kPermissionDenied without CAP_BPF (or under a seccomp filter
+  // without bpf(2)); ENOTSOCK when `socket_fd` is not a socket, checked before anything is
+  // created; the verifier's last words when it refuses the program.
   static absl::StatusOr<std::unique_ptr<AdvertOffload>> Attach(int socket_fd, Family family);
 
   // The image of a received VRRP packet (the payload and what the socket told of its header);
