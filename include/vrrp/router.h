@@ -229,6 +229,9 @@ class Router {
   // When the last advertisement taken as the master's (resetting the master-down timer) arrived;
   // InfinitePast before any.
   absl::Time last_accepted() const { return last_accepted_; }
+  // Whether the last OnAdvertisement call took its advertisement as the master's (and reset the
+  // master-down timer): a filter of repeats arms only with such a packet.
+  bool last_advertisement_taken() const { return last_taken_; }
   bool sync_hold() const { return sync_hold_; }
   // Held, and its master-down timer has run out: it would be Master but for its group.
   bool sync_ready() const { return sync_ready_; }
@@ -271,6 +274,7 @@ class Router {
   absl::Time garp_deadline_ = absl::InfiniteFuture();
   absl::Time refresh_deadline_ = absl::InfiniteFuture();
   absl::Time last_accepted_ = absl::InfinitePast();
+  bool last_taken_ = false;
   // preempt_delay window: lower-priority masters count as valid until this time.
   std::optional<absl::Time> preempt_window_end_;
   RouterStats stats_;

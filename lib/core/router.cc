@@ -342,6 +342,7 @@ void Router::OnTimer(absl::Time now) {
 
 DropReason Router::OnAdvertisement(absl::Time now, const Advertisement& adv,
                                    const IpAddress& source) {
+  last_taken_ = false;
   auto drop = [this](DropReason reason) {
     stats_.drops.Count(reason);
     return reason;
@@ -445,6 +446,7 @@ void Router::OnAdvertisementBackup(absl::Time now, const Advertisement& adv,
   master_address_ = source;
   master_priority_ = adv.priority;
   last_accepted_ = now;
+  last_taken_ = true;
   ResetMasterDownTimer(now);
 }
 

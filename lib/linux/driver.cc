@@ -1012,7 +1012,13 @@ size_t Driver::OnPackets(absl::Time now, Link& link) {
       if (!delivery.key) continue;  // counted on the endpoint (stats())
       const size_t index = index_of_.at(*delivery.key);
       instances_[index]->OnDelivery(now, delivery, p.info.source);
-      if (link.offload) FollowRepeats(now, link, index, p);
+      if (link.offload) {
+        // Taken as the master's: the router took this very packet (a refusal before it, in the
+        // endpoint, has a reason and leaves the router's flag as the last packet left it).
+        const bool taken = delivery.reason == DropReason::kNone &&
+                           instances_[index]->router().last_advertisement_taken();
+        FollowRepeats(now, link, index, p, taken);
+      }
       Touch(index);
       QueueEffects(index);
     }
@@ -1286,7 +1292,8 @@ void Driver::AttachOffload(Link& link) {
   link.offload = std::move(*offload);
 }
 
-void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p) {
+void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p,
+                           bool taken) {
   Slot& slot = *slots_[index];
   Instance& instance = *instances_[index];
   const uint8_t vrid = instance.vrid();
@@ -1297,8 +1304,9 @@ void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const Recei
     const AdvertOffload::Repeats r = link.offload->Take(vrid);
     router.OnRepeatedAdvertisements(r.last_absorbed, r.count);
   }
-  if (router.last_accepted() != now || !router.WouldAcceptRepeat() ||
-      link.endpoint.RoutesOn(vrid) != 1) {
+  // Only this very packet, taken as the master's: another one of the same batch (a lower
+  // priority the router discarded, a refused one) must never be what repeats are matched with.
+  if (!taken || !router.WouldAcceptRepeat() || link.endpoint.RoutesOn(vrid) != 1) {
     return;  // not the master's advertisement taken as such, or several routers on the VRID
   }
   std::optional<AdvertOffload::Image> image = AdvertOffload::ImageOf(p.payload, p.info);

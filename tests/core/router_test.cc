@@ -1032,8 +1032,13 @@ TEST_CASE("Repeated advertisements absorbed elsewhere push the master-down timer
   CHECK_FALSE(r.WouldAcceptRepeat());  // no master yet
   REQUIRE(r.OnAdvertisement(At(10), Adv(150), kHigh) == DropReason::kNone);
   CHECK(r.last_accepted() == At(10));
+  CHECK(r.last_advertisement_taken());
   CHECK(r.WouldAcceptRepeat());
   CHECK(r.NextDeadline() == At(10 + 360));
+  // A lower priority from another router, discarded (we preempt it): not taken as the master's.
+  REQUIRE(r.OnAdvertisement(At(10), Adv(50), kLow) == DropReason::kNone);
+  CHECK_FALSE(r.last_advertisement_taken());
+  CHECK(r.last_accepted() == At(10));
   const uint64_t before = r.stats().advert_rcvd;
   r.OnRepeatedAdvertisements(At(310), 3);
   CHECK(r.stats().advert_rcvd == before + 3);

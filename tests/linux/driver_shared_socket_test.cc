@@ -4,14 +4,17 @@
 // A reload keeps the socket; two instances that would take the same packets are refused. The
 // backup's filter absorbs the repeats of its masters' advertisements and it still takes over
 // when it would have without it.
+#include <array>
 #include <catch2/catch.hpp>
 
 #include "absl/time/time.h"
 #include "fmt/format.h"
 #include "system/checks.h"
 #include "system/netns.h"
+#include "vrrp/codec.h"
 #include "vrrp/linux/driver.h"
 #include "vrrp/linux/event_loop.h"
+#include "vrrp/linux/raw_socket.h"
 
 namespace vrrp::os {
 namespace {
@@ -268,6 +271,89 @@ TEST_CASE("Driver: a Backup's repeated adverts are absorbed in the kernel, takeo
   db->Shutdown(lab.loop->Now());
   db->Detach();
   da->Shutdown(lab.loop->Now());
+}
+
+}  // namespace
+}  // namespace vrrp::os
+
+namespace vrrp::os {
+namespace {
+
+std::vector<uint8_t> Advert(uint8_t vrid, uint8_t priority, const IpAddress& source) {
+  Advertisement adv;
+  adv.version = Version::kV3;
+  adv.family = Family::kIPv4;
+  adv.vrid = vrid;
+  adv.priority = priority;
+  adv.interval = Centiseconds(10);
+  adv.addresses.push_back(IpAddress::V4(198, 51, 100, vrid));
+  std::array<uint8_t, kMaxAdvertisementSize> buf;
+  auto n = EncodeAdvertisement(adv, {.source = source, .destination = kMulticastGroupV4},
+                               absl::MakeSpan(buf));
+  REQUIRE(n.ok());
+  return std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(*n));
+}
+
+// The filter is armed only with the packet the router took as its master's, never with another
+// one read in the same batch: here a lower-priority router's advert, which the Backup discards
+// (it preempts it), always follows the master's in one sendmmsg. Armed with it, the Backup would
+// take its repeats for the master's and never take over once the master stops.
+TEST_CASE("Driver: the filter follows the master's advert, not a discarded one of its batch") {
+  VRRP_SKIP_UNLESS_ROOT();
+  Lab lab = MakeLab();
+  REQUIRE(lab.a->Check("ip addr add 192.0.2.7/24 dev a0").ok());
+  std::unique_ptr<RawSocketTransport> peers;
+  REQUIRE(lab.a
+              ->Inside([&] {
+                auto opened = RawSocketTransport::Open({.interface = "a0"});
+                REQUIRE(opened.ok());
+                peers = std::move(*opened);
+              })
+              .ok());
+  const IpAddress master = IpAddress::V4(192, 0, 2, 5);
+  const IpAddress low = IpAddress::V4(192, 0, 2, 7);
+  const std::vector<uint8_t> from_master = Advert(1, 150, master);
+  const std::vector<uint8_t> from_low = Advert(1, 50, low);
+  auto db = CreateIn(*lab.b, Specs(1, 1, 100, "b0"), lab.loop->Now());
+  REQUIRE(db->advert_offload_status().ok());
+  REQUIRE(db->Attach(*lab.loop).ok());
+
+  bool master_alive = true;
+  absl::Time next_send = lab.loop->Now();
+  auto send_due = [&] {
+    if (lab.loop->Now() < next_send) return;
+    next_send += absl::Milliseconds(100);
+    peers->BeginBatch();
+    if (master_alive) (void)peers->Send(from_master, master, kMulticastGroupV4);
+    (void)peers->Send(from_low, low, kMulticastGroupV4);
+    REQUIRE(peers->Flush().ok());
+  };
+  const Router& router = *db->router(db->ids().front());
+  const absl::Time start = lab.loop->Now();
+  RunLoopUntil(*lab.loop, [&] {
+    send_due();
+    return lab.loop->Now() - start > absl::Seconds(2);
+  });
+  REQUIRE(router.state() == RouterState::kBackup);
+  CHECK(router.master_address() == master);
+  CHECK(db->stats().absorbed > 0);
+
+  // The master stops; the low one goes on. The Backup preempts it one Master_Down_Interval
+  // (360 ms) after the master's last advert.
+  master_alive = false;
+  const absl::Time stopped = lab.loop->Now();
+  absl::Time took_over = absl::InfiniteFuture();
+  RunLoopUntil(
+      *lab.loop,
+      [&] {
+        send_due();
+        if (router.state() == RouterState::kMaster) took_over = lab.loop->Now();
+        return took_over != absl::InfiniteFuture();
+      },
+      absl::Seconds(3));
+  CHECK(took_over - stopped <= absl::Milliseconds(360 + 200));
+  db->Shutdown(lab.loop->Now());
+  db->Detach();
 }
 
 }  // namespace

@@ -255,9 +255,10 @@ class Driver final : public InstanceSet {
   void UpdateFault(absl::Time now, size_t index);
   // Records instance `index`'s next deadline after a call into it.
   void Touch(size_t index);
-  // DriverOptions::advert_offload. After instance `index` took packet `p` on `link`: counts what
-  // the filter absorbed, and arms it with `p` when the router took it as its master's.
-  void FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p);
+  // DriverOptions::advert_offload. After instance `index` was given packet `p` on `link`:
+  // counts what the filter absorbed, and arms it with `p` when the router took it (`taken`) as its
+  // master's (Router::last_advertisement_taken).
+  void FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p, bool taken);
   // Tells instance `index` of the repeats absorbed since the last time.
   void CatchUpRepeats(size_t index);
   // CatchUpRepeats, then lets every packet of the instance's VRID up again.
