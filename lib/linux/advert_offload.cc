@@ -10,9 +10,11 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fmt/format.h"
+#include "vrrp/ah.h"
 #include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
@@ -44,7 +46,24 @@ constexpr int16_t kAbsorbedNs = 24;
 constexpr int16_t kAbsorbed = 32;
 constexpr int16_t kImage = 40;
 
+// The network header the image starts with: a whole IPv4 header without options, or IPv6's
+// fixed one (options or extension headers change the image: such a packet never matches).
+constexpr size_t kIpv6HeaderSize = 40;
+size_t HeaderSize(Family family) {
+  return family == Family::kIPv6 ? kIpv6HeaderSize : kIpv4HeaderSize;
+}
+
 long Bpf(int cmd, bpf_attr& attr) { return syscall(__NR_bpf, cmd, &attr, sizeof(attr)); }
+
+// A failed bpf(2): without CAP_BPF it is EPERM, and the operator is told which capability to
+// grant, as for CAP_NET_RAW (raw_socket.cc).
+absl::Status BpfError(std::string_view call, int error) {
+  absl::Status status = SysError(call, "advert offload", error);
+  if (error != EPERM && error != EACCES) return status;
+  return absl::PermissionDeniedError(
+      fmt::format("{} (the advertisement filter needs CAP_BPF and the bpf system call)",
+                  std::string(status.message())));
+}
 
 // A few eBPF instructions, as the kernel's own samples spell them (include/linux/filter.h).
 bpf_insn Insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
@@ -126,7 +145,7 @@ class Program {
 // Stack: [fp-4] the map key, [fp-8] the VRID byte, [fp-8-kMaxImage, fp-8) the packet's image.
 std::vector<bpf_insn> FilterProgram(int map_fd, Family family) {
   const bool v6 = family == Family::kIPv6;
-  const int header = v6 ? 40 : 20;  // options or extension headers change the image: no match
+  const int header = static_cast<int>(HeaderSize(family));
   constexpr int16_t kBuf = -8 - static_cast<int16_t>(AdvertOffload::kMaxImage);
   Program p;
   p.Emit(MovReg(BPF_REG_6, BPF_REG_1));
@@ -236,7 +255,7 @@ absl::StatusOr<std::unique_ptr<AdvertOffload>> AdvertOffload::Attach(int socket_
   map_attr.max_entries = kSlots;
   map_attr.map_flags = BPF_F_MMAPABLE;
   UniqueFd map(static_cast<int>(Bpf(BPF_MAP_CREATE, map_attr)));
-  if (!map.valid()) return SysError("bpf(BPF_MAP_CREATE, mmap-able array)", "advert offload");
+  if (!map.valid()) return BpfError("bpf(BPF_MAP_CREATE, mmap-able array)", errno);
 
   const std::vector<bpf_insn> insns = FilterProgram(map.get(), family);
   static constexpr char kLicense[] = "GPL";  // helpers such as ktime_get_ns need none, but say it
@@ -255,7 +274,7 @@ absl::StatusOr<std::unique_ptr<AdvertOffload>> AdvertOffload::Attach(int socket_
     log.resize(std::strlen(log.c_str()));
     // The verifier's last lines say what it refused; the rest is its trace.
     if (log.size() > 600) log = "..." + log.substr(log.size() - 600);
-    return SysError(fmt::format("bpf(BPF_PROG_LOAD) [verifier: {}]", log), "advert offload", error);
+    return BpfError(fmt::format("bpf(BPF_PROG_LOAD) [verifier: {}]", log), error);
   }
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   const size_t bytes = (sizeof(Slot) * kSlots + page - 1) / page * page;
@@ -284,7 +303,7 @@ std::optional<AdvertOffload::Image> AdvertOffload::ImageOf(absl::Span<const uint
                                                            const ReceiveInfo& info) {
   if (info.protocol != kIpProtocolVrrp) return std::nullopt;
   const bool v6 = info.source.is_v6();
-  const size_t header = v6 ? 40 : 20;
+  const size_t header = HeaderSize(info.source.family());
   if (header + payload.size() > kMaxImage) return std::nullopt;
   Image image;
   uint8_t* b = image.bytes.data();

@@ -3,6 +3,7 @@
 // timed and counted; one goes up every pass_every; anything else goes up at once.
 #include "vrrp/linux/advert_offload.h"
 
+#include <linux/capability.h>
 #include <poll.h>
 
 #include <array>
@@ -33,22 +34,11 @@ struct Pair {
 // "a0" in one namespace sends, "b0" in the other receives, for `family`.
 Pair MakePair(Family family) {
   Pair p;
-  auto a = Netns::Create();
-  auto b = Netns::Create();
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  p.a = std::move(*a);
-  p.b = std::move(*b);
-  for (Netns* ns : {p.a.get(), p.b.get()}) {
-    REQUIRE(ns->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                      "net.ipv6.conf.default.accept_dad=0")
-                .ok());
-  }
-  REQUIRE(p.a->AddVeth("a0", "b0", p.b.get()).ok());
-  REQUIRE(p.a->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0 nodad")
-              .ok());
-  REQUIRE(p.b->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0 nodad")
-              .ok());
+  absl::StatusOr<vrrp::test::LinkedPair> pair = vrrp::test::LinkedPair::Create();
+  INFO(pair.status().ToString());
+  REQUIRE(pair.ok());
+  p.a = std::move(pair->a);
+  p.b = std::move(pair->b);
   auto open = [&](const Netns& ns, const char* name, std::unique_ptr<RawSocketTransport>& out) {
     REQUIRE(ns.Inside([&] {
                 auto opened = RawSocketTransport::Open({.interface = name, .family = family});
@@ -223,6 +213,27 @@ TEST_CASE("AdvertOffload images: what is compared, what is not, what cannot be a
   const std::vector<uint8_t> big(AdvertOffload::kMaxImage - 19, 0);
   CHECK_FALSE(AdvertOffload::ImageOf(big, info).has_value());
   CHECK(AdvertOffload::ImageOf(absl::MakeSpan(big).subspan(1), info).has_value());
+}
+
+TEST_CASE("AdvertOffload without CAP_BPF is refused, and says which call") {
+  VRRP_SKIP_UNLESS_ROOT();
+  if (!vrrp::test::UnprivilegedBpfDisabled()) {
+    WARN("skipped: kernel.unprivileged_bpf_disabled is 0 here, eBPF needs no capability");
+    return;
+  }
+  Pair p = MakePair(Family::kIPv4);
+  absl::StatusOr<std::unique_ptr<AdvertOffload>> offload;
+  REQUIRE(p.b->Inside([&] {
+               // CAP_SYS_ADMIN grants eBPF too.
+               REQUIRE(vrrp::test::DropEffectiveCapability(CAP_BPF).ok());
+               REQUIRE(vrrp::test::DropEffectiveCapability(CAP_SYS_ADMIN).ok());
+               offload = AdvertOffload::Attach(p.to->fd(), Family::kIPv4);
+             })
+              .ok());
+  REQUIRE_FALSE(offload.ok());
+  CHECK(offload.status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(std::string(offload.status().message()).find("bpf(BPF_MAP_CREATE") != std::string::npos);
+  CHECK(std::string(offload.status().message()).find("CAP_BPF") != std::string::npos);
 }
 
 TEST_CASE("AdvertOffload on something that is not a socket says so") {

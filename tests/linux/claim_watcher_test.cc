@@ -25,20 +25,11 @@ struct Link {
 
 Link MakeLink(std::optional<Family> family = std::nullopt) {
   Link l;
-  auto a = Netns::Create();
-  auto b = Netns::Create();
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  l.a = std::move(*a);
-  l.b = std::move(*b);
-  for (Netns* ns : {l.a.get(), l.b.get()}) {
-    REQUIRE(ns->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                      "net.ipv6.conf.default.accept_dad=0")
-                .ok());
-  }
-  REQUIRE(l.a->AddVeth("a0", "b0", l.b.get()).ok());
-  REQUIRE(l.a->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0").ok());
-  REQUIRE(l.b->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0").ok());
+  absl::StatusOr<vrrp::test::LinkedPair> pair = vrrp::test::LinkedPair::Create();
+  INFO(pair.status().ToString());
+  REQUIRE(pair.ok());
+  l.a = std::move(pair->a);
+  l.b = std::move(pair->b);
   REQUIRE(l.b->Inside([&] {
                auto opened = ClaimWatcher::Open({.interface = "b0", .family = family});
                INFO(opened.status().ToString());

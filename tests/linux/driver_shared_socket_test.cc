@@ -4,8 +4,11 @@
 // A reload keeps the socket; two instances that would take the same packets are refused. The
 // backup's filter absorbs the repeats of its masters' advertisements and it still takes over
 // when it would have without it.
+#include <linux/capability.h>
+
 #include <array>
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "absl/time/time.h"
 #include "fmt/format.h"
@@ -53,13 +56,14 @@ size_t CountIn(const Driver& d, RouterState state) {
   return n;
 }
 
+// `before` runs in the namespace's thread first (to drop a capability there).
 std::unique_ptr<Driver> CreateIn(const Netns& ns, std::vector<DriverInstance> specs, absl::Time now,
-                                 bool advert_offload = true) {
+                                 const std::function<void()>& before = {}) {
   std::unique_ptr<Driver> driver;
   REQUIRE(ns.Inside([&] {
+              if (before) before();
               DriverOptions options;
               options.instances = std::move(specs);
-              options.advert_offload = advert_offload;
               auto created = Driver::Create(std::move(options));
               INFO(created.status().ToString());
               REQUIRE(created.ok());
@@ -69,7 +73,7 @@ std::unique_ptr<Driver> CreateIn(const Netns& ns, std::vector<DriverInstance> sp
   return driver;
 }
 
-// Two namespaces on one veth link: a0 (192.0.2.5) in `a`, b0 (192.0.2.6) in `b`; one loop.
+// vrrp::test::LinkedPair (a0, 192.0.2.5, in `a`; b0, 192.0.2.6, in `b`) and one loop.
 struct Lab {
   std::unique_ptr<Netns> a;
   std::unique_ptr<Netns> b;
@@ -77,16 +81,12 @@ struct Lab {
 };
 
 Lab MakeLab() {
-  auto a = Netns::Create();
-  auto b = Netns::Create();
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  REQUIRE((*a)->AddVeth("a0", "b0", b->get()).ok());
-  REQUIRE((*a)->Check("ip addr add 192.0.2.5/24 dev a0").ok());
-  REQUIRE((*b)->Check("ip addr add 192.0.2.6/24 dev b0").ok());
+  auto pair = vrrp::test::LinkedPair::Create();
+  INFO(pair.status().ToString());
+  REQUIRE(pair.ok());
   auto loop = EventLoop::Create();
   REQUIRE(loop.ok());
-  return Lab{std::move(*a), std::move(*b), std::move(*loop)};
+  return Lab{std::move(pair->a), std::move(pair->b), std::move(*loop)};
 }
 
 TEST_CASE("Driver: 100 instances share one socket per interface and elect one master each") {
@@ -354,6 +354,50 @@ TEST_CASE("Driver: the filter follows the master's advert, not a discarded one o
   CHECK(took_over - stopped <= absl::Milliseconds(360 + 200));
   db->Shutdown(lab.loop->Now());
   db->Detach();
+}
+
+}  // namespace
+}  // namespace vrrp::os
+
+namespace vrrp::os {
+namespace {
+
+// Without CAP_BPF the filter cannot be attached: the Driver says why and reads every packet, and
+// the Backup follows its master and takes over as before.
+TEST_CASE("Driver: without CAP_BPF every advert is read, and the Backup takes over on time") {
+  VRRP_SKIP_UNLESS_ROOT();
+  if (!vrrp::test::UnprivilegedBpfDisabled()) {
+    WARN("skipped: kernel.unprivileged_bpf_disabled is 0 here, eBPF needs no capability");
+    return;
+  }
+  Lab lab = MakeLab();
+  auto da = CreateIn(*lab.a, Specs(1, 5, 150, "a0"), lab.loop->Now());
+  auto db = CreateIn(*lab.b, Specs(1, 5, 100, "b0"), lab.loop->Now(), [] {
+    // CAP_SYS_ADMIN grants eBPF too.
+    REQUIRE(vrrp::test::DropEffectiveCapability(CAP_BPF).ok());
+    REQUIRE(vrrp::test::DropEffectiveCapability(CAP_SYS_ADMIN).ok());
+  });
+  CHECK(db->advert_offload_status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(std::string(db->advert_offload_status().message()).find("CAP_BPF") != std::string::npos);
+  REQUIRE(da->Attach(*lab.loop).ok());
+  REQUIRE(db->Attach(*lab.loop).ok());
+  REQUIRE(RunLoopUntil(*lab.loop, [&] {
+    return CountIn(*da, RouterState::kMaster) == 5 && CountIn(*db, RouterState::kBackup) == 5;
+  }));
+  const uint64_t before = db->stats().received;
+  const absl::Time start = lab.loop->Now();
+  RunLoopUntil(*lab.loop, [&] { return lab.loop->Now() - start > absl::Seconds(1); });
+  CHECK(db->stats().absorbed == 0);
+  CHECK(db->stats().received - before >= 5 * 8);  // all of 10 a second each, give or take
+  da->Detach();
+  const absl::Time stopped = lab.loop->Now();
+  for (absl::Time at : TakeoverTimes(*lab.loop, *db)) {
+    CHECK(at - stopped >= absl::Milliseconds(360 - 100 - 5));
+    CHECK(at - stopped <= absl::Milliseconds(360 + 200));
+  }
+  db->Shutdown(lab.loop->Now());
+  db->Detach();
+  da->Shutdown(lab.loop->Now());
 }
 
 }  // namespace

@@ -28,36 +28,14 @@ bool Readable(int fd, int timeout_ms) {
   return poll(&p, 1, timeout_ms) == 1;
 }
 
-// Two namespaces, "a0" in one and "b0" in the other, on one veth link, with IPv4 and IPv6
-// documentation addresses. DAD is off so link-local addresses are usable at once.
-struct Link {
-  std::unique_ptr<Netns> a;
-  std::unique_ptr<Netns> b;
-};
+// The two namespaces of vrrp::test::LinkedPair: a0 (192.0.2.5) in `a`, b0 (192.0.2.6) in `b`.
+using Link = vrrp::test::LinkedPair;
 
 Link MakeLink() {
-  Link link;
-  auto a = Netns::Create();
-  auto b = Netns::Create();
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  link.a = std::move(*a);
-  link.b = std::move(*b);
-  for (Netns* ns : {link.a.get(), link.b.get()}) {
-    REQUIRE(ns->Check("sysctl -qw net.ipv6.conf.all.accept_dad=0 "
-                      "net.ipv6.conf.default.accept_dad=0")
-                .ok());
-  }
-  REQUIRE(link.a->AddVeth("a0", "b0", link.b.get()).ok());
-  REQUIRE(link.a
-              ->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0 "
-                      "nodad")
-              .ok());
-  REQUIRE(link.b
-              ->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0 "
-                      "nodad")
-              .ok());
-  return link;
+  absl::StatusOr<Link> link = Link::Create();
+  INFO(link.status().ToString());
+  REQUIRE(link.ok());
+  return *std::move(link);
 }
 
 std::unique_ptr<RawSocketTransport> OpenIn(const Netns& ns, RawSocketOptions options) {

@@ -126,6 +126,12 @@ absl::Status DropEffectiveCapability(int capability) {
   return absl::OkStatus();
 }
 
+bool UnprivilegedBpfDisabled() {
+  std::ifstream in("/proc/sys/kernel/unprivileged_bpf_disabled");
+  int value = 0;
+  return in >> value && value != 0;
+}
+
 absl::StatusOr<std::unique_ptr<Netns>> Netns::Create() {
   static std::once_flag cleaned;
   std::call_once(cleaned, RemoveStaleNamespaces);
@@ -226,6 +232,30 @@ absl::Status Netns::AddVeth(std::string_view here, std::string_view there,
 absl::Status Netns::AddBridge(std::string_view bridge) const {
   return Check(
       fmt::format("ip link add {0} type bridge mcast_snooping 0 && ip link set {0} up", bridge));
+}
+
+absl::StatusOr<LinkedPair> LinkedPair::Create() {
+  LinkedPair pair;
+  for (std::unique_ptr<Netns>* ns : {&pair.a, &pair.b}) {
+    absl::StatusOr<std::unique_ptr<Netns>> created = Netns::Create();
+    if (!created.ok()) return created.status();
+    *ns = *std::move(created);
+    absl::Status dad = (*ns)->Check(
+        "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
+    if (!dad.ok()) return dad;
+  }
+  if (absl::Status s = pair.a->AddVeth("a0", "b0", pair.b.get()); !s.ok()) return s;
+  if (absl::Status s =
+          pair.a->Check("ip addr add 192.0.2.5/24 dev a0 && ip addr add 2001:db8::5/64 dev a0");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          pair.b->Check("ip addr add 192.0.2.6/24 dev b0 && ip addr add 2001:db8::6/64 dev b0");
+      !s.ok()) {
+    return s;
+  }
+  return pair;
 }
 
 absl::StatusOr<std::unique_ptr<Lan>> Lan::Create() {

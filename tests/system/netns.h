@@ -70,6 +70,10 @@ std::string ShellQuote(std::string_view text);
 // the raw capset(2) (no libcap): used inside Inside() to see what an unprivileged caller gets.
 absl::Status DropEffectiveCapability(int capability);
 
+// Whether this kernel refuses eBPF to a caller without CAP_BPF (kernel.unprivileged_bpf_disabled
+// 1 or 2, Debian's default): only then does dropping CAP_BPF take the advertisement filter away.
+bool UnprivilegedBpfDisabled();
+
 class Netns {
  public:
   // `ip netns add vrrpt-<pid>-<n>` with the loopback up. Before the first one, namespaces left
@@ -107,6 +111,15 @@ class Netns {
 
   std::string name_;
   std::vector<pid_t> spawned_;
+};
+
+// Two namespaces on one veth link: "a0" in `a` with 192.0.2.5/24 and 2001:db8::5/64, "b0" in `b`
+// with 192.0.2.6/24 and 2001:db8::6/64. DAD is off in both, so every address (link-local
+// included) is usable at once.
+struct LinkedPair {
+  std::unique_ptr<Netns> a;
+  std::unique_ptr<Netns> b;
+  static absl::StatusOr<LinkedPair> Create();
 };
 
 // A LAN: a namespace holding bridge "br0", to which other namespaces connect by veth.
