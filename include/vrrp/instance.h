@@ -113,8 +113,11 @@ inline constexpr absl::Duration kAddressRetryMax = absl::Seconds(30);
 // second, so a shorter one would let a live Master's addresses lapse between two renewals.
 inline constexpr uint32_t kMinVipLeaseSeconds = 3;
 
-// How often a Master renews leased addresses: every advertisement interval, but at most once a
-// second (the kernel counts lifetimes in whole seconds) and at least three times per lease.
+// How often a Master renews leased addresses: as seldom as keeps a Master that stalls for less
+// than the longest Master_Down_Interval of its peers from losing one (lease − that interval −
+// 1 s of margin), but at least twice per lease and at most once a second (the kernel counts
+// lifetimes in whole seconds). 1.5 s for the 3 s lease of advert_int 0.1, 1 s for the 6 s of
+// advert_int 1.
 absl::Duration VipLeaseRenewal(const RouterConfig& router, uint32_t lease_seconds);
 
 // The lease `vip_lease_time auto` chooses: the shortest one (whole seconds, at least 3) that a

@@ -39,19 +39,32 @@ void Forget(std::vector<VirtualAddress>& list, const VirtualAddress& vip) {
              list.end());
 }
 
+// The longest Master_Down_Interval of a peer with these timers, in centiseconds (the unit of the
+// timers, so that sums with it are exact): (down_timer_adverts + 1) × advert_int, since
+// Skew_Time < advert_int.
+int64_t LongestMasterDownCs(const RouterConfig& router) {
+  return (router.down_timer_adverts + 1) * router.advert_interval.count();
+}
+
+// Margin for a late timer, in the lease and in its renewal period alike.
+constexpr int64_t kLeaseMarginCs = 100;
+
 }  // namespace
 
 absl::Duration VipLeaseRenewal(const RouterConfig& router, uint32_t lease_seconds) {
-  const absl::Duration third = absl::Seconds(lease_seconds) / 3;
-  return std::max(absl::Seconds(1), std::min(router.advert_interval.ToDuration(), third));
+  // A renewal every R keeps a Master that stalls for less than the longest Master_Down_Interval
+  // (so keeps its mastership) from losing an address when lease >= R + longest down + margin.
+  // No more often than that allows (at 1,000 Masters each renewal is a netlink request and its
+  // notification), nor less than twice per lease (a failed renewal is retried before it ends).
+  const int64_t lease_cs = int64_t{lease_seconds} * 100;
+  const int64_t room_cs = lease_cs - LongestMasterDownCs(router) - kLeaseMarginCs;
+  const int64_t renewal_cs = std::max<int64_t>(100, std::min(room_cs, lease_cs / 2));
+  return absl::Milliseconds(renewal_cs * 10);
 }
 
 uint32_t VipLeaseFor(const RouterConfig& router) {
-  // In centiseconds, the unit of the timers, so that the sum is exact before rounding up.
-  const int64_t advert = router.advert_interval.count();
-  const int64_t renewal = std::max<int64_t>(100, advert);
-  const int64_t longest_down = (router.down_timer_adverts + 1) * advert;
-  const int64_t lease = (longest_down + renewal + 100 + 99) / 100;
+  const int64_t renewal = std::max<int64_t>(100, router.advert_interval.count());
+  const int64_t lease = (LongestMasterDownCs(router) + renewal + kLeaseMarginCs + 99) / 100;
   return static_cast<uint32_t>(std::max<int64_t>(3, lease));
 }
 
