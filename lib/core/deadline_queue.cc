@@ -2,36 +2,49 @@
 
 namespace vrrp {
 
-void DeadlineQueue::Set(uint64_t key, absl::Time deadline) {
+void DeadlineQueue::Set(size_t key, absl::Time deadline) {
+  if (key >= keys_.size()) {
+    if (deadline == absl::InfiniteFuture()) return;
+    keys_.resize(key + 1);
+  }
+  Key& k = keys_[key];
   if (deadline == absl::InfiniteFuture()) {
-    keys_.erase(key);  // its heap entry is stale from now on
+    if (k.deadline != absl::InfiniteFuture()) --live_;
+    k = Key{};  // its heap entry is stale from now on
+  } else if (k.deadline == absl::InfiniteFuture()) {
+    ++live_;
+    k = Key{deadline, deadline};
+    heap_.emplace(deadline, key);
   } else {
-    auto [it, inserted] = keys_.try_emplace(key, Key{deadline, deadline});
-    if (!inserted) {
-      it->second.deadline = deadline;
-      // Later (or the same): the entry in the heap fires first and is moved then (SettleTop).
-      if (deadline >= it->second.queued) return;
-      it->second.queued = deadline;  // earlier: a new entry, the old one is stale
-    }
+    k.deadline = deadline;
+    // Later (or the same): the entry in the heap fires first and is moved then (SettleTop).
+    if (deadline >= k.queued) return;
+    k.queued = deadline;  // earlier: a new entry, the old one is stale
     heap_.emplace(deadline, key);
   }
   // Keep the stale entries in proportion, so memory and the heap's depth stay O(live keys).
-  if (heap_.size() > 64 && heap_.size() > 4 * keys_.size()) Rebuild();
+  if (heap_.size() > 64 && heap_.size() > 4 * live_) Rebuild();
+}
+
+void DeadlineQueue::Clear() {
+  keys_ = {};
+  live_ = 0;
+  heap_ = {};
 }
 
 void DeadlineQueue::SettleTop() const {
   while (!heap_.empty()) {
     const auto [when, key] = heap_.top();
-    auto it = keys_.find(key);
-    if (it == keys_.end() || it->second.queued != when) {
+    Key& k = keys_[key];
+    if (k.queued != when || k.deadline == absl::InfiniteFuture()) {
       heap_.pop();  // erased, or replaced by an earlier entry
       continue;
     }
-    if (it->second.deadline == when) return;
+    if (k.deadline == when) return;
     // Reset to later since it was queued: its one entry goes where the deadline is now.
     heap_.pop();
-    it->second.queued = it->second.deadline;
-    heap_.emplace(it->second.deadline, key);
+    k.queued = k.deadline;
+    heap_.emplace(k.deadline, key);
   }
 }
 
@@ -40,12 +53,13 @@ absl::Time DeadlineQueue::Next() const {
   return heap_.empty() ? absl::InfiniteFuture() : heap_.top().first;
 }
 
-std::vector<uint64_t>& DeadlineQueue::PopDue(absl::Time now, std::vector<uint64_t>& out) {
+std::vector<size_t>& DeadlineQueue::PopDue(absl::Time now, std::vector<size_t>& out) {
   out.clear();
   for (SettleTop(); !heap_.empty() && heap_.top().first <= now; SettleTop()) {
-    const uint64_t key = heap_.top().second;
+    const size_t key = heap_.top().second;
     heap_.pop();
-    keys_.erase(key);
+    keys_[key] = Key{};
+    --live_;
     out.push_back(key);
   }
   return out;
@@ -53,10 +67,12 @@ std::vector<uint64_t>& DeadlineQueue::PopDue(absl::Time now, std::vector<uint64_
 
 void DeadlineQueue::Rebuild() {
   std::vector<Entry> live;
-  live.reserve(keys_.size());
-  for (auto& [key, times] : keys_) {
-    times.queued = times.deadline;
-    live.emplace_back(times.deadline, key);
+  live.reserve(live_);
+  for (size_t key = 0; key < keys_.size(); ++key) {
+    Key& k = keys_[key];
+    if (k.deadline == absl::InfiniteFuture()) continue;
+    k.queued = k.deadline;
+    live.emplace_back(k.deadline, key);
   }
   heap_ = decltype(heap_)(std::greater<Entry>(), std::move(live));
 }

@@ -200,7 +200,7 @@ struct Driver::Announcers {
 
 // What one instance runs on, and what the driver knows of its interface.
 struct Driver::Slot {
-  uint64_t key = 0;  // the instance's route on link->endpoint and its deadline
+  uint64_t key = 0;  // the instance's route on link->endpoint, its effects and paced announcements
   Link* link = nullptr;
   Announcer* announcer = nullptr;
   std::optional<IpAddress> group;  // joined on link->transport for this instance
@@ -377,8 +377,10 @@ void Driver::CloseSocket(Link& link) {
   link.polling = false;
   if (link.offload) {
     absorbed_closed_ += link.offload->absorbed_total();
-    for (auto& slot : slots_) {
-      if (slot->link == &link) slot->offloaded = false;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i]->link != &link) continue;
+      slots_[i]->offloaded = false;
+      if (i < offloaded_.size()) offloaded_[i] = 0;
     }
     link.offload.reset();
   }
@@ -514,7 +516,7 @@ void Driver::Release(Slot& slot) {
     slot.link->offload->Disarm(slot.offload_vrid);
   }
   slot.offloaded = false;
-  deadlines_.Erase(slot.key);
+  // Its deadline (by index) goes with the next Reindex, which every release is followed by.
   pacer_.Withdraw(slot.key);
   Link* link = slot.link;
   if (link != nullptr) {
@@ -617,6 +619,12 @@ void Driver::Reindex() {
     }
     if (slot.source_from_interface) learners_[ifindex].push_back(i);
   }
+  // The deadlines and the timer path's copy of the offload flags are by index, which a reload
+  // changes.
+  offloaded_.assign(slots_.size(), 0);
+  for (size_t i = 0; i < slots_.size(); ++i) offloaded_[i] = slots_[i]->offloaded ? 1 : 0;
+  deadlines_.Clear();
+  for (size_t i = 0; i < instances_.size(); ++i) deadlines_.Set(i, instances_[i]->NextDeadline());
 }
 
 void Driver::SetSourcePresent(Slot& slot, bool present) {
@@ -1164,8 +1172,10 @@ void Driver::UpdateFault(absl::Time now, size_t index) {
 }
 
 void Driver::QueueEffects(size_t index) {
+  // The instance first: most ticks leave nothing deferred, and the Slot is then not read.
+  if (!instances_[index]->has_deferred()) return;
   Slot& slot = *slots_[index];
-  if (slot.effects_queued || !instances_[index]->has_deferred()) return;
+  if (slot.effects_queued) return;
   slot.effects_queued = true;
   effects_.push_back(slot.key);
 }
@@ -1200,10 +1210,9 @@ void Driver::RenewLeases(absl::Time now) {
     renewals_.clear();
     renewing_.clear();
     for (; next < due_.size() && renewals_.size() < kRenewalsPerBatch; ++next) {
-      auto it = index_of_.find(due_[next]);
-      if (it == index_of_.end()) continue;
-      if (size_t n = instances_[it->second]->TakeRenewals(now, renewals_); n > 0) {
-        renewing_.push_back({it->second, n});
+      const size_t index = due_[next];
+      if (size_t n = instances_[index]->TakeRenewals(now, renewals_); n > 0) {
+        renewing_.push_back({index, n});
       }
     }
     if (renewals_.empty()) return;
@@ -1242,10 +1251,10 @@ void Driver::FlushEffects(absl::Time now) {
 void Driver::Touch(size_t index) {
   // Repeats are absorbed only while the router would take them as they were (a priority raised
   // above the master's with preemption, a transition, a distrusted master end that).
-  if (slots_[index]->offloaded && !instances_[index]->router().WouldAcceptRepeat()) {
+  if (offloaded_[index] != 0 && !instances_[index]->router().WouldAcceptRepeat()) {
     StopRepeats(index);
   }
-  deadlines_.Set(slots_[index]->key, instances_[index]->NextDeadline());
+  deadlines_.Set(index, instances_[index]->NextDeadline());
   // After every call into an instance: one that is no longer MASTER (stepped down, resigned,
   // in Fault, shut down) must not announce the addresses it gave up, as keepalived drops its
   // queued gratuitous ARPs then; the Instance drops its own deferred ones the same way.
@@ -1320,6 +1329,7 @@ void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const Recei
   if (!slot.offloaded) link.offload->Take(vrid);  // what an earlier instance on the VRID left
   link.offload->Arm(vrid, *image, pass_every, now);
   slot.offloaded = true;
+  offloaded_[index] = 1;
   slot.offload_vrid = vrid;
 }
 
@@ -1338,6 +1348,7 @@ void Driver::StopRepeats(size_t index) {
     slot.link->offload->Disarm(instances_[index]->vrid());
   }
   slot.offloaded = false;
+  offloaded_[index] = 0;
 }
 
 void Driver::TouchAll() {
@@ -1377,14 +1388,12 @@ void Driver::OnTimer(absl::Time now) {
     for (auto& link : links_) {
       if (link->transport) link->transport->BeginBatch();
     }
-    for (uint64_t key : due_) {
-      auto it = index_of_.find(key);
-      if (it == index_of_.end()) continue;
+    for (size_t index : due_) {
       // Repeats absorbed since the last one it was given push its master-down timer on: a
       // timer that is still due after them is the master's silence.
-      if (slots_[it->second]->offloaded) CatchUpRepeats(it->second);
-      instances_[it->second]->OnTimer(now);
-      Touch(it->second);
+      if (offloaded_[index] != 0) CatchUpRepeats(index);
+      instances_[index]->OnTimer(now);
+      Touch(index);
     }
     for (auto& link : links_) {
       if (link->transport == nullptr) continue;
@@ -1393,9 +1402,7 @@ void Driver::OnTimer(absl::Time now) {
       }
     }
     RenewLeases(now);
-    for (uint64_t key : due_) {
-      if (auto it = index_of_.find(key); it != index_of_.end()) QueueEffects(it->second);
-    }
+    for (size_t index : due_) QueueEffects(index);
   }
   // Paced announcements whose turn came, before new effects queue more behind them.
   SendPaced(now);
