@@ -343,29 +343,27 @@ TEST_CASE("RawSocketTransport skips and counts a packet larger than its slot, re
         absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
-  VRRP_SKIP_UNLESS_ROOT();
-  if (vrrp::test::RunOnHost("command -v tshark").exit_code != 0) {
-    WARN("skipped: tshark is not installed (scripts/install-deps installs it)");
-    return;
-  }
-  Link link = MakeLink();
-  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+// What tshark on b0 reads of the first advertisement `a` sends from 192.0.2.5 to `destination`
+// (sent every 100 ms until tshark has one): the IPv4 header's fields, the checksums' status.
+std::string FieldsOnTheWire(Link& link, RawSocketTransport& a, const IpAddress& destination,
+                            size_t& ip_length) {
   const IpAddress a_addr = IpAddress::V4(192, 0, 2, 5);
   const std::string log = fmt::format("/tmp/vrrp-tshark-{}.txt", getpid());
   std::remove(log.c_str());
   REQUIRE(link.b
               ->Spawn("tshark -l -n -i b0 -c 1 -a duration:20 -f 'ip proto 112' -T fields "
-                      "-e ip.dsfield -e ip.ttl -e ip.src -e ip.dst -e vrrp.prio -e "
-                      "vrrp.virt_rtr_id -e vrrp.checksum.status "
+                      "-e ip.dsfield -e ip.ttl -e ip.src -e ip.dst -e ip.flags.df -e ip.id "
+                      "-e ip.len -e ip.checksum.status -e vrrp.prio -e vrrp.virt_rtr_id "
+                      "-e vrrp.checksum.status -o ip.check_checksum:TRUE "
                       "2>" +
                           log + ".err",
                       log)
               .ok());
-  auto payload = EncodeFor(a_addr, kMulticastGroupV4, Family::kIPv4);
+  auto payload = EncodeFor(a_addr, destination, Family::kIPv4);
+  ip_length = 20 + payload.size();
   std::string fields;
   for (int i = 0; i < 150 && fields.empty(); ++i) {
-    REQUIRE(a->Send(payload, a_addr, kMulticastGroupV4).ok());
+    REQUIRE(a.Send(payload, a_addr, destination).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::ifstream in(log);
     std::getline(in, fields);
@@ -374,8 +372,28 @@ TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark r
   std::remove(log.c_str());
   std::remove((log + ".err").c_str());
   REQUIRE_FALSE(fields.empty());
-  // tshark checks the checksum itself: status 1 is "Good".
-  CHECK(fields == "0xc0\t255\t192.0.2.5\t224.0.0.18\t150\t50\t1");
+  return fields;
+}
+
+TEST_CASE("RawSocketTransport puts DSCP CS6 and TTL 255 on the wire, as tshark reads it") {
+  VRRP_SKIP_UNLESS_ROOT();
+  if (vrrp::test::RunOnHost("command -v tshark").exit_code != 0) {
+    WARN("skipped: tshark is not installed (scripts/install-deps installs it)");
+    return;
+  }
+  Link link = MakeLink();
+  auto a = OpenIn(*link.a, {.interface = "a0", .family = Family::kIPv4});
+  // To the group the header is ours (the multicast sender, IP_HDRINCL), to a unicast peer the
+  // kernel's: the same either way. Don't fragment and ID 0 (RFC 6864 §4.1: an atomic
+  // datagram), the length of the whole packet filled in by the kernel. tshark checks both
+  // checksums itself: status 1 is "Good".
+  size_t length = 0;
+  const std::string to_group = FieldsOnTheWire(link, *a, kMulticastGroupV4, length);
+  CHECK(to_group ==
+        fmt::format("0xc0\t255\t192.0.2.5\t224.0.0.18\t1\t0x0000\t{}\t1\t150\t50\t1", length));
+  const std::string to_peer = FieldsOnTheWire(link, *a, IpAddress::V4(192, 0, 2, 6), length);
+  CHECK(to_peer ==
+        fmt::format("0xc0\t255\t192.0.2.5\t192.0.2.6\t1\t0x0000\t{}\t1\t150\t50\t1", length));
 }
 
 TEST_CASE("RawSocketTransport without CAP_NET_RAW names the capability") {

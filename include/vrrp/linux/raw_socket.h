@@ -112,18 +112,24 @@ class RawSocketTransport final : public VrrpSocket {
                                                    std::vector<ReceivedPacket>& out) override;
 
  private:
-  RawSocketTransport(RawSocketOptions options, UniqueFd fd, int ifindex);
+  RawSocketTransport(RawSocketOptions options, UniqueFd fd, UniqueFd multicast_fd, int ifindex);
   struct Slot;
   std::optional<ReceivedPacket> ParseV4(absl::Span<const uint8_t> bytes) const;
   std::optional<ReceivedPacket> ParseV6(absl::Span<const uint8_t> bytes, const msghdr& msg,
                                         const sockaddr_in6& from) const;
   absl::Status Membership(const IpAddress& group, bool join);
+  // VRRP over IPv4 to a group: sent through multicast_fd_ with the IPv4 header Send writes.
+  // Unicast, AH (whose messages come with the header the router wrote) and IPv6 go through fd_.
+  bool WritesIpHeader(const IpAddress& destination) const {
+    return multicast_fd_.valid() && destination.IsMulticast();
+  }
   struct Outgoing;
   void Prepare(Outgoing& out, const IpAddress& source, const IpAddress& destination) const;
   void SendQueued();  // sendmmsg of the queue; failures noted in batch_error_
 
   RawSocketOptions options_;
   UniqueFd fd_;
+  UniqueFd multicast_fd_;  // VRRP over IPv4 only: a send-only IPPROTO_RAW socket (raw_socket.cc)
   int ifindex_;
   std::vector<std::pair<IpAddress, int>> groups_;  // joined groups and their join counts
   RawSocketStats stats_;
