@@ -40,6 +40,11 @@ Phases of a run (one run per --interval x --instances):
             loop (`yes`) on every core beside it; over --lateness-seconds, lateness = interval
             between consecutive adverts of a VRID - 10 ms, p50/p99/p99.9/max; with and without
             `vrrp_rt_priority 50`, `vrrp_priority -10`, `vrrp_no_swap` in global_defs.
+--receive-split S: after each window, perf (kernel call chains, 499 Hz) on every daemon for S
+            seconds; "rx share" is the share of its samples under net_rx_action: the bridge's
+            and the receiving router's work on each frame it sent, which veth runs in the
+            sender's softirq and a physical NIC would not put on the sender's CPU; "own CPU %"
+            is CPU % without it. Needs perf (Debian: linux-perf).
 --soak-minutes M: one more run at --soak-instances (1000) and 100 ms whose window is M minutes,
             counting transitions (goal: 0); no failover.
 
@@ -49,6 +54,7 @@ Usage (as root, from the repository root):
       [--seconds 30] [--settle-timeout 60] [--no-failover]
       [--lateness | --lateness-only] [--lateness-instances "1 100"] [--lateness-seconds 20]
       [--rt-globals "vrrp_rt_priority 50; vrrp_priority -10; vrrp_no_swap"]
+      [--receive-split 15]
       [--soak-minutes 10] [--soak-instances 1000] [--json FILE] [--keep-files]
       [--bridge-netfilter]
   e.g. the "before" figures of docs/performance.md:
@@ -506,6 +512,42 @@ def measure_window(pairs, seconds):
     return rows
 
 
+def receive_split(rows, pairs, seconds, workdir):
+    """--receive-split: the share of each daemon's CPU that is the receiving side's work.
+
+    Over veth, a frame sent is carried through the bridge and the receiver's IP stack (up to its
+    socket) in the sender's own softirq (veth_xmit -> netif_rx -> net_rx_action on the sending
+    task), so the master is charged for the switch's and the other host's work; on a physical
+    NIC neither is on the sender's CPU. perf samples each daemon for `seconds` (kernel call
+    chains, 499 Hz) after the window; the share of samples under net_rx_action is that work, and
+    own_cpu_pct is cpu_pct without it. Both daemons get the same treatment."""
+    daemons = [d for pair in pairs.values() for d in pair["daemons"].values()]
+    records = []
+    for d in daemons:
+        data = os.path.join(workdir, f"receive-split-{d.kind}-{d.role}.data")
+        pids = ",".join(str(p) for p in d.pids())
+        records.append((d, data, spawn(["perf", "record", "-q", "-F", "499", "-g", "-p", pids,
+                                        "-o", data, "--", "sleep", str(seconds)])))
+    shares = {}
+    for d, data, proc in records:
+        proc.wait()
+        report = run("perf", "report", "-i", data, "--stdio", "--children", "--sort", "sym",
+                     "-g", "none", "--percent-limit", "0", check=False)
+        share = 0.0
+        for line in report.splitlines():
+            fields = line.split()
+            if len(fields) >= 4 and fields[-1] == "net_rx_action" and fields[0].endswith("%"):
+                share = float(fields[0].rstrip("%")) / 100
+                break
+        shares[(d.kind, d.role)] = share
+    for row in rows:
+        share = shares.get((row["daemon"], row["role"]))
+        if share is None:
+            continue
+        row["receive_share"] = round(share, 3)
+        row["own_cpu_pct"] = round(row["cpu_pct"] * (1 - share), 2)
+
+
 def failover(kind, pair, n, interval, workdir, settled):
     """Phase 3: SIGKILL the master, capture the takeover, gap - bound per instance.
 
@@ -587,6 +629,9 @@ def run_scale(args, binaries, n, interval, seconds, do_failover, workdir):
         rows = measure_window(pairs, seconds)
         for row in rows:
             row.update(instances=n, interval_s=interval, settled_after_s=settled[row["daemon"]])
+        if args.receive_split > 0:
+            log(f"  receive split: perf on each daemon for {args.receive_split} s")
+            receive_split(rows, pairs, args.receive_split, workdir)
         t2 = time.monotonic()
         fails = []
         if do_failover:
@@ -675,14 +720,19 @@ def lateness(args, binaries, workdir):
 # --- output --------------------------------------------------------------------------------
 
 def print_window(rows):
+    split = any("own_cpu_pct" in r for r in rows)
+    extra = f" {'rx share':>8} {'own CPU %':>9}" if split else ""
     print(f"\n{'N':>5} {'interval':>8} {'daemon':<10} {'role':<6} {'settled':>8} {'procs':>5} "
-          f"{'CPU %':>7} {'RSS MB':>7} {'transitions':>11}")
+          f"{'CPU %':>7} {'RSS MB':>7} {'transitions':>11}{extra}")
     for r in rows:
         settled = f"{r['settled_after_s']} s" if isinstance(r["settled_after_s"], float) else "NO"
         procs = str(r["processes"]) + ("" if r["alive"] else " DEAD")
+        extra = ""
+        if "own_cpu_pct" in r:
+            extra = f" {100 * r['receive_share']:>7.1f}% {r['own_cpu_pct']:>9.2f}"
         print(f"{r['instances']:>5} {r['interval_s']:>7}s {r['daemon']:<10} {r['role']:<6} "
               f"{settled:>8} {procs:>5} {r['cpu_pct']:>7.2f} {r['rss_mb']:>7.1f} "
-              f"{r['transitions']:>11}")
+              f"{r['transitions']:>11}{extra}")
     print(flush=True)
 
 
@@ -733,6 +783,9 @@ def parse_args():
     p.add_argument("--keep-files", action="store_true", help="keep configurations, logs, pcaps")
     p.add_argument("--bridge-netfilter", action="store_true",
                    help="leave br_netfilter's iptables hooks on the switch's bridges")
+    p.add_argument("--receive-split", type=float, default=0, metavar="SECONDS",
+                   help="after each window, perf each daemon this long and report its CPU "
+                        "without the receiving side's work that veth charges to the sender")
     args = p.parse_args()
     args.daemons = args.daemons.split()
     args.instances = [int(x) for x in args.instances.split()]
@@ -759,6 +812,8 @@ def check_environment(args):
     for tool in ("ip", "dumpcap", "tshark"):
         if not shutil.which(tool):
             sys.exit(f"scale.py: {tool} is missing (scripts/install-deps installs it)")
+    if args.receive_split > 0 and not shutil.which("perf"):
+        sys.exit("scale.py: --receive-split needs perf (Debian: apt-get install linux-perf)")
     return binaries
 
 
