@@ -40,7 +40,7 @@ Phases of a run (one run per --interval x --instances):
             loop (`yes`) on every core beside it; over --lateness-seconds, lateness = interval
             between consecutive adverts of a VRID - 10 ms, p50/p99/p99.9/max; with and without
             `vrrp_rt_priority 50`, `vrrp_priority -10`, `vrrp_no_swap` in global_defs.
---receive-split S: after each window, perf (kernel call chains, 499 Hz) on every daemon for S
+--receive-split S: after each window, perf (kernel call chains, 1999 Hz) on every daemon for S
             seconds; "rx share" is the share of its samples under net_rx_action: the bridge's
             and the receiving router's work on each frame it sent, which veth runs in the
             sender's softirq and a physical NIC would not put on the sender's CPU; "own CPU %"
@@ -519,14 +519,14 @@ def receive_split(rows, pairs, seconds, workdir):
     socket) in the sender's own softirq (veth_xmit -> netif_rx -> net_rx_action on the sending
     task), so the master is charged for the switch's and the other host's work; on a physical
     NIC neither is on the sender's CPU. perf samples each daemon for `seconds` (kernel call
-    chains, 499 Hz) after the window; the share of samples under net_rx_action is that work, and
+    chains, 1999 Hz) after the window; the share of samples under net_rx_action is that work, and
     own_cpu_pct is cpu_pct without it. Both daemons get the same treatment."""
     daemons = [d for pair in pairs.values() for d in pair["daemons"].values()]
     records = []
     for d in daemons:
         data = os.path.join(workdir, f"receive-split-{d.kind}-{d.role}.data")
         pids = ",".join(str(p) for p in d.pids())
-        records.append((d, data, spawn(["perf", "record", "-q", "-F", "499", "-g", "-p", pids,
+        records.append((d, data, spawn(["perf", "record", "-q", "-F", "1999", "-g", "-p", pids,
                                         "-o", data, "--", "sleep", str(seconds)])))
     shares = {}
     for d, data, proc in records:
