@@ -530,9 +530,19 @@ def receive_split(rows, pairs, seconds, workdir):
                                         "-o", data, "--", "sleep", str(seconds)])))
     shares = {}
     for d, data, proc in records:
-        proc.wait()
-        report = run("perf", "report", "-i", data, "--stdio", "--children", "--sort", "sym",
-                     "-g", "none", "--percent-limit", "0", check=False)
+        # A perf that could not record (a kernel refusing perf events, a daemon gone) leaves the
+        # row without a split rather than with a share of 0 that would read as "no receive work".
+        if proc.wait() != 0 or not os.path.isfile(data):
+            log(f"  receive split: perf recorded nothing for {d.kind} {d.role} "
+                f"(exit {proc.returncode})")
+            continue
+        r = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "--sort",
+                            "sym", "-g", "none", "--percent-limit", "0"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            log(f"  receive split: perf report failed for {d.kind} {d.role}: {r.stderr.strip()}")
+            continue
+        report = r.stdout
         share = 0.0
         for line in report.splitlines():
             fields = line.split()

@@ -42,12 +42,12 @@
 #include "absl/types/span.h"
 #include "vrrp/drop_reason.h"
 #include "vrrp/ip_address.h"
+#include "vrrp/ip_packet.h"
 #include "vrrp/pass_key.h"
 
 namespace vrrp {
 
 inline constexpr uint8_t kIpProtocolAh = 51;              // RFC 2402 §2
-inline constexpr size_t kIpv4HeaderSize = 20;             // without options: what we send
 inline constexpr size_t kAhIcvSize = 12;                  // HMAC-MD5-96, RFC 2403 §3
 inline constexpr size_t kAhHeaderSize = 12 + kAhIcvSize;  // RFC 2402 §2
 // RFC 2402 §2.2: the AH length in 32-bit words, minus 2.

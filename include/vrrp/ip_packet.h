@@ -1,7 +1,8 @@
 // Parsers for what lies under a VRRP message when it comes from a capture or an AF_PACKET /
 // DPDK receive path rather than a raw IP socket: Ethernet II (with 802.1Q / 802.1ad tags), Linux
 // cooked capture (SLL, what `tcpdump -i any` writes), and the IPv4 / IPv6 header. They give the
-// codec its payload and ReceiveInfo.
+// codec its payload and ReceiveInfo. And the one IPv4 header writer, for senders that write
+// their own (AH, whose ICV covers it; the Linux multicast sender).
 //
 //   absl::StatusOr<vrrp::LinkFrame> frame = vrrp::ParseEthernet(bytes);
 //   absl::StatusOr<vrrp::IpDatagram> ip = vrrp::ParseIpDatagram(frame->payload);
@@ -23,6 +24,8 @@ namespace vrrp {
 inline constexpr uint16_t kEtherTypeIPv4 = 0x0800;
 inline constexpr uint16_t kEtherTypeArp = 0x0806;
 inline constexpr uint16_t kEtherTypeIPv6 = 0x86dd;
+inline constexpr size_t kIpv4HeaderSize = 20;  // RFC 791 §3.1, without options: what we send
+inline constexpr size_t kIpv6HeaderSize = 40;  // RFC 8200 §3, the fixed header
 
 struct LinkFrame {
   MacAddress source;        // zero for SLL captures that carry none
@@ -48,6 +51,22 @@ struct IpDatagram {
 // hop-by-hop, routing and destination-options extension headers are skipped. kInvalidArgument
 // with a specific message for anything truncated or malformed.
 absl::StatusOr<IpDatagram> ParseIpDatagram(absl::Span<const uint8_t> packet);
+
+// The fields of an IPv4 header without options (RFC 791 §3.1); version and IHL are implied.
+struct Ipv4Header {
+  uint8_t tos = 0;
+  uint16_t total_length = 0;  // the header's and the payload's
+  uint16_t id = 0;
+  bool dont_fragment = false;  // the flags' DF bit; never MF, offset 0
+  uint8_t ttl = 0;
+  uint8_t protocol = 0;
+  IpAddress source;       // IPv4
+  IpAddress destination;  // IPv4
+};
+
+// Writes `header` with its checksum into out[0, kIpv4HeaderSize). kInvalidArgument if an address
+// is not IPv4 or `out` is shorter than a header.
+absl::Status WriteIpv4Header(const Ipv4Header& header, absl::Span<uint8_t> out);
 
 }  // namespace vrrp
 

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "fmt/format.h"
-#include "vrrp/checksum.h"
+#include "vrrp/ip_packet.h"
 
 namespace vrrp {
 namespace {
@@ -17,16 +17,11 @@ constexpr uint8_t kTtl = 255;
 constexpr size_t kVrrpHeaderSize = 8;
 constexpr size_t kMaxIpv4HeaderSize = 60;
 
-// IPv4 header offsets (RFC 791 §3.1).
-constexpr size_t kTos = 1, kTotalLength = 2, kId = 4, kFlagsFragment = 6, kTtlAt = 8, kProtocol = 9,
-                 kChecksum = 10, kSource = 12, kDestination = 16;
+// IPv4 header offsets (RFC 791 §3.1) of the fields the ICV leaves out, and of the source.
+constexpr size_t kTos = 1, kFlagsFragment = 6, kTtlAt = 8, kChecksum = 10, kSource = 12;
 // AH offsets (RFC 2402 §2).
 constexpr size_t kNextHeader = 0, kPayloadLength = 1, kSpi = 4, kSequence = 8, kIcv = 12;
 
-void Put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
 void Put32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
 }
@@ -91,19 +86,18 @@ absl::StatusOr<size_t> WrapInAh(absl::Span<const uint8_t> vrrp_message, const Ah
         fmt::format("output buffer of {} bytes is too small for {}", out.size(), size));
   }
   uint8_t* ip = out.data();
-  std::memset(ip, 0, kIpv4HeaderSize + kAhHeaderSize);
-  ip[0] = 0x45;  // version 4, 5 words
-  ip[kTos] = kVrrpIpTos;
-  Put16(ip + kTotalLength, static_cast<uint16_t>(size));
-  Put16(ip + kId, send.ip_id);
-  ip[kTtlAt] = kTtl;
-  ip[kProtocol] = kIpProtocolAh;
-  std::memcpy(ip + kSource, send.source.bytes().data(), 4);
-  std::memcpy(ip + kDestination, send.destination.bytes().data(), 4);
-  const uint16_t checksum = InternetChecksum(absl::MakeConstSpan(ip, kIpv4HeaderSize));
-  Put16(ip + kChecksum, checksum);
+  const Ipv4Header header{.tos = kVrrpIpTos,
+                          .total_length = static_cast<uint16_t>(size),
+                          .id = send.ip_id,
+                          .ttl = kTtl,
+                          .protocol = kIpProtocolAh,
+                          .source = send.source,
+                          .destination = send.destination};
+  // The addresses are IPv4 and the buffer is large enough: checked above.
+  if (absl::Status s = WriteIpv4Header(header, out); !s.ok()) return s;
 
   uint8_t* ah = ip + kIpv4HeaderSize;
+  std::memset(ah, 0, kAhHeaderSize);
   ah[kNextHeader] = kIpProtocolVrrpNext;
   ah[kPayloadLength] = kAhPayloadLength;
   // keepalived's SPI: the sender's address, so that no two senders share one without a key

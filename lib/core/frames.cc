@@ -6,13 +6,12 @@
 #include "absl/status/status.h"
 #include "fmt/format.h"
 #include "vrrp/checksum.h"
-#include "vrrp/ip_packet.h"  // EtherType constants
+#include "vrrp/ip_packet.h"  // EtherType constants, header sizes
 
 namespace vrrp {
 namespace {
 
 constexpr size_t kEthernetHeaderSize = 14;
-constexpr size_t kIpv6HeaderSize = 40;
 constexpr size_t kNaSize = 32;  // RFC 4861 §4.4: 24-byte message + one 8-byte option
 
 constexpr uint16_t kArpHardwareEthernet = 1;  // RFC 826 ar$hrd

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "fmt/format.h"
+#include "vrrp/checksum.h"
 
 namespace vrrp {
 namespace {
@@ -12,8 +13,6 @@ namespace {
 constexpr size_t kEthernetHeaderSize = 14;  // destination, source, EtherType
 constexpr size_t kVlanTagSize = 4;          // TCI, then the inner EtherType
 constexpr size_t kSllHeaderSize = 16;       // DLT_LINUX_SLL (v1)
-constexpr size_t kIpv4MinHeaderSize = 20;   // RFC 791 §3.1, IHL 5
-constexpr size_t kIpv6HeaderSize = 40;      // RFC 8200 §3
 
 // IEEE 802.1Q customer tag, 802.1ad service tag, and the pre-standard QinQ value some switches
 // still send: each is followed by a 2-byte TCI and the next EtherType.
@@ -29,6 +28,10 @@ constexpr uint8_t kIpv6Fragment = 44;
 constexpr uint8_t kIpv6DestinationOptions = 60;
 
 uint16_t Load16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+void Store16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
 
 bool IsVlanTag(uint16_t ether_type) {
   return ether_type == kEtherTypeVlan || ether_type == kEtherTypeQinQ ||
@@ -56,16 +59,16 @@ MacAddress MacAt(const uint8_t* p) {
 }
 
 absl::StatusOr<IpDatagram> ParseIpv4(absl::Span<const uint8_t> packet) {
-  if (packet.size() < kIpv4MinHeaderSize) {
+  if (packet.size() < kIpv4HeaderSize) {
     return absl::InvalidArgumentError(fmt::format("IPv4 header truncated: {} of at least {} bytes",
-                                                  packet.size(), kIpv4MinHeaderSize));
+                                                  packet.size(), kIpv4HeaderSize));
   }
   const uint8_t* p = packet.data();
   const size_t header_size = static_cast<size_t>(p[0] & 0x0f) * 4;
-  if (header_size < kIpv4MinHeaderSize) {
+  if (header_size < kIpv4HeaderSize) {
     return absl::InvalidArgumentError(
         fmt::format("IPv4 header length {} bytes (IHL {}) is below the minimum of {}", header_size,
-                    p[0] & 0x0f, kIpv4MinHeaderSize));
+                    p[0] & 0x0f, kIpv4HeaderSize));
   }
   if (header_size > packet.size()) {
     return absl::InvalidArgumentError(fmt::format(
@@ -189,6 +192,30 @@ absl::StatusOr<IpDatagram> ParseIpDatagram(absl::Span<const uint8_t> packet) {
       return absl::InvalidArgumentError(
           fmt::format("IP version {} is neither 4 nor 6", packet[0] >> 4));
   }
+}
+
+absl::Status WriteIpv4Header(const Ipv4Header& header, absl::Span<uint8_t> out) {
+  if (!header.source.is_v4() || !header.destination.is_v4()) {
+    return absl::InvalidArgumentError(
+        fmt::format("IPv4 header from {} to {}: not IPv4", header.source, header.destination));
+  }
+  if (out.size() < kIpv4HeaderSize) {
+    return absl::InvalidArgumentError(
+        fmt::format("IPv4 header of {} bytes does not fit in {}", kIpv4HeaderSize, out.size()));
+  }
+  uint8_t* ip = out.data();
+  std::memset(ip, 0, kIpv4HeaderSize);
+  ip[0] = 0x40 | kIpv4HeaderSize / 4;  // version 4, IHL in 32-bit words
+  ip[1] = header.tos;
+  Store16(ip + 2, header.total_length);
+  Store16(ip + 4, header.id);
+  ip[6] = header.dont_fragment ? 0x40 : 0;  // flags: reserved, DF, MF; offset 0
+  ip[8] = header.ttl;
+  ip[9] = header.protocol;
+  std::memcpy(ip + 12, header.source.bytes().data(), 4);
+  std::memcpy(ip + 16, header.destination.bytes().data(), 4);
+  Store16(ip + 10, InternetChecksum(absl::MakeConstSpan(ip, kIpv4HeaderSize)));
+  return absl::OkStatus();
 }
 
 }  // namespace vrrp

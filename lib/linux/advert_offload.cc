@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "fmt/format.h"
-#include "vrrp/ah.h"
+#include "vrrp/ip_packet.h"
 #include "vrrp/linux/sys_error.h"
 
 namespace vrrp::os {
@@ -48,7 +48,6 @@ constexpr int16_t kImage = 40;
 
 // The network header the image starts with: a whole IPv4 header without options, or IPv6's
 // fixed one (options or extension headers change the image: such a packet never matches).
-constexpr size_t kIpv6HeaderSize = 40;
 size_t HeaderSize(Family family) {
   return family == Family::kIPv6 ? kIpv6HeaderSize : kIpv4HeaderSize;
 }

@@ -378,9 +378,7 @@ void Driver::CloseSocket(Link& link) {
   if (link.offload) {
     absorbed_closed_ += link.offload->absorbed_total();
     for (size_t i = 0; i < slots_.size(); ++i) {
-      if (slots_[i]->link != &link) continue;
-      slots_[i]->offloaded = false;
-      if (i < offloaded_.size()) offloaded_[i] = 0;
+      if (slots_[i]->link == &link) SetOffloaded(i, false);
     }
     link.offload.reset();
   }
@@ -1328,8 +1326,7 @@ void Driver::FollowRepeats(absl::Time now, Link& link, size_t index, const Recei
   if (pass_every <= interval) return;             // every repeat would go up anyway
   if (!slot.offloaded) link.offload->Take(vrid);  // what an earlier instance on the VRID left
   link.offload->Arm(vrid, *image, pass_every, now);
-  slot.offloaded = true;
-  offloaded_[index] = 1;
+  SetOffloaded(index, true);
   slot.offload_vrid = vrid;
 }
 
@@ -1347,8 +1344,13 @@ void Driver::StopRepeats(size_t index) {
   if (slot.link != nullptr && slot.link->offload) {
     slot.link->offload->Disarm(instances_[index]->vrid());
   }
-  slot.offloaded = false;
-  offloaded_[index] = 0;
+  SetOffloaded(index, false);
+}
+
+void Driver::SetOffloaded(size_t index, bool offloaded) {
+  slots_[index]->offloaded = offloaded;
+  // Before the first Reindex (a Create still opening its instances) there is no copy yet.
+  if (index < offloaded_.size()) offloaded_[index] = offloaded ? 1 : 0;
 }
 
 void Driver::TouchAll() {

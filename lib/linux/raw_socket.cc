@@ -75,22 +75,20 @@ sockaddr_storage ToSockaddr(const IpAddress& ip, int ifindex, socklen_t& len) {
 // The IPv4 header of a VRRP message to a multicast group (RFC 5798 §5.1.1), written by us on
 // the multicast sender (IPPROTO_RAW: IP_HDRINCL) rather than by the kernel's own raw-socket
 // path, whose corking (ip_append_data, ip_push_pending_frames) cost about 100 ns more per
-// packet: a tenth of the kernel's send at 1,000 Masters. The kernel still fills in the total
-// length and the checksum. TOS from the options, TTL 255 (§5.1.1.3), don't fragment and ID 0,
-// which the kernel leaves for such an atomic datagram (RFC 6864 §4.1): what the unicast path
-// writes too (IP_PMTUDISC_DO).
-void WriteVrrpIpv4Header(uint8_t* out, uint8_t tos, const IpAddress& source,
-                         const IpAddress& destination) {
-  iphdr ip{};
-  ip.version = 4;
-  ip.ihl = kIpv4HeaderSize / 4;
-  ip.tos = tos;
-  ip.frag_off = htons(IP_DF);
-  ip.ttl = kVrrpTtl;
-  ip.protocol = kIpProtocolVrrp;
-  std::memcpy(&ip.saddr, source.bytes().data(), 4);
-  std::memcpy(&ip.daddr, destination.bytes().data(), 4);
-  std::memcpy(out, &ip, sizeof(ip));
+// packet: a tenth of the kernel's send at 1,000 Masters. TOS from the options, TTL 255
+// (§5.1.1.3), don't fragment and ID 0, which the kernel leaves for such an atomic datagram
+// (RFC 6864 §4.1): what the unicast path writes too (IP_PMTUDISC_DO). Send has checked both
+// addresses are IPv4 and `out` holds kIpv4HeaderSize bytes, so this cannot fail.
+void WriteVrrpIpv4Header(absl::Span<uint8_t> out, uint8_t tos, size_t payload_size,
+                         const IpAddress& source, const IpAddress& destination) {
+  const Ipv4Header header{.tos = tos,
+                          .total_length = static_cast<uint16_t>(kIpv4HeaderSize + payload_size),
+                          .dont_fragment = true,
+                          .ttl = kVrrpTtl,
+                          .protocol = kIpProtocolVrrp,
+                          .source = source,
+                          .destination = destination};
+  (void)WriteIpv4Header(header, out);
 }
 
 // VRRP over IPv4 to a group goes out through a second socket of protocol IPPROTO_RAW: it sends
@@ -417,12 +415,12 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload, const I
     Outgoing& out = batch_.emplace_back();
     Prepare(out, source, destination);
     out.offset = batch_bytes_.size();
-    const bool with_header = WritesIpHeader(destination);
-    out.fd = with_header ? multicast_fd_.get() : fd_.get();
-    if (with_header) {
+    out.fd = SocketFor(destination);
+    if (WritesIpHeader(destination)) {
       batch_bytes_.resize(batch_bytes_.size() + kIpv4HeaderSize);
-      WriteVrrpIpv4Header(batch_bytes_.data() + out.offset,
-                          static_cast<uint8_t>(options_.traffic_class), source, destination);
+      WriteVrrpIpv4Header(absl::MakeSpan(batch_bytes_).subspan(out.offset),
+                          static_cast<uint8_t>(options_.traffic_class), payload.size(), source,
+                          destination);
     }
     batch_bytes_.insert(batch_bytes_.end(), payload.begin(), payload.end());
     out.size = batch_bytes_.size() - out.offset;
@@ -437,8 +435,8 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload, const I
                            iovec{const_cast<uint8_t*>(payload.data()), payload.size()}};
   const bool with_header = WritesIpHeader(destination);
   if (with_header) {
-    WriteVrrpIpv4Header(header.data(), static_cast<uint8_t>(options_.traffic_class), source,
-                        destination);
+    WriteVrrpIpv4Header(absl::MakeSpan(header), static_cast<uint8_t>(options_.traffic_class),
+                        payload.size(), source, destination);
   }
   msghdr msg{};
   msg.msg_name = &out.to;
@@ -447,7 +445,7 @@ absl::Status RawSocketTransport::Send(absl::Span<const uint8_t> payload, const I
   msg.msg_iovlen = with_header ? 2 : 1;
   msg.msg_control = out.control;
   msg.msg_controllen = out.control_len;
-  if (sendmsg(with_header ? multicast_fd_.get() : fd_.get(), &msg, 0) < 0) {
+  if (sendmsg(SocketFor(destination), &msg, 0) < 0) {
     return SysError(fmt::format("sendmsg to {} from {}", destination, source), options_.interface);
   }
   ++stats_.sent;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "support/vectors.h"
+#include "vrrp/checksum.h"
 
 namespace vrrp {
 namespace {
@@ -329,6 +330,52 @@ TEST_CASE("ParseIpDatagram: IPv6 extension headers") {
     REQUIRE(ok.ok());
     CHECK(ToBytes(ok->payload) == v.payload);
   }
+}
+
+TEST_CASE("WriteIpv4Header writes what ParseIpDatagram reads, with a valid checksum") {
+  const IpAddress source = IpAddress::V4(192, 0, 2, 5);
+  const IpAddress group = IpAddress::V4(224, 0, 0, 18);
+  Bytes packet(kIpv4HeaderSize + 4, 0xab);  // the header, then a 4-byte payload
+  const Ipv4Header header{.tos = 0xc0,
+                          .total_length = static_cast<uint16_t>(packet.size()),
+                          .id = 0x1234,
+                          .dont_fragment = true,
+                          .ttl = 255,
+                          .protocol = kIpProtocolVrrp,
+                          .source = source,
+                          .destination = group};
+  REQUIRE(WriteIpv4Header(header, absl::MakeSpan(packet)).ok());
+  // version 4, IHL 5; TOS; length; ID; DF; TTL; protocol: RFC 791 §3.1, byte by byte.
+  CHECK(Bytes(packet.begin(), packet.begin() + 10) == FromHex("45c0 0018 1234 4000 ff70"));
+  // A header with its checksum in sums to zero (RFC 1071).
+  CHECK(InternetChecksum(absl::MakeConstSpan(packet.data(), kIpv4HeaderSize)) == 0);
+  auto ip = ParseIpDatagram(packet);
+  REQUIRE(ip.ok());
+  CHECK(ip->protocol == kIpProtocolVrrp);
+  CHECK(ip->info.source == source);
+  CHECK(ip->info.destination == group);
+  CHECK(ip->info.ttl == 255);
+  CHECK(ToBytes(ip->payload) == Bytes(4, 0xab));
+  // No DF: the flags are all zero.
+  Ipv4Header fragmentable = header;
+  fragmentable.dont_fragment = false;
+  REQUIRE(WriteIpv4Header(fragmentable, absl::MakeSpan(packet)).ok());
+  CHECK(packet[6] == 0);
+  CHECK(InternetChecksum(absl::MakeConstSpan(packet.data(), kIpv4HeaderSize)) == 0);
+}
+
+TEST_CASE("WriteIpv4Header refuses IPv6 addresses and a short buffer, writing nothing") {
+  Bytes out(kIpv4HeaderSize, 0xee);
+  Ipv4Header header{.source = IpAddress::V4(192, 0, 2, 5),
+                    .destination = *IpAddress::Parse("2001:db8::6")};
+  absl::Status s = WriteIpv4Header(header, absl::MakeSpan(out));
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()) == "IPv4 header from 192.0.2.5 to 2001:db8::6: not IPv4");
+  header.destination = IpAddress::V4(192, 0, 2, 6);
+  s = WriteIpv4Header(header, absl::MakeSpan(out).subspan(1));
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()) == "IPv4 header of 20 bytes does not fit in 19");
+  CHECK(out == Bytes(kIpv4HeaderSize, 0xee));
 }
 
 }  // namespace

@@ -261,6 +261,8 @@ class Driver final : public InstanceSet {
   void FollowRepeats(absl::Time now, Link& link, size_t index, const ReceivedPacket& p, bool taken);
   // Tells instance `index` of the repeats absorbed since the last time.
   void CatchUpRepeats(size_t index);
+  // Slot::offloaded of instance `index`, and its copy in offloaded_.
+  void SetOffloaded(size_t index, bool offloaded);
   // CatchUpRepeats, then lets every packet of the instance's VRID up again.
   void StopRepeats(size_t index);
   // Attaches the filter to `link`'s new socket (advert_offload_status_ says how that went).

@@ -123,6 +123,9 @@ class RawSocketTransport final : public VrrpSocket {
   bool WritesIpHeader(const IpAddress& destination) const {
     return multicast_fd_.valid() && destination.IsMulticast();
   }
+  int SocketFor(const IpAddress& destination) const {
+    return WritesIpHeader(destination) ? multicast_fd_.get() : fd_.get();
+  }
   struct Outgoing;
   void Prepare(Outgoing& out, const IpAddress& source, const IpAddress& destination) const;
   void SendQueued();  // sendmmsg of the queue; failures noted in batch_error_
